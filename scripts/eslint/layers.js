@@ -1,0 +1,98 @@
+// ESLint rule that enforces the layer table of docs/ARCHITECTURE.md: a folder's name says which
+// runtime its code may use, and so what it may import.
+import { builtinModules } from "node:module";
+import path from "node:path";
+
+const LAYERS = [
+  { name: "electron/common", dir: "electron/common/" },
+  { name: "electron/node", dir: "electron/node/" },
+  { name: "electron/main", dir: "electron/main/" },
+  { name: "electron/preload", dir: "electron/preload/" },
+  { name: "renderer", dir: "renderer/" },
+];
+
+/** Which layers each layer may import, and which packages (null: any package not denied). */
+const POLICY = {
+  "electron/common": { layers: ["electron/common"], packages: ["zod"], builtins: false, electron: false },
+  "electron/node": { layers: ["electron/common", "electron/node"], packages: null, builtins: true, electron: false },
+  "electron/main": { layers: ["electron/common", "electron/node", "electron/main"], packages: null, builtins: true, electron: true },
+  "electron/preload": { layers: ["electron/common", "electron/preload"], packages: null, builtins: true, electron: true },
+  renderer: { layers: ["electron/common", "renderer"], packages: null, builtins: false, electron: false },
+};
+
+/** Packages that only run in Node, never in a browser. */
+const NODE_ONLY_PACKAGES = ["node-llama-cpp", "ws", "electron-builder", "electron-log"];
+
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+function layerOf(relPath) {
+  const p = relPath.split(path.sep).join("/");
+  return LAYERS.find((l) => p.startsWith(l.dir))?.name;
+}
+
+function packageName(spec) {
+  const parts = spec.split("/");
+  return spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/** @type {import("eslint").Rule.RuleModule} */
+export const layersRule = {
+  meta: {
+    type: "problem",
+    docs: { description: "enforce the runtime layers: common, node, main, preload, renderer" },
+    schema: [{ type: "object", properties: { root: { type: "string" } }, additionalProperties: false }],
+    messages: {
+      layer: "{{from}} may not import from {{to}} ({{spec}}). See docs/ARCHITECTURE.md, layers.",
+      builtin: "{{from}} runs without Node.js and may not import the Node built-in '{{spec}}'.",
+      electron: "{{from}} may not import 'electron': only electron/main and electron/preload run inside Electron.",
+      package: "{{from}} may not import the package '{{spec}}'{{why}}.",
+    },
+  },
+  create(context) {
+    const root = context.options[0]?.root ?? context.cwd;
+    const file = path.relative(root, context.filename);
+    const from = layerOf(file);
+    if (!from) return {};
+    const policy = POLICY[from];
+
+    function check(node, spec) {
+      if (typeof spec !== "string") return;
+      if (spec.startsWith(".") || spec.startsWith("/")) {
+        const target = path.relative(root, path.resolve(path.dirname(context.filename), spec));
+        const to = layerOf(target) ?? target.split(path.sep).join("/");
+        if (!policy.layers.includes(to)) context.report({ node, messageId: "layer", data: { from, to, spec } });
+        return;
+      }
+      if (BUILTINS.has(spec)) {
+        if (!policy.builtins) context.report({ node, messageId: "builtin", data: { from, spec } });
+        return;
+      }
+      const pkg = packageName(spec);
+      if (pkg === "electron") {
+        if (!policy.electron) context.report({ node, messageId: "electron", data: { from } });
+        return;
+      }
+      if (policy.packages && !policy.packages.includes(pkg)) {
+        context.report({ node, messageId: "package", data: { from, spec, why: ": pure code imports nothing outside itself but " + policy.packages.join(", ") } });
+        return;
+      }
+      if (!policy.builtins && NODE_ONLY_PACKAGES.includes(pkg)) {
+        context.report({ node, messageId: "package", data: { from, spec, why: ": it runs only in Node.js" } });
+      }
+    }
+
+    const source = (node) => check(node.source, node.source?.value);
+    return {
+      ImportDeclaration: source,
+      ExportNamedDeclaration: (node) => node.source && source(node),
+      ExportAllDeclaration: source,
+      ImportExpression: (node) => node.source.type === "Literal" && check(node.source, node.source.value),
+      CallExpression(node) {
+        const arg = node.arguments[0];
+        if (node.callee.type === "Identifier" && node.callee.name === "require" && arg?.type === "Literal") check(arg, arg.value);
+      },
+    };
+  },
+};
+
+export default { rules: { layers: layersRule } };
