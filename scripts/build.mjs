@@ -13,11 +13,12 @@ const entries = [
   { src: "electron/node/cli/entry.ts", out: "dist/node/cli.js", format: "esm" },
   { src: "electron/node/engine/host.ts", out: "dist/node/engine-host.js", format: "esm" },
   { src: "electron/main/main.ts", out: "dist/main/main.js", format: "esm" },
-  { src: "electron/preload/preload.ts", out: "dist/preload/preload.cjs", format: "cjs" },
+  // A sandboxed preload can require only `electron`: everything else is bundled into it.
+  { src: "electron/preload/preload.ts", out: "dist/preload/preload.cjs", format: "cjs", bundlePackages: true },
 ];
 
 const started = Date.now();
-await rm(path.join(root, "dist/node"), { recursive: true, force: true });
+for (const dir of ["dist/node", "dist/main", "dist/preload"]) await rm(path.join(root, dir), { recursive: true, force: true });
 await Promise.all(
   entries
     .filter((e) => existsSync(path.join(root, e.src)))
@@ -29,9 +30,10 @@ await Promise.all(
         platform: "node",
         target: "node20",
         format: e.format,
-        packages: "external",
+        ...(e.bundlePackages ? {} : { packages: "external" }),
         external: ["electron"],
-        sourcemap: true,
+        sourcemap: !e.bundlePackages,
+        minify: Boolean(e.bundlePackages),
         logLevel: "warning",
       }),
     ),

@@ -23,6 +23,10 @@ const POLICY = {
 /** Packages that only run in Node, never in a browser. */
 const NODE_ONLY_PACKAGES = ["node-llama-cpp", "ws", "electron-builder", "electron-log"];
 
+/** Test files may also use the test tools, wherever they live. */
+const TEST_PACKAGES = ["vitest", "fast-check"];
+const TEST_FILE = /\.test\.tsx?$/;
+
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 function layerOf(relPath) {
@@ -72,6 +76,7 @@ export const layersRule = {
         if (!policy.electron) context.report({ node, messageId: "electron", data: { from } });
         return;
       }
+      if (TEST_FILE.test(file) && TEST_PACKAGES.includes(pkg)) return;
       if (policy.packages && !policy.packages.includes(pkg)) {
         context.report({ node, messageId: "package", data: { from, spec, why: ": pure code imports nothing outside itself but " + policy.packages.join(", ") } });
         return;

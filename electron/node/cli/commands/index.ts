@@ -1,4 +1,5 @@
 import type { Command } from "../command";
+import { serveCommand } from "./serve";
 
 /** Every `draftline` sub-command, in the order `draftline help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [serveCommand];

@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+export interface ServedApp {
+  url: string;
+  origin: string;
+  token: string;
+  home: string;
+  stop(): Promise<void>;
+}
+
+const root = path.resolve(import.meta.dirname, "..");
+
+/** Starts `draftline serve` on a free port with a fresh data folder, as a user would. */
+export async function serveApp(env: Record<string, string> = {}): Promise<ServedApp> {
+  const home = await mkdtemp(path.join(os.tmpdir(), "draftline-e2e-"));
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, "bin/draftline.js"), "serve"], {
+    cwd: root,
+    env: { ...process.env, DRAFTLINE_HOME: home, DRAFTLINE_THREADS: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`draftline serve did not print its address:\n${output}`)), 30_000);
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      const match = /running at (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`draftline serve exited with ${code}:\n${output}`)));
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: new URLSearchParams(parsed.hash.slice(1)).get("token") ?? "",
+    home,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}

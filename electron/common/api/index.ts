@@ -1,0 +1,35 @@
+import type { z } from "zod";
+import { appRequests } from "./app";
+import type { RequestSpec } from "./define";
+import { projectRequests } from "./projects";
+
+export * from "./define";
+export * from "./app";
+export * from "./projects";
+
+/**
+ * Every request between the UI and the back end, defined once. Names, parameter and result types,
+ * the preload's methods and both transports are all derived from this object.
+ */
+export const requests = {
+  ...appRequests,
+  ...projectRequests,
+} as const satisfies Record<string, RequestSpec>;
+
+/** Every event the back end pushes to the UI. */
+export const events = {} as const satisfies Record<string, z.ZodType>;
+
+export type Requests = typeof requests;
+export type RequestName = keyof Requests;
+export type Params<N extends RequestName> = z.input<Requests[N]["params"]>;
+export type Result<N extends RequestName> = z.output<Requests[N]["result"]>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const requestNames = Object.keys(requests) as RequestName[];
+
+export function isRequestName(name: string): name is RequestName {
+  return Object.prototype.hasOwnProperty.call(requests, name);
+}

@@ -1,0 +1,39 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { WireEvent } from "../../common/api";
+import type { ApiHandlers } from "../../common/api/server";
+import { RecentProjects } from "../projects/recent";
+import { ServiceContainer } from "./container";
+import { createHandlers } from "./handlers";
+import { appDataDir, packageRoot } from "./paths";
+
+export interface BackendOptions {
+  shell: "electron" | "web";
+  /** Pushes an event to the UI (the IPC or WebSocket transport provides it). */
+  emit: (event: WireEvent) => void;
+  env?: Record<string, string | undefined>;
+}
+
+export interface Backend {
+  handlers: Partial<ApiHandlers>;
+  container: ServiceContainer;
+  dataDir: string;
+}
+
+export function appVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Wires every service of the back end once, for both shells. */
+export async function createBackend(options: BackendOptions): Promise<Backend> {
+  const dataDir = appDataDir(options.env);
+  const recent = new RecentProjects(dataDir);
+  const container = new ServiceContainer([]);
+  await container.boot();
+  const handlers = createHandlers({ shell: options.shell, version: appVersion(), recent });
+  return { handlers, container, dataDir };
+}

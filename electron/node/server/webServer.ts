@@ -1,0 +1,187 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { WireEvent } from "../../common/api";
+import { dispatch, type ApiHandlers } from "../../common/api/server";
+
+export interface WebServerOptions {
+  /** The built renderer (dist/renderer). */
+  rendererDir: string;
+  handlers: Partial<ApiHandlers>;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Fixed token for tests; a random one per run otherwise. */
+  token?: string;
+}
+
+export interface WebServer {
+  /** The address to open, with the token in the fragment (never sent to the server in requests). */
+  url: string;
+  port: number;
+  token: string;
+  /** Pushes an event to every connected window. */
+  emit(event: WireEvent): void;
+  close(): Promise<void>;
+}
+
+const HOST = "127.0.0.1";
+const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".json": "application/json",
+  ".map": "application/json",
+};
+
+/**
+ * Web mode: the built renderer and the API over a WebSocket, on loopback only. Every request must
+ * name this server as its Host (no DNS rebinding); the WebSocket must come from this server's own
+ * origin (no cross-site use) and carry the per-run token.
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? randomBytes(24).toString("base64url");
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+  let clientCounter = 0;
+
+  const allowedHosts = () => new Set([`${HOST}:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://${HOST}:${port}`, `http://localhost:${port}`]);
+  const csp = () =>
+    [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      `connect-src 'self' ws://${HOST}:${port} ws://localhost:${port}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join("; ");
+
+  const server = http.createServer((req, res) => {
+    if (!allowedHosts().has(req.headers.host ?? "")) return refuse(res, 421, "Draftline answers only requests addressed to 127.0.0.1 or localhost.");
+    const url = new URL(req.url ?? "/", `http://${HOST}:${port}`);
+    if (url.pathname === "/session") {
+      // Lets the page explain a refused WebSocket: a browser cannot read the refusal itself.
+      const ok = tokenMatches(req.headers.authorization?.replace(/^Bearer /, "") ?? "", token);
+      res.writeHead(ok ? 200 : 401, { "content-type": "application/json", "cache-control": "no-store" });
+      return res.end(JSON.stringify(ok ? { ok: true } : { ok: false, error: "This page's access token is missing or wrong. Open the address that `draftline serve` printed." }));
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") return refuse(res, 405, "Method not allowed.");
+    void serveStatic(options.rendererDir, url.pathname, req, res, csp());
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on("upgrade", (req, socket: Duplex, head) => {
+    const url = new URL(req.url ?? "/", `http://${HOST}:${port}`);
+    const problem = !allowedHosts().has(req.headers.host ?? "")
+      ? [421, "wrong Host header"]
+      : !allowedOrigins().has(req.headers.origin ?? "")
+        ? [403, `foreign Origin ${req.headers.origin ?? "(none)"}`]
+        : url.pathname !== "/api"
+          ? [404, "no such endpoint"]
+          : !tokenMatches(url.searchParams.get("token") ?? "", token)
+            ? [401, "missing or wrong token"]
+            : null;
+    if (problem) {
+      socket.end(`HTTP/1.1 ${problem[0]} Refused\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nDraftline refused the connection: ${problem[1]}.\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const clientId = `web-${++clientCounter}`;
+      sockets.add(ws);
+      ws.on("close", () => sockets.delete(ws));
+      ws.on("message", (data, isBinary) => {
+        void (async () => {
+          let raw: unknown;
+          try {
+            raw = isBinary ? undefined : JSON.parse(data.toString());
+          } catch {
+            raw = undefined;
+          }
+          const response =
+            raw === undefined
+              ? ({ kind: "response", id: null, ok: false, error: { code: "bad-message", message: "Malformed request: not JSON text." } } as const)
+              : await dispatch(options.handlers, raw, { clientId });
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
+        })();
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, HOST, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${HOST}:${port}/#token=${token}`,
+    port,
+    token,
+    emit(event) {
+      const text = JSON.stringify(event);
+      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function tokenMatches(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function refuse(res: http.ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
+  res.end(message + "\n");
+}
+
+async function serveStatic(root: string, pathname: string, req: http.IncomingMessage, res: http.ServerResponse, csp: string): Promise<void> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return refuse(res, 400, "Bad path.");
+  }
+  const relative = decoded === "/" ? "index.html" : decoded.replace(/^\/+/, "");
+  const file = path.resolve(root, relative);
+  if (!file.startsWith(path.resolve(root) + path.sep)) return refuse(res, 403, "Outside the app's folder.");
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return refuse(res, 404, "Not found.");
+    res.writeHead(200, {
+      "content-type": CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream",
+      "content-length": info.size,
+      "content-security-policy": csp,
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+      "cache-control": relative === "index.html" ? "no-store" : "max-age=3600",
+    });
+    if (req.method === "HEAD") return void res.end();
+    createReadStream(file).pipe(res);
+  } catch {
+    if (relative === "index.html") return refuse(res, 500, "The app is not built: run `npm run build`.");
+    refuse(res, 404, "Not found.");
+  }
+}
