@@ -2,10 +2,12 @@ import type { z } from "zod";
 import { appRequests } from "./app";
 import type { RequestSpec } from "./define";
 import { projectRequests } from "./projects";
+import { uiEvents, uiRequests } from "./ui";
 
 export * from "./define";
 export * from "./app";
 export * from "./projects";
+export * from "./ui";
 
 /**
  * Every request between the UI and the back end, defined once. Names, parameter and result types,
@@ -14,10 +16,13 @@ export * from "./projects";
 export const requests = {
   ...appRequests,
   ...projectRequests,
+  ...uiRequests,
 } as const satisfies Record<string, RequestSpec>;
 
 /** Every event the back end pushes to the UI. */
-export const events = {} as const satisfies Record<string, z.ZodType>;
+export const events = {
+  ...uiEvents,
+} as const satisfies Record<string, z.ZodType>;
 
 export type Requests = typeof requests;
 export type RequestName = keyof Requests;
