@@ -1,0 +1,109 @@
+// A Backend without a model, for the controller's tests: each character is one token (its code point),
+// and a script decides what the "model" writes next from the context it is given. It keeps a KV cache
+// the way the real engines do (longest common prefix with the previous call), so token accounting in
+// tests means the same as with node-llama-cpp.
+import { BackendError, type Backend, type ChatMessage, type GenerateRequest, type GenerateResult, type ModelInfo, type TokenId } from "../../engine/backend";
+
+/** Given the whole context as text, the text the model writes next (it stops at a stop string or its end). */
+export type Script = (context: string) => string;
+
+export const SCRIPTED_EOS = 0;
+
+export interface ScriptedBackendOptions {
+  contextSize?: number;
+  /** Called before every generate: lets a test act "while the model writes" at exact points. */
+  beforeGenerate?: (context: string, call: number) => void;
+}
+
+export class ScriptedBackend implements Backend {
+  readonly kind = "in-process";
+  /** What the KV cache holds: the tokens of the last context plus what was generated after it. */
+  private cache: TokenId[] = [];
+  /** Every generate call: how many context tokens it decoded, and why it stopped. */
+  readonly calls: { inputTokensDecoded: number; generated: number; stopReason: string; context: string }[] = [];
+  private info: ModelInfo;
+
+  constructor(
+    private readonly script: Script,
+    private readonly options: ScriptedBackendOptions = {},
+  ) {
+    this.info = { source: "scripted", name: "scripted", architecture: "script", contextSize: options.contextSize ?? 1_000_000, gpu: false, hasChatTemplate: true, eosToken: SCRIPTED_EOS };
+  }
+
+  get modelInfo(): ModelInfo {
+    return this.info;
+  }
+  get contextSize(): number {
+    return this.info.contextSize;
+  }
+  get totalInputTokensDecoded(): number {
+    return this.calls.reduce((sum, c) => sum + c.inputTokensDecoded, 0);
+  }
+
+  async load(): Promise<ModelInfo> {
+    return this.info;
+  }
+  async unload(): Promise<void> {
+    this.cache = [];
+  }
+  async dispose(): Promise<void> {
+    this.cache = [];
+  }
+  async tokenize(text: string): Promise<TokenId[]> {
+    return Array.from(text, (c) => c.codePointAt(0) ?? 32);
+  }
+  async detokenize(tokens: readonly TokenId[]): Promise<string> {
+    return String.fromCodePoint(...tokens.filter((t) => t !== SCRIPTED_EOS));
+  }
+  async applyChatTemplate(messages: readonly ChatMessage[], options: { addGenerationPrompt?: boolean } = {}): Promise<{ tokens: TokenId[]; text: string }> {
+    let text = messages.map((m) => `<|${m.role}|>\n${m.content}\n`).join("");
+    if (options.addGenerationPrompt !== false) text += "<|assistant|>\n";
+    return { text, tokens: await this.tokenize(text) };
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    if (request.tokens.length === 0) throw new BackendError("bad-request", "The context is empty.");
+    if (request.tokens.length >= this.contextSize) throw new BackendError("bad-request", `The context (${request.tokens.length} tokens) does not fit the window (${this.contextSize}).`);
+    const context = await this.detokenize(request.tokens);
+    this.options.beforeGenerate?.(context, this.calls.length);
+    let common = 0;
+    while (common < this.cache.length && common < request.tokens.length && this.cache[common] === request.tokens[common]) common++;
+    // Like llama.cpp: the last context token is decoded again for its logits when nothing is new.
+    const inputTokensDecoded = Math.max(1, request.tokens.length - common);
+
+    const planned = this.script(context);
+    const eos = planned.endsWith("\u0000");
+    const body = eos ? planned.slice(0, -1) : planned;
+    const out: TokenId[] = [];
+    let text = "";
+    let stopReason: GenerateResult["stopReason"] = eos ? "eog" : "maxTokens";
+    let stopString: string | undefined;
+    const maxTokens = request.maxTokens ?? this.contextSize - request.tokens.length;
+    for (const char of body) {
+      if (request.signal?.aborted) {
+        stopReason = "abort";
+        break;
+      }
+      if (out.length >= maxTokens || request.tokens.length + out.length >= this.contextSize) {
+        stopReason = "maxTokens";
+        break;
+      }
+      text += char;
+      out.push(char.codePointAt(0) ?? 32);
+      const hit = request.stop?.find((s) => text.endsWith(s));
+      if (hit) {
+        text = text.slice(0, -hit.length);
+        out.splice(out.length - Array.from(hit).length);
+        stopReason = "stop";
+        stopString = hit;
+        break;
+      }
+      request.onToken?.([out[out.length - 1] ?? 32], char);
+    }
+    if (stopReason === "maxTokens" && out.length === Array.from(body).length && !request.signal?.aborted) stopReason = eos ? "eog" : "maxTokens";
+    this.cache = [...request.tokens, ...out];
+    const generatedTokens = out.length + (stopString ? Array.from(stopString).length : 0) + (stopReason === "eog" ? 1 : 0);
+    this.calls.push({ inputTokensDecoded, generated: generatedTokens, stopReason, context });
+    return { tokens: out, text, stopReason, ...(stopString ? { stopString, remainder: "" } : {}), inputTokensDecoded, generatedTokens };
+  }
+}
