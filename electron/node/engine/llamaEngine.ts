@@ -1,0 +1,352 @@
+// node-llama-cpp driven in the current process: one model, one context, one sequence. The engine
+// process (host.ts) runs this; tools and tests may use it directly through InProcessBackend. Load,
+// unload and generate are serialized; tokenize and detokenize are synchronous native calls.
+import path from "node:path";
+import {
+  getLlama,
+  LlamaCompletion,
+  LlamaLogLevel,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaGrammar,
+  type LlamaModel,
+  type Token,
+} from "node-llama-cpp";
+import type { FitEstimate, HardwareInfo, ModelInfo, StopReason, TokenId } from "../../common/engine/types";
+import { estimateFit, GgufError, inspectGguf, type FitOptions } from "../models/gguf";
+import { getHardwareInfo } from "../models/hardware";
+import {
+  BackendError,
+  type Backend,
+  type ChatMessage,
+  type ChatTemplateOptions,
+  type ChatTemplateResult,
+  type GenerateRequest,
+  type GenerateResult,
+  type LoadOptions,
+  type TokenizeOptions,
+} from "./backend";
+
+/** The context size used when none is asked for: large enough for a long document's working set. */
+const DEFAULT_CONTEXT_SIZE = 8192;
+
+export interface LlamaEngineOptions {
+  /** Where llama.cpp's own log lines go (default: standard error, warnings and errors only). */
+  logger?: (level: string, message: string) => void;
+}
+
+interface Loaded {
+  model: LlamaModel;
+  context: LlamaContext;
+  sequence: LlamaContextSequence;
+  completion: LlamaCompletion;
+  chatWrapper: ChatWrapper;
+  info: ModelInfo;
+}
+
+const asTokens = (tokens: readonly TokenId[]) => tokens as readonly number[] as Token[];
+
+export class LlamaEngine {
+  private llama?: Llama;
+  private llamaKey?: string;
+  private loaded?: Loaded;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly grammars = new Map<string, LlamaGrammar>();
+
+  constructor(private readonly options: LlamaEngineOptions = {}) {}
+
+  get modelInfo(): ModelInfo | undefined {
+    return this.loaded?.info;
+  }
+
+  /** Runs `task` after every earlier load, unload and generate has finished. */
+  private serialize<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async getLlama(gpu: LoadOptions["gpu"], threads: number | undefined): Promise<Llama> {
+    const key = JSON.stringify([gpu ?? "auto", threads ?? null]);
+    if (this.llama && this.llamaKey === key) return this.llama;
+    if (this.llama) await this.llama.dispose();
+    const logger = this.options.logger ?? ((level: string, message: string) => process.stderr.write(`[llama.cpp ${level}] ${message}\n`));
+    this.llama = await getLlama({
+      gpu: gpu ?? "auto",
+      build: "never",
+      ...(threads ? { maxThreads: threads } : {}),
+      logLevel: LlamaLogLevel.warn,
+      logger: (level, message) => logger(level, message),
+    });
+    this.llamaKey = key;
+    return this.llama;
+  }
+
+  private require(): Loaded {
+    if (!this.loaded) throw new BackendError("not-loaded", "No model is loaded.");
+    return this.loaded;
+  }
+
+  load(options: LoadOptions): Promise<ModelInfo> {
+    return this.serialize(async () => {
+      await this.unloadNow();
+      const file = path.resolve(options.model);
+      let checked;
+      try {
+        checked = await inspectGguf(file);
+      } catch (error) {
+        if (error instanceof GgufError) throw new BackendError("bad-model", error.message);
+        throw error;
+      }
+      const llama = await this.getLlama(options.gpu, options.threads);
+      let model: LlamaModel;
+      try {
+        model = await llama.loadModel({ modelPath: file, gpuLayers: options.gpuLayers ?? "auto" });
+      } catch (error) {
+        throw new BackendError("bad-model", `Could not load ${path.basename(file)}: ${(error as Error).message}`);
+      }
+      try {
+        const trained = model.trainContextSize;
+        const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, trained || DEFAULT_CONTEXT_SIZE);
+        const context = await model.createContext({
+          contextSize,
+          sequences: 1,
+          ...(options.threads ? { threads: options.threads } : {}),
+        });
+        const sequence = context.getSequence();
+        const completion = new LlamaCompletion({ contextSequence: sequence });
+        const chatWrapper = resolveChatWrapper(model);
+        const facts = checked.facts;
+        const bos = model.tokens.bos;
+        const eos = model.tokens.eos;
+        const info: ModelInfo = {
+          source: file,
+          name: facts.name ?? path.basename(file, ".gguf"),
+          architecture: facts.architecture,
+          parameters: facts.parameters,
+          sizeBytes: model.size,
+          contextSize: context.contextSize,
+          trainContextSize: trained || undefined,
+          layers: facts.layers,
+          gpuLayers: model.gpuLayers,
+          gpu: llama.gpu,
+          quantization: facts.quantization,
+          hasChatTemplate: facts.hasChatTemplate,
+          chatWrapper: chatWrapper.wrapperName,
+          vocabularySize: facts.vocabularySize,
+          eosToken: eos ?? undefined,
+          bosToken: bos ?? undefined,
+          addsBosToken: model.tokens.shouldPrependBosToken && bos != null,
+        };
+        this.loaded = { model, context, sequence, completion, chatWrapper, info };
+        return info;
+      } catch (error) {
+        await model.dispose();
+        throw new BackendError("bad-model", `Could not create a context for ${path.basename(file)}: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  private async unloadNow(): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    this.grammars.clear();
+    if (!loaded) return;
+    loaded.completion.dispose();
+    await loaded.context.dispose();
+    await loaded.model.dispose();
+  }
+
+  unload(): Promise<void> {
+    return this.serialize(() => this.unloadNow());
+  }
+
+  async dispose(): Promise<void> {
+    await this.unload();
+    const llama = this.llama;
+    this.llama = undefined;
+    await llama?.dispose();
+  }
+
+  tokenize(text: string, options: TokenizeOptions = {}): TokenId[] {
+    return this.require().model.tokenize(text, options.specialTokens ?? false);
+  }
+
+  detokenize(tokens: readonly TokenId[], options: { specialTokens?: boolean } = {}): string {
+    return this.require().model.detokenize(asTokens(tokens), options.specialTokens ?? true);
+  }
+
+  applyChatTemplate(messages: readonly ChatMessage[], options: ChatTemplateOptions = {}): ChatTemplateResult {
+    const { model, chatWrapper, info } = this.require();
+    const history: ChatHistoryItem[] = messages.map((m) =>
+      m.role === "system"
+        ? { type: "system", text: m.content }
+        : m.role === "user"
+          ? { type: "user", text: m.content }
+          : { type: "model", response: [m.content] },
+    );
+    if ((options.addGenerationPrompt ?? true) && messages.at(-1)?.role !== "assistant") history.push({ type: "model", response: [] });
+    const { contextText } = chatWrapper.generateContextState({ chatHistory: history });
+    let tokens = contextText.tokenize(model.tokenizer);
+    // The backend prepends BOS itself for models that want one; a template's own BOS would double it.
+    if (info.addsBosToken && tokens[0] === info.bosToken) tokens = tokens.slice(1);
+    return { tokens, text: model.detokenize(tokens, true) };
+  }
+
+  private async grammar(text: string): Promise<LlamaGrammar> {
+    const cached = this.grammars.get(text);
+    if (cached) return cached;
+    const llama = this.llama;
+    if (!llama) throw new BackendError("not-loaded", "No model is loaded.");
+    let grammar: LlamaGrammar;
+    try {
+      grammar = await llama.createGrammar({ grammar: text });
+    } catch (error) {
+      throw new BackendError("bad-request", `The grammar is not valid GBNF: ${(error as Error).message}`);
+    }
+    if (this.grammars.size >= 8) this.grammars.delete(this.grammars.keys().next().value as string);
+    this.grammars.set(text, grammar);
+    return grammar;
+  }
+
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.serialize(async () => {
+      const { model, sequence, completion, info } = this.require();
+      if (request.tokens.length === 0) throw new BackendError("bad-request", "generate needs a context of at least one token.");
+      const inContext = request.tokens.length + (info.addsBosToken ? 1 : 0);
+      if (inContext >= info.contextSize) {
+        throw new BackendError("bad-request", `The context is full: ${inContext} tokens in a window of ${info.contextSize}. Compact it before generating.`);
+      }
+      if (request.signal?.aborted) return { tokens: [], text: "", stopReason: "abort", inputTokensDecoded: 0, generatedTokens: 0 };
+      const grammar = request.grammar ? await this.grammar(request.grammar) : undefined;
+      const sampling = request.sampling ?? {};
+      const generated: Token[] = [];
+      let pending: Token[] = [];
+      const onToken = request.onToken;
+      const before = sequence.tokenMeter.getState();
+      let response;
+      try {
+        response = await completion.generateCompletionWithMeta(asTokens(request.tokens), {
+          maxTokens: request.maxTokens,
+          customStopTriggers: request.stop && request.stop.length > 0 ? [...request.stop] : undefined,
+          grammar,
+          temperature: sampling.temperature ?? 0,
+          topP: sampling.topP,
+          minP: sampling.minP,
+          topK: sampling.topK,
+          seed: sampling.seed,
+          repeatPenalty: sampling.repeatPenalty && sampling.repeatPenalty !== 1 ? { penalty: sampling.repeatPenalty } : false,
+          signal: request.signal,
+          stopOnAbortSignal: true,
+          disableContextShift: true,
+          // LlamaCompletion calls onToken then onTextChunk for the same tokens: pair them.
+          onToken: (tokens) => {
+            generated.push(...tokens);
+            pending = tokens;
+          },
+          onTextChunk: onToken
+            ? (text) => {
+                const tokens = pending;
+                pending = [];
+                onToken(tokens, text);
+              }
+            : undefined,
+        });
+      } catch (error) {
+        if (error instanceof BackendError) throw error;
+        throw new BackendError("failed", `Generation failed: ${(error as Error).message}`);
+      }
+      const used = sequence.tokenMeter.diff(before);
+      const meta = response.metadata;
+      const stopReason: StopReason =
+        meta.stopReason === "eogToken"
+          ? "eog"
+          : meta.stopReason === "customStopTrigger" || meta.stopReason === "stopGenerationTrigger"
+            ? "stop"
+            : meta.stopReason;
+      const result: GenerateResult = {
+        tokens: generated,
+        text: response.response,
+        stopReason,
+        // Every decode of the context yields one set of logits, counted as "output" by the meter, and
+        // so does every generated token fed back: the context's last token is one of those.
+        inputTokensDecoded: used.usedInputTokens + (used.usedOutputTokens > 0 ? 1 : 0),
+        generatedTokens: used.usedOutputTokens,
+      };
+      if (meta.stopReason === "customStopTrigger") {
+        result.stopString = meta.customStopTrigger.map((part) => (typeof part === "string" ? part : model.detokenize([part], true))).join("");
+        const rest = meta.remainingGenerationAfterStop;
+        result.remainder = rest === undefined ? "" : typeof rest === "string" ? rest : model.detokenize(rest, true);
+      }
+      return result;
+    });
+  }
+
+  /** Checks a GGUF file and estimates whether it fits this machine (no weights are loaded). */
+  async estimateFit(file: string, options: FitOptions & { gpu?: LoadOptions["gpu"] } = {}): Promise<FitEstimate> {
+    let checked;
+    try {
+      checked = await inspectGguf(path.resolve(file));
+    } catch (error) {
+      if (error instanceof GgufError) throw new BackendError("bad-model", error.message);
+      throw error;
+    }
+    const llama = this.llama ?? (await this.getLlama(options.gpu, undefined));
+    return estimateFit(checked.info, llama, options);
+  }
+
+  async hardware(): Promise<HardwareInfo> {
+    return getHardwareInfo(this.llama ?? (await this.getLlama("auto", undefined)));
+  }
+
+  /** Memory of this process, and what node-llama-cpp reports for the model and the context. */
+  memory(): { rss: number; modelBytes: number; contextBytes: number; contextStateBytes: number } {
+    const loaded = this.loaded;
+    return {
+      rss: process.memoryUsage().rss,
+      modelBytes: loaded?.model.size ?? 0,
+      contextBytes: loaded ? loaded.context.memoryUsage.ram + loaded.context.memoryUsage.vram : 0,
+      contextStateBytes: loaded?.context.stateSize ?? 0,
+    };
+  }
+}
+
+/**
+ * A Backend that runs node-llama-cpp in the caller's process. A native crash (GGML_ASSERT) takes the
+ * caller down with it: for tools, tests and benchmarks; the app uses the embedded backend.
+ */
+export class InProcessBackend implements Backend {
+  readonly kind = "in-process";
+  constructor(readonly engine: LlamaEngine = new LlamaEngine()) {}
+  get modelInfo(): ModelInfo | undefined {
+    return this.engine.modelInfo;
+  }
+  get contextSize(): number {
+    return this.engine.modelInfo?.contextSize ?? 0;
+  }
+  load(options: LoadOptions): Promise<ModelInfo> {
+    return this.engine.load(options);
+  }
+  unload(): Promise<void> {
+    return this.engine.unload();
+  }
+  async tokenize(text: string, options?: TokenizeOptions): Promise<TokenId[]> {
+    return this.engine.tokenize(text, options);
+  }
+  async detokenize(tokens: readonly TokenId[], options?: { specialTokens?: boolean }): Promise<string> {
+    return this.engine.detokenize(tokens, options);
+  }
+  async applyChatTemplate(messages: readonly ChatMessage[], options?: ChatTemplateOptions): Promise<ChatTemplateResult> {
+    return this.engine.applyChatTemplate(messages, options);
+  }
+  generate(request: GenerateRequest): Promise<GenerateResult> {
+    return this.engine.generate(request);
+  }
+  dispose(): Promise<void> {
+    return this.engine.dispose();
+  }
+}

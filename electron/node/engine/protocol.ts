@@ -1,0 +1,109 @@
+// The messages between the app and its engine process, defined once: every method's parameters and
+// result as a zod schema, the message envelopes, and the types derived from them. Both sides validate
+// what they receive, so a confused or compromised peer yields a clear error instead of undefined data.
+import { z } from "zod";
+import {
+  chatMessageSchema,
+  fitEstimateSchema,
+  gpuTypeSchema,
+  hardwareInfoSchema,
+  modelInfoSchema,
+  samplingSettingsSchema,
+  stopReasons,
+  tokenIdSchema,
+} from "../../common/engine/types";
+import { backendErrorCodes } from "./backend";
+
+const tokens = z.array(tokenIdSchema);
+const empty = z.object({}).strict();
+
+export const loadOptionsSchema = z
+  .object({
+    model: z.string().min(1),
+    contextSize: z.union([z.number().int().positive(), z.literal("auto")]).optional(),
+    gpuLayers: z.union([z.literal("auto"), z.literal("max"), z.number().int().nonnegative()]).optional(),
+    gpu: z.union([z.literal("auto"), gpuTypeSchema]).optional(),
+    threads: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const generateResultSchema = z.object({
+  tokens,
+  text: z.string(),
+  stopReason: z.enum(stopReasons),
+  stopString: z.string().optional(),
+  remainder: z.string().optional(),
+  inputTokensDecoded: z.number().int().nonnegative(),
+  generatedTokens: z.number().int().nonnegative(),
+});
+
+/** Every method the engine process answers: what it takes and what it returns. */
+export const engineMethods = {
+  load: { params: loadOptionsSchema, result: modelInfoSchema },
+  unload: { params: empty, result: empty },
+  tokenize: { params: z.object({ text: z.string(), specialTokens: z.boolean() }), result: z.object({ tokens }) },
+  detokenize: { params: z.object({ tokens, specialTokens: z.boolean() }), result: z.object({ text: z.string() }) },
+  applyChatTemplate: {
+    params: z.object({ messages: z.array(chatMessageSchema), addGenerationPrompt: z.boolean() }),
+    result: z.object({ tokens, text: z.string() }),
+  },
+  generate: {
+    params: z.object({
+      tokens,
+      maxTokens: z.number().int().positive().optional(),
+      stop: z.array(z.string().min(1)).optional(),
+      grammar: z.string().optional(),
+      sampling: samplingSettingsSchema.optional(),
+      /** Send `tokens` messages while generating. */
+      stream: z.boolean(),
+    }),
+    result: generateResultSchema,
+  },
+  estimateFit: {
+    params: z.object({
+      file: z.string().min(1),
+      contextSize: z.number().int().positive().optional(),
+      gpuLayers: z.union([z.literal("max"), z.number().int().nonnegative()]).optional(),
+    }),
+    result: fitEstimateSchema,
+  },
+  hardware: { params: empty, result: hardwareInfoSchema },
+  memory: {
+    params: empty,
+    result: z.object({ rss: z.number(), modelBytes: z.number(), contextBytes: z.number(), contextStateBytes: z.number() }),
+  },
+} as const;
+
+export type EngineMethod = keyof typeof engineMethods;
+export type EngineParams<M extends EngineMethod> = z.infer<(typeof engineMethods)[M]["params"]>;
+export type EngineResult<M extends EngineMethod> = z.infer<(typeof engineMethods)[M]["result"]>;
+
+const methodNames = Object.keys(engineMethods) as [EngineMethod, ...EngineMethod[]];
+const id = z.number().int().nonnegative();
+
+/** App → engine. */
+export const parentMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("call"), id, method: z.enum(methodNames), params: z.unknown() }),
+  z.object({ type: z.literal("abort"), id }),
+]);
+export type ParentMessage = z.infer<typeof parentMessageSchema>;
+
+export const engineErrorSchema = z.object({ code: z.enum(backendErrorCodes), message: z.string() });
+
+/** Engine → app. */
+export const hostMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ready"), pid: z.number().int() }),
+  z.object({ type: z.literal("result"), id, result: z.unknown() }),
+  z.object({ type: z.literal("error"), id, error: engineErrorSchema }),
+  /** Streamed output of a `generate` call: tokens in order, with their text. */
+  z.object({ type: z.literal("tokens"), id, tokens, text: z.string() }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+/** A readable summary of a validation failure, for error messages. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.map(String).join(".") || "message"}: ${issue.message}`)
+    .join("; ");
+}
