@@ -328,7 +328,7 @@ export class OpenAICompatibleBackend implements Backend {
       events++;
       const ids = isTokenArray(choice.tokens) ? choice.tokens : isTokenArray(event.tokens) ? event.tokens : undefined;
       const text = typeof choice.text === "string" ? choice.text : "";
-      if (!ids) exactTokens = false;
+      if (!ids && text !== "") exactTokens = false;
       if (text !== "" || (ids && ids.length > 0)) {
         const pushed = detector.push({ tokens: this.serverTokenizer ? (ids ?? []) : codePoints(text), text });
         release(pushed.release);
