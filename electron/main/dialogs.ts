@@ -1,0 +1,89 @@
+// The native open and save dialogs behind the `dialog.*` requests. Web mode has none of these: its
+// back end does not register them and the UI asks for paths in text fields instead.
+import path from "node:path";
+import type { FileFilter } from "electron";
+import type { ExportDialogFormat } from "../common/api/ui";
+import type { ApiHandlers, CallContext } from "../common/api/server";
+import { PROJECT_EXTENSION } from "./instance";
+import type { DesktopWindow, DialogAdapter } from "./shell";
+
+export const FILTERS = {
+  project: [{ name: "Draftline Projects", extensions: ["draftline"] }],
+  markdown: [{ name: "Markdown", extensions: ["md", "markdown", "txt"] }],
+  docx: [{ name: "Word Document", extensions: ["docx"] }],
+  markdownExport: [{ name: "Markdown", extensions: ["md"] }],
+  model: [{ name: "GGUF Models", extensions: ["gguf"] }],
+} satisfies Record<string, FileFilter[]>;
+
+const EXPORT_EXTENSION: Record<ExportDialogFormat, string> = { docx: ".docx", markdown: ".md" };
+
+/** A title made safe as a file name on every system: no separators or reserved characters. */
+export function safeFileName(name: string | undefined, fallback = "Untitled"): string {
+  const cleaned = (name ?? "")
+    .replace(/[\\/:*?"<>|]/g, " ")
+    .replace(/\p{Cc}/gu, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^\.+/, "")
+    .replace(/[. ]+$/, "")
+    .slice(0, 100)
+    .trim();
+  return cleaned || fallback;
+}
+
+/** Adds the extension when the writer typed a name without it (GTK's dialog does not add it). */
+export function withExtension(file: string, extension: string): string {
+  return file.toLowerCase().endsWith(extension.toLowerCase()) ? file : `${file}${extension}`;
+}
+
+export interface DialogDeps {
+  dialogs: DialogAdapter;
+  /** The window that asked, so the dialog opens as its sheet. */
+  windowOf(context: CallContext): DesktopWindow | undefined;
+  documentsDir(): string;
+  /**
+   * The writer chose a project to open. True when another window already shows it: that window
+   * was brought to the front and the asking window should do nothing.
+   */
+  focusIfOpenElsewhere(file: string, context: CallContext): boolean;
+}
+
+type DialogHandlers = Pick<ApiHandlers, "dialog.openProject" | "dialog.saveProjectAs" | "dialog.exportPath" | "dialog.importMarkdown" | "dialog.openModelFile">;
+
+export function createDialogHandlers(deps: DialogDeps): DialogHandlers {
+  const openOne = async (context: CallContext, title: string, filters: FileFilter[]): Promise<string | null> => {
+    const result = await deps.dialogs.showOpenDialog(deps.windowOf(context), { title, filters, properties: ["openFile"], defaultPath: deps.documentsDir() });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
+  const saveAs = async (context: CallContext, title: string, name: string, extension: string, filters: FileFilter[]): Promise<string | null> => {
+    const result = await deps.dialogs.showSaveDialog(deps.windowOf(context), {
+      title,
+      defaultPath: path.join(deps.documentsDir(), `${name}${extension}`),
+      filters,
+      properties: ["createDirectory", "showOverwriteConfirmation"],
+    });
+    return result.canceled || !result.filePath ? null : withExtension(result.filePath, extension);
+  };
+
+  return {
+    "dialog.openProject": async (_params, context) => {
+      const file = await openOne(context, "Open Project", FILTERS.project);
+      if (file === null) return { path: null, alreadyOpen: false };
+      return deps.focusIfOpenElsewhere(file, context) ? { path: file, alreadyOpen: true } : { path: file, alreadyOpen: false };
+    },
+    "dialog.saveProjectAs": async ({ suggestedName }, context) => ({
+      path: await saveAs(context, "Save Project", safeFileName(suggestedName), PROJECT_EXTENSION, FILTERS.project),
+    }),
+    "dialog.exportPath": async ({ format, suggestedName }, context) => ({
+      path: await saveAs(
+        context,
+        format === "docx" ? "Export as Word Document" : "Export as Markdown",
+        safeFileName(suggestedName),
+        EXPORT_EXTENSION[format],
+        format === "docx" ? FILTERS.docx : FILTERS.markdownExport,
+      ),
+    }),
+    "dialog.importMarkdown": async (_params, context) => ({ path: await openOne(context, "Import Markdown", FILTERS.markdown) }),
+    "dialog.openModelFile": async (_params, context) => ({ path: await openOne(context, "Choose a Model File", FILTERS.model) }),
+  };
+}
