@@ -11,14 +11,21 @@ export interface ExportDocument {
   words: number;
   model: string | null;
   mode: string | null;
+  /** The draft in reading order: the sections that have text, each with its steps. */
   sections: ExportSection[];
+  /** The current global plan, every section, written or not. */
+  plan: PlannedSection[];
 }
 
-export interface ExportSection {
+export interface PlannedSection {
   title: string;
   brief: string;
   budget: number;
+  /** Words written in it so far. */
   words: number;
+}
+
+export interface ExportSection extends PlannedSection {
   steps: ExportStep[];
 }
 

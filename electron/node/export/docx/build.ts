@@ -115,7 +115,7 @@ function appendix(doc: ExportDocument, convert: MarkdownToDocx): FileChild[] {
   const out: FileChild[] = [];
   out.push(new Paragraph({ style: "Heading1", pageBreakBefore: true, children: [new TextRun("Appendix: plan and reflections")] }));
   out.push(new Paragraph({ style: "Heading2", children: [new TextRun("Global plan")] }));
-  const plan = doc.sections.map((s, i) => `${i + 1}. **${escapeMarkdown(s.title)}**: ${s.budget} words budgeted, ${s.words} written.${s.brief.trim() ? ` ${s.brief.trim().replace(/\n+/g, " ")}` : ""}`).join("\n");
+  const plan = doc.plan.map((s, i) => `${i + 1}. **${escapeMarkdown(s.title)}**: ${s.budget} words budgeted, ${s.words} written.${s.brief.trim() ? ` ${s.brief.trim().replace(/\n+/g, " ")}` : ""}`).join("\n");
   out.push(...convert.convert(plan, { headingOffset: 2 }));
   for (const section of doc.sections) {
     for (const step of section.steps) {

@@ -29,6 +29,11 @@ const doc: ExportDocument = {
     },
     { title: "The storm", brief: "", budget: 2000, words: 634, steps: [{ number: 2, plan: "", content: "3. third\n4. fourth\n\nAfter.\n\n1. again", reflection: "", words: 634 }] },
   ],
+  plan: [
+    { title: "Arrival", brief: "The keeper arrives.", budget: 1000, words: 600 },
+    { title: "The storm", brief: "", budget: 2000, words: 634 },
+    { title: "Aftermath", brief: "Not written yet.", budget: 500, words: 0 },
+  ],
 };
 
 async function unpack(options: Parameters<typeof buildDocx>[1] = {}) {
@@ -133,6 +138,7 @@ describe("DOCX export", () => {
     expect(appendix).toBeGreaterThan(ps.findIndex((p) => p.text === "again"));
     expect(ps[appendix]?.style).toBe("Heading1");
     const after = ps.slice(appendix).map((p) => p.text);
+    expect(after).toContain("Aftermath: 500 words budgeted, 0 written. Not written yet.");
     expect(after).toContain("Introduce the keeper.");
     expect(after).toContain("word count: 600/3000");
   });

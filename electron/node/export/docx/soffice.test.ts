@@ -35,6 +35,7 @@ const doc: ExportDocument = {
     },
     { title: "The storm", brief: "", budget: 1000, words: 60, steps: [{ number: 3, plan: "", reflection: "", words: 60, content: "Waves rose [over the rocks](https://example.com).\n\n3. third\n4. fourth" }] },
   ],
+  plan: [],
 };
 
 /** The words of a text in order: runs of letters and digits, each CJK character a word of its own. */

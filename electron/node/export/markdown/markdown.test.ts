@@ -27,6 +27,7 @@ const doc: ExportDocument = {
     },
     { title: "The storm", brief: "", budget: 2000, words: 10, steps: [{ number: 3, plan: "Storm hits --> hard.", content: "```\n# not a heading\n```\n\nWaves rose.", reflection: "done", words: 4 }] },
   ],
+  plan: [],
 };
 
 describe("shiftHeadings", () => {
