@@ -129,6 +129,13 @@ export async function inspectGguf(file: string): Promise<{ facts: GgufFacts; inf
     throw new GgufError(`${describe(file)} has a damaged or truncated GGUF header: ${(error as Error).message}`);
   }
 
+  // The reader does not stop at the end of the file (it reads zeros past it): compare sizes instead.
+  if ((info.infoEndOffset ?? 0) > size) {
+    throw new GgufError(
+      `${describe(file)} is truncated: its GGUF header alone needs ${info.infoEndOffset} bytes but the file has ${size}. Download it again (or resume the download).`,
+    );
+  }
+
   const architecture = metadataValue(info, "general.architecture");
   if (typeof architecture !== "string" || architecture === "") {
     throw new GgufError(`${describe(file)} lacks general.architecture: llama.cpp cannot load it.`);

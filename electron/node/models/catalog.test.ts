@@ -1,0 +1,84 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CatalogError, findCatalogEntry, hfEndpoint, loadCatalog, parseCatalog, resolveHfUri } from "./catalog";
+import { catalogPath, findRepoRoot, modelsDir } from "./paths";
+
+const entry = {
+  id: "tiny",
+  name: "Tiny",
+  description: "Test.",
+  file: "tiny.gguf",
+  source: { kind: "huggingface", uri: "hf:user/repo/tiny.gguf", verified: true },
+  quantization: "F32",
+  license: "MIT",
+  profile: "prompted",
+  recommended: { contextSize: 2048, sampling: { temperature: 0.7 } },
+};
+
+describe("model catalog", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "draftline-catalog-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("loads models/catalog.json of the repository, IS-Writer-8B first and bring-your-own", async () => {
+    const catalog = await loadCatalog();
+    expect(catalog.models[0]).toMatchObject({ id: "is-writer-8b", profile: "native", source: { kind: "bring-your-own" } });
+    const ids = catalog.models.map((m) => m.id);
+    expect(ids).toEqual(expect.arrayContaining(["qwen3-8b", "qwen3-4b", "qwen3-1.7b", "longwriter-llama3.1-8b", "longwriter-glm4-9b", "longwriter-zero-32b"]));
+    for (const m of catalog.models.filter((m) => m.source.kind === "huggingface")) {
+      expect(m.source.kind === "huggingface" && m.source.uri.endsWith(m.file), m.id).toBe(true);
+    }
+  });
+
+  it("finds an entry by id, whatever its case", async () => {
+    const catalog = parseCatalog({ version: 1, models: [entry] });
+    expect(findCatalogEntry(catalog, "TINY")?.name).toBe("Tiny");
+    expect(findCatalogEntry(catalog, "other")).toBeUndefined();
+  });
+
+  it("refuses a catalog with a bad entry and says where", () => {
+    const bad = { version: 1, models: [{ ...entry, profile: "magic", source: { kind: "huggingface", uri: "https://example.com/x.gguf", verified: true } }] };
+    expect(() => parseCatalog(bad)).toThrow(CatalogError);
+    expect(() => parseCatalog(bad)).toThrow(/models\.0\.source\.uri: expected hf:user\/repo\/file\.gguf/);
+    expect(() => parseCatalog(bad)).toThrow(/models\.0\.profile/);
+  });
+
+  it("refuses duplicate ids, unknown fields and a bad checksum", () => {
+    expect(() => parseCatalog({ version: 1, models: [entry, entry] })).toThrow(/duplicate id 'tiny'/);
+    expect(() => parseCatalog({ version: 1, models: [{ ...entry, size: 3 }] })).toThrow(/Unrecognized key/);
+    expect(() => parseCatalog({ version: 1, models: [{ ...entry, source: { ...entry.source, sha256: "abc" } }] })).toThrow(/sha256 is 64 lowercase hex digits/);
+  });
+
+  it("reports a catalog file that is not JSON", async () => {
+    const file = path.join(dir, "catalog.json");
+    await writeFile(file, "{ not json");
+    await expect(loadCatalog(file)).rejects.toThrow(/is not JSON/);
+    await expect(loadCatalog(path.join(dir, "none.json"))).rejects.toThrow(/Cannot read the model catalog/);
+  });
+
+  it("turns hf: URIs into download URLs on an overridable endpoint", () => {
+    expect(resolveHfUri("hf:Qwen/Qwen3-8B-GGUF/Qwen3-8B-Q4_K_M.gguf", "https://huggingface.co")).toBe(
+      "https://huggingface.co/Qwen/Qwen3-8B-GGUF/resolve/main/Qwen3-8B-Q4_K_M.gguf",
+    );
+    expect(resolveHfUri("hf:u/r/sub/f.gguf", "http://127.0.0.1:9/")).toBe("http://127.0.0.1:9/u/r/resolve/main/sub/f.gguf");
+    expect(() => resolveHfUri("hf:just-a-repo", "https://huggingface.co")).toThrow(/not a Hugging Face file URI/);
+    expect(hfEndpoint({})).toBe("https://huggingface.co");
+    expect(hfEndpoint({ DRAFTLINE_HF_ENDPOINT: "http://127.0.0.1:8000/" })).toBe("http://127.0.0.1:8000");
+  });
+
+  it("keeps models in the repository's models folder unless DRAFTLINE_MODELS_DIR says otherwise", () => {
+    const root = findRepoRoot();
+    expect(root).toBeDefined();
+    expect(modelsDir({}, root)).toBe(path.join(root!, "models"));
+    expect(modelsDir({ DRAFTLINE_MODELS_DIR: dir }, root)).toBe(dir);
+    expect(modelsDir({ DRAFTLINE_HOME: dir }, null)).toBe(path.join(dir, "models"));
+    expect(() => catalogPath({}, null)).toThrow(/set DRAFTLINE_CATALOG/);
+    expect(catalogPath({}, root)).toBe(path.join(root!, "models", "catalog.json"));
+  });
+});
