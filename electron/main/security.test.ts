@@ -11,7 +11,7 @@ function directives(csp: string): Map<string, string[]> {
 }
 
 describe("secureWebPreferences", () => {
-  const prefs = secureWebPreferences("/app/dist/preload/preload.cjs");
+  const prefs = secureWebPreferences("/app/dist/preload/preload.cjs", { devTools: false });
 
   it("isolates the page from Node and from the preload's world", () => {
     expect(prefs).toMatchObject({
@@ -31,6 +31,11 @@ describe("secureWebPreferences", () => {
 
   it("loads the given preload", () => {
     expect(prefs.preload).toBe("/app/dist/preload/preload.cjs");
+  });
+
+  it("offers developer tools only when asked (running from a checkout)", () => {
+    expect(prefs.devTools).toBe(false);
+    expect(secureWebPreferences("/p.cjs", { devTools: true }).devTools).toBe(true);
   });
 });
 

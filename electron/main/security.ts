@@ -22,10 +22,14 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** The window's web preferences: the renderer is an ordinary sandboxed web page. */
-export function secureWebPreferences(preload: string): NonNullable<BrowserWindowConstructorOptions["webPreferences"]> {
+/**
+ * The window's web preferences: the renderer is an ordinary sandboxed web page. Developer tools only
+ * when running from a checkout.
+ */
+export function secureWebPreferences(preload: string, options: { devTools: boolean }): NonNullable<BrowserWindowConstructorOptions["webPreferences"]> {
   return {
     preload,
+    devTools: options.devTools,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

@@ -10,7 +10,11 @@ export const uiCommands = [
   "file.open",
   "file.save",
   "file.saveAs",
-  /** Save, and close the window once saved (the close guard's "Save" answer). */
+  /**
+   * The close guard's "Save" answer: save (asking for a path if the document has none), report the
+   * new state with `window.setDocumentState`, then call `window.close`. A cancelled save keeps the
+   * window open.
+   */
   "file.saveAndClose",
   "file.importMarkdown",
   "file.exportDocx",
@@ -72,6 +76,11 @@ export const uiRequests = {
   "window.setDocumentState": request(
     "Tells the window what it shows: the title bar, the edited dot, and whether closing must ask first.",
     windowDocumentState,
+    z.object({}),
+  ),
+  "window.close": request(
+    "Closes the calling window, e.g. once `file.saveAndClose` has saved; closing still asks if something would be lost.",
+    z.object({}).strict(),
     z.object({}),
   ),
 } as const;

@@ -2,9 +2,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { WireEvent } from "../../common/api";
 import type { ApiHandlers } from "../../common/api/server";
+import type { EngineProcessLauncher } from "../engine/launcher";
 import { RecentProjects } from "../projects/recent";
 import { ServiceContainer } from "./container";
 import { createHandlers } from "./handlers";
+import type { Logger } from "./log";
 import { appDataDir, packageRoot } from "./paths";
 
 export interface BackendOptions {
@@ -12,6 +14,13 @@ export interface BackendOptions {
   /** Pushes an event to the UI (the IPC or WebSocket transport provides it). */
   emit: (event: WireEvent) => void;
   env?: Record<string, string | undefined>;
+  /** The app's log (model loads, generations, saves; never document text). Default: none. */
+  log?: Logger;
+  /**
+   * How the embedded engine process is started: Electron's utilityProcess in the desktop app
+   * (electron/main/engineLauncher.ts); default: a Node child process (engine/launcher.ts forkLauncher).
+   */
+  engineLauncher?: EngineProcessLauncher;
 }
 
 export interface Backend {
