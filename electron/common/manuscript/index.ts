@@ -1,0 +1,17 @@
+// The document model: types, the event reducer, the writer's edits and the invariants.
+export type { Manuscript, ManuscriptInit, PlanDraft, PlanRevision, Section, Step, StepStatus } from "./types";
+export {
+  applyEvent,
+  applyEvents,
+  createManuscript,
+  isInProgress,
+  nextSectionNumber,
+  parseTranscript,
+  revisionPosition,
+  stepInProgress,
+  type ParsedTranscript,
+} from "./reducer";
+export { applyEdit, effectiveLanguage, type EditError, type EditResult, type ManuscriptEdit } from "./edits";
+export { assignSection, matchSections, normalizeTitle, reassignSections, replayAssignments } from "./sections";
+export { checkInvariants } from "./invariants";
+export { manuscriptText, planGap } from "./views";
