@@ -1,12 +1,16 @@
 import type { z } from "zod";
 import { appRequests } from "./app";
 import type { RequestSpec } from "./define";
+import { generationEvents, generationRequests } from "./generation";
+import { modelEvents, modelRequests } from "./models";
 import { projectRequests } from "./projects";
 import { uiEvents, uiRequests } from "./ui";
 
 export * from "./define";
 export * from "./app";
 export * from "./projects";
+export * from "./generation";
+export * from "./models";
 export * from "./ui";
 
 /**
@@ -17,11 +21,15 @@ export const requests = {
   ...appRequests,
   ...projectRequests,
   ...uiRequests,
+  ...generationRequests,
+  ...modelRequests,
 } as const satisfies Record<string, RequestSpec>;
 
 /** Every event the back end pushes to the UI. */
 export const events = {
   ...uiEvents,
+  ...generationEvents,
+  ...modelEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Requests = typeof requests;

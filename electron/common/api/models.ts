@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { catalogEntrySchema } from "../engine/catalog";
+import { fitEstimateSchema, hardwareInfoSchema, modelInfoSchema } from "../engine/types";
+import { request } from "./define";
+
+/** The engine's settings a writer can change: context size, GPU layers, threads. */
+export const engineSettingsSchema = z
+  .object({
+    contextSize: z.union([z.number().int().min(512).max(1_048_576), z.literal("auto")]).optional(),
+    gpuLayers: z.union([z.number().int().min(0).max(1000), z.literal("auto"), z.literal("max")]).optional(),
+    threads: z.number().int().min(1).max(512).optional(),
+  })
+  .strict();
+export type EngineSettings = z.infer<typeof engineSettingsSchema>;
+
+/** Where the model to load comes from: a local GGUF, a catalog model already downloaded, or a server. */
+export const modelSourceRefSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("file"), path: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal("catalog"), id: z.string().min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal("server"),
+      baseUrl: z.string().url(),
+      apiKey: z.string().optional(),
+      /** The model name the server serves ("" = its default). */
+      model: z.string().optional(),
+    })
+    .strict(),
+]);
+export type ModelSourceRef = z.infer<typeof modelSourceRefSchema>;
+
+/** A catalog model with what this machine has of it. */
+export const catalogModelSchema = z.object({
+  entry: catalogEntrySchema,
+  /** "absent", downloading, partially downloaded (resumable) or ready to load. */
+  status: z.enum(["absent", "downloading", "partial", "ready"]),
+  path: z.string().nullable(),
+  downloadedBytes: z.number().int().nonnegative(),
+});
+export type CatalogModel = z.infer<typeof catalogModelSchema>;
+
+/** A GGUF in the models folder (or opened from elsewhere). */
+export const localModelSchema = z.object({
+  path: z.string(),
+  name: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  /** The catalog entry it is, when it is one. */
+  catalogId: z.string().nullable(),
+});
+export type LocalModel = z.infer<typeof localModelSchema>;
+
+/** What reading a GGUF's metadata found, before any load. */
+export const modelInspectionSchema = z.object({
+  path: z.string(),
+  ok: z.boolean(),
+  /** Why the file cannot be loaded (not a GGUF, truncated, missing keys); null when ok. */
+  problem: z.string().nullable(),
+  facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  fit: fitEstimateSchema.nullable(),
+});
+export type ModelInspection = z.infer<typeof modelInspectionSchema>;
+
+/** The engine as the UI shows it. */
+export const engineStateSchema = z.object({
+  status: z.enum(["none", "loading", "ready", "error"]),
+  source: modelSourceRefSchema.nullable(),
+  model: modelInfoSchema.nullable(),
+  /** 0..1 while loading. */
+  loadProgress: z.number().min(0).max(1).nullable(),
+  /** Device the model runs on, in words ("NVIDIA RTX 4090 (CUDA)", "CPU, 8 threads", "llama-server at …"). */
+  device: z.string().nullable(),
+  error: z.string().nullable(),
+  settings: engineSettingsSchema,
+  /** The catalog profile of the loaded model: how the controller drives it by default. */
+  profile: catalogEntrySchema.shape.profile.nullable(),
+});
+export type EngineState = z.infer<typeof engineStateSchema>;
+
+export const downloadStateSchema = z.object({
+  id: z.string(),
+  status: z.enum(["downloading", "verifying", "done", "cancelled", "failed"]),
+  downloadedBytes: z.number().int().nonnegative(),
+  totalBytes: z.number().int().nonnegative().nullable(),
+  bytesPerSecond: z.number().nonnegative(),
+  secondsLeft: z.number().nonnegative().nullable(),
+  error: z.string().nullable(),
+});
+export type DownloadState = z.infer<typeof downloadStateSchema>;
+
+const none = z.object({}).strict();
+
+export const modelRequests = {
+  "models.catalog": request("The known models and what this machine has of each.", none, z.array(catalogModelSchema)),
+  "models.local": request("GGUF files in the models folder.", none, z.array(localModelSchema)),
+  "models.inspect": request("Reads a GGUF's metadata and estimates its fit, without loading it.", z.object({ path: z.string().min(1) }).strict(), modelInspectionSchema),
+  "models.hardware": request("GPU, VRAM, RAM and CPU threads of this machine.", none, hardwareInfoSchema),
+  "models.download": request("Starts (or resumes) downloading a catalog model.", z.object({ id: z.string().min(1) }).strict(), downloadStateSchema),
+  "models.cancelDownload": request("Cancels a download; the part already downloaded is kept for resuming.", z.object({ id: z.string().min(1) }).strict(), downloadStateSchema),
+  "models.load": request("Loads a model (unloading the current one).", z.object({ source: modelSourceRefSchema, settings: engineSettingsSchema.optional() }).strict(), engineStateSchema),
+  "models.unload": request("Unloads the model and frees its memory.", none, engineStateSchema),
+  "models.state": request("The engine's state.", none, engineStateSchema),
+} as const;
+
+export const modelEvents = {
+  "models.download": downloadStateSchema,
+  "engine.state": engineStateSchema,
+} as const;
