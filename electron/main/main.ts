@@ -11,14 +11,13 @@ import { createLogger, logsDir, rotatingFileSink } from "../node/app/log";
 import { appDataDir } from "../node/app/paths";
 import { RecentProjects } from "../node/projects/recent";
 import { DesktopApp } from "./desktop";
+import { APP_ID, PRODUCT_NAME } from "./identity";
 import { utilityProcessLauncher, type UtilityLauncher } from "./engineLauncher";
 import { PendingOpens, projectFilesFromArgv } from "./instance";
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, isAllowedRequestUrl, isAppUrl, secureWebPreferences, type IpcSenderInfo } from "./security";
 import type { DesktopShell, DesktopWindow, WindowSpec } from "./shell";
 import { WindowStateStore } from "./windowState";
 
-/** Windows' AppUserModelID: the same as `appId` in electron-builder.config.ts. */
-const APP_ID = "app.draftline.desktop";
 const distDir = path.resolve(import.meta.dirname, "..");
 const rendererDir = path.join(distDir, "renderer");
 const preloadPath = path.join(distDir, "preload", "preload.cjs");
@@ -140,7 +139,7 @@ function createBrowserWindow(spec: WindowSpec): BrowserWindow {
     minWidth: spec.minWidth,
     minHeight: spec.minHeight,
     show: false,
-    title: "Draftline",
+    title: PRODUCT_NAME,
     webPreferences: secureWebPreferences(preloadPath, { devTools: !app.isPackaged }),
   });
   if (spec.maximized) window.maximize();
@@ -156,7 +155,7 @@ function electronShell(): DesktopShell {
   return {
     platform: process.platform,
     isPackaged: app.isPackaged,
-    appName: "Draftline",
+    appName: PRODUCT_NAME,
     version: app.getVersion(),
     dialogs: {
       showOpenDialog: (parent, options) => {
