@@ -43,7 +43,7 @@ const ACTIVITY: Record<EngineMethod, string> = {
   generate: "generating",
   estimateFit: "estimating the model's fit",
   hardware: "reading the hardware",
-  memory: "reading its memory use",
+  stats: "reading its memory use",
 };
 
 function describeExit(exit: EngineExit): string {
@@ -271,9 +271,9 @@ export class EmbeddedBackend implements Backend {
     return this.call("hardware", {});
   }
 
-  /** The engine process's resident memory and node-llama-cpp's own figures for the model and context. */
-  memory(): Promise<EngineResult<"memory">> {
-    return this.call("memory", {});
+  /** The engine process's resident memory and CPU time, and node-llama-cpp's figures for the model and context. */
+  stats(): Promise<EngineResult<"stats">> {
+    return this.call("stats", {});
   }
 
   async dispose(): Promise<void> {

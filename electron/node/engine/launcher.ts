@@ -95,10 +95,18 @@ async function buildHostScript(root: string, out: string): Promise<void> {
   await rename(temp, out);
 }
 
+/**
+ * Node options for the engine process (Electron's utilityProcess.fork takes them as execArgv too).
+ * A small young generation: the engine allocates little JavaScript, and V8's default semi-spaces
+ * alone would cost about 25 MB of resident memory.
+ */
+export const ENGINE_EXEC_ARGV: readonly string[] = ["--max-semi-space-size=1"];
+
 export interface ForkLauncherOptions {
   /** The host script; default: resolveHostScript(). */
   hostScript?: string;
   env?: NodeJS.ProcessEnv;
+  /** Node options of the engine process (default ENGINE_EXEC_ARGV). */
   execArgv?: string[];
   /** Receives the engine's output (llama.cpp's log), line by line. */
   onOutput?: (line: string) => void;
@@ -111,7 +119,7 @@ export function forkLauncher(options: ForkLauncherOptions = {}): EngineProcessLa
       const script = options.hostScript ?? (await resolveHostScript());
       const child = fork(script, [], {
         env: options.env ?? process.env,
-        execArgv: options.execArgv ?? [],
+        execArgv: options.execArgv ?? [...ENGINE_EXEC_ARGV],
         serialization: "advanced",
         stdio: ["ignore", "pipe", "pipe", "ipc"],
       });

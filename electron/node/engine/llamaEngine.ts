@@ -303,11 +303,13 @@ export class LlamaEngine {
     return getHardwareInfo(this.llama ?? (await this.getLlama("auto", undefined)));
   }
 
-  /** Memory of this process, and what node-llama-cpp reports for the model and the context. */
-  memory(): { rss: number; modelBytes: number; contextBytes: number; contextStateBytes: number } {
+  /** Memory and CPU time of this process, and what node-llama-cpp reports for the model and the context. */
+  stats(): { rss: number; cpuMicros: number; modelBytes: number; contextBytes: number; contextStateBytes: number } {
     const loaded = this.loaded;
+    const cpu = process.cpuUsage();
     return {
       rss: process.memoryUsage().rss,
+      cpuMicros: cpu.user + cpu.system,
       modelBytes: loaded?.model.size ?? 0,
       contextBytes: loaded ? loaded.context.memoryUsage.ram + loaded.context.memoryUsage.vram : 0,
       contextStateBytes: loaded?.context.stateSize ?? 0,

@@ -68,9 +68,9 @@ export const engineMethods = {
     result: fitEstimateSchema,
   },
   hardware: { params: empty, result: hardwareInfoSchema },
-  memory: {
+  stats: {
     params: empty,
-    result: z.object({ rss: z.number(), modelBytes: z.number(), contextBytes: z.number(), contextStateBytes: z.number() }),
+    result: z.object({ rss: z.number(), cpuMicros: z.number(), modelBytes: z.number(), contextBytes: z.number(), contextStateBytes: z.number() }),
   },
 } as const;
 
