@@ -7,7 +7,6 @@ import { request } from "./define";
  */
 export const uiCommands = [
   "file.new",
-  "file.open",
   "file.save",
   "file.saveAs",
   /**
