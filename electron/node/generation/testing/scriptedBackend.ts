@@ -27,7 +27,7 @@ export class ScriptedBackend implements Backend {
     private readonly script: Script,
     private readonly options: ScriptedBackendOptions = {},
   ) {
-    this.info = { source: "scripted", name: "scripted", architecture: "script", contextSize: options.contextSize ?? 1_000_000, gpu: false, hasChatTemplate: true, eosToken: SCRIPTED_EOS };
+    this.info = { source: "scripted", name: "scripted", architecture: "script", contextSize: options.contextSize ?? 1_000_000, gpu: false, hasChatTemplate: true, addsBosToken: false, eosToken: SCRIPTED_EOS };
   }
 
   get modelInfo(): ModelInfo {
@@ -53,7 +53,9 @@ export class ScriptedBackend implements Backend {
     return Array.from(text, (c) => c.codePointAt(0) ?? 32);
   }
   async detokenize(tokens: readonly TokenId[]): Promise<string> {
-    return String.fromCodePoint(...tokens.filter((t) => t !== SCRIPTED_EOS));
+    let text = "";
+    for (const t of tokens) if (t !== SCRIPTED_EOS) text += String.fromCodePoint(t);
+    return text;
   }
   async applyChatTemplate(messages: readonly ChatMessage[], options: { addGenerationPrompt?: boolean } = {}): Promise<{ tokens: TokenId[]; text: string }> {
     let text = messages.map((m) => `<|${m.role}|>\n${m.content}\n`).join("");
@@ -79,6 +81,15 @@ export class ScriptedBackend implements Backend {
     let stopReason: GenerateResult["stopReason"] = eos ? "eog" : "maxTokens";
     let stopString: string | undefined;
     const maxTokens = request.maxTokens ?? this.contextSize - request.tokens.length;
+    // Like the real engines, text that may be the start of a stop string is held back until it is not.
+    let emitted = 0;
+    const flush = (upTo: number) => {
+      if (upTo > emitted) {
+        const piece = Array.from(text.slice(emitted, upTo));
+        request.onToken?.(piece.map((c) => c.codePointAt(0) ?? 32), piece.join(""));
+        emitted = upTo;
+      }
+    };
     for (const char of body) {
       if (request.signal?.aborted) {
         stopReason = "abort";
@@ -98,8 +109,18 @@ export class ScriptedBackend implements Backend {
         stopString = hit;
         break;
       }
-      request.onToken?.([out[out.length - 1] ?? 32], char);
+      let safe = text.length;
+      for (const s of request.stop ?? []) {
+        for (let k = Math.min(s.length - 1, text.length); k > 0; k--) {
+          if (text.endsWith(s.slice(0, k))) {
+            safe = Math.min(safe, text.length - k);
+            break;
+          }
+        }
+      }
+      flush(safe);
     }
+    if (stopReason !== "abort") flush(text.length);
     if (stopReason === "maxTokens" && out.length === Array.from(body).length && !request.signal?.aborted) stopReason = eos ? "eog" : "maxTokens";
     this.cache = [...request.tokens, ...out];
     const generatedTokens = out.length + (stopString ? Array.from(stopString).length : 0) + (stopReason === "eog" ? 1 : 0);

@@ -1,0 +1,170 @@
+// The steering rules of the Plan-Write-Reflect controller, as pure functions: when a document is done,
+// how long a segment may run, what a segment that loops looks like, what progress the model is told.
+// The controller (electron/node/generation) applies them; the UI uses the same ones for its figures.
+import type { Manuscript, Section } from "../manuscript/types";
+import { lengthScore } from "../metrics/score";
+
+/** Words written so far: the sum of the steps' counts. */
+export function writtenWords(m: Pick<Manuscript, "steps">): number {
+  let total = 0;
+  for (const step of m.steps) total += step.words;
+  return total;
+}
+
+/**
+ * How close to the target counts as reached: 2% of it, at least 5 words. Stopping within this keeps
+ * the length score above 99 while sparing a step of a few words.
+ */
+export function targetTolerance(target: number): number {
+  return Math.max(5, Math.round(target * 0.02));
+}
+
+/** True when the document is long enough to end: the target reached, give or take the tolerance. */
+export function targetReached(words: number, target: number | null): boolean {
+  if (target === null) return false;
+  return words >= target - targetTolerance(target);
+}
+
+/**
+ * The continuation rule (the paper's synthesis loop): a model that ends well below the target has its
+ * ending removed and is made to plan another step. "Well below" is under 90% of the target.
+ */
+export function endsTooEarly(words: number, target: number | null): boolean {
+  return target !== null && words < target * 0.9;
+}
+
+/** Words a section has received from the steps assigned to it. */
+export function sectionWords(m: Pick<Manuscript, "steps">, sectionId: string): number {
+  let total = 0;
+  for (const step of m.steps) if (step.sectionId === sectionId) total += step.words;
+  return total;
+}
+
+/** The sections whose budget is not yet filled (within 10%), in plan order. */
+export function unfinishedSections(m: Pick<Manuscript, "steps" | "sections">): Section[] {
+  return m.sections.filter((s) => s.budget > 0 && sectionWords(m, s.id) < s.budget * 0.9);
+}
+
+/**
+ * How many words the step being written should get: what its own plan says, else what is left of its
+ * section's budget, else an even share of what is left of the target; never more than is left of the
+ * target (so the last step does not overshoot). Null when nothing bounds it (no target, no budgets).
+ */
+export function stepBudget(m: Pick<Manuscript, "steps" | "sections" | "targetWords">, stepIndex: number): number | null {
+  const step = m.steps[stepIndex];
+  const before = writtenWords({ steps: m.steps.slice(0, stepIndex) });
+  const leftOfTarget = m.targetWords === null ? null : Math.max(0, m.targetWords - before);
+  let budget: number | null = step?.targetWords ?? null;
+  if (budget === null && step?.sectionId) {
+    const section = m.sections.find((s) => s.id === step.sectionId);
+    if (section && section.budget > 0) {
+      const earlier = sectionWords({ steps: m.steps.slice(0, stepIndex) }, section.id);
+      budget = Math.max(section.budget - earlier, Math.round(section.budget * 0.25));
+    }
+  }
+  if (budget === null && leftOfTarget !== null) {
+    const open = Math.max(1, unfinishedSections({ steps: m.steps.slice(0, stepIndex), sections: m.sections }).length);
+    budget = Math.ceil(leftOfTarget / open);
+  }
+  if (budget !== null && leftOfTarget !== null) budget = Math.min(budget, leftOfTarget);
+  return budget;
+}
+
+/**
+ * When a segment has run far past its budget: 30% over and at least 40 words over. From then on the
+ * controller closes it at the next paragraph break; at 60% over (and 80 words) it closes it at once.
+ */
+export function overrun(words: number, budget: number | null): "none" | "soft" | "hard" {
+  if (budget === null) return "none";
+  if (words > budget * 1.6 && words > budget + 80) return "hard";
+  if (words > budget * 1.3 && words > budget + 40) return "soft";
+  return "none";
+}
+
+/**
+ * Where a segment starts to loop: the same block of words repeated back to back at its end. Returns the
+ * character offset where the first repeat begins (the text up to it is kept), or null when the end of
+ * the text does not loop. A block of 3 to 80 words repeated at least 3 times counts; for blocks under 8
+ * words, 4 times (short phrases such as "very, very, very" are legitimate).
+ */
+export function findLoop(text: string): number | null {
+  const words: { start: number; end: number; norm: string }[] = [];
+  const re = /\S+/g;
+  // Only the tail matters: a loop is at the end of what the model just wrote.
+  const tailStart = Math.max(0, text.length - 6000);
+  re.lastIndex = tailStart;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m.index === tailStart && tailStart > 0 && !/\s/.test(text[tailStart - 1] ?? " ")) continue;
+    words.push({ start: m.index, end: m.index + m[0].length, norm: m[0].toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "") });
+  }
+  const n = words.length;
+  for (let period = 3; period <= 80; period++) {
+    const times = period < 8 ? 4 : 3;
+    if (n < period * times) continue;
+    let repeats = 1;
+    for (let r = 1; r < times; r++) {
+      let same = true;
+      for (let i = 0; i < period; i++) {
+        if (words[n - 1 - i]?.norm !== words[n - 1 - i - r * period]?.norm) {
+          same = false;
+          break;
+        }
+      }
+      if (!same) break;
+      repeats++;
+    }
+    if (repeats >= times) {
+      // Walk back over further repeats, then keep the first occurrence.
+      let first = n - repeats * period;
+      while (first - period >= 0) {
+        let same = true;
+        for (let i = 0; i < period; i++) if (words[first - period + i]?.norm !== words[first + i]?.norm) same = false;
+        if (!same) break;
+        first -= period;
+      }
+      const keepEnd = words[first + period - 1];
+      return keepEnd ? keepEnd.end : null;
+    }
+  }
+  return null;
+}
+
+/** The exact progress the controller writes at the top of every reflection. */
+export function progressLine(words: number, target: number | null, language: "en" | "zh"): string {
+  if (language === "zh") return target === null ? `已完成${words}字。` : `字数：${words}/${target}。`;
+  return target === null ? `Word count: ${words}.` : `Word count: ${words}/${target}.`;
+}
+
+/** The length score the document would get at the length its plan adds up to (or its current length if longer). */
+export function projectedScore(m: Pick<Manuscript, "steps" | "sections" | "targetWords">): number | null {
+  if (m.targetWords === null || m.targetWords <= 0) return null;
+  const written = writtenWords(m);
+  let projected = written;
+  for (const s of m.sections) projected += Math.max(0, s.budget - sectionWords(m, s.id));
+  if (m.sections.length === 0) projected = Math.max(written, m.targetWords);
+  return lengthScore(m.targetWords, Math.max(projected, written));
+}
+
+/**
+ * A plan whose budgets the controller can steer by: budgets missing everywhere are spread evenly over
+ * the sections; budgets that add up to more than 10% off the target are scaled to it (rounded, the
+ * rounding put on the last section). Returns null when the plan is fine as it is.
+ */
+export function normalizedBudgets(sections: ReadonlyArray<Pick<Section, "budget">>, target: number | null): { budgets: number[]; reason: string } | null {
+  if (target === null || sections.length === 0) return null;
+  const planned = sections.reduce((sum, s) => sum + s.budget, 0);
+  let budgets: number[];
+  let reason: string;
+  if (planned === 0) {
+    budgets = sections.map(() => Math.floor(target / sections.length));
+    reason = `The plan gave no word budgets: the target of ${target} words was spread evenly over its ${sections.length} sections.`;
+  } else if (Math.abs(planned - target) > target * 0.1) {
+    budgets = sections.map((s) => Math.floor((s.budget * target) / planned));
+    reason = `The plan's budgets added up to ${planned} words for a target of ${target}: they were scaled to the target.`;
+  } else {
+    return null;
+  }
+  const sum = budgets.reduce((a, b) => a + b, 0);
+  budgets[budgets.length - 1] = (budgets[budgets.length - 1] ?? 0) + (target - sum);
+  return { budgets, reason };
+}

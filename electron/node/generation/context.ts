@@ -1,0 +1,62 @@
+// The model's context as token arrays, one piece per part of the transcript: the prompt, a global plan,
+// a step. Generated tokens are kept as the model produced them (re-tokenizing sampled text does not give
+// the same tokens back), forced text is appended as its own tokens, and an edit replaces only the piece
+// it touches, so the backend's KV cache keeps everything before the first changed token.
+import type { TokenId } from "../engine/backend";
+
+export type PieceKind = "prompt" | "plan" | "step" | "turn";
+
+export interface Piece {
+  kind: PieceKind;
+  tokens: TokenId[];
+  /** Step pieces: the manuscript step they hold. */
+  stepIndex?: number;
+  /** Step pieces whose content was elided to make room (see compaction). */
+  compacted?: boolean;
+}
+
+export class TokenContext {
+  readonly pieces: Piece[] = [];
+
+  /** Every token, in order: what the backend is given. */
+  tokens(): TokenId[] {
+    const all: TokenId[] = [];
+    for (const piece of this.pieces) for (const t of piece.tokens) all.push(t);
+    return all;
+  }
+
+  get length(): number {
+    let n = 0;
+    for (const piece of this.pieces) n += piece.tokens.length;
+    return n;
+  }
+
+  push(piece: Piece): Piece {
+    this.pieces.push(piece);
+    return piece;
+  }
+
+  /** The piece that holds a step, if the context has one. */
+  stepPiece(stepIndex: number): Piece | undefined {
+    return this.pieces.find((p) => p.kind === "step" && p.stepIndex === stepIndex);
+  }
+
+  /** Token offset where a piece starts. */
+  offsetOf(piece: Piece): number {
+    let n = 0;
+    for (const p of this.pieces) {
+      if (p === piece) return n;
+      n += p.tokens.length;
+    }
+    return n;
+  }
+
+  /** Drops the pieces from `index` on. */
+  truncate(index: number): void {
+    this.pieces.splice(index);
+  }
+
+  replaceAll(pieces: Piece[]): void {
+    this.pieces.splice(0, this.pieces.length, ...pieces);
+  }
+}

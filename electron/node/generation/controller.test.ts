@@ -1,0 +1,281 @@
+import { describe, expect, it } from "vitest";
+import { checkInvariants, createManuscript, type Manuscript } from "../../common/manuscript";
+import { writtenWords } from "../../common/generation/rules";
+import { WritingController, type ControllerOptions } from "./controller";
+import { fakeWriter, prose, type FakeWriterOptions } from "./testing/fakeWriter";
+import { ScriptedBackend } from "./testing/scriptedBackend";
+
+function setup(writer: FakeWriterOptions = {}, target = 1000, extra: Partial<ControllerOptions> & { contextSize?: number } = {}) {
+  const backend = new ScriptedBackend(fakeWriter(writer), { contextSize: extra.contextSize ?? 1_000_000 });
+  const notes: string[] = [];
+  const controller = new WritingController({
+    backend,
+    manuscript: createManuscript({ instruction: "Write a story about a harbor town.", targetWords: target, language: "en" }),
+    mode: "native",
+    onNote: (n) => notes.push(n),
+    ...extra,
+  });
+  return { backend, controller, notes };
+}
+
+function expectSound(m: Manuscript) {
+  expect(checkInvariants(m)).toEqual([]);
+}
+
+describe("the controller in native mode", () => {
+  it("writes the plan, one step per section, the exact progress in each reflection, then FINISHED", async () => {
+    const { controller, backend } = setup();
+    const outcome = await controller.run();
+    const m = controller.manuscript;
+    expect(outcome.status).toBe("finished");
+    expect(m.sections.map((s) => [s.title, s.budget])).toEqual([
+      ["Opening", 300],
+      ["Middle", 400],
+      ["Ending", 300],
+    ]);
+    expect(m.steps.map((s) => s.words)).toEqual([300, 400, 300]);
+    expect(m.steps.map((s) => s.sectionId)).toEqual(m.sections.map((s) => s.id));
+    expect(m.steps.map((s) => s.progress?.written)).toEqual([300, 700, 1000]);
+    expect(m.steps[1]?.reflection).toMatch(/^Word count: 700\/1000\.\nThe text follows the plan\.$/);
+    expect(m.finished).toBe(true);
+    expectSound(m);
+    // The context of the last call is the whole transcript, as the model read it.
+    const last = backend.calls[backend.calls.length - 1]!.context;
+    expect(last).toContain("<|user|>\nWrite a story about a harbor town.\n\nTarget length: about 1000 words.");
+    expect(last.match(/<step_plan>/g)).toHaveLength(3);
+  });
+
+  it("forces another step plan when the model ends well below the target (continuation rule)", async () => {
+    const { controller, notes } = setup({ endsInStep: (k) => k === 1, wordsInStep: (_k, budget) => budget });
+    const outcome = await controller.run();
+    expect(outcome.status).toBe("finished");
+    expect(notes.some((n) => /ended at 700 of 1000 words/.test(n))).toBe(true);
+    expect(writtenWords(controller.manuscript)).toBe(1000);
+    expect(controller.manuscript.steps).toHaveLength(3);
+    expectSound(controller.manuscript);
+  });
+
+  it("accepts the model's own ending once it is close to the target", async () => {
+    const { controller } = setup({ sections: [["All", 1000]], wordsInStep: () => 950, endsInStep: () => true });
+    const outcome = await controller.run();
+    expect(outcome).toMatchObject({ status: "finished", reason: expect.stringContaining("The model finished at 950") });
+    expect(controller.manuscript.finished).toBe(true);
+  });
+
+  it("keeps planning steps while the document is below the target, and stops at the target", async () => {
+    const { controller } = setup({ sections: [["A", 500], ["B", 500]], wordsInStep: () => 200 });
+    await controller.run();
+    const m = controller.manuscript;
+    expect(m.steps.length).toBe(5);
+    expect(writtenWords(m)).toBe(1000);
+  });
+
+  it("closes a segment that runs far past its budget at a paragraph break", async () => {
+    const { controller, notes } = setup({ wordsInStep: (k, budget) => (k === 0 ? budget * 4 : budget), paragraphWords: 40 });
+    await controller.run();
+    const first = controller.manuscript.steps[0]!;
+    expect(first.words).toBeGreaterThan(300 * 1.3);
+    expect(first.words).toBeLessThanOrEqual(300 * 1.6 + 1);
+    expect(first.content.endsWith(".")).toBe(true);
+    expect(notes.some((n) => n.includes("ran far past its budget"))).toBe(true);
+    expect(first.reflection).toMatch(new RegExp(`^Word count: ${first.words}/1000\\.`));
+    expectSound(controller.manuscript);
+  });
+
+  it("cuts a segment that repeats itself and forces the reflection", async () => {
+    const { controller, notes } = setup({ loopsInStep: (k) => k === 0 });
+    await controller.run();
+    const first = controller.manuscript.steps[0]!;
+    expect(first.content.match(/The tide came in/g)?.length).toBe(1);
+    expect(notes.some((n) => n.includes("repeat itself"))).toBe(true);
+    expect(controller.manuscript.finished).toBe(true);
+    expectSound(controller.manuscript);
+  });
+
+  it("spreads the target over the sections when the plan gives no budgets", async () => {
+    const { controller, notes } = setup({ sections: [["One", 0], ["Two", 0]], wordsInStep: () => 300 }, 600);
+    await controller.run();
+    expect(controller.manuscript.sections.map((s) => s.budget)).toEqual([300, 300]);
+    expect(notes[0]).toMatch(/no word budgets/);
+    expect(writtenWords(controller.manuscript)).toBeGreaterThanOrEqual(588);
+  });
+
+  it("stops at the step limit", async () => {
+    const { controller } = setup({ wordsInStep: () => 10 }, 1000, { limits: { maxSteps: 4 } });
+    const outcome = await controller.run();
+    expect(outcome).toMatchObject({ status: "stopped", reason: expect.stringContaining("limit of 4 steps") });
+    expect(controller.manuscript.steps).toHaveLength(4);
+  });
+
+  it("prompted mode teaches the protocol in a system prompt", async () => {
+    const { controller, backend } = setup({}, 1000, { mode: "prompted" });
+    await controller.run();
+    expect(backend.calls[0]!.context).toMatch(/^<\|system\|>\nYou write long documents in a fixed protocol/);
+    expect(controller.manuscript.finished).toBe(true);
+  });
+});
+
+describe("edits while the model writes", () => {
+  it("takes a plan edit in at the next step boundary, decoding nothing already evaluated", async () => {
+    let submittedAt = -1;
+    const backend = new ScriptedBackend(fakeWriter({ sections: [["A", 300], ["B", 300], ["C", 200], ["D", 200]] }), {
+      beforeGenerate(_context, call) {
+        // Call 3 writes step 2: while the model writes, the writer halves section D's budget.
+        if (call === 3) {
+          const d = controller.manuscript.sections[3]!;
+          const result = controller.submitEdit({ type: "editSection", sectionId: d.id, budget: 100 });
+          expect(result.ok).toBe(true);
+          expect(controller.pendingEdits()).toMatchObject([{ kind: "plan", state: "pending" }]);
+          submittedAt = call;
+        }
+      },
+    });
+    const controller: WritingController = new WritingController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), mode: "native" });
+    const outcome = await controller.run();
+    expect(submittedAt).toBe(3);
+    expect(outcome.status).toBe("finished");
+    const m = controller.manuscript;
+    expect(m.sections[3]?.budget).toBe(100);
+    expect(m.revisions).toHaveLength(2);
+    // The call after the boundary decoded only the revision and the forced <step_plan>: the prefix was kept.
+    const boundary = backend.calls.findIndex((c, i) => i > 3 && c.context.split("<global_plan>").length === 3);
+    const revisionText = backend.calls[boundary]!.context.slice(backend.calls[boundary - 1]!.context.length);
+    expect(backend.calls[boundary]!.inputTokensDecoded).toBeLessThanOrEqual(Array.from(revisionText).length + 1);
+    expect(revisionText).toContain("Word count: 100");
+    // The model read the revised plan: section D got the new budget.
+    expect(m.steps[3]?.words).toBe(100);
+    expectSound(m);
+  });
+
+  it("re-decodes only from an edited step's text on", async () => {
+    const edited = prose(120, 99);
+    const backend = new ScriptedBackend(fakeWriter({ sections: [["A", 200], ["B", 200], ["C", 200], ["D", 200], ["E", 200]] }), {
+      beforeGenerate(_context, call) {
+        // While step 4 is written (call 7), the writer rewrites step 2 (index 1).
+        if (call === 7) expect(controller.submitEdit({ type: "editStep", stepId: "step-2", content: edited }).ok).toBe(true);
+      },
+    });
+    const controller: WritingController = new WritingController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), mode: "native" });
+    await controller.run();
+    const m = controller.manuscript;
+    expect(m.steps[1]).toMatchObject({ content: edited, status: "edited", words: 120 });
+    const after = backend.calls.findIndex((c) => c.context.includes(edited));
+    const before = backend.calls[after - 1]!.context;
+    const now = backend.calls[after]!.context;
+    const firstDifferent = Array.from(now).findIndex((ch, i) => Array.from(before)[i] !== ch);
+    const step2Start = now.indexOf("<step_plan>", now.indexOf("<step_plan>") + 1);
+    expect(firstDifferent).toBeGreaterThan(step2Start);
+    expect(backend.calls[after]!.inputTokensDecoded).toBe(Array.from(now).length - firstDifferent);
+    // Step 1 and everything before it were not decoded again.
+    expect(backend.calls[after]!.inputTokensDecoded).toBeLessThan(Array.from(now).length - step2Start);
+    expect(writtenWords(m)).toBeGreaterThanOrEqual(980);
+    expectSound(m);
+  });
+
+  it("refuses an invalid edit with the manuscript's own message and changes nothing", async () => {
+    const { controller } = setup();
+    await controller.run();
+    const before = controller.manuscript;
+    const result = controller.submitEdit({ type: "editSection", sectionId: "sec-99", budget: 10 });
+    expect(result).toEqual({ ok: false, message: expect.stringContaining("sec-99") });
+    expect(controller.manuscript).toBe(before);
+  });
+});
+
+describe("pause, resume, stop, regenerate", () => {
+  it("pauses after the token in flight and resumes with the context kept", async () => {
+    let paused = false;
+    const backend = new ScriptedBackend(fakeWriter());
+    const controller: WritingController = new WritingController({
+      backend,
+      manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }),
+      mode: "native",
+      onChange(m) {
+        if (!paused && (m.steps[1]?.words ?? 0) >= 100) {
+          paused = true;
+          controller.pause();
+          setTimeout(() => {
+            expect(controller.isPaused).toBe(true);
+            controller.resume();
+          }, 20);
+        }
+      },
+    });
+    const outcome = await controller.run();
+    expect(outcome.status).toBe("finished");
+    const aborted = backend.calls.findIndex((c) => c.stopReason === "abort");
+    expect(aborted).toBeGreaterThan(0);
+    // The call after the pause decoded just the last token again: the KV cache was kept.
+    expect(backend.calls[aborted + 1]!.inputTokensDecoded).toBe(1);
+    expect(controller.manuscript.steps[1]?.words).toBe(400);
+  });
+
+  it("stops on request and keeps the text already written", async () => {
+    const backend = new ScriptedBackend(fakeWriter());
+    const controller: WritingController = new WritingController({
+      backend,
+      manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }),
+      mode: "native",
+      onChange(m) {
+        if ((m.steps[1]?.words ?? 0) >= 50) controller.stop();
+      },
+    });
+    const outcome = await controller.run();
+    expect(outcome.status).toBe("stopped");
+    const m = controller.manuscript;
+    expect(m.steps).toHaveLength(2);
+    expect(m.steps[1]?.status).toBe("done");
+    expect(m.steps[1]?.words).toBeGreaterThanOrEqual(50);
+    expect(m.finished).toBe(false);
+    expectSound(m);
+  });
+
+  it("continues a stopped document where it stood", async () => {
+    const first = setup({}, 1000, { limits: { maxSteps: 1 } });
+    await first.controller.run();
+    const second = new WritingController({ backend: new ScriptedBackend(fakeWriter()), manuscript: first.controller.manuscript, mode: "native" });
+    await second.run();
+    expect(second.manuscript.steps.map((s) => s.words)).toEqual([300, 400, 300]);
+    expect(second.manuscript.steps[0]).toEqual(first.controller.manuscript.steps[0]);
+  });
+
+  it("regenerates one step and leaves the others as they were", async () => {
+    const { controller } = setup();
+    await controller.run();
+    const before = controller.manuscript;
+    const again = new WritingController({
+      backend: new ScriptedBackend(fakeWriter({ wordsInStep: (k, budget) => (k === 1 ? 380 : budget) })),
+      manuscript: before,
+      mode: "native",
+      regenerate: [1],
+    });
+    const outcome = await again.run();
+    expect(outcome.status).toBe("finished");
+    const after = again.manuscript;
+    expect(after.steps[0]).toEqual(before.steps[0]);
+    expect(after.steps[2]).toEqual(before.steps[2]);
+    expect(after.steps[1]).toMatchObject({ plan: before.steps[1]!.plan, words: 380, status: "done" });
+    expect(after.steps[1]?.content).not.toEqual(before.steps[1]?.content);
+    expectSound(after);
+  });
+});
+
+describe("beyond the context window", () => {
+  it("compacts the context before it fills and still writes the whole document", async () => {
+    const { controller, backend, notes } = setup({ sections: [["A", 800], ["B", 800], ["C", 800], ["D", 800], ["E", 800]], paragraphWords: 50 }, 4000, {
+      contextSize: 16_000,
+      limits: { maxTokensPerSegment: 6_000 },
+    });
+    const outcome = await controller.run();
+    expect(outcome.status).toBe("finished");
+    expect(notes.some((n) => n.includes("compacted"))).toBe(true);
+    const m = controller.manuscript;
+    // The document keeps every word; only the model's view was compacted.
+    expect(writtenWords(m)).toBe(4000);
+    expect(m.steps.every((s) => !s.content.includes("is not shown here"))).toBe(true);
+    const last = backend.calls[backend.calls.length - 1]!.context;
+    expect(last).toContain("is not shown here");
+    expect(Math.max(...backend.calls.map((c) => Array.from(c.context).length))).toBeLessThan(16_000);
+    expectSound(m);
+  });
+});

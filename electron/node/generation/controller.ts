@@ -1,0 +1,683 @@
+// The Plan-Write-Reflect controller: drives a backend through the IS-CoT protocol the way the paper's
+// synthesis loop does, made interactive. It watches the stream with the core parser, forces tags at the
+// decision points, writes the exact progress into every reflection, cuts segments that overrun or loop,
+// takes in the writer's edits at step boundaries, and compacts the context before the window fills.
+import type { ParserEvent } from "../../common/iscot/events";
+import { TranscriptParser } from "../../common/iscot/parser";
+import { renderPlan } from "../../common/iscot/plan";
+import { writeGlobalPlan, writeStep } from "../../common/iscot/transcript";
+import { applyEdit, effectiveLanguage, type ManuscriptEdit } from "../../common/manuscript/edits";
+import { applyEvent, nextSectionNumber, withRevision } from "../../common/manuscript/reducer";
+import { matchSections } from "../../common/manuscript/sections";
+import type { Manuscript, Step } from "../../common/manuscript/types";
+import type { GenerationMode, GenerationProgress, PendingEdit } from "../../common/api/generation";
+import { endsTooEarly, findLoop, normalizedBudgets, overrun, progressLine, stepBudget, targetReached, targetTolerance, writtenWords } from "../../common/generation/rules";
+import { nativeMessages, promptedMessages, type PromptLanguage } from "../../common/generation/prompts";
+import type { Backend, GenerateResult, SamplingSettings, TokenId } from "../engine/backend";
+import { TokenContext, type Piece } from "./context";
+
+/** What the model is writing now. */
+export type Phase = GenerationProgress["phase"];
+
+/** Grammars for models that need them to keep the protocol (the tiny test model; weak models). */
+export interface PhaseGrammars {
+  /** After the forced `<global_plan>\n`: the plan, up to `</global_plan>`. */
+  plan?: string;
+  /** After the forced `<step_plan>\n`: the step plan, the content, up to `<reflection>`. */
+  step?: string;
+  /** After `<content>\n` is forced (a regenerated step): the content up to `<reflection>`. */
+  content?: string;
+  /** After the forced `<reflection>\n` and progress line: the reflection, up to `</reflection>`. */
+  reflection?: string;
+}
+
+export interface ControllerLimits {
+  /** The most steps a document gets. */
+  maxSteps: number;
+  /** The most tokens one step (plan, content, reflection) may take. */
+  maxTokensPerSegment: number;
+  /** The most tokens of a global plan. */
+  maxPlanTokens: number;
+  /** The most tokens of a reflection. */
+  maxReflectionTokens: number;
+  /** Steps kept in full when the context is compacted. */
+  keepFullSteps: number;
+}
+
+export const DEFAULT_LIMITS: ControllerLimits = {
+  maxSteps: 200,
+  maxTokensPerSegment: 8192,
+  maxPlanTokens: 2048,
+  maxReflectionTokens: 384,
+  keepFullSteps: 2,
+};
+
+export type Outcome = { status: "finished" | "stopped"; reason: string } | { status: "error"; reason: string };
+
+/** What the controller reports as it goes (the service coalesces these for the UI). */
+export interface ControllerHooks {
+  /** The manuscript changed (a parser event, an edit taken in, a cut). */
+  onChange?: (m: Manuscript) => void;
+  /** Something the writer may want to know: a cut, a compaction, a continuation. */
+  onNote?: (note: string) => void;
+  /** The pending edits changed. */
+  onEdits?: (edits: PendingEdit[]) => void;
+  /** Pause state changed. */
+  onPaused?: (paused: boolean) => void;
+}
+
+export interface ControllerOptions extends ControllerHooks {
+  backend: Backend;
+  manuscript: Manuscript;
+  mode: Exclude<GenerationMode, "orchestrated">;
+  sampling?: SamplingSettings;
+  grammars?: PhaseGrammars;
+  limits?: Partial<ControllerLimits>;
+  /** Steps to write again, in order (regenerate a step or a section); the others stay. Default: continue the document. */
+  regenerate?: number[];
+}
+
+type AbortReason = "pause" | "stop" | "cut" | "loop";
+
+interface Live {
+  piece: Piece;
+  parser: TranscriptParser;
+  /** Steps before this piece: its parser counts steps from 0. */
+  stepBase: number;
+}
+
+interface QueuedEdit {
+  info: PendingEdit;
+  edit: ManuscriptEdit;
+}
+
+const STOPS_IN_STEP = ["<reflection>", "</reflection>", "<FINISHED>"];
+
+export class WritingController {
+  private m: Manuscript;
+  private readonly backend: Backend;
+  private readonly limits: ControllerLimits;
+  private readonly context = new TokenContext();
+  private live: Live | null = null;
+  private phase: Phase = "none";
+  private abort: AbortController | null = null;
+  private abortReason: AbortReason | null = null;
+  private paused = false;
+  private resumeWaiter: (() => void) | null = null;
+  private stopped = false;
+  private edits: QueuedEdit[] = [];
+  private editCounter = 0;
+  private contentTokensSinceCheck = 0;
+  /** Content length at which the segment passed its soft limit (-1: not yet). */
+  private cutFrom = -1;
+  /** The model ended the current step itself (end of generation or FINISHED). */
+  private modelEnded = false;
+  private readonly started = Date.now();
+  private generationMs = 0;
+  /** Totals of this run. */
+  readonly accounting = { tokensDecoded: 0, tokensGenerated: 0, calls: 0 };
+
+  constructor(private readonly options: ControllerOptions) {
+    this.m = options.manuscript;
+    this.backend = options.backend;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+  }
+
+  get manuscript(): Manuscript {
+    return this.m;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  progress(): GenerationProgress {
+    return {
+      words: writtenWords(this.m),
+      target: this.m.targetWords,
+      projectedScore: null,
+      tokensPerSecond: this.generationMs > 0 ? (this.accounting.tokensGenerated * 1000) / this.generationMs : 0,
+      elapsedMs: Date.now() - this.started,
+      currentStep: this.live && this.live.piece.kind === "step" ? (this.live.piece.stepIndex ?? null) : null,
+      phase: this.phase,
+      contextTokens: this.context.length,
+      contextSize: this.backend.contextSize,
+      tokensDecoded: this.accounting.tokensDecoded,
+      tokensGenerated: this.accounting.tokensGenerated,
+    };
+  }
+
+  /** The writer's edits not yet in the model's context, and those just taken in. */
+  pendingEdits(): PendingEdit[] {
+    return this.edits.map((e) => e.info);
+  }
+
+  pause(): void {
+    if (this.paused || this.stopped) return;
+    this.paused = true;
+    this.requestAbort("pause");
+    this.options.onPaused?.(true);
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.options.onPaused?.(false);
+    const wake = this.resumeWaiter;
+    this.resumeWaiter = null;
+    wake?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.requestAbort("stop");
+    this.resume();
+  }
+
+  /**
+   * Takes a writer's edit at any time. It changes the manuscript at once (the writer sees it); the
+   * model's context takes it in at the next step boundary. Returns the refusal when the edit is invalid.
+   */
+  submitEdit(edit: ManuscriptEdit): { ok: true; edit: PendingEdit } | { ok: false; message: string } {
+    const result = applyEdit(this.m, edit);
+    if (!result.ok) return { ok: false, message: result.error.message };
+    this.m = result.manuscript;
+    const info: PendingEdit = {
+      id: `edit-${++this.editCounter}`,
+      kind: edit.type === "editStep" ? "text" : "plan",
+      description: describeEdit(edit),
+      state: "pending",
+    };
+    this.edits.push({ info, edit });
+    this.options.onChange?.(this.m);
+    this.options.onEdits?.(this.pendingEdits());
+    return { ok: true, edit: info };
+  }
+
+  /** Writes until the document is finished, the writer stops it, or a limit is reached. */
+  async run(): Promise<Outcome> {
+    try {
+      await this.buildContext();
+      if (this.options.regenerate && this.options.regenerate.length > 0) return await this.runRegeneration(this.options.regenerate);
+      if (this.m.revisions.length === 0) {
+        await this.writeGlobalPlan();
+        if (this.stopped) return { status: "stopped", reason: "Stopped by the writer." };
+      }
+      return await this.writeSteps();
+    } catch (error) {
+      return { status: "error", reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  // ---- context ---------------------------------------------------------------------------------
+
+  private language(): PromptLanguage {
+    return effectiveLanguage(this.m);
+  }
+
+  private async tokenize(text: string): Promise<TokenId[]> {
+    return this.backend.tokenize(text, { specialTokens: false });
+  }
+
+  /** The prompt, then the transcript so far: each plan revision before the step it precedes, each step. */
+  private async buildContext(): Promise<void> {
+    const messages = this.options.mode === "native" ? nativeMessages(this.m.instruction, this.m.targetWords, this.language()) : promptedMessages(this.m.instruction, this.m.targetWords, this.language());
+    const prompt = await this.backend.applyChatTemplate(messages);
+    const pieces: Piece[] = [{ kind: "prompt", tokens: prompt.tokens }];
+    // A step still in progress (an interrupted run) is written again from its start.
+    const steps = this.m.steps.filter((s) => s.status === "done" || s.status === "edited");
+    if (steps.length !== this.m.steps.length) this.setManuscript({ ...this.m, steps, finished: false });
+    if (this.m.finished) this.setManuscript({ ...this.m, finished: false });
+    let r = 0;
+    for (let i = 0; i <= this.m.steps.length; i++) {
+      while (r < this.m.revisions.length && this.m.revisions[r]!.afterStep <= i) pieces.push({ kind: "plan", tokens: await this.tokenize(writeGlobalPlan(this.m.revisions[r++]!.text)) });
+      const step = this.m.steps[i];
+      if (step) pieces.push({ kind: "step", stepIndex: i, tokens: await this.tokenize(writeStep(step)) });
+    }
+    while (r < this.m.revisions.length) pieces.push({ kind: "plan", tokens: await this.tokenize(writeGlobalPlan(this.m.revisions[r++]!.text)) });
+    this.context.replaceAll(pieces);
+  }
+
+  private setManuscript(m: Manuscript): void {
+    this.m = m;
+    this.options.onChange?.(m);
+  }
+
+  private startLive(kind: "plan" | "step"): Live {
+    const piece = this.context.push({ kind, tokens: [], ...(kind === "step" ? { stepIndex: this.m.steps.length } : {}) });
+    this.live = { piece, parser: new TranscriptParser(), stepBase: this.m.steps.length };
+    return this.live;
+  }
+
+  /** Feeds text of the live piece to its parser and folds the events into the manuscript. */
+  private feedLive(text: string): void {
+    const live = this.live;
+    if (!live || text === "") return;
+    this.applyParserEvents(live.parser.feed(text), live.stepBase);
+  }
+
+  private applyParserEvents(events: ParserEvent[], stepBase: number): void {
+    if (events.length === 0) return;
+    let m = this.m;
+    for (const event of events) {
+      const shifted = "step" in event && typeof event.step === "number" ? ({ ...event, step: event.step + stepBase } as ParserEvent) : event;
+      m = applyEvent(m, shifted);
+      this.trackPhase(shifted);
+    }
+    this.setManuscript(m);
+  }
+
+  private trackPhase(event: ParserEvent): void {
+    switch (event.type) {
+      case "globalPlanStarted":
+        this.phase = "plan";
+        break;
+      case "stepStarted":
+        this.phase = "step-plan";
+        break;
+      case "stepPlanComplete":
+      case "contentDelta":
+        this.phase = "content";
+        break;
+      case "reflectionDelta":
+        this.phase = "reflection";
+        break;
+      case "stepComplete":
+      case "globalPlanComplete":
+      case "finished":
+        this.phase = "none";
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Appends forced text to the live piece (its tokens and its parser). */
+  private async force(text: string): Promise<void> {
+    const live = this.live;
+    if (!live) throw new Error("No live piece to force text into.");
+    live.piece.tokens.push(...(await this.tokenize(text)));
+    this.feedLive(text);
+  }
+
+  private endLive(): void {
+    const live = this.live;
+    if (!live) return;
+    this.applyParserEvents(live.parser.end(), live.stepBase);
+    this.live = null;
+    this.phase = "none";
+  }
+
+  // ---- generation ------------------------------------------------------------------------------
+
+  private requestAbort(reason: AbortReason): void {
+    if (!this.abort || this.abort.signal.aborted) return;
+    // A stop or pause wins over a cut that is still pending.
+    this.abortReason = reason;
+    this.abort.abort();
+  }
+
+  /** One call of the backend into the live piece. Waits while paused; resolves null when stopped. */
+  private async generate(maxTokens: number, stop: string[], grammar: string | undefined): Promise<{ result: GenerateResult; reason: AbortReason | null } | null> {
+    for (;;) {
+      if (this.stopped) return null;
+      if (this.paused) {
+        await new Promise<void>((resolve) => (this.resumeWaiter = resolve));
+        continue;
+      }
+      const room = await this.ensureRoom(maxTokens);
+      const abort = new AbortController();
+      this.abort = abort;
+      this.abortReason = null;
+      this.cutFrom = -1;
+      this.contentTokensSinceCheck = 0;
+      const started = Date.now();
+      let streamed = "";
+      const result = await this.backend.generate({
+        tokens: this.context.tokens(),
+        maxTokens: room,
+        stop,
+        ...(grammar ? { grammar } : {}),
+        ...(this.options.sampling ? { sampling: this.options.sampling } : {}),
+        signal: abort.signal,
+        onToken: (tokens, text) => {
+          streamed += text;
+          this.feedLive(text);
+          this.watch(tokens.length);
+        },
+      });
+      this.generationMs += Date.now() - started;
+      this.abort = null;
+      this.accounting.calls++;
+      this.accounting.tokensDecoded += result.inputTokensDecoded;
+      this.accounting.tokensGenerated += result.generatedTokens;
+      this.live?.piece.tokens.push(...result.tokens);
+      // Text the backend held back (a possible stop string when it was aborted) is in the tokens too.
+      if (result.text.length > streamed.length && result.text.startsWith(streamed)) this.feedLive(result.text.slice(streamed.length));
+      const reason = result.stopReason === "abort" ? this.abortReason : null;
+      if (reason === "pause" && !this.stopped) continue; // the context is intact: go on where it stood
+      if (reason === "stop" || this.stopped) return null;
+      return { result, reason };
+    }
+  }
+
+  /** Watches the segment being written: closes it when it runs far past its budget or loops. */
+  private watch(tokenCount: number): void {
+    if (this.phase !== "content" || !this.live || this.live.piece.kind !== "step") return;
+    const index = this.live.piece.stepIndex ?? -1;
+    const step = this.m.steps[index];
+    if (!step) return;
+    let state = overrun(step.words, stepBudget(this.m, index));
+    // The document as a whole must not run past its target either.
+    const target = this.m.targetWords;
+    if (target !== null) {
+      const total = writtenWords(this.m);
+      if (total > target * 1.06 + 20) state = "hard";
+      else if (total > target + targetTolerance(target) && state === "none") state = "soft";
+    }
+    if (state === "hard") this.requestAbort("cut");
+    else if (state === "soft" && this.cutFrom < 0) this.cutFrom = step.content.length;
+    // A paragraph break after the soft limit: the parser shows it once the next paragraph begins.
+    if (this.cutFrom >= 0 && step.content.lastIndexOf("\n\n") >= this.cutFrom) this.requestAbort("cut");
+    this.contentTokensSinceCheck += tokenCount;
+    if (this.contentTokensSinceCheck >= 24) {
+      this.contentTokensSinceCheck = 0;
+      if (findLoop(step.content) !== null) this.requestAbort("loop");
+    }
+  }
+
+  /**
+   * Makes sure `wanted` tokens fit after the context: compacts it when they would not, and returns how
+   * many may be generated.
+   */
+  private async ensureRoom(wanted: number): Promise<number> {
+    const size = this.backend.contextSize;
+    const margin = 64;
+    if (this.context.length + wanted + margin > size) await this.compact(wanted + margin);
+    const room = size - this.context.length - margin;
+    if (room < 16) throw new Error(`The context window (${size} tokens) is too small for this document even after compacting it. Load the model with a larger context.`);
+    return Math.min(wanted, room);
+  }
+
+  /**
+   * Makes room: keeps the prompt, the current global plan and the last steps in full; older steps keep
+   * their step plans and reflections, their content is elided. The live piece stays as it is.
+   */
+  private async compact(needed: number): Promise<void> {
+    const size = this.backend.contextSize;
+    const prompt = this.context.pieces.find((p) => p.kind === "prompt");
+    const latest = this.m.revisions[this.m.revisions.length - 1];
+    const live = this.live?.piece;
+    const doneSteps = this.m.steps.map((s, i) => ({ s, i })).filter(({ s, i }) => (s.status === "done" || s.status === "edited") && i !== live?.stepIndex);
+    let keep = Math.min(this.limits.keepFullSteps, doneSteps.length);
+    for (;;) {
+      const pieces: Piece[] = [];
+      if (prompt) pieces.push(prompt);
+      if (latest) pieces.push({ kind: "plan", tokens: await this.tokenize(writeGlobalPlan(latest.text)) });
+      const cut = doneSteps.length - keep;
+      for (let k = 0; k < doneSteps.length; k++) {
+        const { s, i } = doneSteps[k]!;
+        const existing = this.context.stepPiece(i);
+        if (k >= cut) pieces.push(existing && !existing.compacted ? existing : { kind: "step", stepIndex: i, tokens: await this.tokenize(writeStep(s)) });
+        else pieces.push(existing?.compacted ? existing : { kind: "step", stepIndex: i, compacted: true, tokens: await this.tokenize(writeStep(elided(s, this.language()))) });
+      }
+      if (live) pieces.push(live);
+      const length = pieces.reduce((n, p) => n + p.tokens.length, 0);
+      if (length + needed <= size || keep === 0) {
+        const before = this.context.length;
+        this.context.replaceAll(pieces);
+        this.options.onNote?.(`The context was compacted to make room: ${before} → ${length} tokens; the text of the ${cut} oldest steps is elided from the model's view (not from the document).`);
+        return;
+      }
+      keep--;
+    }
+  }
+
+  // ---- the protocol ----------------------------------------------------------------------------
+
+  private async writeGlobalPlan(): Promise<void> {
+    this.startLive("plan");
+    await this.force("<global_plan>\n");
+    const out = await this.generate(this.limits.maxPlanTokens, ["</global_plan>"], this.options.grammars?.plan);
+    if (!out) return;
+    await this.force("\n</global_plan>\n");
+    this.endLive();
+    await this.ensureSteerablePlan();
+  }
+
+  /** Gives the plan sections and budgets the controller can steer by (see normalizedBudgets). */
+  private async ensureSteerablePlan(): Promise<void> {
+    const language = this.language();
+    let drafts = this.m.sections.map((s) => ({ title: s.title, brief: s.brief, budget: s.budget }));
+    let reason: string | null = null;
+    if (drafts.length === 0 && this.m.targetWords !== null) {
+      drafts = [{ title: language === "zh" ? "正文" : "Text", brief: "", budget: 0 }];
+      reason = "The plan named no sections: the document is written as one section.";
+    }
+    const normalized = normalizedBudgets(drafts, this.m.targetWords);
+    if (normalized) {
+      drafts = drafts.map((d, i) => ({ ...d, budget: normalized.budgets[i] ?? d.budget }));
+      reason = reason ? `${reason} ${normalized.reason}` : normalized.reason;
+    }
+    if (!reason) return;
+    const { sections, next } = matchSections(this.m.sections, drafts, nextSectionNumber(this.m));
+    const text = renderPlan(drafts, language);
+    this.setManuscript(withRevision(this.m, text, sections, next));
+    this.context.push({ kind: "plan", tokens: await this.tokenize(writeGlobalPlan(text)) });
+    this.options.onNote?.(reason);
+  }
+
+  /** Steps until the target is reached (then FINISHED), the writer stops, or the step limit. */
+  private async writeSteps(): Promise<Outcome> {
+    for (;;) {
+      await this.takeInEdits();
+      if (this.stopped) return { status: "stopped", reason: "Stopped by the writer." };
+      const words = writtenWords(this.m);
+      if (targetReached(words, this.m.targetWords)) {
+        await this.finish();
+        return { status: "finished", reason: `Finished at ${words} words${this.m.targetWords === null ? "" : ` of ${this.m.targetWords}`}.` };
+      }
+      if (this.m.steps.length >= this.limits.maxSteps) return { status: "stopped", reason: `Stopped at the limit of ${this.limits.maxSteps} steps (${words} words).` };
+      const ended = await this.writeStep();
+      if (ended === "stopped") return { status: "stopped", reason: "Stopped by the writer." };
+      if (ended === "model-ended") {
+        const now = writtenWords(this.m);
+        if (!endsTooEarly(now, this.m.targetWords)) {
+          await this.takeInEdits();
+          await this.finish();
+          return { status: "finished", reason: `The model finished at ${now} words${this.m.targetWords === null ? "" : ` of ${this.m.targetWords}`}.` };
+        }
+        this.options.onNote?.(`The model ended at ${now} of ${this.m.targetWords} words: its ending was removed and it plans another step.`);
+      }
+    }
+  }
+
+  /** Appends FINISHED to the transcript. */
+  private async finish(): Promise<void> {
+    this.startLive("plan");
+    await this.force("<FINISHED>");
+    this.endLive();
+  }
+
+  /**
+   * Writes one step: forces `<step_plan>`, lets the model plan and write, writes the progress into its
+   * reflection, and closes the step. Returns how it ended.
+   */
+  private async writeStep(preset?: { plan: string }): Promise<"done" | "model-ended" | "stopped"> {
+    this.modelEnded = false;
+    this.startLive("step");
+    if (preset) {
+      await this.force(`<step_plan>\n${preset.plan}\n</step_plan>\n<content>\n`);
+    } else {
+      await this.force("<step_plan>\n");
+    }
+    let out = await this.generate(this.limits.maxTokensPerSegment, STOPS_IN_STEP, preset ? this.options.grammars?.content : this.options.grammars?.step);
+    if (!out) return this.abandonLive();
+    // The model may end the segment in many ways; each path leads to a closed reflection.
+    for (;;) {
+      const { result, reason } = out;
+      if (reason === "loop" || reason === "cut") await this.trimContent(reason);
+      const inReflection = this.phase === "reflection";
+      if (result.stopReason === "stop" && result.stopString === "</reflection>") {
+        await this.force("</reflection>\n");
+        break;
+      }
+      if (result.stopReason === "stop" && result.stopString === "<reflection>") {
+        await this.force(`<reflection>\n${progressLine(this.stepWordsTotal(), this.m.targetWords, this.language())}\n`);
+      } else if (inReflection) {
+        // The reflection ran too long or the model ended inside it: close it.
+        if (result.stopReason !== "stop") this.modelEnded = result.stopReason === "eog";
+        await this.force("\n</reflection>\n");
+        break;
+      } else if (this.phase === "step-plan") {
+        // Ended inside its own step plan: close the plan and have it write the content.
+        await this.force("\n</step_plan>\n<content>\n");
+        out = await this.generate(this.limits.maxTokensPerSegment, STOPS_IN_STEP, this.options.grammars?.content);
+        if (!out) return this.abandonLive();
+        continue;
+      } else {
+        // In the content: cut (overrun, loop), the token limit, or the model ending there.
+        if (result.stopReason === "eog" || (result.stopReason === "stop" && result.stopString === "<FINISHED>")) this.modelEnded = true;
+        if (reason === "cut") this.options.onNote?.(`Step ${this.currentStepNumber()} ran far past its budget: it was closed at a paragraph break.`);
+        if (reason === "loop") this.options.onNote?.(`Step ${this.currentStepNumber()} began to repeat itself: the repetition was cut.`);
+        await this.force(`\n</content>\n<reflection>\n${progressLine(this.stepWordsTotal(), this.m.targetWords, this.language())}\n`);
+      }
+      out = await this.generate(this.limits.maxReflectionTokens, ["</reflection>", "<FINISHED>", "<step_plan>"], this.options.grammars?.reflection);
+      if (!out) return this.abandonLive();
+      if (out.result.stopReason === "eog" || (out.result.stopReason === "stop" && out.result.stopString === "<FINISHED>")) this.modelEnded = true;
+      if (out.result.stopReason !== "stop" || out.result.stopString !== "</reflection>") {
+        await this.force("\n</reflection>\n");
+        break;
+      }
+    }
+    this.endLive();
+    return this.modelEnded ? "model-ended" : "done";
+  }
+
+  /** Words of every step, the one being written included. */
+  private stepWordsTotal(): number {
+    return writtenWords(this.m);
+  }
+
+  private currentStepNumber(): number {
+    return (this.live?.piece.stepIndex ?? this.m.steps.length - 1) + 1;
+  }
+
+  /** A step interrupted by Stop: its piece and its unfinished text leave the context and the manuscript. */
+  private abandonLive(): "stopped" {
+    const live = this.live;
+    if (live) {
+      const index = this.context.pieces.indexOf(live.piece);
+      if (index >= 0) this.context.truncate(index);
+      const step = this.m.steps[live.stepBase];
+      // Text the model wrote stays in the document: the step is kept as the writer saw it, closed.
+      if (step && (step.status === "planned" || step.status === "writing")) {
+        const steps = this.m.steps.slice();
+        if (step.content.trim() === "") steps.splice(live.stepBase, 1);
+        else steps[live.stepBase] = { ...step, status: "done", planComplete: true };
+        this.setManuscript({ ...this.m, steps });
+      }
+      this.live = null;
+      this.phase = "none";
+    }
+    return "stopped";
+  }
+
+  /**
+   * Cuts the segment being written back: a loop to the end of the repeated block's first occurrence, an
+   * overrun to its last paragraph break. Only this step is tokenized again.
+   */
+  private async trimContent(reason: "loop" | "cut"): Promise<void> {
+    const live = this.live;
+    const index = live?.piece.stepIndex;
+    if (!live || index === undefined) return;
+    const step = this.m.steps[index];
+    if (!step || this.phase !== "content") return;
+    const breakAt = step.content.lastIndexOf("\n\n");
+    const end = reason === "loop" ? findLoop(step.content) : breakAt > 0 ? breakAt : null;
+    if (end === null) return;
+    const content = step.content.slice(0, end).trimEnd();
+    const text = `<step_plan>\n${step.plan}\n</step_plan>\n<content>\n${content}`;
+    this.setManuscript({ ...this.m, steps: this.m.steps.slice(0, index) });
+    live.piece.tokens = await this.tokenize(text);
+    live.parser = new TranscriptParser();
+    this.feedLive(text);
+  }
+
+  /**
+   * The step boundary: the writer's pending edits enter the model's context. Plan edits (sections,
+   * budgets, target) become one plan revision appended to the context, so nothing already evaluated is
+   * decoded again; edits to written text replace that step's piece, so only what follows is decoded.
+   */
+  private async takeInEdits(): Promise<void> {
+    const pending = this.edits.filter((e) => e.info.state === "pending");
+    if (pending.length === 0) {
+      if (this.edits.length > 0) {
+        this.edits = [];
+        this.options.onEdits?.([]);
+      }
+      return;
+    }
+    const planChanged = pending.some((e) => e.edit.type !== "editStep" && e.edit.type !== "setTarget");
+    const textEdits = new Set(pending.flatMap((e) => (e.edit.type === "editStep" ? [e.edit.stepId] : [])));
+    for (const id of textEdits) {
+      const index = this.m.steps.findIndex((s) => s.id === id);
+      const piece = this.context.stepPiece(index);
+      const step = this.m.steps[index];
+      if (piece && step) piece.tokens = await this.tokenize(writeStep(piece.compacted ? elided(step, this.language()) : step));
+    }
+    if (planChanged) {
+      const latest = this.m.revisions[this.m.revisions.length - 1];
+      if (latest) this.context.push({ kind: "plan", tokens: await this.tokenize(writeGlobalPlan(latest.text)) });
+    }
+    for (const e of pending) e.info = { ...e.info, state: "applied" };
+    this.options.onEdits?.(this.pendingEdits());
+    this.edits = [];
+  }
+
+  /** Writes the given steps again, one after the other, each from the context that precedes it. */
+  private async runRegeneration(indices: number[]): Promise<Outcome> {
+    for (const index of [...indices].sort((a, b) => a - b)) {
+      const old = this.m.steps[index];
+      if (!old) continue;
+      // The context up to the step; the steps after it stay in the document and come back after.
+      const pieceIndex = this.context.pieces.findIndex((p) => p.kind === "step" && p.stepIndex === index);
+      if (pieceIndex < 0) continue;
+      const after = this.context.pieces.slice(pieceIndex + 1);
+      const laterSteps = this.m.steps.slice(index + 1);
+      this.context.truncate(pieceIndex);
+      this.setManuscript({ ...this.m, steps: this.m.steps.slice(0, index) });
+      const ended = await this.writeStep({ plan: old.plan });
+      const fresh = this.m.steps[index] ?? { ...old, content: "", words: 0 };
+      this.setManuscript({ ...this.m, steps: [...this.m.steps.slice(0, index), fresh, ...laterSteps] });
+      this.context.pieces.splice(this.context.pieces.length, 0, ...after);
+      if (ended === "stopped") return { status: "stopped", reason: "Stopped by the writer." };
+    }
+    return { status: "finished", reason: `Wrote ${indices.length === 1 ? "the step" : `${indices.length} steps`} again.` };
+  }
+}
+
+/** A step as the compacted context shows it: its plan and reflection, its text elided. */
+function elided(step: Step, language: "en" | "zh"): Step {
+  const note = language === "zh" ? `[此处省略本步正文，共${step.words}字]` : `[The text of this step, ${step.words} words, is not shown here.]`;
+  return { ...step, content: note, status: "done" };
+}
+
+function describeEdit(edit: ManuscriptEdit): string {
+  switch (edit.type) {
+    case "editSection":
+      return `Section ${edit.sectionId}: ${[edit.title !== undefined ? "title" : "", edit.brief !== undefined ? "brief" : "", edit.budget !== undefined ? `budget ${edit.budget}` : ""].filter(Boolean).join(", ")}`;
+    case "addSection":
+      return `New section "${edit.title}" (${edit.budget} words)`;
+    case "removeSection":
+      return `Section ${edit.sectionId} removed`;
+    case "moveSection":
+      return `Section ${edit.sectionId} moved to position ${edit.toIndex + 1}`;
+    case "editStep":
+      return `Step ${edit.stepId}: ${edit.content !== undefined ? "text" : "plan"} edited`;
+    case "setTarget":
+      return `Target: ${edit.targetWords ?? "none"} words`;
+    default:
+      return edit satisfies never;
+  }
+}

@@ -1,0 +1,71 @@
+// A scripted IS-Writer for tests and the scripted engine: it reads the context like the real model
+// would and writes the next part of the protocol — a plan, a step, a reflection — with lengths a test
+// chooses. The controller's forced tags and stop strings shape what it gets to write.
+import { extractPlan } from "../../../common/iscot/plan";
+import type { Script } from "./scriptedBackend";
+
+export interface FakeWriterOptions {
+  /** The plan's sections: title and budget. */
+  sections?: Array<[title: string, budget: number]>;
+  /** Words the model writes in step k (0-based). Default: the section's budget. */
+  wordsInStep?: (step: number, budget: number) => number;
+  /** Paragraphs of this many words. */
+  paragraphWords?: number;
+  /** Step k's content ends with an end-of-generation instead of a reflection. */
+  endsInStep?: (step: number) => boolean;
+  /** Step k's content is one sentence repeated (a loop). */
+  loopsInStep?: (step: number) => boolean;
+  /** The reflection the model writes after the controller's progress line. */
+  reflection?: string;
+}
+
+const VOCABULARY = ["river", "lantern", "harbor", "quiet", "morning", "letters", "stone", "garden", "winter", "signal", "copper", "window", "distant", "voices", "paper", "bridge"];
+
+/** Deterministic prose of exactly `words` words (as the writer's count counts them), in paragraphs. */
+export function prose(words: number, seed = 0, paragraphWords = 60): string {
+  const out: string[] = [];
+  let state = (seed * 2654435761 + 12345) >>> 0;
+  for (let i = 0; i < words; i++) {
+    // A small linear congruential generator: varied, never periodic within a document.
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const word = VOCABULARY[state >>> 28]!;
+    const sentenceEnd = i % 12 === 11 || i === words - 1;
+    out.push(sentenceEnd ? `${word}.` : word);
+    if (sentenceEnd && i % paragraphWords >= paragraphWords - 12 && i !== words - 1) out.push("\n\n");
+  }
+  return out.join(" ").replace(/ \n\n /g, "\n\n");
+}
+
+export function fakeWriter(options: FakeWriterOptions = {}): Script {
+  const sections = options.sections ?? [
+    ["Opening", 300],
+    ["Middle", 400],
+    ["Ending", 300],
+  ];
+  return (context) => {
+    const steps = context.split("<step_plan>").length - 1;
+    const k = steps - 1;
+    if (context.endsWith("<global_plan>\n")) {
+      return sections.map(([title, budget]) => `## ${title}\nWord count: ${budget}\nThe part called ${title.toLowerCase()}.`).join("\n\n") + "\n</global_plan>";
+    }
+    // Like the real model, it follows the latest plan in its context (a revision included).
+    const planStart = context.lastIndexOf("<global_plan>\n");
+    const planEnd = context.indexOf("</global_plan>", planStart);
+    const current: Array<[string, number]> =
+      planStart >= 0 && planEnd > planStart ? extractPlan(context.slice(planStart + 14, planEnd)).sections.map((s) => [s.title, s.budget]) : sections;
+    const section = current[Math.min(k, current.length - 1)] ?? sections[Math.min(k, sections.length - 1)] ?? ["Text", 300];
+    const budget = section[1];
+    const words = options.wordsInStep ? options.wordsInStep(k, budget) : budget;
+    const content = options.loopsInStep?.(k)
+      ? `${prose(30, k)}\n\n${"The tide came in and the tide went out again. ".repeat(40)}`
+      : prose(words, k, options.paragraphWords ?? 60);
+    const ending = options.endsInStep?.(k) ? "\u0000" : "\n</content>\n<reflection>";
+    const stepText = `Section: ${section[0]}. ${budget} words.\n</step_plan>\n<content>\n${content}${ending}`;
+    const since = context.slice(context.lastIndexOf("<step_plan>\n") + 12);
+    if (context.endsWith("<content>\n") && !stepText.startsWith(since)) return `${content}${ending}`; // a regenerated step
+    // Inside the step: go on with what is left of it (after a pause the context ends mid-text).
+    if (!since.includes("<reflection>") && stepText.startsWith(since)) return stepText.slice(since.length);
+    // Inside a reflection, after the controller's progress line.
+    return `${options.reflection ?? "The text follows the plan."}\n</reflection>\n<step_plan>`;
+  };
+}
