@@ -2,7 +2,7 @@
 // support, and modes that cut the connection mid-file, send wrong bytes, ignore Range, or go slowly.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -124,12 +124,15 @@ describe("downloadFile", () => {
     expect(digest(await readFile(destination))).toBe(sha256);
   });
 
-  it("resumes from a partial file left by an earlier run of the program", async () => {
-    await writeFile(partialPath(destination), model.subarray(0, 100_000));
-    const result = await downloadFile({ url, destination, sha256 });
+  it("resumes from a partial file left by an earlier run of the program, wherever it is kept", async () => {
+    const partialFile = path.join(dir, "downloads", `${path.basename(destination)}.partial`);
+    await mkdir(path.dirname(partialFile), { recursive: true });
+    await writeFile(partialFile, model.subarray(0, 100_000));
+    const result = await downloadFile({ url, destination, sha256, partialFile });
     expect(state.requests[0]?.range).toBe("bytes=100000-");
     expect(result.resumedFrom).toBe(100_000);
     expect(digest(await readFile(destination))).toBe(sha256);
+    expect(existsSync(partialFile)).toBe(false);
   });
 
   it("resumes by itself when the connection drops in the middle", async () => {

@@ -4,7 +4,7 @@
 // name. A corrupt download is deleted and reported, never left as the model file.
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
-import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { DownloadProgress } from "../../common/engine/types";
 
@@ -24,8 +24,10 @@ export class DownloadError extends Error {
 
 export interface DownloadOptions {
   url: string;
-  /** The final path. Bytes go to `<destination>.partial` until the file is complete and verified. */
+  /** The final path. Bytes go to `partialFile` until the file is complete and verified. */
   destination: string;
+  /** Where the bytes go meanwhile (default `<destination>.partial`); must be on the same disk. */
+  partialFile?: string;
   /** Expected size in bytes, when known (a different size is a corrupt download). */
   expectedSize?: number;
   /** Expected sha256 (hex), when known. */
@@ -60,8 +62,13 @@ export function partialPath(destination: string): string {
   return `${destination}.partial`;
 }
 
-function infoPath(destination: string): string {
-  return `${destination}.partial.json`;
+function infoPath(partial: string): string {
+  return `${partial}.json`;
+}
+
+/** The partial file of a model in a models folder: in its `downloads` folder (git-ignored in a checkout). */
+export function modelPartialPath(modelsFolder: string, file: string): string {
+  return path.join(modelsFolder, "downloads", `${file}.partial`);
 }
 
 async function sizeOf(file: string): Promise<number> {
@@ -72,9 +79,9 @@ async function sizeOf(file: string): Promise<number> {
   }
 }
 
-async function readPartialInfo(destination: string): Promise<PartialInfo | undefined> {
+async function readPartialInfo(partial: string): Promise<PartialInfo | undefined> {
   try {
-    const data = JSON.parse(await readFile(infoPath(destination), "utf8")) as PartialInfo;
+    const data = JSON.parse(await readFile(infoPath(partial), "utf8")) as PartialInfo;
     return typeof data.url === "string" ? data : undefined;
   } catch {
     return undefined;
@@ -124,17 +131,18 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
   const { url, destination, signal } = options;
-  const partial = partialPath(destination);
+  const partial = options.partialFile ?? partialPath(destination);
+  await mkdir(path.dirname(partial), { recursive: true });
   const retries = options.retries ?? 3;
   const interval = options.progressIntervalMs ?? 250;
   const cancelled = (done: number) =>
     new DownloadError("cancelled", `Download cancelled; ${mb(done)} kept in ${path.basename(partial)}: pull again to resume.`);
 
   // Bytes from an earlier attempt count only if they are of the same URL.
-  let info = await readPartialInfo(destination);
+  let info = await readPartialInfo(partial);
   let start = await sizeOf(partial);
   if (start > 0 && info && info.url !== url) {
-    await removeQuietly(partial, infoPath(destination));
+    await removeQuietly(partial, infoPath(partial));
     start = 0;
     info = undefined;
   }
@@ -195,7 +203,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
         total = done;
         break;
       }
-      await removeQuietly(partial, infoPath(destination));
+      await removeQuietly(partial, infoPath(partial));
       throw new DownloadError("corrupt", `The partial download of ${path.basename(destination)} did not match the file on the server; it was deleted. Pull again.`);
     }
     if (response.status !== 200 && response.status !== 206) {
@@ -222,7 +230,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     }
     info.etag = response.headers.get("etag") ?? undefined;
     info.totalBytes = total;
-    await writeFile(infoPath(destination), JSON.stringify(info));
+    await writeFile(infoPath(partial), JSON.stringify(info));
 
     const out = createWriteStream(partial, { flags: append ? "a" : "w" });
     let failure: unknown;
@@ -261,7 +269,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     const size = await sizeOf(partial);
     const sha256 = hash.digest("hex");
     const corrupt = async (why: string) => {
-      await removeQuietly(partial, infoPath(destination));
+      await removeQuietly(partial, infoPath(partial));
       return new DownloadError("corrupt", `The download of ${path.basename(destination)} is corrupt (${why}); it was deleted. Pull again.`);
     };
     if (total !== undefined && size !== total) throw await corrupt(`${size} bytes instead of ${total}`);
@@ -278,7 +286,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
       if (head.toString("latin1") !== "GGUF") throw await corrupt("it is not a GGUF file");
     }
     await rename(partial, destination);
-    await removeQuietly(infoPath(destination));
+    await removeQuietly(infoPath(partial));
     return { file: destination, bytes: size, sha256, resumedFrom, requests };
   }
 }

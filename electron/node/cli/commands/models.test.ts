@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -128,7 +128,8 @@ describe("draftline models and test-model", () => {
 
   it("list shows the catalog, what is on disk, and other GGUF files", async () => {
     await writeFile(path.join(modelsDir, "mine.gguf"), model);
-    await writeFile(`${path.join(modelsDir, "IS-Writer-8B-Q4_K_M.gguf")}.partial`, "x");
+    await mkdir(path.join(modelsDir, "downloads"), { recursive: true });
+    await writeFile(path.join(modelsDir, "downloads", "IS-Writer-8B-Q4_K_M.gguf.partial"), "x");
     const { io, out } = fakeIO(env);
     expect(await runCli(["models", "list"], io)).toBe(0);
     const lines = out().split("\n");

@@ -6,7 +6,7 @@ import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import type { CatalogEntry } from "../../../common/engine/catalog";
 import type { DownloadProgress, FitEstimate, HardwareInfo } from "../../../common/engine/types";
 import { CatalogError, findCatalogEntry, hfEndpoint, loadCatalog, resolveHfUri } from "../../models/catalog";
-import { DownloadError, downloadFile, partialPath } from "../../models/download";
+import { DownloadError, downloadFile, modelPartialPath } from "../../models/download";
 import { estimateFit, GgufError, inspectGguf, type GgufFacts } from "../../models/gguf";
 import { formatBytes, getHardwareInfo } from "../../models/hardware";
 import { catalogPath, findRepoRoot, modelsDir } from "../../models/paths";
@@ -170,7 +170,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
   const rows: string[][] = [["ID", "PROFILE", "SIZE", "SOURCE", "ON DISK"]];
   for (const m of catalog.models) {
     const here = await sizeIfExists(path.join(folder, m.file));
-    const partial = await sizeIfExists(partialPath(path.join(folder, m.file)));
+    const partial = await sizeIfExists(modelPartialPath(folder, m.file));
     const onDisk =
       here !== undefined ? "yes" : partial !== undefined ? `partial ${m.sizeBytes ? `${Math.floor((100 * partial) / m.sizeBytes)}%` : formatBytes(partial)}` : "no";
     const source = m.source.kind === "huggingface" ? `${m.source.uri}${m.source.verified ? "" : " (to be verified)"}` : "bring your own file";
@@ -247,6 +247,7 @@ async function pull(argv: string[], io: CliIO): Promise<number> {
     const result = await downloadFile({
       url,
       destination,
+      partialFile: modelPartialPath(folder, entry.file),
       expectedSize: entry.source.sha256 ? entry.sizeBytes : undefined,
       sha256: entry.source.sha256,
       signal: controller.signal,
