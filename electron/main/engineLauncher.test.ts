@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../node/app/log";
 import { EmbeddedBackend } from "../node/engine/embedded";
+import { ENGINE_EXEC_ARGV } from "../node/engine/launcher";
 import { utilityProcessLauncher, type UtilityChild, type UtilityForkOptions } from "./engineLauncher";
 
 /** Stands in for Electron's UtilityProcess: an engine host that answers `tokenize`, or crashes. */
@@ -69,10 +70,12 @@ function setup(behaviours: ("answers" | "crashes on the first call")[]) {
 }
 
 describe("utilityProcessLauncher", () => {
-  it("starts the engine host in a utility process with piped output", async () => {
+  it("starts the engine host in a utility process with piped output and the engine's Node options", async () => {
     const { launcher, forks } = setup(["answers"]);
     await launcher.launch();
-    expect(forks).toEqual([{ script: "/app/dist/node/engine-host.js", options: expect.objectContaining({ stdio: "pipe", serviceName: "Draftline Engine" }) }]);
+    expect(forks).toEqual([
+      { script: "/app/dist/node/engine-host.js", options: expect.objectContaining({ stdio: "pipe", serviceName: "Draftline Engine", execArgv: [...ENGINE_EXEC_ARGV] }) },
+    ]);
   });
 
   it("runs the embedded backend: calls reach the engine and answers come back", async () => {

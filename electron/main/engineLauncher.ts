@@ -3,7 +3,7 @@
 // notices the exit, fails the calls in flight and starts a new engine on the next request. Every
 // process started here is killed on quit, so the GPU memory it holds is freed even if a service
 // failed to dispose of its model.
-import type { EngineExit, EngineProcess, EngineProcessLauncher } from "../node/engine/launcher";
+import { ENGINE_EXEC_ARGV, type EngineExit, type EngineProcess, type EngineProcessLauncher } from "../node/engine/launcher";
 import type { ParentMessage } from "../node/engine/protocol";
 import { silentLogger, type Logger } from "../node/app/log";
 
@@ -21,6 +21,7 @@ export interface UtilityChild {
 
 export interface UtilityForkOptions {
   env: NodeJS.ProcessEnv;
+  execArgv: string[];
   stdio: "pipe";
   serviceName: string;
 }
@@ -53,7 +54,12 @@ export function utilityProcessLauncher(options: UtilityLauncherOptions): Utility
   return {
     async launch(): Promise<EngineProcess> {
       if (disposed) throw new Error("The app is quitting: no new engine process.");
-      const child = options.fork(options.hostScript, [], { env: options.env ?? process.env, stdio: "pipe", serviceName: "Draftline Engine" });
+      const child = options.fork(options.hostScript, [], {
+        env: options.env ?? process.env,
+        execArgv: [...ENGINE_EXEC_ARGV],
+        stdio: "pipe",
+        serviceName: "Draftline Engine",
+      });
       live.add(child);
       const started = Date.now();
       let tail = "";
