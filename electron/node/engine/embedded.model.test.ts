@@ -1,4 +1,6 @@
 // The embedded backend with the tiny test model: real node-llama-cpp in a child process, one thread.
+import { fork } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { writeFile, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestModel, ensureTestModel, TEST_MODEL_TAGS } from "../models/testModel";
 import { BackendError, type GenerateResult } from "./backend";
 import { EmbeddedBackend } from "./embedded";
+import { resolveHostScript, utilityProcessLauncher, type UtilityProcessFork } from "./launcher";
 
 /** The IS-CoT structure as GBNF: a global plan, one or two steps, then <FINISHED>. */
 const TAG_GRAMMAR = String.raw`
@@ -231,5 +234,35 @@ describe("embedded backend refusing bad model files", () => {
     const error = await refused("no-ffn.gguf", buildTestModel({ omitKeys: ["llama.feed_forward_length", "llama.attention.head_count"] }));
     expect(error.message).toMatch(/lacks metadata llama.cpp needs \(llama.feed_forward_length, llama.attention.head_count\)/);
     expect(backend.pid).toBeUndefined();
+  });
+});
+
+describe("embedded backend through the utility process launcher", () => {
+  it("works with an Electron-style utilityProcess.fork", async () => {
+    // Electron cannot start here: a stand-in with utilityProcess's shape, over child_process.fork.
+    const calls: { modulePath: string; execArgv?: string[]; stdio?: string }[] = [];
+    const fakeFork: UtilityProcessFork = (modulePath, args, options) => {
+      calls.push({ modulePath, execArgv: options.execArgv, stdio: options.stdio });
+      const child = fork(modulePath, args, { execArgv: options.execArgv, serialization: "advanced", stdio: ["ignore", "pipe", "pipe", "ipc"] });
+      const utility = Object.assign(new EventEmitter(), {
+        pid: child.pid,
+        stdout: child.stdout,
+        stderr: child.stderr,
+        postMessage: (message: unknown) => void child.send(message as object),
+        kill: () => child.kill(),
+      });
+      child.on("message", (message) => utility.emit("message", message));
+      child.on("exit", (code) => utility.emit("exit", code ?? 1));
+      return utility as unknown as ReturnType<UtilityProcessFork>;
+    };
+    const backend = new EmbeddedBackend({ launcher: utilityProcessLauncher(fakeFork) });
+    try {
+      await backend.load({ model: await ensureTestModel(), ...LOAD });
+      const result = await backend.generate({ tokens: await backend.tokenize("The river"), maxTokens: 5 });
+      expect(result).toMatchObject({ stopReason: "maxTokens", generatedTokens: 5 });
+      expect(calls).toEqual([{ modulePath: await resolveHostScript(), execArgv: ["--max-semi-space-size=1"], stdio: "pipe" }]);
+    } finally {
+      await backend.dispose();
+    }
   });
 });

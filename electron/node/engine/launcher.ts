@@ -112,6 +112,66 @@ export interface ForkLauncherOptions {
   onOutput?: (line: string) => void;
 }
 
+/** The part of Electron's UtilityProcess the launcher uses (typed here: this layer cannot import electron). */
+export interface UtilityProcessLike {
+  readonly pid: number | undefined;
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  postMessage(message: unknown): void;
+  kill(): boolean;
+  on(event: "message", listener: (message: unknown) => void): this;
+  on(event: "exit", listener: (code: number) => void): this;
+}
+
+export type UtilityProcessFork = (
+  modulePath: string,
+  args: string[],
+  options: { execArgv?: string[]; stdio?: "pipe"; serviceName?: string; env?: NodeJS.ProcessEnv },
+) => UtilityProcessLike;
+
+/**
+ * The desktop app's launcher: `utilityProcessLauncher(utilityProcess.fork)` in electron/main starts
+ * the engine as an Electron utility process, which talks through `process.parentPort` (host.ts
+ * handles both).
+ */
+export function utilityProcessLauncher(forkUtility: UtilityProcessFork, options: { hostScript?: string; env?: NodeJS.ProcessEnv } = {}): EngineProcessLauncher {
+  return {
+    async launch() {
+      const script = options.hostScript ?? (await resolveHostScript());
+      const child = forkUtility(script, [], { execArgv: [...ENGINE_EXEC_ARGV], stdio: "pipe", serviceName: "Draftline inference engine", env: options.env });
+      let tail = "";
+      const record = (chunk: Buffer | string) => {
+        tail = (tail + chunk.toString()).slice(-4000);
+      };
+      child.stdout?.on("data", record);
+      child.stderr?.on("data", record);
+      let exited: EngineExit | undefined;
+      const exitListeners: ((exit: EngineExit) => void)[] = [];
+      child.on("exit", (code) => {
+        exited = { code, signal: null };
+        for (const listener of exitListeners) listener(exited);
+      });
+      return {
+        get pid() {
+          return child.pid;
+        },
+        postMessage: (message) => child.postMessage(message),
+        onMessage: (listener) => {
+          child.on("message", listener);
+        },
+        onExit(listener) {
+          if (exited) listener(exited);
+          else exitListeners.push(listener);
+        },
+        outputTail: () => tail,
+        kill: () => {
+          if (!exited) child.kill();
+        },
+      } satisfies EngineProcess;
+    },
+  };
+}
+
 /** Starts the engine as a Node child process (child_process.fork) with an IPC channel. */
 export function forkLauncher(options: ForkLauncherOptions = {}): EngineProcessLauncher {
   return {
