@@ -26,6 +26,16 @@ describe("applyEvent", () => {
     expect(m.steps[0]!.words).toBe(13);
   });
 
+  it("counts right when a delta continues a word of a manuscript loaded from JSON", () => {
+    const parser = new TranscriptParser();
+    const before = applyEvents(createManuscript(), parser.feed("<step_plan>p</step_plan><content>a well-kno"));
+    const loaded = JSON.parse(JSON.stringify(before)) as typeof before;
+    const after = applyEvents(loaded, parser.feed("wn fact"));
+    expect(after.steps[0]).toMatchObject({ content: "a well-known fact", words: 3 });
+    // The original object again, after another one was counted: the count is still right.
+    expect(applyEvents(before, [{ type: "contentDelta", step: 0, text: "wn" }]).steps[0]!.words).toBe(2);
+  });
+
   it("ignores an event that does not fit, returning the same manuscript", () => {
     const m = deepFreeze(createManuscript());
     expect(applyEvent(m, { type: "contentDelta", step: 0, text: "x" })).toBe(m);

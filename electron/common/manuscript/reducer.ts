@@ -1,7 +1,7 @@
 // Folding parser events into a manuscript: pure functions, the same text gives the same manuscript.
 import type { ParserEvent, ParserWarning } from "../iscot/events";
 import { TranscriptParser } from "../iscot/parser";
-import { countAppendedWords } from "../metrics/words";
+import { continueWriterCount, countWriterWords, endsInCountedWord } from "../metrics/words";
 import { assignSection, matchSections, reassignSections, stepId } from "./sections";
 import type { Manuscript, ManuscriptInit, Section, Step } from "./types";
 
@@ -44,6 +44,18 @@ export function nextSectionNumber(m: Manuscript): number {
 export function withRevision(m: Manuscript, text: string, sections: Section[], next: number): Manuscript {
   const revision = { afterStep: revisionPosition(m), text, sections, nextSectionNumber: next };
   return reassignSections({ ...m, sections, revisions: [...m.revisions, revision] });
+}
+
+/**
+ * Whether the content of the step object last made by a content delta ends inside a counted word: the
+ * one bit a live count needs. Reading the end of the content itself would make the engine flatten the
+ * string built by appending deltas, a copy of the whole step at every delta. A memo of one entry, since
+ * deltas come one after another to the same step; on a miss the content is read once.
+ */
+let lastCounted: { step: Step; inCountedWord: boolean } | null = null;
+
+function endsInCounted(step: Step): boolean {
+  return lastCounted?.step === step ? lastCounted.inCountedWord : endsInCountedWord(step.content);
 }
 
 function updateStep(m: Manuscript, index: number, change: (s: Step) => Step): Manuscript {
@@ -110,12 +122,14 @@ export function applyEvent(m: Manuscript, event: ParserEvent): Manuscript {
     case "contentDelta": {
       const step = openStep(m, event.step);
       if (!step?.planComplete) return m;
-      return updateStep(m, event.step, (s) => ({
-        ...s,
-        content: s.content + event.text,
-        words: s.words + countAppendedWords(s.content, event.text),
-        status: "writing",
-      }));
+      const content = step.content + event.text;
+      const first = event.text.charCodeAt(0);
+      // A delta that starts with the second half of a surrogate pair (never one from the parser) is recounted whole.
+      if (first >= 0xdc00 && first <= 0xdfff) return updateStep(m, event.step, (s) => ({ ...s, content, words: countWriterWords(content), status: "writing" }));
+      const counted = continueWriterCount(event.text, endsInCounted(step));
+      const next: Step = { ...step, content, words: step.words + counted.words, status: "writing" };
+      lastCounted = { step: next, inCountedWord: counted.inCountedWord };
+      return updateStep(m, event.step, () => next);
     }
     case "reflectionDelta": {
       const step = openStep(m, event.step);
@@ -137,10 +151,46 @@ export function applyEvent(m: Manuscript, event: ParserEvent): Manuscript {
   }
 }
 
-/** Applies events in order. */
+type Delta = Extract<ParserEvent, { type: "globalPlanDelta" | "stepPlanDelta" | "contentDelta" | "reflectionDelta" }>;
+
+function isDelta(e: ParserEvent): e is Delta {
+  return e.type === "contentDelta" || e.type === "stepPlanDelta" || e.type === "reflectionDelta" || e.type === "globalPlanDelta";
+}
+
+/** Joins runs of deltas of the same kind and step into one, so a batch costs one update per block. */
+class DeltaJoiner {
+  private pending: Delta | null = null;
+  private parts: string[] = [];
+
+  constructor(private readonly apply: (e: ParserEvent) => void) {}
+
+  push(e: ParserEvent): void {
+    const p = this.pending;
+    if (p && isDelta(e) && e.type === p.type && (e.type === "globalPlanDelta" || (p.type !== "globalPlanDelta" && e.step === p.step))) {
+      this.parts.push(e.text);
+      return;
+    }
+    this.flush();
+    if (isDelta(e)) {
+      this.pending = e;
+      this.parts = [e.text];
+    } else this.apply(e);
+  }
+
+  flush(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    this.apply(this.parts.length === 1 ? p : { ...p, text: this.parts.join("") });
+  }
+}
+
+/** Applies events in order (runs of deltas are joined first: the result is the same, sooner). */
 export function applyEvents(m: Manuscript, events: Iterable<ParserEvent>): Manuscript {
   let result = m;
-  for (const event of events) result = applyEvent(result, event);
+  const joiner = new DeltaJoiner((e) => (result = applyEvent(result, e)));
+  for (const event of events) joiner.push(event);
+  joiner.flush();
   return result;
 }
 
@@ -158,14 +208,16 @@ export function parseTranscript(text: string | Iterable<string>, init: Manuscrip
   const parser = new TranscriptParser();
   let m = createManuscript(init);
   const warnings: ParserWarning[] = [];
+  const joiner = new DeltaJoiner((e) => (m = applyEvent(m, e)));
   const take = (events: ParserEvent[]) => {
     for (const e of events) {
       if (e.type === "warning") warnings.push(e.warning);
-      else m = applyEvent(m, e);
+      else joiner.push(e);
     }
   };
   if (typeof text === "string") take(parser.feed(text));
   else for (const chunk of text) take(parser.feed(chunk));
   take(parser.end());
+  joiner.flush();
   return { manuscript: m, warnings };
 }

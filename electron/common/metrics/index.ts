@@ -1,6 +1,6 @@
 // Word counts and the length score: the writer's count the app shows, and the LongBench-Write count
 // used for evaluation (see shared/data/longbench-write/SOURCE.md).
-export { countAppendedWords, countLongBenchWords, countWords, countWriterWords, type CountStyle } from "./words";
+export { continueWriterCount, countAppendedWords, countLongBenchWords, countWords, countWriterWords, endsInCountedWord, type CountStyle } from "./words";
 export { lengthBucket, lengthScore, meanLengthScore, type LengthBucket } from "./score";
 export { detectLanguage, type Language } from "./language";
 export { isTrimSpace } from "./chars";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countAppendedWords, countLongBenchWords, countWords, countWriterWords } from "./words";
+import { continueWriterCount, countAppendedWords, countLongBenchWords, countWords, countWriterWords, endsInCountedWord } from "./words";
 
 // Expected values computed with the official evaluation's Python code (re.findall over
 // [\u4e00-\u9fff] and \b[a-zA-Z]+\b, Python 3.11), pasted here as literals.
@@ -126,5 +126,29 @@ describe("countAppendedWords", () => {
     expect(countAppendedWords("hello", " world")).toBe(1);
     expect(countAppendedWords("naï", "ve", "longbench")).toBe(0);
     expect(countAppendedWords("na", "ïve", "longbench")).toBe(-1);
+  });
+});
+
+describe("continueWriterCount", () => {
+  const pieces = fc.array(fc.constantFrom("a", "b", " ", "'", "-", "1", "中", "é", "\u0301", "。", "—", "\n", "𝐀", "!"), { maxLength: 30 }).map((a) => a.join(""));
+
+  it("carries one bit from text to text and adds up to the whole count", () => {
+    fc.assert(
+      fc.property(pieces, pieces, (before, added) => {
+        const first = continueWriterCount(before, false);
+        expect(first.inCountedWord).toBe(endsInCountedWord(before));
+        const next = continueWriterCount(added, first.inCountedWord);
+        expect(first.words + next.words).toBe(countWriterWords(before + added));
+        expect(next.inCountedWord).toBe(endsInCountedWord(before + added));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("knows a word is already counted across a split", () => {
+    expect(endsInCountedWord("well-")).toBe(true);
+    expect(endsInCountedWord("well ")).toBe(false);
+    expect(endsInCountedWord("--")).toBe(false);
+    expect(continueWriterCount("known fact", true)).toEqual({ words: 1, inCountedWord: true });
   });
 });

@@ -14,8 +14,17 @@ function isAsciiLetter(cp: number): boolean {
  * ideograph or kana counts as one word on its own.
  */
 export function countWriterWords(text: string): number {
+  return continueWriterCount(text, false).words;
+}
+
+/**
+ * The writer's count of `text` read after a text that ended inside a word already counted (or not):
+ * the words it adds and whether it ends inside a counted word. A live count carries that one bit from
+ * delta to delta instead of reading the text so far.
+ */
+export function continueWriterCount(text: string, inCountedWord: boolean): { words: number; inCountedWord: boolean } {
   let count = 0;
-  let counted = false; // the current token already holds a letter or digit
+  let counted = inCountedWord; // the current token already holds a letter or digit
   const n = text.length;
   for (let i = 0; i < n; i++) {
     let cp = text.charCodeAt(i);
@@ -37,7 +46,25 @@ export function countWriterWords(text: string): number {
       counted = true;
     }
   }
-  return count;
+  return { words: count, inCountedWord: counted };
+}
+
+/** Whether a text ends inside a word the writer's count has counted (reads back to the word's start only). */
+export function endsInCountedWord(text: string): boolean {
+  for (let i = text.length - 1; i >= 0; i--) {
+    let cp = text.charCodeAt(i);
+    if (cp >= 0xdc00 && cp <= 0xdfff && i > 0) {
+      const high = text.charCodeAt(i - 1);
+      if (high >= 0xd800 && high <= 0xdbff) {
+        cp = (high - 0xd800) * 0x400 + (cp - 0xdc00) + 0x10000;
+        i--;
+      }
+    }
+    const flags = charClass(cp);
+    if (flags & (EAST_ASIAN | SEPARATOR)) return false;
+    if (flags & LETTER_OR_NUMBER) return true;
+  }
+  return false;
 }
 
 /**

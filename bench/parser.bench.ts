@@ -1,0 +1,165 @@
+// The streaming IS-CoT parser on a 100,000-word transcript fed in 4-character chunks, as tokens arrive:
+// throughput, and the cost of a chunk at the start and at the end of the document (it must not grow).
+// Also the word counts on the same text. Run by `npm run bench parser`, or directly:
+//   npx esbuild bench/parser.bench.ts --bundle --platform=node --format=esm --packages=external --outfile=/tmp/pb.mjs
+//   node -e 'import("/tmp/pb.mjs").then(async m=>console.log(await m.default()))'
+import { TranscriptParser } from "../electron/common/iscot/parser";
+import { applyEvents, createManuscript, parseTranscript } from "../electron/common/manuscript/reducer";
+import { countLongBenchWords, countWriterWords } from "../electron/common/metrics/words";
+
+const TARGET_WORDS = 100_000;
+const CHUNK = 4;
+const VOCABULARY = (
+  "tea leaf history trade dynasty ritual culture porcelain harvest steep aroma merchant caravan monastery scholar " +
+  "garden mountain river village market emperor poet ceremony fragrance bitterness sweetness season spring autumn " +
+  "the a of and in to with from by for as that which while although because however it's well-known don't 1,000 3.14"
+).split(" ");
+
+/** A deterministic pseudo-random generator (xorshift), so every run parses the same text. */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x100000000;
+  };
+}
+
+function paragraph(next: () => number, words: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) {
+    let w = VOCABULARY[Math.floor(next() * VOCABULARY.length)]!;
+    if (i === 0 || out[out.length - 1]!.endsWith(".")) w = w[0]!.toUpperCase() + w.slice(1);
+    if (i === words - 1 || next() < 0.08) w += ".";
+    else if (next() < 0.06) w += ",";
+    out.push(w);
+  }
+  return out.join(" ");
+}
+
+/** An IS-CoT transcript whose content holds `target` words (writer's count), with a plan and 50 steps. */
+export function buildTranscript(target: number): string {
+  const next = random(0x5eed);
+  const steps = 50;
+  const perStep = Math.ceil(target / steps);
+  const plan = Array.from({ length: 10 }, (_, i) => `${i + 1}. Part ${i + 1} of the history of tea (${perStep * 5} words): ${paragraph(next, 12)}`).join("\n");
+  const parts = [`<global_plan>\n${plan}\n</global_plan>\n`];
+  let written = 0;
+  for (let s = 0; s < steps; s++) {
+    const paragraphs: string[] = [];
+    for (let w = 0; w < perStep; ) {
+      const size = Math.min(perStep - w, 60 + Math.floor(next() * 80));
+      paragraphs.push(paragraph(next, size));
+      w += size;
+    }
+    written += perStep;
+    parts.push(
+      `<step_plan>\nPart ${Math.floor(s / 5) + 1}: ${paragraph(next, 20)} About ${perStep} words.\n</step_plan>\n`,
+      `<content>\n${paragraphs.join("\n\n")}\n</content>\n`,
+      `<reflection>\nWord count: ${written}/${target}. ${paragraph(next, 25)}\n</reflection>\n`,
+    );
+  }
+  parts.push("<FINISHED>");
+  return parts.join("");
+}
+
+function chunks(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+function median(values: number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Parses all chunks; returns the total time and the time spent on the first and the last tenth of them. */
+function timeParse(pieces: string[]): { totalMs: number; firstTenthMs: number; lastTenthMs: number; events: number } {
+  const parser = new TranscriptParser();
+  const tenth = Math.floor(pieces.length / 10);
+  let events = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < tenth; i++) events += parser.feed(pieces[i]!).length;
+  const t1 = performance.now();
+  for (let i = tenth; i < pieces.length - tenth; i++) events += parser.feed(pieces[i]!).length;
+  const t2 = performance.now();
+  for (let i = pieces.length - tenth; i < pieces.length; i++) events += parser.feed(pieces[i]!).length;
+  events += parser.end().length;
+  const t3 = performance.now();
+  return { totalMs: t3 - t0, firstTenthMs: t1 - t0, lastTenthMs: t3 - t2, events };
+}
+
+/** The live path: each chunk's events applied to the manuscript at once, as the generation controller does. */
+function timeLive(pieces: string[]): { totalMs: number; firstTenthMs: number; lastTenthMs: number } {
+  const parser = new TranscriptParser();
+  let m = createManuscript();
+  const tenth = Math.floor(pieces.length / 10);
+  const t0 = performance.now();
+  for (let i = 0; i < tenth; i++) m = applyEvents(m, parser.feed(pieces[i]!));
+  const t1 = performance.now();
+  for (let i = tenth; i < pieces.length - tenth; i++) m = applyEvents(m, parser.feed(pieces[i]!));
+  const t2 = performance.now();
+  for (let i = pieces.length - tenth; i < pieces.length; i++) m = applyEvents(m, parser.feed(pieces[i]!));
+  m = applyEvents(m, parser.end());
+  const t3 = performance.now();
+  if (!m.finished) throw new Error("the live manuscript did not finish");
+  return { totalMs: t3 - t0, firstTenthMs: t1 - t0, lastTenthMs: t3 - t2 };
+}
+
+function timeIt(fn: () => unknown, runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+export default async function run(): Promise<Record<string, unknown>> {
+  const text = buildTranscript(TARGET_WORDS);
+  const pieces = chunks(text, CHUNK);
+  const bytes = new TextEncoder().encode(text).length;
+  const tenth = Math.floor(pieces.length / 10);
+
+  for (let i = 0; i < 3; i++) timeParse(pieces); // warm-up: let the JIT settle
+  const runs = Array.from({ length: 9 }, () => timeParse(pieces));
+  const totalMs = median(runs.map((r) => r.totalMs));
+  const firstNs = (median(runs.map((r) => r.firstTenthMs)) * 1e6) / tenth;
+  const lastNs = (median(runs.map((r) => r.lastTenthMs)) * 1e6) / tenth;
+
+  const { manuscript } = parseTranscript(pieces);
+  const content = manuscript.steps.map((s) => s.content).join("\n\n");
+  const writerWords = countWriterWords(content);
+  const reducerMs = timeIt(() => parseTranscript(pieces), 3);
+  timeLive(pieces);
+  const live = Array.from({ length: 3 }, () => timeLive(pieces));
+  const liveFirstNs = (median(live.map((r) => r.firstTenthMs)) * 1e6) / tenth;
+  const liveLastNs = (median(live.map((r) => r.lastTenthMs)) * 1e6) / tenth;
+  const writerCountMs = timeIt(() => countWriterWords(content), 9);
+  const longbenchCountMs = timeIt(() => countLongBenchWords(content), 9);
+
+  return {
+    transcriptChars: text.length,
+    transcriptBytes: bytes,
+    contentWords: writerWords,
+    chunkChars: CHUNK,
+    chunks: pieces.length,
+    events: runs[0]!.events,
+    parseMs: Number(totalMs.toFixed(2)),
+    parseMBps: Number((bytes / 1e6 / (totalMs / 1000)).toFixed(1)),
+    nsPerChunkFirstTenth: Number(firstNs.toFixed(1)),
+    nsPerChunkLastTenth: Number(lastNs.toFixed(1)),
+    lastToFirstChunkCost: Number((lastNs / firstNs).toFixed(2)),
+    parseWithReducerMs: Number(reducerMs.toFixed(1)),
+    parseWithReducerMBps: Number((bytes / 1e6 / (reducerMs / 1000)).toFixed(1)),
+    liveReducerMs: Number(median(live.map((r) => r.totalMs)).toFixed(1)),
+    liveReducerNsPerChunkFirstTenth: Number(liveFirstNs.toFixed(0)),
+    liveReducerNsPerChunkLastTenth: Number(liveLastNs.toFixed(0)),
+    writerCountMs: Number(writerCountMs.toFixed(2)),
+    longbenchCountMs: Number(longbenchCountMs.toFixed(2)),
+    longbenchWords: countLongBenchWords(content),
+  };
+}
