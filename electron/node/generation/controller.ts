@@ -115,7 +115,8 @@ export class WritingController {
   private readonly started = Date.now();
   private generationMs = 0;
   /** Totals of this run. */
-  readonly accounting = { tokensDecoded: 0, tokensGenerated: 0, calls: 0 };
+  /** Totals of this run: context tokens sent with every call, those decoded (not in the KV cache), those generated. */
+  readonly accounting = { tokensSent: 0, tokensDecoded: 0, tokensGenerated: 0, calls: 0 };
 
   constructor(private readonly options: ControllerOptions) {
     this.m = options.manuscript;
@@ -333,8 +334,10 @@ export class WritingController {
       this.contentTokensSinceCheck = 0;
       const started = Date.now();
       let streamed = "";
+      const tokens = this.context.tokens();
+      this.accounting.tokensSent += tokens.length;
       const result = await this.backend.generate({
-        tokens: this.context.tokens(),
+        tokens,
         maxTokens: room,
         stop,
         ...(grammar ? { grammar } : {}),
