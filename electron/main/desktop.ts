@@ -50,8 +50,8 @@ interface WindowEntry {
   asking: boolean;
 }
 
-/** Requests logged at info level: the ones that load models, generate, save and export. */
-const NOTABLE_REQUEST = /^(models|model|generation|generate|projects|project|export|import)\./;
+/** Requests logged at info level (by name, never their parameters): loading models, writing, saving, exporting. */
+const NOTABLE_REQUEST = /^(models\.(load|unload|download|cancelDownload)|generation\.(start|pause|resume|stop|regenerate)|projects\.(create|open|save|saveAs|close|import|export|restore)|export\.)/;
 
 export function windowUrl(project: string | null): string {
   return `${APP_ORIGIN}/index.html${project === null ? "" : `?project=${encodeURIComponent(project)}`}`;

@@ -90,9 +90,14 @@ describe("isAppUrl", () => {
 });
 
 describe("isAllowedRequestUrl", () => {
-  it("lets pages load their own files and inline images", () => {
+  it("lets pages load their own files, inline images and their own blobs", () => {
     expect(isAllowedRequestUrl(`${APP_ORIGIN}/assets/index.js`)).toBe(true);
     expect(isAllowedRequestUrl("data:image/png;base64,iVBORw0KGgo=")).toBe(true);
+    expect(isAllowedRequestUrl(`blob:${APP_ORIGIN}/0b6c3f1e-8a8e-4c55-9d2a-1f6f3a0c2b7d`)).toBe(true);
+  });
+
+  it("blocks blobs of any other origin", () => {
+    expect(isAllowedRequestUrl("blob:https://example.com/0b6c3f1e-8a8e-4c55-9d2a-1f6f3a0c2b7d")).toBe(false);
   });
 
   it.each(["https://fonts.googleapis.com/css", "http://127.0.0.1:8080/", "ws://127.0.0.1:9000/api", "wss://example.com/", "file:///home/writer/secret.txt", "ftp://x/"])(

@@ -59,12 +59,13 @@ export function isAppUrl(url: string): boolean {
 
 /**
  * Which requests a page may make. The app never loads remote content: only its own pages, inline
- * data (images), and the developer tools' own scheme.
+ * data (images), blobs its own pages made, and the developer tools' own scheme.
  */
 export function isAllowedRequestUrl(url: string): boolean {
   if (isAppUrl(url)) return true;
   try {
     const protocol = new URL(url).protocol;
+    if (protocol === "blob:") return isAppUrl(url.slice("blob:".length));
     return protocol === "data:" || protocol === "devtools:";
   } catch {
     return false;
