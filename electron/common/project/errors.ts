@@ -18,6 +18,8 @@ export const projectErrorCodes = [
   "disk-full",
   /** The project id names no open project. */
   "not-open",
+  /** The project has no file yet: it needs Save As. */
+  "unsaved",
   /** The project was opened read-only (its lock is held elsewhere). */
   "read-only",
   /** An export format or file extension that no exporter handles. */

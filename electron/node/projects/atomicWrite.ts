@@ -1,5 +1,6 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { promises as nodeFs } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { errnoOf } from "./fsErrors";
 
@@ -26,9 +27,43 @@ export interface AtomicWriteResult {
   backup: "kept" | "none" | "failed" | "not-asked";
 }
 
-/** A temporary name in the same folder as `file`, so the final rename never crosses file systems. */
+/** Names this machine in temporary file names, so a cleanup never takes another machine's files for its own. */
+const HOST_TAG = createHash("sha1").update(os.hostname()).digest("hex").slice(0, 6);
+
+/**
+ * A temporary name in the same folder as `file`, so the final rename never crosses file systems:
+ * `.<name>.<host>-<pid>.<random>.tmp`, hidden, and telling which process wrote it.
+ */
 export function tempPathFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  return path.join(path.dirname(file), `.${path.basename(file)}.${HOST_TAG}-${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+
+const TEMP_NAME = /^\.(.+)\.([0-9a-f]{6})-(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temporary files that processes of this machine left in `folder` when they died in the
+ * middle of a write (a crash, a kill), for the files whose names start with `prefix`. Files of live
+ * processes and of other machines are left alone.
+ */
+export async function removeAbandonedTemps(folder: string, prefix: string, alive: (pid: number) => boolean): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await nodeFs.readdir(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = TEMP_NAME.exec(name);
+    if (!match || match[2] !== HOST_TAG || !(match[1] ?? "").replace(/^\./, "").startsWith(prefix)) continue;
+    const pid = Number(match[3]);
+    if (pid === process.pid || alive(pid)) continue;
+    await nodeFs.unlink(path.join(folder, name)).then(
+      () => removed.push(name),
+      () => {},
+    );
+  }
+  return removed;
 }
 
 /**

@@ -3,6 +3,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { tempPathFor } from "./atomicWrite";
 import { errnoOf } from "./fsErrors";
 
 const lockFileSchema = z.object({
@@ -30,6 +31,11 @@ export function processAlive(pid: number): boolean {
     // EPERM: it exists but belongs to another user.
     return errnoOf(error) === "EPERM";
   }
+}
+
+/** A lock left by a process of this machine that no longer runs. */
+export function isStaleHolder(holder: LockHolder, hostname = os.hostname(), pid = process.pid): boolean {
+  return holder.hostname === hostname && holder.pid !== pid && !processAlive(holder.pid);
 }
 
 /**
@@ -65,18 +71,9 @@ export class ProjectLock {
     for (let attempt = 0; attempt < 5; attempt++) {
       const token = randomBytes(12).toString("hex");
       const holder: LockHolder = { app: "draftline", pid: this.pid, hostname: this.hostname, acquiredAt: Date.now(), token };
-      try {
-        const handle = await fs.open(this.file, "wx", 0o644);
-        try {
-          await handle.writeFile(JSON.stringify(holder));
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
+      if (await this.create(holder)) {
         this.token = token;
         return tookOverFrom ? { acquired: true, tookOverFrom } : { acquired: true };
-      } catch (error) {
-        if (errnoOf(error) !== "EEXIST") throw error;
       }
       const current = await this.readHolder();
       if (current === "missing") continue;
@@ -89,6 +86,33 @@ export class ProjectLock {
       if (await this.takeOver(current)) tookOverFrom = current;
     }
     return { acquired: false, holder: await this.holderOrNull() };
+  }
+
+  /**
+   * Creates the lock file with its content in one step: written under a temporary name, then linked to
+   * the lock's name (link never replaces an existing file), so no reader ever sees an empty lock. Where
+   * links are not supported, an exclusive create.
+   */
+  private async create(holder: LockHolder): Promise<boolean> {
+    const temp = tempPathFor(this.file);
+    await fs.writeFile(temp, JSON.stringify(holder), { mode: 0o644 });
+    try {
+      await fs.link(temp, this.file);
+      return true;
+    } catch (error) {
+      const code = errnoOf(error);
+      if (code === "EEXIST") return false;
+      if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EOPNOTSUPP") throw error;
+    } finally {
+      await fs.unlink(temp).catch(() => {});
+    }
+    try {
+      await fs.writeFile(this.file, JSON.stringify(holder), { flag: "wx", mode: 0o644 });
+      return true;
+    } catch (error) {
+      if (errnoOf(error) === "EEXIST") return false;
+      throw error;
+    }
   }
 
   /** Whether the lock file is still ours (nobody deleted it or forced it away). */
@@ -117,7 +141,7 @@ export class ProjectLock {
   }
 
   private isStale(holder: LockHolder): boolean {
-    return holder.hostname === this.hostname && holder.pid !== this.pid && !processAlive(holder.pid);
+    return isStaleHolder(holder, this.hostname, this.pid);
   }
 
   private async readHolder(): Promise<LockHolder | "missing" | "unreadable"> {

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import type { Manuscript } from "../manuscript/types";
+
+// The manuscript as a project file stores it, validated on open. It mirrors the Manuscript type of
+// electron/common/manuscript; the check at the bottom makes a change there a type error here, so the
+// two cannot drift apart silently.
+
+const count = z.number().int().nonnegative();
+
+export const sectionSchema = z.object({ id: z.string(), title: z.string(), brief: z.string(), budget: count });
+
+export const reportedProgressSchema = z.object({ written: z.number().nonnegative(), target: z.number().nonnegative().nullable(), phrase: z.string() });
+
+export const stepSchema = z.object({
+  id: z.string(),
+  sectionId: z.string().nullable(),
+  plan: z.string(),
+  planComplete: z.boolean(),
+  targetWords: count.nullable(),
+  content: z.string(),
+  reflection: z.string(),
+  progress: reportedProgressSchema.nullable(),
+  words: count,
+  status: z.enum(["planned", "writing", "done", "edited"]),
+});
+
+export const planRevisionSchema = z.object({
+  afterStep: count,
+  text: z.string(),
+  sections: z.array(sectionSchema),
+  nextSectionNumber: z.number().int().positive(),
+});
+
+export const manuscriptSchema = z.object({
+  instruction: z.string(),
+  language: z.enum(["en", "zh", "auto"]),
+  targetWords: count.nullable(),
+  sections: z.array(sectionSchema),
+  revisions: z.array(planRevisionSchema),
+  planDraft: z.object({ text: z.string(), sections: z.array(z.object({ title: z.string(), brief: z.string(), budget: count })) }).nullable(),
+  steps: z.array(stepSchema),
+  finished: z.boolean(),
+});
+
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const _schemaMatchesManuscript: Same<z.output<typeof manuscriptSchema>, Manuscript> = true;
+void _schemaMatchesManuscript;

@@ -1,0 +1,80 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { ProjectError } from "../../common/project/errors";
+import { decodeProjectFile, encodeProjectFile, type ProjectFile } from "../../common/project/file";
+import { writeFileAtomic, type AtomicFs } from "./atomicWrite";
+import { errnoOf, fsFailure } from "./fsErrors";
+
+/** The project file's extension. */
+export const PROJECT_EXTENSION = ".draftline";
+
+/**
+ * The files that belong to a project `Novel.draftline`, all beside it:
+ * - `Novel.draftline.bak` — the previous saved version (every save keeps it; open it if the project
+ *   file is ever damaged);
+ * - `.Novel.draftline.autosave` — the recovery journal: autosaves while the project has unsaved
+ *   changes, removed by a save; newer than the project after a crash, it is what open recovers;
+ * - `.Novel.draftline.lock` — the one-writer lock (see lock.ts);
+ * - `Novel.draftline-history/` — the version history (see history.ts).
+ */
+export function backupPathFor(projectPath: string): string {
+  return `${projectPath}.bak`;
+}
+
+export function journalPathFor(projectPath: string): string {
+  return path.join(path.dirname(projectPath), `.${path.basename(projectPath)}.autosave`);
+}
+
+/**
+ * Reads and validates a project file. Every refusal is a ProjectError with its own code (not-found,
+ * foreign, corrupt, future-version, permission-denied); the file is only read, never changed.
+ */
+export async function readProjectFile(file: string): Promise<ProjectFile> {
+  const name = path.basename(file);
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch (error) {
+    switch (errnoOf(error)) {
+      case "ENOENT":
+        throw new ProjectError("not-found", `${name} does not exist (it may have been moved or deleted).`, { path: file });
+      case "EISDIR":
+        throw new ProjectError("foreign", `${name} is a folder, not a Draftline project.`, { path: file });
+      case "EACCES":
+      case "EPERM":
+        throw new ProjectError("permission-denied", `${name} cannot be read: permission denied.`, { path: file });
+      default:
+        throw fsFailure(error, "open", file, true);
+    }
+  }
+  try {
+    return decodeProjectFile(text, name);
+  } catch (error) {
+    if (error instanceof ProjectError) {
+      error.details.path = file;
+      if (error.code === "corrupt") {
+        const backup = backupPathFor(file);
+        const usable = await fs
+          .readFile(backup, "utf8")
+          .then((t) => decodeProjectFile(t, path.basename(backup)))
+          .catch(() => null);
+        if (usable) {
+          throw new ProjectError("corrupt", `${error.message} The previous version is in ${path.basename(backup)} (saved ${new Date(usable.savedAt).toLocaleString()}); open that file to continue from it.`, {
+            ...error.details,
+            backupPath: backup,
+          });
+        }
+      }
+    }
+    throw error;
+  }
+}
+
+/** Writes a project file atomically, keeping the version it replaces as `.bak`. */
+export async function writeProjectFile(file: string, project: ProjectFile, fsImpl?: AtomicFs): Promise<void> {
+  try {
+    await writeFileAtomic(file, encodeProjectFile(project), { backupPath: backupPathFor(file), ...(fsImpl ? { fs: fsImpl } : {}) });
+  } catch (error) {
+    throw fsFailure(error, "save", file, true);
+  }
+}

@@ -1,0 +1,668 @@
+import { randomUUID } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { ProtocolProfile } from "../../common/engine/catalog";
+import { applyEdit, createManuscript, type EditResult, type Manuscript, type ManuscriptEdit } from "../../common/manuscript";
+import type { Language } from "../../common/metrics/language";
+import { ProjectError } from "../../common/project/errors";
+import { decodeProjectFile, encodeProjectFile, PROJECT_FORMAT, PROJECT_SCHEMA_VERSION, type GenerationInfo, type ProjectFile, type ProjectSettings } from "../../common/project/file";
+import { DEFAULT_HISTORY_LIMITS, type HistoryEntry, type HistoryLimits, type SnapshotReason } from "../../common/project/history";
+import { titleFromInstruction } from "../../common/project/title";
+import type { LockStatus, ProjectChanged, ProjectSaved, ProjectSaveFailed, ProjectState, RecoverableProject, RecoveryInfo } from "../../common/project/state";
+import type { Service } from "../app/container";
+import type { ExportResult } from "../export/registry";
+import { realFs, removeAbandonedTemps, writeFileAtomic, type AtomicFs } from "./atomicWrite";
+import { AutosaveScheduler, DEFAULT_AUTOSAVE_TIMING, type AutosaveTiming } from "./autosave";
+import { errnoOf, fsFailure } from "./fsErrors";
+import { HistoryStore, historyDirFor } from "./history";
+import { isStaleHolder, processAlive, ProjectLock, type LockHolder } from "./lock";
+import { journalPathFor, PROJECT_EXTENSION, readProjectFile, writeProjectFile } from "./projectFile";
+import type { RecentProjects } from "./recent";
+
+export type ChangeSource = "writer" | "model";
+
+export type ProjectEvent =
+  | { name: "project.changed"; payload: ProjectChanged }
+  | { name: "project.saved"; payload: ProjectSaved }
+  | { name: "project.saveFailed"; payload: ProjectSaveFailed };
+
+export interface ProjectsServiceOptions {
+  /** The app's data folder: untitled projects autosave under `<dataDir>/unsaved/<id>/`. */
+  dataDir: string;
+  recent: RecentProjects;
+  appVersion: string;
+  emit?: (event: ProjectEvent) => void;
+  autosave?: AutosaveTiming;
+  history?: HistoryLimits;
+  /** File operations for saves (tests inject a full disk through it). */
+  fs?: AtomicFs;
+}
+
+export interface CreateProjectOptions {
+  instruction: string;
+  targetWords: number | null;
+  language?: Language;
+  mode?: ProtocolProfile | null;
+  model?: string | null;
+  title?: string;
+  settings?: ProjectSettings;
+  /** Save it there at once; left out, the project is untitled until Save As. */
+  path?: string;
+}
+
+export interface OpenProjectResult {
+  project: ProjectState;
+  recovery: RecoveryInfo;
+  lock: LockStatus;
+}
+
+/** One open project: the document and its versions, its files and its timers. */
+interface OpenProject {
+  id: string;
+  path: string | null;
+  createdAt: number;
+  title: string;
+  settings: ProjectSettings;
+  generation: GenerationInfo;
+  manuscript: Manuscript;
+  /** Bumped by every change; `lastSavedVersion` is the version in the project file. */
+  currentVersion: number;
+  lastSavedVersion: number;
+  /** The version in the recovery journal (0: none written). */
+  autosavedVersion: number;
+  savedAt: number | null;
+  autosavedAt: number | null;
+  lock: ProjectLock | null;
+  readOnly: boolean;
+  history: HistoryStore;
+  autosave: AutosaveScheduler;
+  /** File writes of this project, one at a time. */
+  queue: Promise<unknown>;
+}
+
+const words = (m: Manuscript) => m.steps.reduce((sum, s) => sum + s.words, 0);
+
+/**
+ * Owns the open projects: creating, opening (with recovery and the one-writer lock), changing (the
+ * writer's edits and the model's writing), autosaving, saving, version history, export and import.
+ *
+ * Saving never loses work: the project file is only ever replaced atomically, its previous version
+ * kept as `.bak`; between saves, changes are autosaved to a recovery journal (a few seconds after a
+ * change, and at least every few seconds while the model writes); open recovers a journal newer than
+ * the file and says so. See projectFile.ts for the files beside a project.
+ */
+export class ProjectsService implements Service {
+  readonly name = "projects";
+  private readonly projects = new Map<string, OpenProject>();
+  private readonly fs: AtomicFs;
+  private readonly timing: AutosaveTiming;
+  private readonly historyLimits: HistoryLimits;
+
+  constructor(private readonly options: ProjectsServiceOptions) {
+    this.fs = options.fs ?? realFs;
+    this.timing = options.autosave ?? DEFAULT_AUTOSAVE_TIMING;
+    this.historyLimits = options.history ?? DEFAULT_HISTORY_LIMITS;
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
+
+  /** Autosaves what is unsaved to the journals and releases every lock (the app is quitting). */
+  async shutdown(): Promise<void> {
+    const errors: string[] = [];
+    for (const project of [...this.projects.values()]) {
+      try {
+        await this.close(project.id);
+      } catch (error) {
+        errors.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    if (errors.length > 0) throw new Error(errors.join("; "));
+  }
+
+  // ---- create, open, close ----------------------------------------------------------------------
+
+  async create(options: CreateProjectOptions): Promise<ProjectState> {
+    const id = randomUUID();
+    const manuscript = createManuscript({ instruction: options.instruction.trim(), language: options.language ?? "auto", targetWords: options.targetWords });
+    const project = this.register({
+      id,
+      path: null,
+      createdAt: Date.now(),
+      title: options.title?.trim() || titleFromInstruction(options.instruction),
+      settings: options.settings ?? { sampling: {} },
+      generation: { model: options.model ?? null, mode: options.mode ?? null },
+      manuscript,
+      savedAt: null,
+      lock: null,
+      readOnly: false,
+      history: new HistoryStore(path.join(this.unsavedDir(id), "history"), this.historyLimits),
+    });
+    try {
+      if (options.path) await this.saveAs(id, options.path);
+      else await this.lockUnsaved(project);
+    } catch (error) {
+      await this.discard(project);
+      throw error;
+    }
+    return this.state(project);
+  }
+
+  /**
+   * Opens a project file. A project open in this service already is returned as it is. When another
+   * window or process holds the lock the project opens read-only (`force` takes the lock over). A
+   * recovery journal newer than the file is recovered: the project opens with it, modified.
+   */
+  async open(file: string, options: { force?: boolean } = {}): Promise<OpenProjectResult> {
+    const projectPath = path.resolve(file);
+    const already = [...this.projects.values()].find((p) => p.path === projectPath);
+    if (already) return { project: this.state(already), recovery: { recovered: false }, lock: { held: !already.readOnly, heldBy: null, tookOverStale: false } };
+
+    const saved = await readProjectFile(projectPath);
+    const lock = new ProjectLock(projectPath);
+    let lockResult;
+    try {
+      lockResult = await lock.acquire(options);
+    } catch (error) {
+      // A folder we may read but not write: the project opens read-only.
+      if (!["EACCES", "EPERM", "EROFS"].includes(errnoOf(error) ?? "")) throw fsFailure(error, "lock", projectPath);
+      lockResult = { acquired: false as const, holder: null };
+    }
+    const readOnly = !lockResult.acquired;
+    const lockStatus: LockStatus = {
+      held: lockResult.acquired,
+      heldBy: !lockResult.acquired && lockResult.holder ? describeHolder(lockResult.holder) : null,
+      tookOverStale: lockResult.acquired && lockResult.tookOverFrom !== undefined,
+    };
+
+    let recovery: RecoveryInfo = { recovered: false };
+    let source: ProjectFile = saved;
+    if (!readOnly) {
+      // Half-written temporary files of a process that died while saving: nothing in them is needed.
+      await removeAbandonedTemps(path.dirname(projectPath), path.basename(projectPath), processAlive);
+      const journal = await this.readJournal(journalPathFor(projectPath));
+      if (journal.kind === "ok" && journal.file.savedAt > saved.savedAt) {
+        source = journal.file;
+        recovery = { recovered: true, from: "autosave", savedAt: journal.file.savedAt, fileSavedAt: saved.savedAt, words: words(journal.file.manuscript) };
+      } else if (journal.kind === "ok") {
+        await fs.unlink(journalPathFor(projectPath)).catch(() => {});
+      } else if (journal.kind === "damaged") {
+        recovery = { recovered: false, damagedAutosave: journal.movedTo };
+      }
+    }
+
+    // A copy of a project that is open too keeps its content but gets an id of its own.
+    const id = this.projects.has(saved.id) ? randomUUID() : saved.id;
+    const project = this.register({
+      id,
+      path: projectPath,
+      createdAt: saved.createdAt,
+      title: source.title,
+      settings: source.settings,
+      generation: source.generation,
+      manuscript: source.manuscript,
+      savedAt: saved.savedAt,
+      lock: readOnly ? null : lock,
+      readOnly,
+      history: new HistoryStore(historyDirFor(projectPath), this.historyLimits),
+    });
+    if (recovery.recovered) {
+      // What the journal holds is newer than the file: modified, and already autosaved.
+      project.currentVersion = 1;
+      project.autosavedVersion = 1;
+      project.autosavedAt = recovery.savedAt;
+    }
+    await this.touchRecent(project);
+    return { project: this.state(project), recovery, lock: lockStatus };
+  }
+
+  /**
+   * Closes a project. Unsaved changes stay in the recovery journal (so nothing is lost and the next
+   * open offers them) unless `discard` says the writer chose not to keep them.
+   */
+  async close(projectId: string, options: { discard?: boolean } = {}): Promise<void> {
+    const project = this.get(projectId);
+    try {
+      if (!project.readOnly) {
+        if (options.discard) {
+          project.autosave.cancel(true);
+          await this.enqueue(project, () => this.removeJournal(project));
+          if (!project.path) await fs.rm(this.unsavedDir(project.id), { recursive: true, force: true });
+        } else {
+          await project.autosave.flush();
+          await project.queue;
+        }
+      }
+    } finally {
+      project.autosave.cancel(true);
+      this.projects.delete(projectId);
+      await project.lock?.release().catch(() => {});
+    }
+  }
+
+  /** Untitled projects whose autosave survived (a crash, or a close that kept it), not open now. */
+  async listRecoverable(): Promise<RecoverableProject[]> {
+    const root = path.join(this.options.dataDir, "unsaved");
+    const names = await fs.readdir(root).catch(() => [] as string[]);
+    const found: RecoverableProject[] = [];
+    for (const name of names) {
+      if (this.projects.has(name)) continue;
+      const journal = await this.readJournal(path.join(root, name, "autosave.draftline"), false);
+      if (journal.kind !== "ok") continue;
+      const holder = await new ProjectLock(path.join(root, name, "autosave.draftline")).holderOrNull();
+      if (holder && !isStaleHolder(holder)) continue;
+      found.push({ projectId: name, title: journal.file.title, savedAt: journal.file.savedAt, words: words(journal.file.manuscript) });
+    }
+    return found.sort((a, b) => b.savedAt - a.savedAt);
+  }
+
+  /** Opens an untitled project from its autosave (see listRecoverable). */
+  async openRecovered(projectId: string): Promise<OpenProjectResult> {
+    if (!/^[\w-]+$/.test(projectId)) throw new ProjectError("not-found", "No such recoverable project.");
+    const already = this.projects.get(projectId);
+    if (already) return { project: this.state(already), recovery: { recovered: false }, lock: { held: true, heldBy: null, tookOverStale: false } };
+    const journalPath = path.join(this.unsavedDir(projectId), "autosave.draftline");
+    const journal = await this.readJournal(journalPath, false);
+    if (journal.kind !== "ok") throw new ProjectError("not-found", "That unsaved project can no longer be recovered: its autosave is gone or damaged.");
+    const file = journal.file;
+    const project = this.register({
+      id: projectId,
+      path: null,
+      createdAt: file.createdAt,
+      title: file.title,
+      settings: file.settings,
+      generation: file.generation,
+      manuscript: file.manuscript,
+      savedAt: null,
+      lock: null,
+      readOnly: false,
+      history: new HistoryStore(path.join(this.unsavedDir(projectId), "history"), this.historyLimits),
+    });
+    await this.lockUnsaved(project).catch((error: unknown) => {
+      this.projects.delete(projectId);
+      throw error;
+    });
+    project.currentVersion = 1;
+    project.autosavedVersion = 1;
+    project.autosavedAt = file.savedAt;
+    return {
+      project: this.state(project),
+      recovery: { recovered: true, from: "autosave", savedAt: file.savedAt, fileSavedAt: null, words: words(file.manuscript) },
+      lock: { held: true, heldBy: null, tookOverStale: false },
+    };
+  }
+
+  // ---- reading and changing ---------------------------------------------------------------------
+
+  /** The state of an open project. */
+  getState(projectId: string): ProjectState {
+    return this.state(this.get(projectId));
+  }
+
+  getManuscript(projectId: string): Manuscript {
+    return this.get(projectId).manuscript;
+  }
+
+  openProjects(): ProjectState[] {
+    return [...this.projects.values()].map((p) => this.state(p));
+  }
+
+  /**
+   * Changes the manuscript: `change` gets the current one and returns the next (the same object for
+   * no change). The generation controller calls this for every batch of parser events with source
+   * "model"; the UI's edits come with "writer". Autosave follows on its own.
+   */
+  update(projectId: string, change: (m: Manuscript) => Manuscript, options: { source: ChangeSource }): ProjectState {
+    const project = this.writable(projectId);
+    const next = change(project.manuscript);
+    if (next === project.manuscript) return this.state(project);
+    project.manuscript = next;
+    this.changed(project, options.source);
+    return this.state(project);
+  }
+
+  /** Applies one of the writer's edits (manuscript module's applyEdit); a refused edit changes nothing. */
+  applyEdit(projectId: string, edit: ManuscriptEdit): EditResult {
+    const project = this.writable(projectId);
+    const result = applyEdit(project.manuscript, edit);
+    if (result.ok && result.manuscript !== project.manuscript) {
+      project.manuscript = result.manuscript;
+      this.changed(project, "writer");
+    }
+    return result;
+  }
+
+  /** Changes the project's own fields: title, settings, model and mode. */
+  updateProject(projectId: string, fields: { title?: string; settings?: ProjectSettings; generation?: Partial<GenerationInfo> }): ProjectState {
+    const project = this.writable(projectId);
+    if (fields.title !== undefined) project.title = fields.title.trim() || project.title;
+    if (fields.settings !== undefined) project.settings = fields.settings;
+    if (fields.generation !== undefined) project.generation = { ...project.generation, ...fields.generation };
+    this.changed(project, "writer");
+    return this.state(project);
+  }
+
+  // ---- saving -----------------------------------------------------------------------------------
+
+  /** Saves the project file (atomically, keeping the previous version as .bak). */
+  async save(projectId: string): Promise<ProjectState> {
+    const project = this.writable(projectId);
+    if (!project.path) throw new ProjectError("unsaved", "This project has no file yet: choose where to save it (Save As).");
+    const target = project.path;
+    await this.enqueue(project, () => this.writeProject(project, target));
+    return this.state(project);
+  }
+
+  /**
+   * Saves the project under a new path and goes on with it there: the lock moves to the new file, the
+   * history is copied beside it, the old file stays as it was.
+   */
+  async saveAs(projectId: string, file: string): Promise<ProjectState> {
+    const project = this.writable(projectId);
+    let target = path.resolve(file);
+    if (!target.endsWith(PROJECT_EXTENSION)) target += PROJECT_EXTENSION;
+    if (target === project.path) return this.save(projectId);
+    const other = [...this.projects.values()].find((p) => p.path === target);
+    if (other) throw new ProjectError("locked", `${path.basename(target)} is open in another window: close it there first.`);
+
+    const lock = new ProjectLock(target);
+    let result;
+    try {
+      result = await lock.acquire();
+    } catch (error) {
+      throw fsFailure(error, "save", target, true);
+    }
+    if (!result.acquired) {
+      const by = result.holder ? ` by ${describeHolderText(result.holder)}` : "";
+      throw new ProjectError("locked", `${path.basename(target)} is being edited elsewhere${by}: choose another name.`);
+    }
+    await this.enqueue(project, async () => {
+      try {
+        await this.writeProject(project, target, lock);
+      } catch (error) {
+        await lock.release().catch(() => {});
+        throw error;
+      }
+      const previousPath = project.path;
+      const previousLock = project.lock;
+      await this.removeJournal(project);
+      project.path = target;
+      project.lock = lock;
+      if (previousPath) await project.history.copyTo(historyDirFor(target)).catch(() => {});
+      else await project.history.moveTo(historyDirFor(target)).catch(() => {});
+      project.history = new HistoryStore(historyDirFor(target), this.historyLimits);
+      await previousLock?.release().catch(() => {});
+      if (!previousPath) await fs.rm(this.unsavedDir(project.id), { recursive: true, force: true }).catch(() => {});
+    });
+    await this.touchRecent(project);
+    return this.state(project);
+  }
+
+  /** Writes the recovery journal now if there are changes it does not hold (and waits for it). */
+  async autosaveNow(projectId: string): Promise<void> {
+    await this.get(projectId).autosave.flush();
+  }
+
+  // ---- history ----------------------------------------------------------------------------------
+
+  /** Keeps a snapshot of the manuscript now (before a regeneration, before a plan edit, on demand). */
+  async snapshot(projectId: string, label: string, reason: SnapshotReason = "manual"): Promise<HistoryEntry> {
+    const project = this.get(projectId);
+    return project.history.add({ title: project.title, generation: project.generation, manuscript: project.manuscript }, { label: label.trim() || "Snapshot", reason, words: words(project.manuscript) });
+  }
+
+  async history(projectId: string): Promise<HistoryEntry[]> {
+    return this.get(projectId).history.list();
+  }
+
+  /** Brings back a snapshot; the manuscript as it was just before is kept as a snapshot first. */
+  async restore(projectId: string, snapshotId: string): Promise<ProjectState> {
+    const project = this.writable(projectId);
+    const entry = (await project.history.list()).find((e) => e.id === snapshotId);
+    if (!entry) throw new ProjectError("not-found", "That version is no longer in the project's history.");
+    const payload = (await project.history.read(snapshotId)) as { title?: string; manuscript: unknown; generation?: GenerationInfo };
+    const parsed = decodeProjectFile(
+      encodeProjectFile({ ...this.toFile(project, Date.now()), manuscript: payload.manuscript as Manuscript }),
+      `version "${entry.label}"`,
+    );
+    await this.snapshot(projectId, `Before restoring "${entry.label}"`, "before-restore");
+    project.manuscript = parsed.manuscript;
+    if (payload.title) project.title = payload.title;
+    this.changed(project, "writer");
+    return this.state(project);
+  }
+
+  // ---- export and import ------------------------------------------------------------------------
+
+  async export(projectId: string, options: { format?: string; path: string; withPlan?: boolean; planPlacement?: "appendix" | "comments" }): Promise<ExportResult> {
+    const project = this.get(projectId);
+    // Loaded on first use: the DOCX library is large, and most sessions never export.
+    const { exportManuscript } = await import("../export/exportManuscript");
+    return exportManuscript(project.manuscript, { ...options, title: project.title, model: project.generation.model, mode: project.generation.mode }, this.fs);
+  }
+
+  /**
+   * Imports a Markdown or text draft as a new project (untitled, or saved at `out`), with a first
+   * snapshot of the draft as imported.
+   */
+  async import(file: string, options: { out?: string } = {}): Promise<ProjectState> {
+    const { importMarkdownFile } = await import("../export/import");
+    const draft = await importMarkdownFile(path.resolve(file));
+    const project = await this.create({ instruction: draft.manuscript.instruction, targetWords: draft.manuscript.targetWords, title: draft.title, mode: draft.generation.mode, model: draft.generation.model });
+    const opened = this.get(project.projectId);
+    opened.manuscript = draft.manuscript;
+    this.changed(opened, "writer");
+    await this.snapshot(opened.id, `Imported from ${path.basename(file)}`, "import").catch(() => {});
+    if (options.out) {
+      try {
+        await this.saveAs(opened.id, options.out);
+      } catch (error) {
+        await this.close(opened.id, { discard: true });
+        throw error;
+      }
+    }
+    return this.state(opened);
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private register(init: Omit<OpenProject, "currentVersion" | "lastSavedVersion" | "autosavedVersion" | "autosavedAt" | "autosave" | "queue">): OpenProject {
+    const project: OpenProject = {
+      ...init,
+      currentVersion: 0,
+      lastSavedVersion: 0,
+      autosavedVersion: 0,
+      autosavedAt: null,
+      queue: Promise.resolve(),
+      autosave: undefined as unknown as AutosaveScheduler,
+    };
+    project.autosave = new AutosaveScheduler(
+      () => this.enqueue(project, () => this.writeJournal(project)),
+      this.timing,
+      (error) => this.reportFailure(project, "autosave", error),
+    );
+    this.projects.set(project.id, project);
+    return project;
+  }
+
+  private get(projectId: string): OpenProject {
+    const project = this.projects.get(projectId);
+    if (!project) throw new ProjectError("not-open", "That project is not open (it may have been closed in another window).");
+    return project;
+  }
+
+  private writable(projectId: string): OpenProject {
+    const project = this.get(projectId);
+    if (project.readOnly) throw new ProjectError("read-only", `${project.title} is open read-only: another window or process is editing it.`);
+    return project;
+  }
+
+  private changed(project: OpenProject, source: ChangeSource): void {
+    project.currentVersion++;
+    project.autosave.changed();
+    this.options.emit?.({
+      name: "project.changed",
+      payload: { projectId: project.id, currentVersion: project.currentVersion, modified: project.currentVersion !== project.lastSavedVersion, source, words: words(project.manuscript) },
+    });
+  }
+
+  private state(project: OpenProject): ProjectState {
+    return {
+      projectId: project.id,
+      path: project.path,
+      title: project.title,
+      manuscript: project.manuscript,
+      settings: project.settings,
+      generation: project.generation,
+      currentVersion: project.currentVersion,
+      lastSavedVersion: project.lastSavedVersion,
+      modified: project.currentVersion !== project.lastSavedVersion,
+      readOnly: project.readOnly,
+      words: words(project.manuscript),
+      savedAt: project.savedAt,
+      autosavedAt: project.autosavedAt,
+    };
+  }
+
+  private toFile(project: OpenProject, savedAt: number): ProjectFile {
+    return {
+      format: PROJECT_FORMAT,
+      schemaVersion: PROJECT_SCHEMA_VERSION,
+      id: project.id,
+      createdAt: project.createdAt,
+      savedAt,
+      app: { name: "Draftline", version: this.options.appVersion },
+      title: project.title,
+      settings: project.settings,
+      generation: project.generation,
+      manuscript: project.manuscript,
+    };
+  }
+
+  private enqueue<T>(project: OpenProject, work: () => Promise<T>): Promise<T> {
+    const run = project.queue.then(work, work);
+    project.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Writes the project file; the version written is the one current when the write starts. */
+  private async writeProject(project: OpenProject, target: string, lock: ProjectLock | null = project.lock): Promise<void> {
+    await this.ensureLock(project, lock, target);
+    const version = project.currentVersion;
+    // Strictly increasing, so a journal written later always compares newer.
+    const savedAt = Math.max(Date.now(), (project.autosavedAt ?? 0) + 1, (project.savedAt ?? 0) + 1);
+    try {
+      await writeProjectFile(target, this.toFile(project, savedAt), this.fs);
+    } catch (error) {
+      this.reportFailure(project, "save", error);
+      throw error;
+    }
+    project.lastSavedVersion = version;
+    project.savedAt = savedAt;
+    if (project.currentVersion === version) {
+      project.autosave.cancel();
+      if (target === project.path) await this.removeJournal(project);
+    }
+    if (target === project.path) await this.touchRecent(project);
+    this.options.emit?.({ name: "project.saved", payload: { projectId: project.id, kind: "save", path: target, savedAt, version, modified: project.currentVersion !== version } });
+  }
+
+  private async writeJournal(project: OpenProject): Promise<void> {
+    const version = project.currentVersion;
+    if (version === project.autosavedVersion || version === project.lastSavedVersion) return;
+    const journal = this.journalPath(project);
+    await this.ensureLock(project, project.lock, project.path);
+    const savedAt = Math.max(Date.now(), (project.savedAt ?? 0) + 1, (project.autosavedAt ?? 0) + 1);
+    const file: ProjectFile = { ...this.toFile(project, savedAt), autosave: { projectPath: project.path, baseSavedAt: project.savedAt } };
+    try {
+      await fs.mkdir(path.dirname(journal), { recursive: true });
+      await writeFileAtomic(journal, encodeProjectFile(file), { fs: this.fs });
+    } catch (error) {
+      throw fsFailure(error, "autosave", journal, true);
+    }
+    project.autosavedVersion = version;
+    project.autosavedAt = savedAt;
+    this.options.emit?.({ name: "project.saved", payload: { projectId: project.id, kind: "autosave", path: journal, savedAt, version, modified: project.currentVersion !== project.lastSavedVersion } });
+  }
+
+  /** Before writing: the lock must still be ours (nobody forced it away); a vanished lock is taken again. */
+  private async ensureLock(project: OpenProject, lock: ProjectLock | null, target: string | null): Promise<void> {
+    if (!lock || (await lock.stillHeld())) return;
+    const again = await lock.acquire();
+    if (!again.acquired) {
+      project.readOnly = lock === project.lock;
+      const by = again.holder ? ` by ${describeHolderText(again.holder)}` : "";
+      throw new ProjectError("locked", `${target ? path.basename(target) : project.title} was taken over${by}; this window can no longer save it. Use Save As to keep your version.`);
+    }
+  }
+
+  private journalPath(project: OpenProject): string {
+    return project.path ? journalPathFor(project.path) : path.join(this.unsavedDir(project.id), "autosave.draftline");
+  }
+
+  private unsavedDir(id: string): string {
+    return path.join(this.options.dataDir, "unsaved", id);
+  }
+
+  /** An untitled project holds a lock on its autosave, so another instance does not recover it meanwhile. */
+  private async lockUnsaved(project: OpenProject): Promise<void> {
+    const journal = this.journalPath(project);
+    await fs.mkdir(path.dirname(journal), { recursive: true });
+    const lock = new ProjectLock(journal);
+    const result = await lock.acquire();
+    if (!result.acquired) throw new ProjectError("locked", "That unsaved project is open in another window.");
+    project.lock = lock;
+    await removeAbandonedTemps(path.dirname(journal), path.basename(journal), processAlive);
+  }
+
+  private async removeJournal(project: OpenProject): Promise<void> {
+    await fs.unlink(this.journalPath(project)).catch((error: unknown) => {
+      if (errnoOf(error) !== "ENOENT") throw error;
+    });
+    project.autosavedVersion = 0;
+  }
+
+  private async discard(project: OpenProject): Promise<void> {
+    project.autosave.cancel(true);
+    this.projects.delete(project.id);
+    await project.lock?.release().catch(() => {});
+    if (!project.path) await fs.rm(this.unsavedDir(project.id), { recursive: true, force: true }).catch(() => {});
+  }
+
+  /** Reads a recovery journal; a damaged one is moved aside (never deleted: it may be all there is). */
+  private async readJournal(journal: string, moveDamaged = true): Promise<{ kind: "none" } | { kind: "ok"; file: ProjectFile } | { kind: "damaged"; movedTo: string }> {
+    let text: string;
+    try {
+      text = await fs.readFile(journal, "utf8");
+    } catch {
+      return { kind: "none" };
+    }
+    try {
+      return { kind: "ok", file: decodeProjectFile(text, path.basename(journal)) };
+    } catch {
+      if (!moveDamaged) return { kind: "none" };
+      const aside = `${journal}.damaged-${Date.now()}`;
+      await fs.rename(journal, aside).catch(() => {});
+      return { kind: "damaged", movedTo: aside };
+    }
+  }
+
+  private async touchRecent(project: OpenProject): Promise<void> {
+    if (!project.path) return;
+    await this.options.recent
+      .touch({ path: project.path, title: project.title, words: words(project.manuscript), target: project.manuscript.targetWords ?? 0, modifiedAt: project.savedAt ?? Date.now() })
+      .catch(() => {});
+  }
+
+  private reportFailure(project: OpenProject, kind: "save" | "autosave", error: unknown): void {
+    const failure = fsFailure(error, kind, project.path ?? project.title, true);
+    this.options.emit?.({ name: "project.saveFailed", payload: { projectId: project.id, kind, code: failure.code, message: failure.message } });
+  }
+}
+
+function describeHolder(holder: LockHolder): { pid: number; hostname: string; since: number } {
+  return { pid: holder.pid, hostname: holder.hostname, since: holder.acquiredAt };
+}
+
+function describeHolderText(holder: LockHolder): string {
+  return `process ${holder.pid} on ${holder.hostname}`;
+}
