@@ -180,8 +180,10 @@ export class EmbeddedBackend implements Backend {
           reject(error);
         },
       });
-      extra.signal?.addEventListener("abort", onAbort, { once: true });
       engine.postMessage({ type: "call", id, method, params });
+      // The signal may have fired while the engine was starting.
+      if (extra.signal?.aborted) onAbort();
+      else extra.signal?.addEventListener("abort", onAbort, { once: true });
     });
     const parsed = engineMethods[method].result.safeParse(raw);
     if (!parsed.success) throw new BackendError("protocol", `The inference engine answered ${method} with unexpected data: ${describeIssues(parsed.error)}`);

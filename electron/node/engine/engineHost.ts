@@ -129,7 +129,11 @@ export function serveEngine(port: HostPort, engine: LlamaEngine = new LlamaEngin
   port.onMessage((raw) => {
     const message = parentMessageSchema.safeParse(raw);
     if (!message.success) {
-      process.stderr.write(`engine: ignored a malformed message: ${describeIssues(message.error)}\n`);
+      // Answer a call that can be told apart by its id, so that the caller does not wait forever.
+      const id = (raw as { id?: unknown } | null)?.id;
+      const text = `Malformed message to the engine: ${describeIssues(message.error)}`;
+      if (typeof id === "number" && Number.isInteger(id) && id >= 0) port.send({ type: "error", id, error: { code: "protocol", message: text } });
+      else process.stderr.write(`engine: ignored a malformed message: ${describeIssues(message.error)}\n`);
       return;
     }
     if (message.data.type === "abort") aborts.get(message.data.id)?.abort();

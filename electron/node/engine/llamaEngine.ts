@@ -110,8 +110,9 @@ export class LlamaEngine {
         throw new BackendError("bad-model", `Could not load ${path.basename(file)}: ${(error as Error).message}`);
       }
       try {
-        const trained = model.trainContextSize;
-        const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, trained || DEFAULT_CONTEXT_SIZE);
+        const trained = model.trainContextSize || DEFAULT_CONTEXT_SIZE;
+        // Unless asked for a size, as much as fits up to DEFAULT_CONTEXT_SIZE (at least 2048 tokens).
+        const contextSize = options.contextSize ?? { min: Math.min(2048, trained), max: Math.min(DEFAULT_CONTEXT_SIZE, trained) };
         const context = await model.createContext({
           contextSize,
           sequences: 1,
@@ -130,7 +131,7 @@ export class LlamaEngine {
           parameters: facts.parameters,
           sizeBytes: model.size,
           contextSize: context.contextSize,
-          trainContextSize: trained || undefined,
+          trainContextSize: model.trainContextSize || undefined,
           layers: facts.layers,
           gpuLayers: model.gpuLayers,
           gpu: llama.gpu,
