@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import type { GenerationUpdate } from "../../common/api/generation";
+import { applyEdit, createManuscript, type Manuscript, type ManuscriptEdit } from "../../common/manuscript";
+import { GenerationService, type ManuscriptStore } from "./service";
+import { fakeWriter } from "./testing/fakeWriter";
+import { ScriptedBackend } from "./testing/scriptedBackend";
+
+/** The projects service as far as generation uses it, in memory. */
+function memoryStore(initial: Manuscript) {
+  let m = initial;
+  let version = 0;
+  const snapshots: string[] = [];
+  const store: ManuscriptStore = {
+    getManuscript: () => m,
+    update(_id, change) {
+      m = change(m);
+      return { currentVersion: ++version };
+    },
+    applyEdit(_id, edit: ManuscriptEdit) {
+      const result = applyEdit(m, edit);
+      if (result.ok) m = result.manuscript;
+      return result;
+    },
+    async snapshot(_id, label) {
+      snapshots.push(label);
+    },
+  };
+  return { store, snapshots, get: () => m };
+}
+
+function setup(writerDelayMs = 0) {
+  const memory = memoryStore(createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }));
+  const updates: GenerationUpdate[] = [];
+  const backend = new ScriptedBackend(fakeWriter());
+  if (writerDelayMs > 0) {
+    const generate = backend.generate.bind(backend);
+    backend.generate = async (request) => {
+      await new Promise((r) => setTimeout(r, writerDelayMs));
+      return generate(request);
+    };
+  }
+  const service = new GenerationService({
+    store: memory.store,
+    model: () => ({ backend, profile: "native", useProtocolGrammars: false }),
+    emit: (u) => updates.push(u),
+    flushMs: 5,
+  });
+  return { service, memory, updates, backend };
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+describe("the generation service", () => {
+  it("writes a project and sends coalesced updates that rebuild the manuscript", async () => {
+    const { service, memory, updates } = setup();
+    const started = await service.start("p1");
+    expect(started.status).toBe("writing");
+    await until(() => service.state("p1").status === "finished");
+    const final = memory.get();
+    expect(final.finished).toBe(true);
+    expect(final.steps.map((s) => s.words)).toEqual([300, 400, 300]);
+    // Replaying the updates gives the renderer the same steps the project has.
+    const steps: Manuscript["steps"] = [];
+    for (const u of updates) {
+      for (const { index, step } of u.steps) steps[index] = step;
+      steps.length = u.stepCount;
+    }
+    expect(steps).toEqual(final.steps);
+    expect(updates.at(-1)?.state).toMatchObject({ status: "finished", progress: { words: 1000, target: 1000 } });
+    // Far fewer updates than characters streamed: they are coalesced.
+    expect(updates.length).toBeLessThan(final.steps.reduce((n, s) => n + s.content.length, 0) / 20);
+  });
+
+  it("refuses a second start while writing, and routes edits to the running controller", async () => {
+    const { service, memory } = setup(5);
+    await service.start("p1");
+    await expect(service.start("p1")).rejects.toThrow(/already writing/);
+    await until(() => memory.get().sections.length === 3);
+    const c = memory.get().sections[2]!;
+    const result = service.applyEdit("p1", { type: "editSection", sectionId: c.id, budget: 250 });
+    expect(result.ok).toBe(true);
+    expect(service.state("p1").edits).toMatchObject([{ kind: "plan", state: "pending" }]);
+    await until(() => service.state("p1").status === "finished");
+    expect(memory.get().sections[2]?.budget).toBe(250);
+    expect(memory.get().steps[2]?.words).toBe(250);
+  });
+
+  it("pauses, resumes and stops on request", async () => {
+    const { service } = setup(5);
+    await service.start("p1");
+    expect(service.pause("p1").status).toBe("paused");
+    expect(service.resume("p1").status).toBe("writing");
+    const stopped = await service.stop("p1");
+    expect(stopped.status).toBe("stopped");
+    expect(service.isWriting("p1")).toBe(false);
+  });
+
+  it("takes a snapshot before regenerating a section and before continuing from a step", async () => {
+    const { service, memory } = setup();
+    await service.start("p1");
+    await until(() => service.state("p1").status === "finished");
+    const section = memory.get().sections[1]!;
+    await service.regenerate("p1", { sectionId: section.id });
+    await until(() => service.state("p1").status === "finished");
+    await service.start("p1", { fromStep: 2 });
+    await until(() => service.state("p1").status === "finished");
+    expect(memory.snapshots).toEqual([`Before regenerating the section "${section.title}"`, "Before continuing from step 3"]);
+    expect(memory.get().steps).toHaveLength(3);
+  });
+
+  it("says what to do when there is no instruction or no such step", async () => {
+    const { service } = setup();
+    await expect(service.start("p1", { fromStep: 9 })).rejects.toThrow(/no step 10/);
+    await expect(service.regenerate("p1", { stepIndex: 0 })).rejects.toThrow(/no step 1/);
+  });
+});

@@ -1,0 +1,305 @@
+// One writing run per project: starts the controller on the loaded model, turns its changes into
+// coalesced `generation.update` events, keeps the project (and its autosave) up to date while the model
+// writes, and routes the writer's edits to the controller while it runs.
+import type { GenerationMode, GenerationState, GenerationStatus, GenerationUpdate, PendingEdit } from "../../common/api/generation";
+import { ApiError } from "../../common/api/define";
+import type { ProtocolProfile } from "../../common/engine/catalog";
+import { protocolGrammars } from "../../common/generation/grammars";
+import { projectedScore, writtenWords } from "../../common/generation/rules";
+import { applyEdit, effectiveLanguage, type EditResult, type ManuscriptEdit } from "../../common/manuscript/edits";
+import type { Manuscript, Section, Step } from "../../common/manuscript/types";
+import type { Service } from "../app/container";
+import type { Backend, SamplingSettings } from "../engine/backend";
+import { WritingController, type ControllerLimits, type Outcome } from "./controller";
+
+/** The model the writer loaded, as the generation service needs it. */
+export interface LoadedModel {
+  backend: Backend;
+  /** The catalog profile of the model (how to drive it), when known. */
+  profile: ProtocolProfile | null;
+  /** Hold the model to the protocol with grammars (the tiny test model, weak models). */
+  useProtocolGrammars: boolean;
+  sampling?: SamplingSettings;
+}
+
+/** Where the manuscript lives: the projects service. */
+export interface ManuscriptStore {
+  getManuscript(projectId: string): Manuscript;
+  update(projectId: string, change: (m: Manuscript) => Manuscript, options: { source: "writer" | "model" }): { currentVersion: number };
+  applyEdit(projectId: string, edit: ManuscriptEdit): EditResult;
+  snapshot(projectId: string, label: string, reason?: "before-regeneration" | "before-plan-edit" | "manual"): Promise<unknown>;
+  updateProject?(projectId: string, fields: { generation?: { mode?: ProtocolProfile | null; model?: string | null } }): unknown;
+}
+
+export interface GenerationServiceOptions {
+  store: ManuscriptStore;
+  /** The loaded model, or an error the writer can act on ("Load a model first"). */
+  model: () => LoadedModel;
+  emit: (update: GenerationUpdate) => void;
+  /** How often updates go out while the model writes (ms). */
+  flushMs?: number;
+  limits?: Partial<ControllerLimits>;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+interface Run {
+  projectId: string;
+  controller: WritingController;
+  mode: GenerationMode;
+  status: GenerationStatus;
+  error: string | null;
+  notes: string[];
+  edits: PendingEdit[];
+  /** What the UI was last sent. */
+  sent: { steps: Step[]; sections: Section[] | null; planDraft: string | null };
+  timer: ReturnType<typeof setTimeout> | null;
+  done: Promise<Outcome>;
+  version: number;
+}
+
+const IDLE_PROGRESS = { tokensPerSecond: 0, elapsedMs: 0, currentStep: null, phase: "none", contextTokens: 0, contextSize: 0, tokensDecoded: 0, tokensGenerated: 0 } as const;
+
+export class GenerationService implements Service {
+  readonly name = "generation";
+  private readonly runs = new Map<string, Run>();
+  /** Finished runs keep their last state until the next start, so the UI can show how it ended. */
+  private readonly last = new Map<string, GenerationState>();
+
+  constructor(private readonly options: GenerationServiceOptions) {}
+
+  async shutdown(): Promise<void> {
+    const runs = [...this.runs.values()];
+    for (const run of runs) run.controller.stop();
+    await Promise.allSettled(runs.map((r) => r.done));
+  }
+
+  isWriting(projectId: string): boolean {
+    return this.runs.has(projectId);
+  }
+
+  /** Starts writing (or continuing) a project; `fromStep` drops the steps from there on first. */
+  async start(projectId: string, options: { mode?: GenerationMode; fromStep?: number } = {}): Promise<GenerationState> {
+    this.assertIdle(projectId);
+    const model = this.options.model();
+    if (options.fromStep !== undefined) {
+      const m = this.options.store.getManuscript(projectId);
+      if (options.fromStep > m.steps.length) throw new ApiError("bad-params", `There is no step ${options.fromStep + 1}: the document has ${m.steps.length}.`);
+      if (options.fromStep < m.steps.length) {
+        await this.options.store.snapshot(projectId, `Before continuing from step ${options.fromStep + 1}`, "before-regeneration");
+        this.options.store.update(projectId, (doc) => ({ ...doc, steps: doc.steps.slice(0, options.fromStep), finished: false }), { source: "writer" });
+      }
+    }
+    return this.launch(projectId, model, options.mode ?? model.profile ?? "native", undefined);
+  }
+
+  /** Writes a step, or every step of a section, again; a snapshot is taken first. */
+  async regenerate(projectId: string, target: { stepIndex: number } | { sectionId: string }): Promise<GenerationState> {
+    this.assertIdle(projectId);
+    const model = this.options.model();
+    const m = this.options.store.getManuscript(projectId);
+    let indices: number[];
+    let label: string;
+    if ("stepIndex" in target) {
+      const step = m.steps[target.stepIndex];
+      if (!step) throw new ApiError("bad-params", `There is no step ${target.stepIndex + 1}.`);
+      indices = [target.stepIndex];
+      label = `Before regenerating step ${target.stepIndex + 1}`;
+    } else {
+      const section = m.sections.find((s) => s.id === target.sectionId);
+      if (!section) throw new ApiError("bad-params", `There is no section ${target.sectionId}.`);
+      indices = m.steps.flatMap((s, i) => (s.sectionId === section.id ? [i] : []));
+      if (indices.length === 0) throw new ApiError("bad-params", `No step has written the section "${section.title}" yet: generate it instead.`);
+      label = `Before regenerating the section "${section.title}"`;
+    }
+    await this.options.store.snapshot(projectId, label, "before-regeneration");
+    return this.launch(projectId, model, model.profile ?? "native", indices);
+  }
+
+  pause(projectId: string): GenerationState {
+    const run = this.activeRun(projectId);
+    if (run.status === "writing") {
+      run.controller.pause();
+      run.status = "paused";
+    }
+    return this.flush(run);
+  }
+
+  resume(projectId: string): GenerationState {
+    const run = this.activeRun(projectId);
+    if (run.status === "paused") {
+      run.controller.resume();
+      run.status = "writing";
+    }
+    return this.flush(run);
+  }
+
+  async stop(projectId: string): Promise<GenerationState> {
+    const run = this.runs.get(projectId);
+    if (!run) return this.state(projectId);
+    run.status = "stopping";
+    run.controller.stop();
+    this.flush(run);
+    await run.done;
+    return this.state(projectId);
+  }
+
+  state(projectId: string): GenerationState {
+    const run = this.runs.get(projectId);
+    if (run) return this.stateOf(run);
+    return this.last.get(projectId) ?? { projectId, status: "idle", mode: null, progress: this.idleProgress(projectId), edits: [], error: null, notes: [] };
+  }
+
+  /**
+   * The writer's edit: to the controller while the model writes (it takes it in at the next step
+   * boundary), to the project otherwise.
+   */
+  applyEdit(projectId: string, edit: ManuscriptEdit): EditResult {
+    const run = this.runs.get(projectId);
+    if (!run) return this.options.store.applyEdit(projectId, edit);
+    const result = run.controller.submitEdit(edit);
+    if (!result.ok) {
+      // The same refusal the manuscript gives, typed.
+      const check = applyEdit(run.controller.manuscript, edit);
+      return check.ok ? { ok: false, error: { kind: "not-representable", message: result.message } } : check;
+    }
+    this.flush(run);
+    return { ok: true, manuscript: run.controller.manuscript };
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private assertIdle(projectId: string): void {
+    if (this.runs.has(projectId)) throw new ApiError("failed", "The model is already writing this document: pause or stop it first.");
+  }
+
+  private activeRun(projectId: string): Run {
+    const run = this.runs.get(projectId);
+    if (!run) throw new ApiError("failed", "The model is not writing this document.");
+    return run;
+  }
+
+  private launch(projectId: string, model: LoadedModel, mode: GenerationMode, regenerate: number[] | undefined): GenerationState {
+    if (mode === "orchestrated") throw new ApiError("bad-params", "The orchestrated mode is not available for this model yet: choose native or prompted.");
+    const manuscript = this.options.store.getManuscript(projectId);
+    if (manuscript.instruction.trim() === "") throw new ApiError("bad-params", "The document has no instruction: write what the model should write first.");
+    const language = effectiveLanguage(manuscript);
+    let run!: Run;
+    const controller = new WritingController({
+      backend: model.backend,
+      manuscript,
+      mode,
+      ...(model.sampling ? { sampling: model.sampling } : {}),
+      ...(model.useProtocolGrammars ? { grammars: protocolGrammars(language) } : {}),
+      ...(this.options.limits ? { limits: this.options.limits } : {}),
+      ...(regenerate ? { regenerate } : {}),
+      onChange: () => this.schedule(run),
+      onNote: (note) => {
+        run.notes = [...run.notes.slice(-19), note];
+        this.schedule(run);
+      },
+      onEdits: (edits) => {
+        run.edits = edits;
+        this.schedule(run);
+      },
+    });
+    run = {
+      projectId,
+      controller,
+      mode,
+      status: "writing",
+      error: null,
+      notes: [],
+      edits: [],
+      sent: { steps: manuscript.steps, sections: manuscript.sections, planDraft: null },
+      timer: null,
+      done: Promise.resolve({ status: "stopped", reason: "" }),
+      version: 0,
+    };
+    this.runs.set(projectId, run);
+    this.last.delete(projectId);
+    this.options.store.updateProject?.(projectId, { generation: { mode, model: model.backend.modelInfo?.name ?? null } });
+    this.options.log?.("generation.start", { projectId, mode, regenerate: regenerate?.length ?? 0 });
+    run.done = controller.run().then((outcome) => {
+      run.status = outcome.status === "finished" ? "finished" : outcome.status === "error" ? "error" : "stopped";
+      run.error = outcome.status === "error" ? outcome.reason : null;
+      if (outcome.status !== "error") run.notes = [...run.notes.slice(-19), outcome.reason];
+      const state = this.flush(run);
+      this.runs.delete(projectId);
+      this.last.set(projectId, state);
+      this.options.log?.("generation.end", { projectId, status: run.status, words: state.progress.words, tokensGenerated: state.progress.tokensGenerated });
+      return outcome;
+    });
+    return this.flush(run);
+  }
+
+  private schedule(run: Run | undefined): void {
+    if (!run || run.timer) return;
+    run.timer = setTimeout(() => {
+      run.timer = null;
+      this.flush(run);
+    }, this.options.flushMs ?? 50);
+  }
+
+  /** Sends what changed since the last update and brings the project up to date. */
+  private flush(run: Run): GenerationState {
+    if (run.timer) {
+      clearTimeout(run.timer);
+      run.timer = null;
+    }
+    const m = run.controller.manuscript;
+    const changed: GenerationUpdate["steps"] = [];
+    m.steps.forEach((step, index) => {
+      if (run.sent.steps[index] !== step) changed.push({ index, step });
+    });
+    const sectionsChanged = run.sent.sections !== m.sections;
+    const planDraft = m.planDraft?.text ?? null;
+    let version = run.version;
+    if (changed.length > 0 || sectionsChanged || m.steps.length !== run.sent.steps.length || planDraft !== run.sent.planDraft || m !== this.storedManuscript(run)) {
+      version = this.options.store.update(run.projectId, () => m, { source: "model" }).currentVersion;
+    }
+    run.version = version;
+    run.sent = { steps: m.steps, sections: m.sections, planDraft };
+    const state = this.stateOf(run);
+    this.options.emit({
+      projectId: run.projectId,
+      version,
+      state,
+      steps: changed,
+      stepCount: m.steps.length,
+      ...(sectionsChanged ? { sections: m.sections } : {}),
+      planDraftText: planDraft,
+      finished: m.finished,
+    });
+    return state;
+  }
+
+  private storedManuscript(run: Run): Manuscript | undefined {
+    try {
+      return this.options.store.getManuscript(run.projectId);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private stateOf(run: Run): GenerationState {
+    const m = run.controller.manuscript;
+    return {
+      projectId: run.projectId,
+      status: run.status,
+      mode: run.mode,
+      progress: { ...run.controller.progress(), projectedScore: projectedScore(m) },
+      edits: run.edits,
+      error: run.error,
+      notes: run.notes,
+    };
+  }
+
+  private idleProgress(projectId: string): GenerationState["progress"] {
+    try {
+      const m = this.options.store.getManuscript(projectId);
+      return { ...IDLE_PROGRESS, words: writtenWords(m), target: m.targetWords, projectedScore: projectedScore(m) };
+    } catch {
+      return { ...IDLE_PROGRESS, words: 0, target: null, projectedScore: null };
+    }
+  }
+}
