@@ -1,7 +1,9 @@
 import type { Command } from "../command";
+import { countCommand } from "./count";
 import { modelsCommand } from "./models";
+import { parseCommand } from "./parse";
 import { serveCommand } from "./serve";
 import { testModelCommand } from "./test-model";
 
 /** Every `draftline` sub-command, in the order `draftline help` lists them. */
-export const commands: Command[] = [modelsCommand, testModelCommand, serveCommand];
+export const commands: Command[] = [parseCommand, countCommand, modelsCommand, testModelCommand, serveCommand];
