@@ -183,7 +183,8 @@ export class GenerationService implements Service {
     const manuscript = this.options.store.getManuscript(projectId);
     if (manuscript.instruction.trim() === "") throw new ApiError("bad-params", "The document has no instruction: write what the model should write first.");
     const language = effectiveLanguage(manuscript);
-    let run!: Run;
+    // The controller reports through the run it belongs to, which needs the controller: a late binding.
+    const ref: { run?: Run } = {};
     const controller = new WritingController({
       backend: model.backend,
       manuscript,
@@ -192,17 +193,19 @@ export class GenerationService implements Service {
       ...(model.useProtocolGrammars ? { grammars: protocolGrammars(language) } : {}),
       ...(this.options.limits ? { limits: this.options.limits } : {}),
       ...(regenerate ? { regenerate } : {}),
-      onChange: () => this.schedule(run),
+      onChange: () => this.schedule(ref.run),
       onNote: (note) => {
-        run.notes = [...run.notes.slice(-19), note];
-        this.schedule(run);
+        if (!ref.run) return;
+        ref.run.notes = [...ref.run.notes.slice(-19), note];
+        this.schedule(ref.run);
       },
       onEdits: (edits) => {
-        run.edits = edits;
-        this.schedule(run);
+        if (!ref.run) return;
+        ref.run.edits = edits;
+        this.schedule(ref.run);
       },
     });
-    run = {
+    const run: Run = {
       projectId,
       controller,
       mode,
@@ -215,6 +218,7 @@ export class GenerationService implements Service {
       done: Promise.resolve({ status: "stopped", reason: "" }),
       version: 0,
     };
+    ref.run = run;
     this.runs.set(projectId, run);
     this.last.delete(projectId);
     this.options.store.updateProject?.(projectId, { generation: { mode, model: model.backend.modelInfo?.name ?? null } });
