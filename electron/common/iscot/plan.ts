@@ -43,7 +43,7 @@ interface Line {
 }
 
 const LABEL_EN = /^((?:paragraph|section|part|chapter|segment|step)\s*(?:\d+|[ivxlc]+)\b)\s*(.*)$/i;
-const LABEL_ZH = /^(第\s*[0-9一二三四五六七八九十百零〇两]+\s*(?:部分|段落?|章|节|部|点|小节|幕|篇))\s*(.*)$/u;
+const LABEL_ZH = /^(第\s*[0-9一二三四五六七八九十百零〇两]+\s*(?:部分|段落?|章|节|部|点|小节|幕|篇)|(?:段落|部分|章节)\s*[0-9一二三四五六七八九十]+)\s*(.*)$/u;
 const TOTAL = /^(?:\*\*|__)?(?:total|overall|in\s+total|altogether|总字数|总计|合计|共计|全文|总共|全篇)/iu;
 
 function indentWidth(s: string): number {
@@ -204,12 +204,9 @@ function readHeader(line: Line): { title: string; brief: string; budget: number 
   title = cleanTitle(title);
   brief = cleanBrief(stripEmphasisAround(brief));
   // "Main point: ..." is a field name, not a title: the label names the section and the rest is its brief.
-  if (MAIN_POINT.test(title)) {
-    title = "";
-  } else if (title === "" && brief !== "") {
-    const inner = /^(.{1,40}?)[:：]\s*(.*)$/su.exec(brief);
-    if (inner && MAIN_POINT.test(cleanTitle(inner[1]!))) brief = inner[2]!.trim();
-  }
+  if (MAIN_POINT.test(title)) title = "";
+  const field = /^(.{1,20}?)[:：]\s*(.*)$/su.exec(brief);
+  if (field && MAIN_POINT.test(cleanTitle(field[1]!))) brief = field[2]!.trim();
   if (line.label) title = title === "" ? line.label : `${line.label}${line.label.startsWith("第") ? "：" : ": "}${title}`;
   if (title === "" && brief !== "") {
     title = brief;

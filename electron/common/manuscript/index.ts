@@ -9,6 +9,7 @@ export {
   parseTranscript,
   revisionPosition,
   stepInProgress,
+  withRevision,
   type ParsedTranscript,
 } from "./reducer";
 export { applyEdit, effectiveLanguage, type EditError, type EditResult, type ManuscriptEdit } from "./edits";
