@@ -1,36 +1,47 @@
+// The renderer's one store, made of slices. Back-end events reach it through the event pump
+// (eventPump.ts), outside React; components read it through selectors (selectors.ts).
 import { create, type StateCreator } from "zustand";
 import type { ApiClient } from "../../../electron/common/api/client";
-import type { AppInfo, ProjectSummary } from "../../../electron/common/api";
+import type { AppInfo } from "../../../electron/common/api";
+import { createDocumentSlice, type DocumentSlice } from "./documentSlice";
+import { createGenerationSlice, type GenerationSlice } from "./generationSlice";
+import { createModelsSlice, type ModelsSlice } from "./modelsSlice";
+import { createUiSlice, type UiSlice } from "./uiSlice";
+import type { DocumentApi } from "../api/documents";
 
 export interface ConnectionSlice {
   api: ApiClient | undefined;
+  /** The projects part of the API, in the renderer's words (see api/documents.ts). */
+  documents: DocumentApi | undefined;
   appInfo: AppInfo | undefined;
   connection: { state: "connecting" } | { state: "connected" } | { state: "failed"; message: string };
-  setConnected(api: ApiClient, info: AppInfo): void;
+  setConnected(api: ApiClient, documents: DocumentApi, info: AppInfo): void;
   setConnectionFailed(message: string): void;
 }
 
-export interface ProjectsSlice {
-  recent: ProjectSummary[];
-  setRecent(recent: ProjectSummary[]): void;
-}
+export type Store = ConnectionSlice & DocumentSlice & GenerationSlice & ModelsSlice & UiSlice;
+export type StoreSlice<T> = StateCreator<Store, [], [], T>;
 
-export type Store = ConnectionSlice & ProjectsSlice;
-
-const createConnectionSlice: StateCreator<Store, [], [], ConnectionSlice> = (set) => ({
+const createConnectionSlice: StoreSlice<ConnectionSlice> = (set) => ({
   api: undefined,
+  documents: undefined,
   appInfo: undefined,
   connection: { state: "connecting" },
-  setConnected: (api, appInfo) => set({ api, appInfo, connection: { state: "connected" } }),
+  setConnected: (api, documents, appInfo) => set({ api, documents, appInfo, connection: { state: "connected" } }),
   setConnectionFailed: (message) => set({ connection: { state: "failed", message } }),
 });
 
-const createProjectsSlice: StateCreator<Store, [], [], ProjectsSlice> = (set) => ({
-  recent: [],
-  setRecent: (recent) => set({ recent }),
+const createStoreState: StateCreator<Store> = (...a) => ({
+  ...createConnectionSlice(...a),
+  ...createDocumentSlice(...a),
+  ...createGenerationSlice(...a),
+  ...createModelsSlice(...a),
+  ...createUiSlice(...a),
 });
 
-export const useStore = create<Store>()((...a) => ({
-  ...createConnectionSlice(...a),
-  ...createProjectsSlice(...a),
-}));
+/** A fresh store (tests make one each; the app uses `useStore`). */
+export const createAppStore = () => create<Store>()(createStoreState);
+
+export type AppStore = ReturnType<typeof createAppStore>;
+
+export const useStore: AppStore = createAppStore();

@@ -1,0 +1,490 @@
+// An in-memory back end behind the real ApiClient, for the store's tests and the renderer benchmark.
+// Requests go through the contract's own dispatch (parameters and results are checked as the real
+// server checks them, unless `validate` is off); events go out as JSON, as over the wire. The fake
+// model writes IS-CoT at a set number of tokens per second on a clock the caller drives (`advance`)
+// or on real timers (`autoRun`), and takes plan edits in at the next step boundary as the controller does.
+import { createApiClient, type ApiClient, type ClientTransport } from "../../../electron/common/api/client";
+import { ApiError, type WireEvent, type WireMessage, type WireRequest } from "../../../electron/common/api/define";
+import type { CatalogModel, DownloadState, EngineState, GenerationMode, GenerationState, GenerationUpdate, LocalModel, PendingEdit, ProjectSummary } from "../../../electron/common/api";
+import { dispatch, type ApiHandlers } from "../../../electron/common/api/server";
+import type { HardwareInfo } from "../../../electron/common/engine/types";
+import { TranscriptParser } from "../../../electron/common/iscot/parser";
+import { writeTranscript } from "../../../electron/common/iscot/transcript";
+import { applyEdit, applyEvent, createManuscript, stepInProgress, type Manuscript, type ManuscriptEdit } from "../../../electron/common/manuscript";
+import { lengthScore } from "../../../electron/common/metrics/score";
+import type { DocumentApi, EditAnswer, NewDocumentInput, OpenedDocument } from "./documents";
+import { nextStepText, planText, seededRandom, STEP_WORDS, tokenize } from "./fakeWriting";
+
+export interface FakeBackendOptions {
+  tokensPerSecond?: number;
+  /** Start with a model loaded. */
+  modelReady?: boolean;
+  seed?: number;
+  shell?: "web" | "electron";
+  /** Check parameters and results against the contract (off in the benchmark: the browser does not). */
+  validate?: boolean;
+  /** The most words one step writes. */
+  stepWords?: number;
+}
+
+interface Run {
+  parser: TranscriptParser;
+  queue: string[];
+  /** Simulated milliseconds of writing so far, and tokens emitted. */
+  elapsedMs: number;
+  tokens: number;
+  random: () => number;
+  phase: GenerationState["progress"]["phase"];
+  /** Set when a regeneration rewrites one step in place: its index and the text still to stream. */
+  rewrite: { index: number; text: string; streamed: string } | null;
+}
+
+interface FakeProject {
+  id: string;
+  title: string;
+  path: string | null;
+  manuscript: Manuscript;
+  version: number;
+  modified: boolean;
+  status: GenerationState["status"];
+  mode: GenerationMode | null;
+  edits: PendingEdit[];
+  run: Run | null;
+  error: string | null;
+}
+
+const hardware: HardwareInfo = {
+  gpu: "cuda",
+  supportedGpus: ["cuda", false],
+  gpuNames: ["NVIDIA GeForce RTX 4090"],
+  vram: { total: 24 * 2 ** 30, free: 22 * 2 ** 30 },
+  ram: { total: 64 * 2 ** 30, free: 48 * 2 ** 30 },
+  cpuThreads: 16,
+};
+
+const catalogEntries: CatalogModel[] = [
+  {
+    entry: {
+      id: "is-writer-8b-q4",
+      name: "IS-Writer 8B (Q4_K_M)",
+      description: "Trained on IS-CoT: plans, writes and reflects natively.",
+      file: "is-writer-8b.Q4_K_M.gguf",
+      source: { kind: "huggingface", uri: "hf:example/is-writer-8b-gguf/is-writer-8b.Q4_K_M.gguf", verified: false },
+      sizeBytes: 4_920_000_000,
+      parameters: 8e9,
+      quantization: "Q4_K_M",
+      license: "apache-2.0",
+      profile: "native",
+      recommended: { contextSize: 32768, sampling: { temperature: 0.7, topP: 0.9 } },
+    },
+    status: "absent",
+    path: null,
+    downloadedBytes: 0,
+  },
+  {
+    entry: {
+      id: "draftline-tiny-test",
+      name: "Draftline tiny test model",
+      description: "A tiny model for tests; it writes nonsense quickly.",
+      file: "draftline-tiny-test.gguf",
+      source: { kind: "bring-your-own", instructions: "draftline test-model FILE.gguf writes it." },
+      sizeBytes: 2_000_000,
+      quantization: "F32",
+      license: "mit",
+      profile: "prompted",
+      recommended: { contextSize: 2048, sampling: {} },
+    },
+    status: "ready",
+    path: "/models/draftline-tiny-test.gguf",
+    downloadedBytes: 2_000_000,
+  },
+];
+
+const readyEngine = (): EngineState => ({
+  status: "ready",
+  source: { kind: "catalog", id: "is-writer-8b-q4" },
+  model: { source: "/models/is-writer-8b.Q4_K_M.gguf", name: "IS-Writer 8B", architecture: "llama", contextSize: 32768, gpu: "cuda", gpuLayers: 33, layers: 33, hasChatTemplate: true, addsBosToken: true },
+  loadProgress: null,
+  device: "NVIDIA GeForce RTX 4090 (CUDA)",
+  error: null,
+  settings: { contextSize: 32768, gpuLayers: "max" },
+  profile: "native",
+});
+
+const noEngine = (): EngineState => ({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, settings: {}, profile: null });
+
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export class FakeBackend {
+  readonly client: ApiClient;
+  readonly documents: DocumentApi;
+  /** Files the fake "disk" holds, by path (open reads them). */
+  readonly files = new Map<string, Manuscript>();
+  readonly projects = new Map<string, FakeProject>();
+  /** Every request the client sent, in order. */
+  readonly requests: WireRequest[] = [];
+  engine: EngineState;
+  tokensPerSecond: number;
+  private receive: (message: WireMessage) => void = () => {};
+  private readonly options: Required<Omit<FakeBackendOptions, "tokensPerSecond" | "modelReady">>;
+  private nextProject = 1;
+  private nextEdit = 1;
+  private downloads = new Map<string, DownloadState>();
+  private loading: { source: EngineState["source"]; progress: number } | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(options: FakeBackendOptions = {}) {
+    this.tokensPerSecond = options.tokensPerSecond ?? 200;
+    this.engine = options.modelReady === false ? noEngine() : readyEngine();
+    this.options = { seed: options.seed ?? 7, shell: options.shell ?? "web", validate: options.validate ?? true, stepWords: options.stepWords ?? STEP_WORDS };
+    const handlers = this.handlers();
+    const transport: ClientTransport = {
+      send: (request) => {
+        this.requests.push(request);
+        void this.answer(handlers, request).then((response) => this.receive(response));
+      },
+      onMessage: (listener) => {
+        this.receive = listener;
+      },
+    };
+    this.client = createApiClient(transport);
+    this.documents = this.documentApi();
+  }
+
+  /** Runs the fake model on real timers (the benchmark); `stopAutoRun` ends it. */
+  autoRun(intervalMs = 16): void {
+    if (this.timer) return;
+    let last = performance.now();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      this.advance(now - last);
+      last = now;
+    }, intervalMs);
+  }
+
+  stopAutoRun(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Moves the fake clock on: the model writes what it would have in `ms`, then one update per project goes out. */
+  advance(ms: number): void {
+    this.advanceLoading(ms);
+    this.advanceDownloads(ms);
+    for (const project of this.projects.values()) {
+      if (project.status !== "writing" || !project.run) continue;
+      const before = project.manuscript;
+      const run = project.run;
+      run.elapsedMs += ms;
+      const due = Math.floor((run.elapsedMs * this.tokensPerSecond) / 1000) - run.tokens;
+      for (let i = 0; i < due && project.status === "writing"; i++) this.writeToken(project, run);
+      this.emitUpdate(project, before);
+    }
+  }
+
+  /** Pushes an event to the client, as the server would. */
+  emit(name: string, payload: unknown): void {
+    const event: WireEvent = { kind: "event", name, payload: clone(payload) };
+    this.receive(event);
+  }
+
+  /** Adds a project file to the fake disk. */
+  addFile(path: string, manuscript: Manuscript): void {
+    this.files.set(path, manuscript);
+  }
+
+  /** The state a request for this project answers with. */
+  stateOf(project: FakeProject): GenerationState {
+    const m = project.manuscript;
+    const words = m.steps.reduce((sum, s) => sum + s.words, 0);
+    const planned = m.sections.reduce((sum, s) => sum + s.budget, 0);
+    const current = stepInProgress(m);
+    const run = project.run;
+    return {
+      projectId: project.id,
+      status: project.status,
+      mode: project.mode,
+      progress: {
+        words,
+        target: m.targetWords,
+        projectedScore: m.targetWords && (planned || words) ? lengthScore(m.targetWords, Math.max(planned, words)) : null,
+        tokensPerSecond: project.status === "writing" ? this.tokensPerSecond : 0,
+        elapsedMs: run?.elapsedMs ?? 0,
+        currentStep: current ? m.steps.length - 1 : null,
+        phase: project.status === "writing" ? (run?.phase ?? "none") : "none",
+        contextTokens: run ? Math.round(run.tokens * 1.1) : 0,
+        contextSize: 32768,
+        tokensDecoded: 0,
+        tokensGenerated: run?.tokens ?? 0,
+      },
+      edits: project.edits,
+      error: project.error,
+      notes: [],
+    };
+  }
+
+  // ---- the fake model -----------------------------------------------------------------------------
+
+  private startRun(project: FakeProject): void {
+    const parser = new TranscriptParser();
+    // The parser numbers steps from the start: read what is written so far, then go on.
+    parser.feed(writeTranscript(project.manuscript));
+    project.run = { parser, queue: [], elapsedMs: 0, tokens: 0, random: seededRandom(this.options.seed + project.manuscript.steps.length), phase: "none", rewrite: null };
+  }
+
+  private writeToken(project: FakeProject, run: Run): void {
+    if (run.rewrite) return this.rewriteToken(project, run);
+    if (run.queue.length === 0) {
+      // A step boundary: plan edits are taken in here.
+      project.edits = project.edits.map((e) => (e.state === "pending" ? { ...e, state: "applied" } : e));
+      const m = project.manuscript;
+      const text = m.sections.length === 0 && m.revisions.length === 0 ? planText(m.targetWords ?? 1000) : nextStepText(m, run.random, this.options.stepWords);
+      run.queue = tokenize(text).reverse();
+    }
+    const token = run.queue.pop()!;
+    run.tokens++;
+    for (const event of run.parser.feed(token)) {
+      project.manuscript = applyEvent(project.manuscript, event);
+      if (event.type === "globalPlanStarted") run.phase = "plan";
+      else if (event.type === "stepStarted") run.phase = "step-plan";
+      else if (event.type === "contentDelta") run.phase = "content";
+      else if (event.type === "reflectionDelta") run.phase = "reflection";
+      else if (event.type === "finished") {
+        project.status = "finished";
+        run.phase = "none";
+      }
+    }
+    project.version++;
+    project.modified = true;
+  }
+
+  /** A regenerated step: its content is streamed again in place, then it is done. */
+  private rewriteToken(project: FakeProject, run: Run): void {
+    const rewrite = run.rewrite!;
+    if (run.queue.length === 0) run.queue = tokenize(rewrite.text).reverse();
+    const token = run.queue.pop()!;
+    run.tokens++;
+    rewrite.streamed += token;
+    const steps = project.manuscript.steps.slice();
+    const step = steps[rewrite.index]!;
+    const done = run.queue.length === 0;
+    const content = rewrite.streamed.trim();
+    steps[rewrite.index] = { ...step, content, words: content.split(/\s+/).filter(Boolean).length, status: done ? "done" : "writing" };
+    project.manuscript = { ...project.manuscript, steps };
+    project.version++;
+    if (done) {
+      run.rewrite = null;
+      project.status = "stopped";
+    }
+  }
+
+  private emitUpdate(project: FakeProject, before: Manuscript): void {
+    const m = project.manuscript;
+    const steps: GenerationUpdate["steps"] = [];
+    m.steps.forEach((step, index) => {
+      if (before.steps[index] !== step) steps.push({ index, step });
+    });
+    const update: GenerationUpdate = {
+      projectId: project.id,
+      version: project.version,
+      state: this.stateOf(project),
+      steps,
+      stepCount: m.steps.length,
+      ...(before.sections !== m.sections ? { sections: m.sections } : {}),
+      ...(before.planDraft?.text !== m.planDraft?.text ? { planDraftText: m.planDraft?.text ?? null } : {}),
+      finished: m.finished,
+    };
+    this.emit("generation.update", update);
+  }
+
+  // ---- models -------------------------------------------------------------------------------------
+
+  private advanceLoading(ms: number): void {
+    if (!this.loading) return;
+    this.loading.progress = Math.min(1, this.loading.progress + ms / 1000);
+    if (this.loading.progress >= 1) {
+      this.engine = { ...readyEngine(), source: this.loading.source };
+      this.loading = null;
+    } else {
+      this.engine = { ...noEngine(), status: "loading", source: this.loading.source, loadProgress: this.loading.progress };
+    }
+    this.emit("engine.state", this.engine);
+  }
+
+  private advanceDownloads(ms: number): void {
+    for (const [id, d] of this.downloads) {
+      if (d.status !== "downloading") continue;
+      const total = d.totalBytes ?? 1;
+      const bytesPerSecond = 50_000_000;
+      const downloadedBytes = Math.min(total, d.downloadedBytes + Math.round((bytesPerSecond * ms) / 1000));
+      const next: DownloadState = { ...d, downloadedBytes, bytesPerSecond, secondsLeft: (total - downloadedBytes) / bytesPerSecond, status: downloadedBytes >= total ? "done" : "downloading" };
+      this.downloads.set(id, next);
+      const model = catalogEntries.find((c) => c.entry.id === id);
+      if (model) Object.assign(model, { downloadedBytes, status: next.status === "done" ? "ready" : "downloading", path: next.status === "done" ? `/models/${model.entry.file}` : null });
+      this.emit("models.download", next);
+    }
+  }
+
+  // ---- requests -----------------------------------------------------------------------------------
+
+  private async answer(handlers: Partial<ApiHandlers>, request: WireRequest) {
+    if (this.options.validate) return dispatch(handlers, request, { clientId: "fake" });
+    const handler = handlers[request.method as keyof ApiHandlers] as ((p: unknown) => Promise<unknown>) | undefined;
+    if (!handler) return { kind: "response" as const, id: request.id, ok: false as const, error: { code: "unknown-method" as const, message: `Unknown method '${request.method}'.` } };
+    try {
+      return { kind: "response" as const, id: request.id, ok: true as const, result: await handler(request.params) };
+    } catch (error) {
+      return { kind: "response" as const, id: request.id, ok: false as const, error: { code: "failed" as const, message: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+
+  private project(projectId: string): FakeProject {
+    const project = this.projects.get(projectId);
+    if (!project) throw new ApiError("failed", `No open project ${projectId}.`);
+    return project;
+  }
+
+  private handlers(): Partial<ApiHandlers> {
+    const answer = (project: FakeProject) => clone(this.stateOf(project));
+    return {
+      "app.info": async () => ({ name: "Draftline", version: "0.1.0", shell: this.options.shell, platform: "linux" }),
+      "app.echo": async ({ text }) => ({ text, receivedAt: Date.now() }),
+      "projects.list": async () => this.summaries(),
+      "generation.start": async ({ projectId, mode, fromStep }) => {
+        const project = this.project(projectId);
+        if (this.engine.status !== "ready") throw new ApiError("failed", "No model is loaded.");
+        if (fromStep !== undefined) {
+          const m = project.manuscript;
+          project.manuscript = { ...m, steps: m.steps.slice(0, fromStep), finished: false };
+          this.emitUpdate(project, m);
+        }
+        if (mode) project.mode = mode;
+        project.status = "writing";
+        project.error = null;
+        this.startRun(project);
+        return answer(project);
+      },
+      "generation.pause": async ({ projectId }) => {
+        const project = this.project(projectId);
+        if (project.status === "writing") project.status = "paused";
+        return answer(project);
+      },
+      "generation.resume": async ({ projectId }) => {
+        const project = this.project(projectId);
+        if (project.status === "paused") project.status = "writing";
+        return answer(project);
+      },
+      "generation.stop": async ({ projectId }) => {
+        const project = this.project(projectId);
+        if (project.status === "writing" || project.status === "paused") project.status = "stopped";
+        project.edits = project.edits.map((e) => ({ ...e, state: "applied" }));
+        this.emitUpdate(project, project.manuscript);
+        return answer(project);
+      },
+      "generation.regenerate": async (params) => {
+        const project = this.project(params.projectId);
+        const index = "stepIndex" in params ? params.stepIndex : project.manuscript.steps.findIndex((s) => s.sectionId === params.sectionId);
+        const step = project.manuscript.steps[index];
+        if (!step) throw new ApiError("failed", "There is no such step.");
+        this.startRun(project);
+        const words = Math.max(20, step.targetWords ?? step.words);
+        project.run!.rewrite = { index, text: nextStepText({ ...project.manuscript, steps: [], sections: [], targetWords: words }, seededRandom(index + 99), words).split("<content>\n")[1]?.split("\n</content>")[0] ?? "", streamed: "" };
+        project.status = "writing";
+        return answer(project);
+      },
+      "generation.state": async ({ projectId }) => answer(this.project(projectId)),
+      "models.catalog": async () => clone(catalogEntries),
+      "models.local": async (): Promise<LocalModel[]> => catalogEntries.filter((c) => c.status === "ready").map((c) => ({ path: c.path!, name: c.entry.name, sizeBytes: c.entry.sizeBytes ?? 0, catalogId: c.entry.id })),
+      "models.inspect": async ({ path }) => ({
+        path,
+        ok: path.endsWith(".gguf"),
+        problem: path.endsWith(".gguf") ? null : "This is not a GGUF file.",
+        facts: { "general.name": path.split("/").pop() ?? path },
+        fit: path.endsWith(".gguf") ? { compatibilityScore: 0.92, fits: true, gpuLayers: 33, totalLayers: 33, contextSize: 32768, ramBytes: 1.2e9, vramBytes: 6.1e9 } : null,
+      }),
+      "models.hardware": async () => hardware,
+      "models.download": async ({ id }) => {
+        const model = catalogEntries.find((c) => c.entry.id === id);
+        if (!model) throw new ApiError("failed", `No catalog model ${id}.`);
+        const d: DownloadState = { id, status: "downloading", downloadedBytes: model.downloadedBytes, totalBytes: model.entry.sizeBytes ?? null, bytesPerSecond: 0, secondsLeft: null, error: null };
+        this.downloads.set(id, d);
+        return d;
+      },
+      "models.cancelDownload": async ({ id }) => {
+        const d = this.downloads.get(id);
+        if (!d) throw new ApiError("failed", `No download of ${id}.`);
+        const cancelled: DownloadState = { ...d, status: "cancelled", bytesPerSecond: 0, secondsLeft: null };
+        this.downloads.set(id, cancelled);
+        const model = catalogEntries.find((c) => c.entry.id === id);
+        if (model) model.status = "partial";
+        return cancelled;
+      },
+      "models.load": async ({ source }) => {
+        this.loading = { source, progress: 0 };
+        this.engine = { ...noEngine(), status: "loading", source, loadProgress: 0 };
+        return this.engine;
+      },
+      "models.unload": async () => {
+        this.engine = noEngine();
+        return this.engine;
+      },
+      "models.state": async () => this.engine,
+    };
+  }
+
+  private summaries(): ProjectSummary[] {
+    return [...this.files].map(([path, m]) => ({ path, title: m.instruction.slice(0, 60) || path, words: m.steps.reduce((s, x) => s + x.words, 0), target: m.targetWords ?? 0, modifiedAt: 0 }));
+  }
+
+  private opened(project: FakeProject): OpenedDocument {
+    return { projectId: project.id, title: project.title, path: project.path, manuscript: clone(project.manuscript), version: project.version, modified: project.modified, readOnly: false };
+  }
+
+  private register(title: string, path: string | null, manuscript: Manuscript): FakeProject {
+    const project: FakeProject = { id: `project-${this.nextProject++}`, title, path, manuscript, version: 1, modified: path === null, status: "idle", mode: null, edits: [], run: null, error: null };
+    this.projects.set(project.id, project);
+    return project;
+  }
+
+  private documentApi(): DocumentApi {
+    return {
+      list: async () => this.summaries(),
+      create: async (input: NewDocumentInput) => {
+        const manuscript = createManuscript({ instruction: input.instruction, targetWords: input.targetWords, language: input.language });
+        const project = this.register(input.instruction.slice(0, 60), null, manuscript);
+        project.mode = input.mode;
+        return this.opened(project);
+      },
+      open: async (path: string) => {
+        const existing = [...this.projects.values()].find((p) => p.path === path);
+        if (existing) return this.opened(existing);
+        const manuscript = this.files.get(path);
+        if (!manuscript) throw new ApiError("failed", `There is no project at ${path}.`);
+        return this.opened(this.register(manuscript.instruction.slice(0, 60) || path, path, manuscript));
+      },
+      edit: async (projectId: string, edit: ManuscriptEdit): Promise<EditAnswer> => {
+        const project = this.project(projectId);
+        const result = applyEdit(project.manuscript, edit);
+        if (!result.ok) return { ok: false, message: result.error.message };
+        const before = project.manuscript;
+        project.manuscript = result.manuscript;
+        project.version++;
+        project.modified = true;
+        let editId: string | null = null;
+        if (project.status === "writing" || project.status === "paused") {
+          editId = `edit-${this.nextEdit++}`;
+          project.edits = [...project.edits, { id: editId, kind: edit.type === "editStep" ? "text" : "plan", description: edit.type, state: "pending" }];
+          this.emitUpdate(project, before);
+        }
+        return { ok: true, manuscript: clone(project.manuscript), version: project.version, editId };
+      },
+      save: async (projectId: string, path?: string) => {
+        const project = this.project(projectId);
+        project.path = path ?? project.path ?? `/projects/${project.id}.draftline`;
+        project.modified = false;
+        this.files.set(project.path, project.manuscript);
+        return { path: project.path, modified: false };
+      },
+    };
+  }
+}

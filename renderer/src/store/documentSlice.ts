@@ -1,0 +1,145 @@
+// The open document: its manuscript (kept in step with the back end by generation updates and the
+// writer's edits), the recent projects, and the writer's edits still waiting to be taken in.
+import type { GenerationUpdate, ProjectSummary } from "../../../electron/common/api";
+import { applyEdit, type Manuscript, type ManuscriptEdit } from "../../../electron/common/manuscript";
+import type { NewDocumentInput, OpenedDocument } from "../api/documents";
+import { applyGenerationUpdate } from "./generationUpdates";
+import { acknowledgeEdit, settleEdits, type EditTarget, type LocalEdit } from "./pendingEdits";
+import type { StoreSlice } from "./store";
+
+export interface OpenDocument {
+  projectId: string;
+  title: string;
+  path: string | null;
+  version: number;
+  modified: boolean;
+  readOnly: boolean;
+}
+
+/** How an edit ended, for the control that made it. */
+export type EditOutcome = { ok: true } | { ok: false; message: string };
+
+export interface DocumentSlice {
+  recent: ProjectSummary[];
+  document: OpenDocument | null;
+  manuscript: Manuscript | null;
+  localEdits: LocalEdit[];
+  /** Set when an update showed that this copy missed one; the document is reloaded. */
+  outOfSync: boolean;
+  setRecent(recent: ProjectSummary[]): void;
+  showDocument(opened: OpenedDocument): void;
+  closeDocument(): void;
+  /** A `generation.update` (already coalesced): the manuscript and the generation state at once. */
+  receiveGenerationUpdate(update: GenerationUpdate): void;
+  /**
+   * Applies one of the writer's edits here at once (so the timeline and the counts follow as they
+   * type) and sends it to the back end; a refusal from either side comes back as a message.
+   */
+  editManuscript(edit: ManuscriptEdit, target: EditTarget): Promise<EditOutcome>;
+  createDocument(input: NewDocumentInput): Promise<EditOutcome>;
+  openDocument(path: string): Promise<EditOutcome>;
+  saveDocument(path?: string): Promise<EditOutcome>;
+}
+
+let nextLocalEdit = 1;
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
+  recent: [],
+  document: null,
+  manuscript: null,
+  localEdits: [],
+  outOfSync: false,
+  setRecent: (recent) => set({ recent }),
+
+  showDocument: (opened) =>
+    set({
+      document: { projectId: opened.projectId, title: opened.title, path: opened.path, version: opened.version, modified: opened.modified, readOnly: opened.readOnly },
+      manuscript: opened.manuscript,
+      localEdits: [],
+      outOfSync: false,
+      generation: null,
+    }),
+
+  closeDocument: () => set({ document: null, manuscript: null, localEdits: [], generation: null, outOfSync: false }),
+
+  receiveGenerationUpdate: (update) => {
+    const { document, manuscript, localEdits } = get();
+    if (!document || !manuscript || document.projectId !== update.projectId) return;
+    const applied = applyGenerationUpdate(manuscript, update);
+    set({
+      manuscript: applied.manuscript,
+      document: document.version === update.version ? document : { ...document, version: update.version },
+      generation: update.state,
+      localEdits: settleEdits(localEdits, update.state),
+      outOfSync: get().outOfSync || applied.outOfSync,
+    });
+  },
+
+  editManuscript: async (edit, target) => {
+    const { document, manuscript, documents } = get();
+    if (!document || !manuscript) return { ok: false, message: "No document is open." };
+    const local = applyEdit(manuscript, edit);
+    if (!local.ok) return { ok: false, message: local.error.message };
+    const id = nextLocalEdit++;
+    set({ manuscript: local.manuscript, localEdits: [...get().localEdits, { id, target, state: "sending", serverId: null }] });
+    if (!documents) {
+      set({ localEdits: get().localEdits.filter((e) => e.id !== id) });
+      return { ok: true };
+    }
+    try {
+      const answer = await documents.edit(document.projectId, edit);
+      const now = get();
+      if (now.document?.projectId !== document.projectId) return { ok: true };
+      if (!answer.ok) {
+        set({ localEdits: now.localEdits.filter((e) => e.id !== id), outOfSync: true });
+        return { ok: false, message: answer.message };
+      }
+      const fresher = answer.manuscript && answer.version !== null && answer.version >= (now.document?.version ?? 0);
+      set({
+        localEdits: acknowledgeEdit(now.localEdits, id, answer.editId, now.generation?.status),
+        ...(fresher && now.document ? { manuscript: answer.manuscript!, document: { ...now.document, version: answer.version!, modified: true } } : {}),
+      });
+      return { ok: true };
+    } catch (error) {
+      set({ localEdits: get().localEdits.filter((e) => e.id !== id), outOfSync: true });
+      return { ok: false, message: describe(error) };
+    }
+  },
+
+  createDocument: async (input) => {
+    const documents = get().documents;
+    if (!documents) return { ok: false, message: "Not connected." };
+    try {
+      get().showDocument(await documents.create(input));
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: describe(error) };
+    }
+  },
+
+  openDocument: async (path) => {
+    const documents = get().documents;
+    if (!documents) return { ok: false, message: "Not connected." };
+    try {
+      get().showDocument(await documents.open(path));
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: describe(error) };
+    }
+  },
+
+  saveDocument: async (path) => {
+    const { documents, document } = get();
+    if (!documents || !document) return { ok: false, message: "No document is open." };
+    try {
+      const saved = await documents.save(document.projectId, path);
+      const now = get().document;
+      if (now?.projectId === document.projectId) set({ document: { ...now, path: saved.path, modified: saved.modified } });
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: describe(error) };
+    }
+  },
+});

@@ -1,0 +1,90 @@
+// Back-end events into the store, outside React. Events are held until the next animation frame and
+// folded there: however many generation updates arrive in a frame, the store changes once per frame
+// (and React renders at most once).
+import type { ApiClient, Unsubscribe } from "../../../electron/common/api/client";
+import { events as eventSchemas, type EventName, type EventPayload, type GenerationUpdate, type UiCommand, type WireEvent } from "../../../electron/common/api";
+import { mergeGenerationUpdates } from "./generationUpdates";
+import type { AppStore } from "./store";
+
+/** Runs a callback before the next frame (requestAnimationFrame in the window; injectable for tests). */
+export type FrameScheduler = (callback: () => void) => void;
+
+export interface EventPumpOptions {
+  schedule?: FrameScheduler;
+  /** A menu command from the desktop shell. */
+  onCommand?: (command: UiCommand) => void;
+}
+
+/** What one frame's events fold into. */
+export interface FrameBatch {
+  /** Per project, the updates of the frame merged into one. */
+  updates: Map<string, GenerationUpdate>;
+  engine: EventPayload<"engine.state"> | null;
+  /** Per download, the latest state. */
+  downloads: Map<string, EventPayload<"models.download">>;
+  /** Commands, in order: each one counts. */
+  commands: UiCommand[];
+}
+
+export const emptyBatch = (): FrameBatch => ({ updates: new Map(), engine: null, downloads: new Map(), commands: [] });
+
+function isEvent<E extends EventName>(event: WireEvent, name: E): event is WireEvent & { name: E; payload: EventPayload<E> } {
+  return event.name === name;
+}
+
+/** Adds one event to a frame's batch. Events the contract does not know are dropped. */
+export function foldEvent(batch: FrameBatch, event: WireEvent): void {
+  if (!Object.prototype.hasOwnProperty.call(eventSchemas, event.name)) return;
+  if (isEvent(event, "generation.update")) {
+    const u = event.payload;
+    const earlier = batch.updates.get(u.projectId);
+    batch.updates.set(u.projectId, earlier ? mergeGenerationUpdates(earlier, u) : u);
+  } else if (isEvent(event, "engine.state")) {
+    batch.engine = event.payload;
+  } else if (isEvent(event, "models.download")) {
+    batch.downloads.set(event.payload.id, event.payload);
+  } else if (isEvent(event, "ui.command")) {
+    batch.commands.push(event.payload.command);
+  }
+}
+
+/** Hands a frame's batch to the store, one action per kind of event. */
+export function applyBatch(store: AppStore, batch: FrameBatch, onCommand?: (command: UiCommand) => void): void {
+  const s = store.getState();
+  for (const update of batch.updates.values()) s.receiveGenerationUpdate(update);
+  if (batch.engine) s.setEngineState(batch.engine);
+  for (const download of batch.downloads.values()) s.setDownload(download);
+  for (const command of batch.commands) onCommand?.(command);
+}
+
+const animationFrame: FrameScheduler = (callback) => {
+  if (typeof requestAnimationFrame === "function" && typeof document !== "undefined" && document.visibilityState === "visible") requestAnimationFrame(callback);
+  // A hidden window gets no frames: still take the events in, at a gentler pace.
+  else setTimeout(callback, 100);
+};
+
+/** Subscribes to every event of `api` and feeds the store once per frame. Returns the unsubscribe. */
+export function startEventPump(api: ApiClient, store: AppStore, options: EventPumpOptions = {}): Unsubscribe {
+  const schedule = options.schedule ?? animationFrame;
+  let batch = emptyBatch();
+  let scheduled = false;
+  let stopped = false;
+  const flush = () => {
+    scheduled = false;
+    if (stopped) return;
+    const current = batch;
+    batch = emptyBatch();
+    applyBatch(store, current, options.onCommand);
+  };
+  const unsubscribe = api.onAny((event) => {
+    foldEvent(batch, event);
+    if (!scheduled) {
+      scheduled = true;
+      schedule(flush);
+    }
+  });
+  return () => {
+    stopped = true;
+    unsubscribe();
+  };
+}

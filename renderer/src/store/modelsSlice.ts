@@ -1,0 +1,102 @@
+// Models: the catalog, the GGUF files on this machine, downloads, fit estimates, the hardware, and
+// the engine (what is loaded, on which device).
+import type { CatalogModel, DownloadState, EngineSettings, EngineState, LocalModel, ModelInspection, ModelSourceRef } from "../../../electron/common/api";
+import type { HardwareInfo } from "../../../electron/common/engine/types";
+import type { StoreSlice } from "./store";
+
+export interface ModelsSlice {
+  catalog: CatalogModel[];
+  localModels: LocalModel[];
+  hardware: HardwareInfo | null;
+  engine: EngineState | null;
+  downloads: Record<string, DownloadState>;
+  /** Fit estimates by file path; "checking" while models.inspect runs. */
+  inspections: Record<string, ModelInspection | "checking">;
+  setEngineState(state: EngineState): void;
+  setDownload(state: DownloadState): void;
+  /** Reads the catalog, the local files, the hardware and the engine's state. */
+  refreshModels(): Promise<void>;
+  download(id: string): Promise<void>;
+  cancelDownload(id: string): Promise<void>;
+  inspectModel(path: string): Promise<void>;
+  loadModel(source: ModelSourceRef, settings?: EngineSettings): Promise<{ ok: true } | { ok: false; message: string }>;
+  unloadModel(): Promise<void>;
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
+  const report = (error: unknown) => get().pushNotice({ kind: "error", key: "notice.requestFailed", action: "menu.models", values: { message: describe(error) } });
+  return {
+    catalog: [],
+    localModels: [],
+    hardware: null,
+    engine: null,
+    downloads: {},
+    inspections: {},
+    setEngineState: (engine) => set({ engine }),
+    setDownload: (state) => {
+      set({ downloads: { ...get().downloads, [state.id]: state } });
+      // A finished download changes what the catalog and the models folder hold.
+      if (state.status === "done") void get().refreshModels();
+    },
+    refreshModels: async () => {
+      const api = get().api;
+      if (!api) return;
+      const [catalog, localModels, hardware, engine] = await Promise.allSettled([
+        api.call("models.catalog", {}),
+        api.call("models.local", {}),
+        api.call("models.hardware", {}),
+        api.call("models.state", {}),
+      ]);
+      set({
+        ...(catalog.status === "fulfilled" ? { catalog: catalog.value } : {}),
+        ...(localModels.status === "fulfilled" ? { localModels: localModels.value } : {}),
+        ...(hardware.status === "fulfilled" ? { hardware: hardware.value } : {}),
+        ...(engine.status === "fulfilled" ? { engine: engine.value } : {}),
+      });
+    },
+    download: async (id) => {
+      try {
+        get().setDownload(await get().api!.call("models.download", { id }));
+      } catch (error) {
+        report(error);
+      }
+    },
+    cancelDownload: async (id) => {
+      try {
+        get().setDownload(await get().api!.call("models.cancelDownload", { id }));
+      } catch (error) {
+        report(error);
+      }
+    },
+    inspectModel: async (path) => {
+      set({ inspections: { ...get().inspections, [path]: "checking" } });
+      try {
+        const inspection = await get().api!.call("models.inspect", { path });
+        set({ inspections: { ...get().inspections, [path]: inspection } });
+      } catch (error) {
+        const rest = { ...get().inspections };
+        delete rest[path];
+        set({ inspections: rest });
+        report(error);
+      }
+    },
+    loadModel: async (source, settings) => {
+      try {
+        const engine = await get().api!.call("models.load", { source, ...(settings ? { settings } : {}) });
+        set({ engine });
+        return engine.status === "error" ? { ok: false, message: engine.error ?? "" } : { ok: true };
+      } catch (error) {
+        return { ok: false, message: describe(error) };
+      }
+    },
+    unloadModel: async () => {
+      try {
+        set({ engine: await get().api!.call("models.unload", {}) });
+      } catch (error) {
+        report(error);
+      }
+    },
+  };
+};

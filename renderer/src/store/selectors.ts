@@ -1,0 +1,134 @@
+// Pure functions from the store's state to what a component shows. A streaming token changes one
+// step object; components select that step (or a number) so that only what shows it re-renders.
+// Derived collections are cached per manuscript object, so selecting them is stable between frames
+// that did not change the manuscript.
+import type { Manuscript, Section, Step } from "../../../electron/common/manuscript";
+import { lengthScore } from "../../../electron/common/metrics/score";
+import { translator, type Translate, type UiLanguage } from "../i18n";
+import { isGenerationActive, isTargetPending, type EditTarget } from "./pendingEdits";
+import type { Store } from "./store";
+
+/** A section's figures: the words its steps wrote, and which steps they are (indices, in order). */
+export interface SectionFigures {
+  words: number;
+  steps: number[];
+}
+
+export interface ManuscriptFigures {
+  bySection: Map<string, SectionFigures>;
+  /** Steps the plan has no section for. */
+  unassigned: number[];
+  totalWords: number;
+  /** Ids of sections some step writes: they cannot be moved or removed. */
+  written: Set<string>;
+  /** The words the document would have if every section reached at least its budget. */
+  projectedWords: number;
+}
+
+const figuresCache = new WeakMap<Manuscript, ManuscriptFigures>();
+
+function figuresOf(m: Manuscript): ManuscriptFigures {
+  const cached = figuresCache.get(m);
+  if (cached) return cached;
+  const bySection = new Map<string, SectionFigures>();
+  for (const s of m.sections) bySection.set(s.id, { words: 0, steps: [] });
+  const unassigned: number[] = [];
+  const written = new Set<string>();
+  let totalWords = 0;
+  let unassignedWords = 0;
+  m.steps.forEach((step, i) => {
+    totalWords += step.words;
+    const figures = step.sectionId === null ? undefined : bySection.get(step.sectionId);
+    if (figures) {
+      figures.words += step.words;
+      figures.steps.push(i);
+      written.add(step.sectionId!);
+    } else {
+      unassigned.push(i);
+      unassignedWords += step.words;
+    }
+  });
+  let projectedWords = unassignedWords;
+  for (const s of m.sections) projectedWords += Math.max(s.budget, bySection.get(s.id)!.words);
+  const result = { bySection, unassigned, totalWords, written, projectedWords };
+  figuresCache.set(m, result);
+  return result;
+}
+
+const noSteps: number[] = [];
+
+export const manuscriptSelectors = {
+  manuscript: (s: Store): Manuscript | null => s.manuscript,
+  figures: (s: Store): ManuscriptFigures | null => (s.manuscript ? figuresOf(s.manuscript) : null),
+  step: (index: number) => (s: Store): Step | undefined => s.manuscript?.steps[index],
+  stepCount: (s: Store): number => s.manuscript?.steps.length ?? 0,
+  sections: (s: Store): Section[] => s.manuscript?.sections ?? [],
+  section: (sectionId: string) => (s: Store): Section | undefined => s.manuscript?.sections.find((x) => x.id === sectionId),
+  sectionWords: (sectionId: string) => (s: Store): number => (s.manuscript ? (figuresOf(s.manuscript).bySection.get(sectionId)?.words ?? 0) : 0),
+  /** The step indices of a section (compare with shallow equality). */
+  sectionSteps: (sectionId: string) => (s: Store): number[] => (s.manuscript ? (figuresOf(s.manuscript).bySection.get(sectionId)?.steps ?? noSteps) : noSteps),
+  unassignedSteps: (s: Store): number[] => (s.manuscript ? figuresOf(s.manuscript).unassigned : noSteps),
+  isSectionWritten: (sectionId: string) => (s: Store): boolean => (s.manuscript ? figuresOf(s.manuscript).written.has(sectionId) : false),
+  totalWords: (s: Store): number => (s.manuscript ? figuresOf(s.manuscript).totalWords : 0),
+  target: (s: Store): number | null => s.manuscript?.targetWords ?? null,
+  plannedWords: (s: Store): number => (s.manuscript?.sections ?? []).reduce((sum, x) => sum + x.budget, 0),
+  /**
+   * The length score the document is heading for: the controller's figure while it writes, else the
+   * score of the words it would have once every section reached its budget.
+   */
+  projectedScore: (s: Store): number | null => {
+    const m = s.manuscript;
+    if (!m || m.targetWords === null || m.targetWords <= 0) return null;
+    const fromController = s.generation?.progress.projectedScore;
+    if (fromController !== undefined && fromController !== null && isGenerationActive(s.generation?.status)) return fromController;
+    if (m.sections.length === 0 && m.steps.length === 0) return null;
+    return lengthScore(m.targetWords, figuresOf(m).projectedWords);
+  },
+  isPending: (target: EditTarget) => (s: Store): boolean => isTargetPending(s.localEdits, target),
+};
+
+export const generationSelectors = {
+  status: (s: Store) => s.generation?.status ?? "idle",
+  isActive: (s: Store) => isGenerationActive(s.generation?.status),
+  /** The step the model writes now, or null. */
+  currentStep: (s: Store): number | null => (isGenerationActive(s.generation?.status) ? (s.generation?.progress.currentStep ?? null) : null),
+  canGenerate: (s: Store) => s.document !== null && !isGenerationActive(s.generation?.status) && modelsSelectors.isReady(s) && !(s.manuscript?.finished ?? false),
+  canPause: (s: Store) => s.generation?.status === "writing",
+  canResume: (s: Store) => s.generation?.status === "paused",
+  canStop: (s: Store) => {
+    const status = s.generation?.status;
+    return status === "writing" || status === "paused" || status === "pausing" || status === "loading";
+  },
+  /** Regenerating or continuing needs the model loaded and no generation under way. */
+  canRewrite: (s: Store) => s.document !== null && !isGenerationActive(s.generation?.status) && modelsSelectors.isReady(s),
+  tokensPerSecond: (s: Store) => s.generation?.progress.tokensPerSecond ?? 0,
+  elapsedMs: (s: Store) => s.generation?.progress.elapsedMs ?? 0,
+  phase: (s: Store) => s.generation?.progress.phase ?? "none",
+  error: (s: Store) => (s.generation?.status === "error" ? s.generation.error : null),
+};
+
+export const modelsSelectors = {
+  isReady: (s: Store) => s.engine?.status === "ready",
+  isLoading: (s: Store) => s.engine?.status === "loading",
+  modelName: (s: Store) => s.engine?.model?.name ?? null,
+  device: (s: Store) => s.engine?.device ?? null,
+  profile: (s: Store) => s.engine?.profile ?? null,
+};
+
+const translators = new Map<UiLanguage, Translate>();
+
+export const uiSelectors = {
+  language: (s: Store): UiLanguage => (s.languageChoice === "auto" ? s.browserLanguage : s.languageChoice),
+  /** The translate function of the interface language (the same function while the language stays). */
+  t: (s: Store): Translate => {
+    const language = uiSelectors.language(s);
+    let t = translators.get(language);
+    if (!t) {
+      t = translator(language);
+      translators.set(language, t);
+    }
+    return t;
+  },
+  isStepFocused: (stepId: string) => (s: Store) => s.focus.stepId === stepId,
+  isSectionFocused: (sectionId: string) => (s: Store) => s.focus.sectionId === sectionId,
+};

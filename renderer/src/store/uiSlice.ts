@@ -1,0 +1,89 @@
+// What the window shows: theme and interface language, the open panel, the timeline, which step or
+// section has the writer's attention (linking the draft and the timeline), and notices.
+import type { MessageKey, MessageValues, UiLanguage } from "../i18n";
+import type { StoreSlice } from "./store";
+
+export type ThemeChoice = "system" | "light" | "dark";
+export type LanguageChoice = "auto" | UiLanguage;
+export type Panel = "newDocument" | "models" | "openProject" | null;
+
+/** Where the writer is: the step or section the draft's cursor is in, or the card they clicked. */
+export interface Focus {
+  stepId: string | null;
+  sectionId: string | null;
+  /** Who moved it: the other side follows. */
+  source: "draft" | "timeline";
+}
+
+/** A request to bring a step or section into view in the draft (seq tells repeated clicks apart). */
+export interface ScrollRequest {
+  kind: "step" | "section";
+  id: string;
+  seq: number;
+}
+
+export interface Notice {
+  id: number;
+  kind: "error" | "info";
+  key: MessageKey;
+  values: MessageValues;
+  /** Filled into `{action}`, translated. */
+  action?: MessageKey;
+}
+
+export interface UiSlice {
+  theme: ThemeChoice;
+  languageChoice: LanguageChoice;
+  /** The language the browser prefers (used when the choice is "auto"). */
+  browserLanguage: UiLanguage;
+  panel: Panel;
+  timelineVisible: boolean;
+  focus: Focus;
+  scrollRequest: ScrollRequest | null;
+  notices: Notice[];
+  setTheme(theme: ThemeChoice): void;
+  setLanguage(choice: LanguageChoice): void;
+  openPanel(panel: Panel): void;
+  toggleTimeline(): void;
+  /** The draft's cursor moved into a step (or a heading). */
+  focusFromDraft(stepId: string | null, sectionId: string | null): void;
+  /** The writer clicked a card: focus it and bring it into view in the draft. */
+  showInDraft(kind: "step" | "section", id: string, sectionId: string | null): void;
+  pushNotice(notice: Omit<Notice, "id" | "values"> & { values?: MessageValues }): void;
+  dismissNotice(id: number): void;
+}
+
+let nextNotice = 1;
+let nextScroll = 1;
+
+export const createUiSlice: StoreSlice<UiSlice> = (set, get) => ({
+  theme: "system",
+  languageChoice: "auto",
+  browserLanguage: "en",
+  panel: null,
+  timelineVisible: true,
+  focus: { stepId: null, sectionId: null, source: "draft" },
+  scrollRequest: null,
+  notices: [],
+  setTheme: (theme) => set({ theme }),
+  setLanguage: (languageChoice) => set({ languageChoice }),
+  openPanel: (panel) => set({ panel }),
+  toggleTimeline: () => set({ timelineVisible: !get().timelineVisible }),
+  focusFromDraft: (stepId, sectionId) => {
+    const f = get().focus;
+    if (f.stepId === stepId && f.sectionId === sectionId && f.source === "draft") return;
+    set({ focus: { stepId, sectionId, source: "draft" } });
+  },
+  showInDraft: (kind, id, sectionId) =>
+    set({
+      focus: { stepId: kind === "step" ? id : null, sectionId, source: "timeline" },
+      scrollRequest: { kind, id, seq: nextScroll++ },
+    }),
+  pushNotice: (notice) => {
+    const values = notice.values ?? {};
+    const same = get().notices.find((n) => n.key === notice.key && JSON.stringify(n.values) === JSON.stringify(values));
+    if (same) return;
+    set({ notices: [...get().notices.slice(-4), { ...notice, values, id: nextNotice++ }] });
+  },
+  dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+});
