@@ -11,6 +11,8 @@ export const SCRIPTED_EOS = 0;
 
 export interface ScriptedBackendOptions {
   contextSize?: number;
+  /** Paces the output like a real model (tokens per second); default: as fast as possible. */
+  tokensPerSecond?: number | undefined;
   /** Called before every generate: lets a test act "while the model writes" at exact points. */
   beforeGenerate?: (context: string, call: number) => void;
 }
@@ -90,7 +92,13 @@ export class ScriptedBackend implements Backend {
         emitted = upTo;
       }
     };
+    const pace = this.options.tokensPerSecond;
+    const startedAt = Date.now();
     for (const char of body) {
+      if (pace && out.length % 8 === 0) {
+        const due = startedAt + (out.length * 1000) / pace;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      }
       if (request.signal?.aborted) {
         stopReason = "abort";
         break;

@@ -1,0 +1,284 @@
+// The one owner of the model (STYLE #5): loads and unloads serialized, keeps the engine's state as data
+// for the UI, lists the catalog and the local files, inspects a GGUF before any load, and runs downloads.
+import { existsSync, statSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { CatalogModel, DownloadState, EngineSettings, EngineState, LocalModel, ModelInspection, ModelSourceRef } from "../../common/api/models";
+import { ApiError } from "../../common/api/define";
+import type { Catalog, CatalogEntry, ProtocolProfile } from "../../common/engine/catalog";
+import type { HardwareInfo } from "../../common/engine/types";
+import type { Service } from "../app/container";
+import type { Backend } from "../engine/backend";
+import { EmbeddedBackend } from "../engine/embedded";
+import type { EngineProcessLauncher } from "../engine/launcher";
+import { OpenAICompatibleBackend } from "../engine/openai";
+import type { LoadedModel } from "../generation/service";
+import { fakeWriter } from "../generation/testing/fakeWriter";
+import { ScriptedBackend } from "../generation/testing/scriptedBackend";
+import { findCatalogEntry, loadCatalog, resolveHfUri } from "./catalog";
+import { downloadFile, modelPartialPath, partialPath, DownloadError } from "./download";
+import { GgufError, inspectGguf } from "./gguf";
+import { getHardwareInfo } from "./hardware";
+import { modelsDir } from "./paths";
+
+/** The tiny test model's name: it writes nonsense unless grammars hold it to the protocol. */
+const TEST_MODEL_NAME = "Draftline tiny test model";
+
+export interface ModelServiceOptions {
+  env?: Record<string, string | undefined>;
+  emitState: (state: EngineState) => void;
+  emitDownload: (state: DownloadState) => void;
+  launcher?: EngineProcessLauncher;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+export class ModelService implements Service {
+  readonly name = "models";
+  private readonly env: Record<string, string | undefined>;
+  private backend: Backend | undefined;
+  private embedded: EmbeddedBackend | undefined;
+  private state: EngineState = { status: "none", source: null, model: null, loadProgress: null, device: null, error: null, settings: {}, profile: null };
+  private profile: ProtocolProfile | null = null;
+  private useGrammars = false;
+  /** Serializes load and unload: one owner, one operation at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly downloads = new Map<string, { abort: AbortController; state: DownloadState }>();
+
+  constructor(private readonly options: ModelServiceOptions) {
+    this.env = options.env ?? process.env;
+  }
+
+  get folder(): string {
+    return modelsDir(this.env);
+  }
+
+  async shutdown(): Promise<void> {
+    for (const d of this.downloads.values()) d.abort.abort();
+    await this.serialized(async () => {
+      await this.backend?.dispose();
+      if (this.embedded && this.embedded !== this.backend) await this.embedded.dispose();
+      this.backend = undefined;
+      this.embedded = undefined;
+    });
+  }
+
+  getState(): EngineState {
+    return this.state;
+  }
+
+  /** The loaded model for the generation service, or an error that says what to do. */
+  loaded(): LoadedModel {
+    if (!this.backend || this.state.status !== "ready") throw new ApiError("failed", "No model is loaded: load one in the model manager first.");
+    return { backend: this.backend, profile: this.profile, useProtocolGrammars: this.useGrammars };
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private setState(patch: Partial<EngineState>): EngineState {
+    this.state = { ...this.state, ...patch };
+    this.options.emitState(this.state);
+    return this.state;
+  }
+
+  private embeddedBackend(): EmbeddedBackend {
+    this.embedded ??= new EmbeddedBackend({
+      ...(this.options.launcher ? { launcher: this.options.launcher } : {}),
+      onCrash: (error) => {
+        this.options.log?.("engine.crash", { message: error.message });
+        this.setState({ error: error.message });
+      },
+    });
+    return this.embedded;
+  }
+
+  async catalog(): Promise<CatalogModel[]> {
+    const catalog = await this.readCatalog();
+    return catalog.models.map((entry) => {
+      const file = path.join(this.folder, entry.file);
+      const download = this.downloads.get(entry.id);
+      const partial = modelPartialPath(this.folder, entry.file);
+      const partialBytes = existsSync(partial) ? safeSize(partial) : 0;
+      const status = download ? "downloading" : existsSync(file) ? "ready" : partialBytes > 0 ? "partial" : "absent";
+      return { entry, status, path: existsSync(file) ? file : null, downloadedBytes: download?.state.downloadedBytes ?? (status === "ready" ? safeSize(file) : partialBytes) };
+    });
+  }
+
+  async local(): Promise<LocalModel[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.folder);
+    } catch {
+      return [];
+    }
+    const catalog = await this.readCatalog().catch(() => undefined);
+    const models: LocalModel[] = [];
+    for (const name of names.filter((n) => n.toLowerCase().endsWith(".gguf")).sort()) {
+      const file = path.join(this.folder, name);
+      const info = await stat(file).catch(() => undefined);
+      if (!info?.isFile()) continue;
+      models.push({ path: file, name: name.replace(/\.gguf$/i, ""), sizeBytes: info.size, catalogId: catalog?.models.find((m) => m.file === name)?.id ?? null });
+    }
+    return models;
+  }
+
+  /** Reads a GGUF's metadata and estimates its fit, without loading it. A bad file is reported, not thrown. */
+  async inspect(file: string): Promise<ModelInspection> {
+    const resolved = path.resolve(expandHome(file));
+    try {
+      const { facts } = await inspectGguf(resolved);
+      let fit: ModelInspection["fit"] = null;
+      try {
+        fit = await this.embeddedBackend().estimateFit(resolved);
+      } catch (error) {
+        this.options.log?.("models.fit-failed", { message: (error as Error).message });
+      }
+      const flat: ModelInspection["facts"] = {};
+      for (const [key, value] of Object.entries(facts)) if (value === undefined || ["string", "number", "boolean"].includes(typeof value)) flat[key] = (value as string | number | boolean | undefined) ?? null;
+      return { path: resolved, ok: true, problem: null, facts: flat, fit };
+    } catch (error) {
+      const problem = error instanceof GgufError ? error.message : `Cannot read ${path.basename(resolved)}: ${(error as Error).message}`;
+      return { path: resolved, ok: false, problem, facts: {}, fit: null };
+    }
+  }
+
+  async hardware(): Promise<HardwareInfo> {
+    if (this.isScripted()) return getHardwareInfo();
+    return this.embeddedBackend().hardware();
+  }
+
+  load(source: ModelSourceRef, settings: EngineSettings = {}): Promise<EngineState> {
+    return this.serialized(async () => {
+      this.setState({ status: "loading", source, settings, loadProgress: 0, error: null });
+      this.options.log?.("models.load", { kind: source.kind, ...(source.kind === "catalog" ? { id: source.id } : {}) });
+      try {
+        if (this.backend) await this.backend.unload();
+        const { backend, model, profile, device } = await this.open(source, settings);
+        this.backend = backend;
+        this.profile = profile;
+        this.useGrammars = model.name === TEST_MODEL_NAME || this.env.DRAFTLINE_PROTOCOL_GRAMMAR === "1";
+        this.options.log?.("models.loaded", { name: model.name, contextSize: model.contextSize, gpu: model.gpu });
+        return this.setState({ status: "ready", model, profile, device, loadProgress: 1 });
+      } catch (error) {
+        this.backend = undefined;
+        const message = error instanceof Error ? error.message : String(error);
+        this.options.log?.("models.load-failed", { message });
+        this.setState({ status: "error", model: null, loadProgress: null, error: message });
+        throw new ApiError("failed", message);
+      }
+    });
+  }
+
+  unload(): Promise<EngineState> {
+    return this.serialized(async () => {
+      await this.backend?.unload();
+      this.backend = undefined;
+      return this.setState({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, profile: null });
+    });
+  }
+
+  private isScripted(): boolean {
+    return this.env.DRAFTLINE_ENGINE === "scripted";
+  }
+
+  private async open(source: ModelSourceRef, settings: EngineSettings) {
+    const threads = settings.threads ?? (this.env.DRAFTLINE_THREADS ? Number(this.env.DRAFTLINE_THREADS) : undefined);
+    const loadOptions = { contextSize: settings.contextSize ?? 8192, gpuLayers: settings.gpuLayers ?? "auto", ...(threads ? { threads } : {}) } as const;
+    if (this.isScripted()) {
+      // A deterministic fake model writing IS-CoT at a set speed: for trying the UI and for its benchmarks.
+      const tps = Number(this.env.DRAFTLINE_SCRIPTED_TPS ?? "0");
+      const backend = new ScriptedBackend(fakeWriter({ sections: [["Opening", 400], ["Development", 600], ["Turn", 600], ["Ending", 400]] }), { tokensPerSecond: tps > 0 ? tps : undefined });
+      const model = await backend.load();
+      return { backend, model, profile: "native" as const, device: "scripted model (no inference)" };
+    }
+    if (source.kind === "server") {
+      const backend = new OpenAICompatibleBackend({ baseUrl: source.baseUrl, ...(source.apiKey ? { apiKey: source.apiKey } : {}) });
+      const model = await backend.load({ model: source.model ?? "" });
+      return { backend, model, profile: "prompted" as const, device: `server at ${new URL(source.baseUrl).host}` };
+    }
+    let file: string;
+    let entry: CatalogEntry | undefined;
+    if (source.kind === "catalog") {
+      entry = findCatalogEntry(await this.readCatalog(), source.id);
+      if (!entry) throw new Error(`There is no model '${source.id}' in the catalog.`);
+      file = path.join(this.folder, entry.file);
+      if (!existsSync(file)) {
+        throw new Error(entry.source.kind === "bring-your-own" ? `${entry.name} is not in the models folder (${this.folder}). ${entry.source.instructions}` : `${entry.name} is not downloaded yet: download it first.`);
+      }
+    } else {
+      file = path.resolve(expandHome(source.path));
+      entry = (await this.readCatalog().catch(() => undefined))?.models.find((m) => m.file === path.basename(file));
+    }
+    // Read the file before loading it: a bad GGUF can abort llama.cpp; refuse it with a reason instead.
+    const inspection = await inspectGguf(file).catch((error: unknown) => {
+      throw new Error(error instanceof Error ? error.message : String(error));
+    });
+    const backend = this.embeddedBackend();
+    const model = await backend.load({ model: file, ...loadOptions });
+    const hardware = await backend.hardware().catch(() => undefined);
+    const device = model.gpu ? `${hardware?.gpuNames[0] ?? "GPU"} (${String(model.gpu).toUpperCase()})` : `CPU, ${threads ?? os.availableParallelism()} threads`;
+    const profile: ProtocolProfile = entry?.profile ?? (inspection.facts.name === TEST_MODEL_NAME ? "native" : "prompted");
+    return { backend: backend as Backend, model, profile, device };
+  }
+
+  private readCatalog(): Promise<Catalog> {
+    return loadCatalog();
+  }
+
+  /** Starts (or resumes from the bytes on disk) a catalog model's download. */
+  async download(id: string): Promise<DownloadState> {
+    const existing = this.downloads.get(id);
+    if (existing) return existing.state;
+    const entry = findCatalogEntry(await this.readCatalog(), id);
+    if (!entry) throw new ApiError("bad-params", `There is no model '${id}' in the catalog.`);
+    if (entry.source.kind !== "huggingface") throw new ApiError("failed", `${entry.name} cannot be downloaded: ${entry.source.instructions}`);
+    const abort = new AbortController();
+    const state: DownloadState = { id, status: "downloading", downloadedBytes: 0, totalBytes: entry.sizeBytes ?? null, bytesPerSecond: 0, secondsLeft: null, error: null };
+    const record = { abort, state };
+    this.downloads.set(id, record);
+    const update = (patch: Partial<DownloadState>) => {
+      record.state = { ...record.state, ...patch };
+      this.options.emitDownload(record.state);
+    };
+    const destination = path.join(this.folder, entry.file);
+    void downloadFile({
+      url: resolveHfUri(entry.source.uri),
+      destination,
+      partialFile: partialPath(destination),
+      ...(entry.sizeBytes && entry.source.sha256 ? { expectedSize: entry.sizeBytes } : {}),
+      ...(entry.source.sha256 ? { sha256: entry.source.sha256 } : {}),
+      signal: abort.signal,
+      onProgress: (p) => update({ downloadedBytes: p.downloadedBytes, totalBytes: p.totalBytes ?? null, bytesPerSecond: p.bytesPerSecond, secondsLeft: p.secondsLeft ?? null }),
+    })
+      .then((result) => update({ status: "done", downloadedBytes: result.bytes, totalBytes: result.bytes, secondsLeft: 0 }))
+      .catch((error: unknown) => {
+        const cancelled = error instanceof DownloadError && error.code === "cancelled";
+        update({ status: cancelled ? "cancelled" : "failed", error: cancelled ? null : (error as Error).message });
+      })
+      .finally(() => this.downloads.delete(id));
+    return state;
+  }
+
+  async cancelDownload(id: string): Promise<DownloadState> {
+    const record = this.downloads.get(id);
+    if (!record) throw new ApiError("failed", `No download of '${id}' is running.`);
+    record.abort.abort();
+    return { ...record.state, status: "cancelled" };
+  }
+}
+
+function safeSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function expandHome(file: string): string {
+  return file.startsWith("~/") ? path.join(os.homedir(), file.slice(2)) : file;
+}
