@@ -160,7 +160,7 @@ test.describe("the desktop app", () => {
       );
       test.skip(!loaded.ok && loaded.error.code === "unknown-method", "The back end does not answer models.load yet.");
       expect(loaded).toMatchObject({ ok: true, result: { status: "ready" } });
-      const engines = await run.app.evaluate(({ app }) => app.getAppMetrics().filter((m) => m.type === "Utility" && m.serviceName === "Draftline Engine").map((m) => m.pid));
+      const engines = await run.app.evaluate(({ app }) => app.getAppMetrics().filter((m) => m.type === "Utility" && /engine/i.test(m.serviceName ?? m.name ?? "")).map((m) => m.pid));
       expect(engines).toHaveLength(1);
       await run.app.close();
       const alive = (pid: number) => {

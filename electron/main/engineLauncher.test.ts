@@ -3,11 +3,11 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../node/app/log";
 import { EmbeddedBackend } from "../node/engine/embedded";
-import { ENGINE_EXEC_ARGV } from "../node/engine/launcher";
-import { utilityProcessLauncher, type UtilityChild, type UtilityForkOptions } from "./engineLauncher";
+import { ENGINE_EXEC_ARGV, type UtilityProcessFork, type UtilityProcessLike } from "../node/engine/launcher";
+import { desktopEngineLauncher } from "./engineLauncher";
 
 /** Stands in for Electron's UtilityProcess: an engine host that answers `tokenize`, or crashes. */
-class FakeEngineProcess extends EventEmitter implements UtilityChild {
+class FakeEngineProcess extends EventEmitter implements UtilityProcessLike {
   pid: number | undefined;
   readonly stdout = new PassThrough();
   readonly stderr = new PassThrough();
@@ -54,9 +54,9 @@ class FakeEngineProcess extends EventEmitter implements UtilityChild {
 
 function setup(behaviours: ("answers" | "crashes on the first call")[]) {
   const children: FakeEngineProcess[] = [];
-  const forks: { script: string; options: UtilityForkOptions }[] = [];
+  const forks: { script: string; options: Parameters<UtilityProcessFork>[2] }[] = [];
   const lines: string[] = [];
-  const launcher = utilityProcessLauncher({
+  const launcher = desktopEngineLauncher({
     hostScript: "/app/dist/node/engine-host.js",
     fork: (script, _args, options) => {
       forks.push({ script, options });
@@ -69,12 +69,12 @@ function setup(behaviours: ("answers" | "crashes on the first call")[]) {
   return { launcher, children, forks, lines };
 }
 
-describe("utilityProcessLauncher", () => {
+describe("desktopEngineLauncher", () => {
   it("starts the engine host in a utility process with piped output and the engine's Node options", async () => {
     const { launcher, forks } = setup(["answers"]);
     await launcher.launch();
     expect(forks).toEqual([
-      { script: "/app/dist/node/engine-host.js", options: expect.objectContaining({ stdio: "pipe", serviceName: "Draftline Engine", execArgv: [...ENGINE_EXEC_ARGV] }) },
+      { script: "/app/dist/node/engine-host.js", options: expect.objectContaining({ stdio: "pipe", execArgv: [...ENGINE_EXEC_ARGV] }) },
     ]);
   });
 

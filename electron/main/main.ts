@@ -12,7 +12,7 @@ import { appDataDir } from "../node/app/paths";
 import { RecentProjects } from "../node/projects/recent";
 import { DesktopApp } from "./desktop";
 import { APP_ID, PRODUCT_NAME } from "./identity";
-import { utilityProcessLauncher, type UtilityLauncher } from "./engineLauncher";
+import { desktopEngineLauncher, type DesktopEngineLauncher } from "./engineLauncher";
 import { PendingOpens, projectFilesFromArgv } from "./instance";
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, isAllowedRequestUrl, isAppUrl, secureWebPreferences, type IpcSenderInfo } from "./security";
 import type { DesktopShell, DesktopWindow, WindowSpec } from "./shell";
@@ -41,7 +41,7 @@ app.on("open-file", (event, file) => {
 });
 
 let backend: Backend | undefined;
-let launcher: UtilityLauncher | undefined;
+let launcher: DesktopEngineLauncher | undefined;
 let desktop: DesktopApp | undefined;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -205,7 +205,7 @@ async function start(): Promise<void> {
   lockDownSessions();
   serveRenderer();
 
-  launcher = utilityProcessLauncher({ fork: (script, args, options) => utilityProcess.fork(script, args, options), hostScript: engineHostPath, log });
+  launcher = desktopEngineLauncher({ fork: (script, args, options) => utilityProcess.fork(script, args, options), hostScript: engineHostPath, log });
   backend = await createBackend({ shell: "electron", emit: (event) => desktop?.broadcast(event), log, engineLauncher: launcher });
   desktop = new DesktopApp({
     shell: electronShell(),
