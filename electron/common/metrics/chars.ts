@@ -70,6 +70,10 @@ function compute(cp: number): number {
   return flags;
 }
 
+/** The class flags of the ASCII characters, filled at load: the counters' fast path. */
+export const ASCII_CLASS = new Uint8Array(128);
+for (let cp = 0; cp < 128; cp++) ASCII_CLASS[cp] = compute(cp);
+
 /** The class flags of a code point (WORD, LETTER_OR_NUMBER, SEPARATOR, EAST_ASIAN). */
 export function charClass(cp: number): number {
   if (cp < 0x10000) {

@@ -1,4 +1,4 @@
-import { charClass, EAST_ASIAN, LETTER_OR_NUMBER, SEPARATOR, WORD } from "./chars";
+import { ASCII_CLASS, charClass, EAST_ASIAN, LETTER_OR_NUMBER, SEPARATOR, WORD } from "./chars";
 
 /** Which count: "writer" counts as a word processor does, "longbench" as the LongBench-Write evaluation. */
 export type CountStyle = "writer" | "longbench";
@@ -35,7 +35,7 @@ export function continueWriterCount(text: string, inCountedWord: boolean): { wor
         i++;
       }
     }
-    const flags = charClass(cp);
+    const flags = cp < 128 ? ASCII_CLASS[cp]! : charClass(cp);
     if (flags & EAST_ASIAN) {
       count++;
       counted = false;
@@ -104,7 +104,7 @@ export function countLongBenchWords(text: string): number {
         i++;
       }
     }
-    if (charClass(cp) & WORD) {
+    if ((cp < 128 ? ASCII_CLASS[cp]! : charClass(cp)) & WORD) {
       inRun = true;
       runAscii = false;
     } else if (inRun) {
