@@ -368,8 +368,8 @@ export class TranscriptParser {
     this.state = "after_step_plan";
   }
 
+  /** Closes the current step; its open block, if any, was closed just before. */
   private completeStep(): void {
-    if (this.state === "step_plan") this.closeBlock("", 0, false);
     const reflection = this.reflectionText;
     this.out.push({ type: "stepComplete", step: this.step, reflection, progress: reportedProgress(reflection) });
     this.reflectionText = "";
