@@ -3,7 +3,7 @@ import { appRequests } from "./app";
 import type { RequestSpec } from "./define";
 import { generationEvents, generationRequests } from "./generation";
 import { modelEvents, modelRequests } from "./models";
-import { projectRequests } from "./projects";
+import { projectEvents, projectRequests } from "./projects";
 import { uiEvents, uiRequests } from "./ui";
 
 export * from "./define";
@@ -28,6 +28,7 @@ export const requests = {
 /** Every event the back end pushes to the UI. */
 export const events = {
   ...uiEvents,
+  ...projectEvents,
   ...generationEvents,
   ...modelEvents,
 } as const satisfies Record<string, z.ZodType>;

@@ -1,4 +1,17 @@
 import { z } from "zod";
+import { protocolProfiles } from "../engine/catalog";
+import { projectErrorCodes } from "../project/errors";
+import { historyEntrySchema, snapshotReasons } from "../project/history";
+import { manuscriptEditSchema } from "../project/manuscriptSchema";
+import {
+  lockStatusSchema,
+  projectChangedSchema,
+  projectSavedSchema,
+  projectSaveFailedSchema,
+  projectStateSchema,
+  recoverableProjectSchema,
+  recoveryInfoSchema,
+} from "../project/state";
 import { request } from "./define";
 
 export const projectSummary = z.object({
@@ -10,6 +23,119 @@ export const projectSummary = z.object({
 });
 export type ProjectSummary = z.infer<typeof projectSummary>;
 
+const projectId = z.string().min(1).max(100);
+const filePath = z.string().min(1).max(4096);
+
+/** Why a project could not be opened or imported: a code the UI can switch on and a sentence for the writer. */
+export const projectFailure = z.object({
+  code: z.enum(projectErrorCodes),
+  message: z.string(),
+  /** For a damaged project whose previous version (.bak) can be opened instead. */
+  backupPath: z.string().optional(),
+});
+export type ProjectFailure = z.infer<typeof projectFailure>;
+
+/** An opened project: its state, what recovery found, and whether this window may write it. */
+export const openedProject = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), project: projectStateSchema, recovery: recoveryInfoSchema, lock: lockStatusSchema }),
+  z.object({ ok: z.literal(false), error: projectFailure }),
+]);
+export type OpenedProject = z.infer<typeof openedProject>;
+
+/** After a save: where, when, and the document's versions. */
+export const savedProject = z.object({
+  projectId,
+  path: z.string().nullable(),
+  savedAt: z.number().nullable(),
+  currentVersion: z.number().int().nonnegative(),
+  lastSavedVersion: z.number().int().nonnegative(),
+  modified: z.boolean(),
+});
+export type SavedProject = z.infer<typeof savedProject>;
+
 export const projectRequests = {
   "projects.list": request("Recently opened projects, newest first.", z.object({}).strict(), z.array(projectSummary)),
+  "projects.create": request(
+    "Creates a project in memory (untitled, autosaved) or, with a path, saved there at once.",
+    z
+      .object({
+        instruction: z.string().min(1).max(50_000),
+        targetWords: z.number().int().positive().max(10_000_000).nullable(),
+        language: z.enum(["en", "zh", "auto"]).default("auto"),
+        mode: z.enum(protocolProfiles).nullable().default(null),
+        model: z.string().max(1000).nullable().default(null),
+        title: z.string().max(500).optional(),
+        path: filePath.optional(),
+      })
+      .strict(),
+    projectStateSchema,
+  ),
+  "projects.open": request(
+    "Opens a project file: its state, what was recovered from an autosave, and the lock (read-only when another window writes it; force takes it over).",
+    z.object({ path: filePath, force: z.boolean().default(false) }).strict(),
+    openedProject,
+  ),
+  "projects.recoverable": request("Untitled projects whose autosave survived a crash.", z.object({}).strict(), z.array(recoverableProjectSchema)),
+  "projects.recover": request("Opens an untitled project from its autosave.", z.object({ projectId }).strict(), openedProject),
+  "projects.get": request("The state of an open project, with its manuscript.", z.object({ projectId }).strict(), projectStateSchema),
+  "projects.update": request(
+    "Applies one of the writer's edits to the manuscript and/or changes the title or model; a refused edit changes nothing and says why.",
+    z
+      .object({
+        projectId,
+        edit: manuscriptEditSchema.optional(),
+        title: z.string().min(1).max(500).optional(),
+        generation: z.object({ model: z.string().max(1000).nullable().optional(), mode: z.enum(protocolProfiles).nullable().optional() }).strict().optional(),
+      })
+      .strict(),
+    z.discriminatedUnion("ok", [z.object({ ok: z.literal(true), project: projectStateSchema }), z.object({ ok: z.literal(false), error: z.object({ kind: z.string(), message: z.string() }) })]),
+  ),
+  "projects.save": request("Saves the project file (atomically, keeping the previous version as .bak).", z.object({ projectId }).strict(), savedProject),
+  "projects.saveAs": request("Saves the project under a new path and goes on with it there.", z.object({ projectId, path: filePath }).strict(), savedProject),
+  "projects.close": request(
+    "Closes a project; unsaved changes stay in its autosave unless discard is set.",
+    z.object({ projectId, discard: z.boolean().default(false) }).strict(),
+    z.object({ closed: z.literal(true) }),
+  ),
+  "projects.history.list": request("The project's snapshots, newest first.", z.object({ projectId }).strict(), z.array(historyEntrySchema)),
+  "projects.history.snapshot": request(
+    "Keeps a snapshot of the manuscript now.",
+    z.object({ projectId, label: z.string().max(200), reason: z.enum(snapshotReasons).default("manual") }).strict(),
+    historyEntrySchema,
+  ),
+  "projects.history.restore": request(
+    "Brings back a snapshot (the current manuscript is kept as a snapshot first).",
+    z.object({ projectId, snapshotId: z.string().min(1).max(100) }).strict(),
+    projectStateSchema,
+  ),
+  "projects.exportFormats": request(
+    "The formats projects export to.",
+    z.object({}).strict(),
+    z.array(z.object({ id: z.string(), extension: z.string(), label: z.string() })),
+  ),
+  "projects.export": request(
+    "Exports the draft to a file (DOCX, Markdown, ...): the format by id or by the path's extension; withPlan adds plans and reflections.",
+    z
+      .object({
+        projectId,
+        path: filePath,
+        format: z.string().max(50).optional(),
+        withPlan: z.boolean().default(false),
+        planPlacement: z.enum(["appendix", "comments"]).default("appendix"),
+      })
+      .strict(),
+    z.object({ path: z.string(), format: z.string(), bytes: z.number().int().nonnegative() }),
+  ),
+  "projects.import": request(
+    "Makes a project of a Markdown or text draft (its headings become sections), untitled or saved at `out`.",
+    z.object({ path: filePath, out: filePath.optional() }).strict(),
+    openedProject,
+  ),
+} as const;
+
+/** What the projects service pushes: a change (writer or model), a save or autosave, a failed save. */
+export const projectEvents = {
+  "project.changed": projectChangedSchema,
+  "project.saved": projectSavedSchema,
+  "project.saveFailed": projectSaveFailedSchema,
 } as const;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ManuscriptEdit } from "../manuscript/edits";
 import type { Manuscript } from "../manuscript/types";
 
 // The manuscript as a project file stores it, validated on open. It mirrors the Manuscript type of
@@ -45,3 +46,16 @@ export const manuscriptSchema = z.object({
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const _schemaMatchesManuscript: Same<z.output<typeof manuscriptSchema>, Manuscript> = true;
 void _schemaMatchesManuscript;
+
+/** A writer's edit (the manuscript module's ManuscriptEdit), as the API receives it. */
+export const manuscriptEditSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("editSection"), sectionId: z.string(), title: z.string().max(500).optional(), brief: z.string().max(20_000).optional(), budget: z.number().optional() }).strict(),
+  z.object({ type: z.literal("addSection"), index: z.number().int(), title: z.string().max(500), brief: z.string().max(20_000).optional(), budget: z.number() }).strict(),
+  z.object({ type: z.literal("removeSection"), sectionId: z.string() }).strict(),
+  z.object({ type: z.literal("moveSection"), sectionId: z.string(), toIndex: z.number().int() }).strict(),
+  z.object({ type: z.literal("editStep"), stepId: z.string(), plan: z.string().max(100_000).optional(), content: z.string().max(2_000_000).optional() }).strict(),
+  z.object({ type: z.literal("setTarget"), targetWords: z.number().nullable() }).strict(),
+]);
+
+const _editSchemaMatches: Same<z.output<typeof manuscriptEditSchema>, ManuscriptEdit> = true;
+void _editSchemaMatches;

@@ -3,7 +3,9 @@ import path from "node:path";
 import type { WireEvent } from "../../common/api";
 import type { ApiHandlers } from "../../common/api/server";
 import type { EngineProcessLauncher } from "../engine/launcher";
+import { createProjectHandlers } from "../projects/handlers";
 import { RecentProjects } from "../projects/recent";
+import { ProjectsService } from "../projects/service";
 import { ServiceContainer } from "./container";
 import { createHandlers } from "./handlers";
 import type { Logger } from "./log";
@@ -41,8 +43,9 @@ export function appVersion(): string {
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const dataDir = appDataDir(options.env);
   const recent = new RecentProjects(dataDir);
-  const container = new ServiceContainer([]);
+  const projects = new ProjectsService({ dataDir, recent, appVersion: appVersion(), emit: ({ name, payload }) => options.emit({ kind: "event", name, payload }) });
+  const container = new ServiceContainer([projects]);
   await container.boot();
-  const handlers = createHandlers({ shell: options.shell, version: appVersion(), recent });
+  const handlers = { ...createHandlers({ shell: options.shell, version: appVersion(), recent }), ...createProjectHandlers(projects) };
   return { handlers, container, dataDir };
 }

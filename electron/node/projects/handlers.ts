@@ -1,0 +1,89 @@
+import type { ProjectFailure } from "../../common/api/projects";
+import { defineHandlers, type ApiHandlers } from "../../common/api/server";
+import { isProjectError } from "../../common/project/errors";
+import type { ProjectState } from "../../common/project/state";
+import type { ProjectsService } from "./service";
+
+/** A refusal the UI shows as data (open, import); any other error goes up as a failed request. */
+function failure(error: unknown): { ok: false; error: ProjectFailure } {
+  if (!isProjectError(error)) throw error;
+  const backupPath = error.details.backupPath;
+  return { ok: false, error: { code: error.code, message: error.message, ...(typeof backupPath === "string" ? { backupPath } : {}) } };
+}
+
+function saved(state: ProjectState) {
+  return {
+    projectId: state.projectId,
+    path: state.path,
+    savedAt: state.savedAt,
+    currentVersion: state.currentVersion,
+    lastSavedVersion: state.lastSavedVersion,
+    modified: state.modified,
+  };
+}
+
+/** The projects part of the API, answered by a ProjectsService. */
+export function createProjectHandlers(service: ProjectsService) {
+  return defineHandlers({
+    "projects.create": async (p) =>
+      service.create({
+        instruction: p.instruction,
+        targetWords: p.targetWords,
+        language: p.language ?? "auto",
+        mode: p.mode ?? null,
+        model: p.model ?? null,
+        ...(p.title !== undefined ? { title: p.title } : {}),
+        ...(p.path !== undefined ? { path: p.path } : {}),
+      }),
+    "projects.open": async ({ path, force }) => {
+      try {
+        return { ok: true as const, ...(await service.open(path, { force: force ?? false })) };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+    "projects.recoverable": async () => service.listRecoverable(),
+    "projects.recover": async ({ projectId }) => {
+      try {
+        return { ok: true as const, ...(await service.openRecovered(projectId)) };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+    "projects.get": async ({ projectId }) => service.getState(projectId),
+    "projects.update": async ({ projectId, edit, title, generation }) => {
+      if (edit) {
+        const result = service.applyEdit(projectId, edit);
+        if (!result.ok) return { ok: false as const, error: { kind: result.error.kind, message: result.error.message } };
+      }
+      if (title !== undefined || generation !== undefined) {
+        service.updateProject(projectId, { ...(title !== undefined ? { title } : {}), ...(generation !== undefined ? { generation } : {}) });
+      }
+      return { ok: true as const, project: service.getState(projectId) };
+    },
+    "projects.save": async ({ projectId }) => saved(await service.save(projectId)),
+    "projects.saveAs": async ({ projectId, path }) => saved(await service.saveAs(projectId, path)),
+    "projects.close": async ({ projectId, discard }) => {
+      await service.close(projectId, { discard: discard ?? false });
+      return { closed: true as const };
+    },
+    "projects.history.list": async ({ projectId }) => service.history(projectId),
+    "projects.history.snapshot": async ({ projectId, label, reason }) => service.snapshot(projectId, label, reason ?? "manual"),
+    "projects.history.restore": async ({ projectId, snapshotId }) => service.restore(projectId, snapshotId),
+    "projects.exportFormats": async () => {
+      // Loaded on first use, like the exporters themselves (the DOCX library is large).
+      const { listExporters } = await import("../export/registry");
+      return listExporters().map(({ id, extension, label }) => ({ id, extension, label }));
+    },
+    "projects.export": async ({ projectId, path, format, withPlan, planPlacement }) =>
+      service.export(projectId, { path, withPlan: withPlan ?? false, planPlacement: planPlacement ?? "appendix", ...(format !== undefined ? { format } : {}) }),
+    "projects.import": async ({ path, out }) => {
+      try {
+        const project = await service.import(path, out !== undefined ? { out } : {});
+        return { ok: true as const, project, recovery: { recovered: false as const }, lock: { held: true, heldBy: null, tookOverStale: false } };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+  } satisfies Partial<ApiHandlers>);
+}
