@@ -319,14 +319,18 @@ export class WritingController {
   }
 
   /** One call of the backend into the live piece. Waits while paused; resolves null when stopped. */
-  private async generate(maxTokens: number, stop: string[], grammar: string | undefined): Promise<{ result: GenerateResult; reason: AbortReason | null } | null> {
+  /**
+   * `expected`: the tokens to make room for (compacting if needed); `maxTokens`: the hard limit of the
+   * call (it also stops where the window ends).
+   */
+  private async generate(expected: number, maxTokens: number, stop: string[], grammar: string | undefined): Promise<{ result: GenerateResult; reason: AbortReason | null } | null> {
     for (;;) {
       if (this.stopped) return null;
       if (this.paused) {
         await new Promise<void>((resolve) => (this.resumeWaiter = resolve));
         continue;
       }
-      const room = await this.ensureRoom(maxTokens);
+      const room = Math.min(maxTokens, await this.ensureRoom(Math.min(expected, maxTokens)));
       const abort = new AbortController();
       this.abort = abort;
       this.abortReason = null;
@@ -399,7 +403,7 @@ export class WritingController {
     if (this.context.length + wanted + margin > size) await this.compact(wanted + margin);
     const room = size - this.context.length - margin;
     if (room < 16) throw new Error(`The context window (${size} tokens) is too small for this document even after compacting it. Load the model with a larger context.`);
-    return Math.min(wanted, room);
+    return room;
   }
 
   /**
@@ -428,8 +432,9 @@ export class WritingController {
       const length = pieces.reduce((n, p) => n + p.tokens.length, 0);
       if (length + needed <= size || keep === 0) {
         const before = this.context.length;
+        if (length >= before) return; // nothing to gain: the caller generates what fits
         this.context.replaceAll(pieces);
-        this.options.onNote?.(`The context was compacted to make room: ${before} → ${length} tokens; the text of the ${cut} oldest steps is elided from the model's view (not from the document).`);
+        this.options.onNote?.(`The context was compacted to make room: ${before} → ${length} tokens; the text of the ${cut} oldest step${cut === 1 ? " is" : "s are"} elided from the model's view (not from the document).`);
         return;
       }
       keep--;
@@ -441,7 +446,7 @@ export class WritingController {
   private async writeGlobalPlan(): Promise<void> {
     this.startLive("plan");
     await this.force("<global_plan>\n");
-    const out = await this.generate(this.limits.maxPlanTokens, ["</global_plan>"], this.options.grammars?.plan);
+    const out = await this.generate(this.limits.maxPlanTokens, this.limits.maxPlanTokens, ["</global_plan>"], this.options.grammars?.plan);
     if (!out) return;
     await this.force("\n</global_plan>\n");
     this.endLive();
@@ -514,7 +519,7 @@ export class WritingController {
     } else {
       await this.force("<step_plan>\n");
     }
-    let out = await this.generate(this.limits.maxTokensPerSegment, STOPS_IN_STEP, preset ? this.options.grammars?.content : this.options.grammars?.step);
+    let out = await this.generate(this.segmentTokens(), this.limits.maxTokensPerSegment, STOPS_IN_STEP, preset ? this.options.grammars?.content : this.options.grammars?.step);
     if (!out) return this.abandonLive();
     // The model may end the segment in many ways; each path leads to a closed reflection.
     for (;;) {
@@ -535,7 +540,7 @@ export class WritingController {
       } else if (this.phase === "step-plan") {
         // Ended inside its own step plan: close the plan and have it write the content.
         await this.force("\n</step_plan>\n<content>\n");
-        out = await this.generate(this.limits.maxTokensPerSegment, STOPS_IN_STEP, this.options.grammars?.content);
+        out = await this.generate(this.segmentTokens(), this.limits.maxTokensPerSegment, STOPS_IN_STEP, this.options.grammars?.content);
         if (!out) return this.abandonLive();
         continue;
       } else {
@@ -545,7 +550,7 @@ export class WritingController {
         if (reason === "loop") this.options.onNote?.(`Step ${this.currentStepNumber()} began to repeat itself: the repetition was cut.`);
         await this.force(`\n</content>\n<reflection>\n${progressLine(this.stepWordsTotal(), this.m.targetWords, this.language())}\n`);
       }
-      out = await this.generate(this.limits.maxReflectionTokens, ["</reflection>", "<FINISHED>", "<step_plan>"], this.options.grammars?.reflection);
+      out = await this.generate(this.limits.maxReflectionTokens, this.limits.maxReflectionTokens, ["</reflection>", "<FINISHED>", "<step_plan>"], this.options.grammars?.reflection);
       if (!out) return this.abandonLive();
       if (out.result.stopReason === "eog" || (out.result.stopReason === "stop" && out.result.stopString === "<FINISHED>")) this.modelEnded = true;
       if (out.result.stopReason !== "stop" || out.result.stopString !== "</reflection>") {
@@ -555,6 +560,18 @@ export class WritingController {
     }
     this.endLive();
     return this.modelEnded ? "model-ended" : "done";
+  }
+
+  /**
+   * Tokens to make room for before a segment: its budget at the tokens per word seen so far (2 before
+   * any), with room to run past it and for its plan and reflection; never more than the hard limit.
+   */
+  private segmentTokens(): number {
+    const index = this.live?.piece.stepIndex ?? this.m.steps.length;
+    const budget = stepBudget(this.m, index) ?? 1000;
+    const words = writtenWords(this.m);
+    const perWord = words > 50 && this.accounting.tokensGenerated > 0 ? Math.min(8, this.accounting.tokensGenerated / words) : 2;
+    return Math.min(this.limits.maxTokensPerSegment, Math.ceil(budget * 1.7 * perWord) + this.limits.maxReflectionTokens + 128);
   }
 
   /** Words of every step, the one being written included. */

@@ -1,31 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { GenerationUpdate } from "../../common/api/generation";
-import { applyEdit, createManuscript, type Manuscript, type ManuscriptEdit } from "../../common/manuscript";
-import { GenerationService, type ManuscriptStore } from "./service";
+import { createManuscript, type Manuscript } from "../../common/manuscript";
+import { MemoryStore } from "./memoryStore";
+import { GenerationService } from "./service";
 import { fakeWriter } from "./testing/fakeWriter";
 import { ScriptedBackend } from "./testing/scriptedBackend";
 
-/** The projects service as far as generation uses it, in memory. */
 function memoryStore(initial: Manuscript) {
-  let m = initial;
-  let version = 0;
-  const snapshots: string[] = [];
-  const store: ManuscriptStore = {
-    getManuscript: () => m,
-    update(_id, change) {
-      m = change(m);
-      return { currentVersion: ++version };
-    },
-    applyEdit(_id, edit: ManuscriptEdit) {
-      const result = applyEdit(m, edit);
-      if (result.ok) m = result.manuscript;
-      return result;
-    },
-    async snapshot(_id, label) {
-      snapshots.push(label);
-    },
-  };
-  return { store, snapshots, get: () => m };
+  const store = new MemoryStore();
+  store.put("p1", initial);
+  return { store, get snapshots() { return store.snapshots.map((s) => s.label); }, get: () => store.getManuscript("p1") };
 }
 
 function setup(writerDelayMs = 0) {

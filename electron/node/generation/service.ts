@@ -73,6 +73,12 @@ export class GenerationService implements Service {
     await Promise.allSettled(runs.map((r) => r.done));
   }
 
+  /** Resolves when the project's run ends (at once when none runs). */
+  async whenDone(projectId: string): Promise<GenerationState> {
+    await this.runs.get(projectId)?.done;
+    return this.state(projectId);
+  }
+
   isWriting(projectId: string): boolean {
     return this.runs.has(projectId);
   }
