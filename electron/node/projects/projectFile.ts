@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { ProjectError } from "../../common/project/errors";
-import { decodeProjectFile, encodeProjectFile, type ProjectFile } from "../../common/project/file";
+import { decodeProjectFile, encodeProjectFile, PROJECT_FORMAT, PROJECT_SCHEMA_VERSION, type ProjectFile } from "../../common/project/file";
 import { writeFileAtomic, type AtomicFs } from "./atomicWrite";
 import { errnoOf, fsFailure } from "./fsErrors";
 
@@ -77,4 +78,21 @@ export async function writeProjectFile(file: string, project: ProjectFile, fsImp
   } catch (error) {
     throw fsFailure(error, "save", file, true);
   }
+}
+
+/** A new project file around a manuscript (for the CLI's import, and tests). */
+export function newProjectFile(fields: { title: string; manuscript: ProjectFile["manuscript"]; generation: ProjectFile["generation"]; appVersion: string; id?: string }): ProjectFile {
+  const now = Date.now();
+  return {
+    format: PROJECT_FORMAT,
+    schemaVersion: PROJECT_SCHEMA_VERSION,
+    id: fields.id ?? randomUUID(),
+    createdAt: now,
+    savedAt: now,
+    app: { name: "Draftline", version: fields.appVersion },
+    title: fields.title,
+    settings: { sampling: {} },
+    generation: fields.generation,
+    manuscript: fields.manuscript,
+  };
 }
