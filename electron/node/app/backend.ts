@@ -3,6 +3,10 @@ import path from "node:path";
 import type { WireEvent } from "../../common/api";
 import type { ApiHandlers } from "../../common/api/server";
 import type { EngineProcessLauncher } from "../engine/launcher";
+import { generationHandlers } from "../generation/handlers";
+import { GenerationService } from "../generation/service";
+import { modelHandlers } from "../models/handlers";
+import { ModelService } from "../models/service";
 import { createProjectHandlers } from "../projects/handlers";
 import { RecentProjects } from "../projects/recent";
 import { ProjectsService } from "../projects/service";
@@ -44,8 +48,42 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const dataDir = appDataDir(options.env);
   const recent = new RecentProjects(dataDir);
   const projects = new ProjectsService({ dataDir, recent, appVersion: appVersion(), emit: ({ name, payload }) => options.emit({ kind: "event", name, payload }) });
-  const container = new ServiceContainer([projects]);
+  const log = (event: string, fields: Record<string, unknown>) => options.log?.info(event, fields as Parameters<Logger["info"]>[1]);
+  const models = new ModelService({
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.engineLauncher ? { launcher: options.engineLauncher } : {}),
+    emitState: (payload) => options.emit({ kind: "event", name: "engine.state", payload }),
+    emitDownload: (payload) => options.emit({ kind: "event", name: "models.download", payload }),
+    log,
+  });
+  const generation = new GenerationService({
+    store: projects,
+    model: () => models.loaded(),
+    emit: (payload) => options.emit({ kind: "event", name: "generation.update", payload }),
+    log,
+  });
+  // Shut down in reverse: generation stops writing first, then projects save, then the model is freed.
+  const container = new ServiceContainer([models, projects, generation]);
   await container.boot();
-  const handlers = { ...createHandlers({ shell: options.shell, version: appVersion(), recent }), ...createProjectHandlers(projects) };
+  const projectHandlers: Partial<ApiHandlers> = createProjectHandlers(projects);
+  const update = projectHandlers["projects.update"];
+  if (update) {
+    // While the model writes, the writer's edits go to the controller, which takes them in at the next step.
+    projectHandlers["projects.update"] = async (params, context) => {
+      if (params.edit && generation.isWriting(params.projectId)) {
+        const result = generation.applyEdit(params.projectId, params.edit);
+        if (!result.ok) return { ok: false as const, error: { kind: result.error.kind, message: result.error.message } };
+        const { edit: _taken, ...rest } = params;
+        return update(rest, context);
+      }
+      return update(params, context);
+    };
+  }
+  const handlers: Partial<ApiHandlers> = {
+    ...createHandlers({ shell: options.shell, version: appVersion(), recent }),
+    ...projectHandlers,
+    ...modelHandlers(models),
+    ...generationHandlers(generation),
+  };
   return { handlers, container, dataDir };
 }
