@@ -1,5 +1,5 @@
-// `npm test`: every check a change must pass, in order — type check, lint, build, unit tests, model
-// tests, end-to-end tests in Chromium. All steps run; the exit code is non-zero if any failed.
+// `npm test`: every check a change must pass, in order — type check, lint, the Electron security audit,
+// build, unit tests, model tests, end-to-end tests in Chromium. All steps run; the exit code is non-zero if any failed.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -11,6 +11,7 @@ const only = process.argv.slice(2);
 const steps = [
   ["typecheck", [npx, "tsc", "-p", "tsconfig.json"], [npx, "tsc", "-p", "tsconfig.common.json"], [npx, "tsc", "-p", "tsconfig.renderer.json"], [npx, "tsc", "-p", "tsconfig.e2e.json"]],
   ["lint", [npx, "eslint", "."]],
+  ["audit", [process.execPath, "scripts/audit-electron.mjs"]],
   ["build", [process.execPath, "scripts/build.mjs"]],
   ["unit", [npx, "vitest", "run", "--project", "unit"]],
   ["model", [npx, "vitest", "run", "--project", "model"]],
