@@ -1,4 +1,4 @@
-import type { ProjectFailure } from "../../common/api/projects";
+import type { ProjectFailure, projectRequests } from "../../common/api/projects";
 import { defineHandlers, type ApiHandlers } from "../../common/api/server";
 import { isProjectError } from "../../common/project/errors";
 import type { ProjectState } from "../../common/project/state";
@@ -22,8 +22,11 @@ function saved(state: ProjectState) {
   };
 }
 
+/** The requests these handlers answer: every projects request but the recent list (app/handlers.ts). */
+export type ProjectHandlers = Pick<ApiHandlers, Exclude<keyof typeof projectRequests, "projects.list">>;
+
 /** The projects part of the API, answered by a ProjectsService. */
-export function createProjectHandlers(service: ProjectsService) {
+export function createProjectHandlers(service: ProjectsService): ProjectHandlers {
   return defineHandlers({
     "projects.create": async (p) =>
       service.create({
