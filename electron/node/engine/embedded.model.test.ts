@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestModel, ensureTestModel, TEST_MODEL_TAGS } from "../models/testModel";
 import { BackendError, type GenerateResult } from "./backend";
 import { EmbeddedBackend } from "./embedded";
-import { resolveHostScript, utilityProcessLauncher, type UtilityProcessFork } from "./launcher";
+import { ENGINE_EXEC_ARGV, resolveHostScript, utilityProcessLauncher, type UtilityProcessFork } from "./launcher";
 
 /** The IS-CoT structure as GBNF: a global plan, one or two steps, then <FINISHED>. */
 const TAG_GRAMMAR = String.raw`
@@ -260,7 +260,7 @@ describe("embedded backend through the utility process launcher", () => {
       await backend.load({ model: await ensureTestModel(), ...LOAD });
       const result = await backend.generate({ tokens: await backend.tokenize("The river"), maxTokens: 5 });
       expect(result).toMatchObject({ stopReason: "maxTokens", generatedTokens: 5 });
-      expect(calls).toEqual([{ modulePath: await resolveHostScript(), execArgv: ["--max-semi-space-size=1"], stdio: "pipe" }]);
+      expect(calls).toEqual([{ modulePath: await resolveHostScript(), execArgv: [...ENGINE_EXEC_ARGV], stdio: "pipe" }]);
     } finally {
       await backend.dispose();
     }

@@ -7,6 +7,8 @@
 // llama-server matches against its prompt cache. Without them, the documented fallback: token ids are
 // Unicode code points of the text, the prompt is sent as text, and context sizes count characters.
 //
+// Grammars go as `grammar` (GBNF, llama-server); other servers ignore the field.
+//
 // Stop strings are detected here, not by the server: a server that stops on a string does not say
 // which one it was, and reports it like an end-of-generation token. When a stop string appears, the
 // stream is closed, which makes llama-server and vLLM stop generating.
@@ -257,7 +259,9 @@ export class OpenAICompatibleBackend implements Backend {
       top_p: sampling.topP,
       min_p: sampling.minP,
       top_k: sampling.topK,
+      // llama-server's name, and vLLM's.
       repeat_penalty: sampling.repeatPenalty,
+      repetition_penalty: sampling.repeatPenalty,
       seed: sampling.seed,
       grammar: request.grammar,
       // llama-server: keep the prompt in its cache, and send the sampled token ids with the text.
