@@ -406,7 +406,7 @@ export class ProjectsService implements Service {
 
   /** Keeps a snapshot of the manuscript now (before a regeneration, before a plan edit, on demand). */
   async snapshot(projectId: string, label: string, reason: SnapshotReason = "manual"): Promise<HistoryEntry> {
-    const project = this.get(projectId);
+    const project = this.writable(projectId);
     return project.history.add({ title: project.title, generation: project.generation, manuscript: project.manuscript }, { label: label.trim() || "Snapshot", reason, words: words(project.manuscript) });
   }
 
