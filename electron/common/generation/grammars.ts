@@ -39,3 +39,27 @@ title ::= word (" " word){0,2}`;
     reflection: `root ::= sentence "\\n</reflection>"${common}`,
   };
 }
+
+export interface OrchestratedGrammars {
+  plan: string;
+  stepPlan: string;
+  content: string;
+  reflection: string;
+}
+
+/** Grammars for the orchestrated mode's requests: the plan as JSON, then plain text for each part. */
+export function orchestratedGrammars(language: "en" | "zh", words: readonly string[] = TINY_WORDS): OrchestratedGrammars {
+  const protocol = protocolGrammars(language, words);
+  const common = protocol.reflection.slice(protocol.reflection.indexOf("\n"));
+  const paragraph = language === "zh" ? `para ::= sentence{3,8}` : `para ::= sentence (" " sentence){2,7}`;
+  const text = language === "zh" ? `text ::= han{2,12}` : `text ::= word (" " word){0,4}`;
+  return {
+    plan: String.raw`root ::= "{\"sections\":[" section ("," section){1,5} "]}"
+section ::= "{\"title\":\"" text "\",\"brief\":\"" text "\",\"budget\":" [1-9] [0-9] [0-9] "}"
+${text}${common}`,
+    stepPlan: `root ::= sentence${common}`,
+    content: String.raw`root ::= para ("\n\n" para)*
+${paragraph}${common}`,
+    reflection: `root ::= sentence${common}`,
+  };
+}

@@ -8,6 +8,7 @@ import { lengthScore } from "../../common/metrics";
 import { EmbeddedBackend } from "../engine/embedded";
 import { ensureTestModel } from "../models/testModel";
 import { WritingController } from "./controller";
+import { OrchestratedController } from "./orchestrated";
 
 describe("the controller with the tiny model", () => {
   let backend: EmbeddedBackend;
@@ -86,6 +87,29 @@ describe("the controller with the tiny model", () => {
       expect(checkInvariants(controller.manuscript)).toEqual([]);
     } finally {
       await small.dispose();
+    }
+  });
+});
+
+describe("the orchestrated mode with the tiny model", () => {
+  it("writes each part as its own request, bounded by the budgets, reusing the cache", async () => {
+    const backend = new EmbeddedBackend();
+    try {
+      await backend.load({ model: await ensureTestModel(), threads: 1, contextSize: 4096 });
+      const controller = new OrchestratedController({
+        backend,
+        manuscript: createManuscript({ instruction: "Write about the plan.", targetWords: 300, language: "en" }),
+        useGrammars: true,
+        sampling: { temperature: 0.9, seed: 5 },
+      });
+      expect((await controller.run()).status).toBe("finished");
+      const m = controller.manuscript;
+      expect(m.sections.reduce((n, s) => n + s.budget, 0)).toBe(300);
+      expect(lengthScore(300, writtenWords(m))).toBeGreaterThanOrEqual(95);
+      expect(checkInvariants(m)).toEqual([]);
+      expect(controller.accounting.tokensDecoded).toBeLessThan(controller.accounting.tokensSent / 3);
+    } finally {
+      await backend.dispose();
     }
   });
 });

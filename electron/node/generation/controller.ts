@@ -77,9 +77,9 @@ export interface ControllerOptions extends ControllerHooks {
   regenerate?: number[];
 }
 
-type AbortReason = "pause" | "stop" | "cut" | "loop";
+export type AbortReason = "pause" | "stop" | "cut" | "loop";
 
-interface Live {
+export interface Live {
   piece: Piece;
   parser: TranscriptParser;
   /** Steps before this piece: its parser counts steps from 0. */
@@ -94,31 +94,31 @@ interface QueuedEdit {
 const STOPS_IN_STEP = ["<reflection>", "</reflection>", "<FINISHED>"];
 
 export class WritingController {
-  private m: Manuscript;
-  private readonly backend: Backend;
-  private readonly limits: ControllerLimits;
-  private readonly context = new TokenContext();
-  private live: Live | null = null;
-  private phase: Phase = "none";
-  private abort: AbortController | null = null;
-  private abortReason: AbortReason | null = null;
-  private paused = false;
-  private resumeWaiter: (() => void) | null = null;
-  private stopped = false;
-  private edits: QueuedEdit[] = [];
-  private editCounter = 0;
-  private contentTokensSinceCheck = 0;
+  protected m: Manuscript;
+  protected readonly backend: Backend;
+  protected readonly limits: ControllerLimits;
+  protected readonly context = new TokenContext();
+  protected live: Live | null = null;
+  protected phase: Phase = "none";
+  protected abort: AbortController | null = null;
+  protected abortReason: AbortReason | null = null;
+  protected paused = false;
+  protected resumeWaiter: (() => void) | null = null;
+  protected stopped = false;
+  protected edits: QueuedEdit[] = [];
+  protected editCounter = 0;
+  protected contentTokensSinceCheck = 0;
   /** Content length at which the segment passed its soft limit (-1: not yet). */
-  private cutFrom = -1;
+  protected cutFrom = -1;
   /** The model ended the current step itself (end of generation or FINISHED). */
-  private modelEnded = false;
-  private readonly started = Date.now();
-  private generationMs = 0;
+  protected modelEnded = false;
+  protected readonly started = Date.now();
+  protected generationMs = 0;
   /** Totals of this run. */
   /** Totals of this run: context tokens sent with every call, those decoded (not in the KV cache), those generated. */
   readonly accounting = { tokensSent: 0, tokensDecoded: 0, tokensGenerated: 0, calls: 0 };
 
-  constructor(private readonly options: ControllerOptions) {
+  constructor(protected readonly options: ControllerOptions) {
     this.m = options.manuscript;
     this.backend = options.backend;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -212,16 +212,16 @@ export class WritingController {
 
   // ---- context ---------------------------------------------------------------------------------
 
-  private language(): PromptLanguage {
+  protected language(): PromptLanguage {
     return effectiveLanguage(this.m);
   }
 
-  private async tokenize(text: string): Promise<TokenId[]> {
+  protected async tokenize(text: string): Promise<TokenId[]> {
     return this.backend.tokenize(text, { specialTokens: false });
   }
 
   /** The prompt, then the transcript so far: each plan revision before the step it precedes, each step. */
-  private async buildContext(): Promise<void> {
+  protected async buildContext(): Promise<void> {
     const messages = this.options.mode === "native" ? nativeMessages(this.m.instruction, this.m.targetWords, this.language()) : promptedMessages(this.m.instruction, this.m.targetWords, this.language());
     const prompt = await this.backend.applyChatTemplate(messages);
     const pieces: Piece[] = [{ kind: "prompt", tokens: prompt.tokens }];
@@ -231,33 +231,43 @@ export class WritingController {
     if (this.m.finished) this.setManuscript({ ...this.m, finished: false });
     let r = 0;
     for (let i = 0; i <= this.m.steps.length; i++) {
-      while (r < this.m.revisions.length && this.m.revisions[r]!.afterStep <= i) pieces.push({ kind: "plan", tokens: await this.tokenize(writeGlobalPlan(this.m.revisions[r++]!.text)) });
+      while (r < this.m.revisions.length && this.m.revisions[r]!.afterStep <= i) pieces.push({ kind: "plan", tokens: await this.planPieceTokens(this.m.revisions[r++]!.text) });
       const step = this.m.steps[i];
-      if (step) pieces.push({ kind: "step", stepIndex: i, tokens: await this.tokenize(writeStep(step)) });
+      if (step) pieces.push({ kind: "step", stepIndex: i, tokens: await this.stepPieceTokens(step, false) });
     }
-    while (r < this.m.revisions.length) pieces.push({ kind: "plan", tokens: await this.tokenize(writeGlobalPlan(this.m.revisions[r++]!.text)) });
+    while (r < this.m.revisions.length) pieces.push({ kind: "plan", tokens: await this.planPieceTokens(this.m.revisions[r++]!.text) });
     this.context.replaceAll(pieces);
   }
 
-  private setManuscript(m: Manuscript): void {
+  /** The tokens of a written step in the context (its text elided when compacted). */
+  protected async stepPieceTokens(step: Step, compacted: boolean): Promise<TokenId[]> {
+    return this.tokenize(writeStep(compacted ? elided(step, this.language()) : step));
+  }
+
+  /** The tokens of a plan revision in the context. */
+  protected async planPieceTokens(text: string): Promise<TokenId[]> {
+    return this.tokenize(writeGlobalPlan(text));
+  }
+
+  protected setManuscript(m: Manuscript): void {
     this.m = m;
     this.options.onChange?.(m);
   }
 
-  private startLive(kind: "plan" | "step"): Live {
+  protected startLive(kind: "plan" | "step"): Live {
     const piece = this.context.push({ kind, tokens: [], ...(kind === "step" ? { stepIndex: this.m.steps.length } : {}) });
     this.live = { piece, parser: new TranscriptParser(), stepBase: this.m.steps.length };
     return this.live;
   }
 
   /** Feeds text of the live piece to its parser and folds the events into the manuscript. */
-  private feedLive(text: string): void {
+  protected feedLive(text: string): void {
     const live = this.live;
     if (!live || text === "") return;
     this.applyParserEvents(live.parser.feed(text), live.stepBase);
   }
 
-  private applyParserEvents(events: ParserEvent[], stepBase: number): void {
+  protected applyParserEvents(events: ParserEvent[], stepBase: number): void {
     if (events.length === 0) return;
     let m = this.m;
     for (const event of events) {
@@ -268,7 +278,7 @@ export class WritingController {
     this.setManuscript(m);
   }
 
-  private trackPhase(event: ParserEvent): void {
+  protected trackPhase(event: ParserEvent): void {
     switch (event.type) {
       case "globalPlanStarted":
         this.phase = "plan";
@@ -294,14 +304,14 @@ export class WritingController {
   }
 
   /** Appends forced text to the live piece (its tokens and its parser). */
-  private async force(text: string): Promise<void> {
+  protected async force(text: string): Promise<void> {
     const live = this.live;
     if (!live) throw new Error("No live piece to force text into.");
     live.piece.tokens.push(...(await this.tokenize(text)));
     this.feedLive(text);
   }
 
-  private endLive(): void {
+  protected endLive(): void {
     const live = this.live;
     if (!live) return;
     this.applyParserEvents(live.parser.end(), live.stepBase);
@@ -311,19 +321,19 @@ export class WritingController {
 
   // ---- generation ------------------------------------------------------------------------------
 
-  private requestAbort(reason: AbortReason): void {
+  protected requestAbort(reason: AbortReason): void {
     if (!this.abort || this.abort.signal.aborted) return;
     // A stop or pause wins over a cut that is still pending.
     this.abortReason = reason;
     this.abort.abort();
   }
 
-  /** One call of the backend into the live piece. Waits while paused; resolves null when stopped. */
   /**
+   * One call of the backend into the live piece; waits while paused, resolves null when stopped.
    * `expected`: the tokens to make room for (compacting if needed); `maxTokens`: the hard limit of the
    * call (it also stops where the window ends).
    */
-  private async generate(expected: number, maxTokens: number, stop: string[], grammar: string | undefined): Promise<{ result: GenerateResult; reason: AbortReason | null } | null> {
+  protected async generate(expected: number, maxTokens: number, stop: string[], grammar: string | undefined): Promise<{ result: GenerateResult; reason: AbortReason | null } | null> {
     for (;;) {
       if (this.stopped) return null;
       if (this.paused) {
@@ -369,7 +379,7 @@ export class WritingController {
   }
 
   /** Watches the segment being written: closes it when it runs far past its budget or loops. */
-  private watch(tokenCount: number): void {
+  protected watch(tokenCount: number): void {
     if (this.phase !== "content" || !this.live || this.live.piece.kind !== "step") return;
     const index = this.live.piece.stepIndex ?? -1;
     const step = this.m.steps[index];
@@ -386,6 +396,13 @@ export class WritingController {
     else if (state === "soft" && this.cutFrom < 0) this.cutFrom = step.content.length;
     // A paragraph break after the soft limit: the parser shows it once the next paragraph begins.
     if (this.cutFrom >= 0 && step.content.lastIndexOf("\n\n") >= this.cutFrom) this.requestAbort("cut");
+    this.watchLoops(tokenCount);
+  }
+
+  /** Every few tokens of content: a segment that began to loop is cut. */
+  protected watchLoops(tokenCount: number): void {
+    const step = this.live?.piece.stepIndex === undefined ? undefined : this.m.steps[this.live.piece.stepIndex];
+    if (!step || this.phase !== "content") return;
     this.contentTokensSinceCheck += tokenCount;
     if (this.contentTokensSinceCheck >= 24) {
       this.contentTokensSinceCheck = 0;
@@ -397,7 +414,7 @@ export class WritingController {
    * Makes sure `wanted` tokens fit after the context: compacts it when they would not, and returns how
    * many may be generated.
    */
-  private async ensureRoom(wanted: number): Promise<number> {
+  protected async ensureRoom(wanted: number): Promise<number> {
     const size = this.backend.contextSize;
     const margin = 64;
     if (this.context.length + wanted + margin > size) await this.compact(wanted + margin);
@@ -410,7 +427,7 @@ export class WritingController {
    * Makes room: keeps the prompt, the current global plan and the last steps in full; older steps keep
    * their step plans and reflections, their content is elided. The live piece stays as it is.
    */
-  private async compact(needed: number): Promise<void> {
+  protected async compact(needed: number): Promise<void> {
     const size = this.backend.contextSize;
     const prompt = this.context.pieces.find((p) => p.kind === "prompt");
     const latest = this.m.revisions[this.m.revisions.length - 1];
@@ -420,13 +437,13 @@ export class WritingController {
     for (;;) {
       const pieces: Piece[] = [];
       if (prompt) pieces.push(prompt);
-      if (latest) pieces.push({ kind: "plan", tokens: await this.tokenize(writeGlobalPlan(latest.text)) });
+      if (latest) pieces.push({ kind: "plan", tokens: await this.planPieceTokens(latest.text) });
       const cut = doneSteps.length - keep;
       for (let k = 0; k < doneSteps.length; k++) {
         const { s, i } = doneSteps[k]!;
         const existing = this.context.stepPiece(i);
-        if (k >= cut) pieces.push(existing && !existing.compacted ? existing : { kind: "step", stepIndex: i, tokens: await this.tokenize(writeStep(s)) });
-        else pieces.push(existing?.compacted ? existing : { kind: "step", stepIndex: i, compacted: true, tokens: await this.tokenize(writeStep(elided(s, this.language()))) });
+        if (k >= cut) pieces.push(existing && !existing.compacted ? existing : { kind: "step", stepIndex: i, tokens: await this.stepPieceTokens(s, false) });
+        else pieces.push(existing?.compacted ? existing : { kind: "step", stepIndex: i, compacted: true, tokens: await this.stepPieceTokens(s, true) });
       }
       if (live) pieces.push(live);
       const length = pieces.reduce((n, p) => n + p.tokens.length, 0);
@@ -443,7 +460,7 @@ export class WritingController {
 
   // ---- the protocol ----------------------------------------------------------------------------
 
-  private async writeGlobalPlan(): Promise<void> {
+  protected async writeGlobalPlan(): Promise<void> {
     this.startLive("plan");
     await this.force("<global_plan>\n");
     const out = await this.generate(this.limits.maxPlanTokens, this.limits.maxPlanTokens, ["</global_plan>"], this.options.grammars?.plan);
@@ -454,7 +471,7 @@ export class WritingController {
   }
 
   /** Gives the plan sections and budgets the controller can steer by (see normalizedBudgets). */
-  private async ensureSteerablePlan(): Promise<void> {
+  protected async ensureSteerablePlan(): Promise<void> {
     const language = this.language();
     let drafts = this.m.sections.map((s) => ({ title: s.title, brief: s.brief, budget: s.budget }));
     let reason: string | null = null;
@@ -471,12 +488,12 @@ export class WritingController {
     const { sections, next } = matchSections(this.m.sections, drafts, nextSectionNumber(this.m));
     const text = renderPlan(drafts, language);
     this.setManuscript(withRevision(this.m, text, sections, next));
-    this.context.push({ kind: "plan", tokens: await this.tokenize(writeGlobalPlan(text)) });
+    this.context.push({ kind: "plan", tokens: await this.planPieceTokens(text) });
     this.options.onNote?.(reason);
   }
 
   /** Steps until the target is reached (then FINISHED), the writer stops, or the step limit. */
-  private async writeSteps(): Promise<Outcome> {
+  protected async writeSteps(): Promise<Outcome> {
     for (;;) {
       await this.takeInEdits();
       if (this.stopped) return { status: "stopped", reason: "Stopped by the writer." };
@@ -501,7 +518,7 @@ export class WritingController {
   }
 
   /** Appends FINISHED to the transcript. */
-  private async finish(): Promise<void> {
+  protected async finish(): Promise<void> {
     this.startLive("plan");
     await this.force("<FINISHED>");
     this.endLive();
@@ -511,7 +528,7 @@ export class WritingController {
    * Writes one step: forces `<step_plan>`, lets the model plan and write, writes the progress into its
    * reflection, and closes the step. Returns how it ended.
    */
-  private async writeStep(preset?: { plan: string }): Promise<"done" | "model-ended" | "stopped"> {
+  protected async writeStep(preset?: { plan: string; sectionId: string | null }): Promise<"done" | "model-ended" | "stopped"> {
     this.modelEnded = false;
     this.startLive("step");
     if (preset) {
@@ -566,7 +583,7 @@ export class WritingController {
    * Tokens to make room for before a segment: its budget at the tokens per word seen so far (2 before
    * any), with room to run past it and for its plan and reflection; never more than the hard limit.
    */
-  private segmentTokens(): number {
+  protected segmentTokens(): number {
     const index = this.live?.piece.stepIndex ?? this.m.steps.length;
     const budget = stepBudget(this.m, index) ?? 1000;
     const words = writtenWords(this.m);
@@ -575,16 +592,16 @@ export class WritingController {
   }
 
   /** Words of every step, the one being written included. */
-  private stepWordsTotal(): number {
+  protected stepWordsTotal(): number {
     return writtenWords(this.m);
   }
 
-  private currentStepNumber(): number {
+  protected currentStepNumber(): number {
     return (this.live?.piece.stepIndex ?? this.m.steps.length - 1) + 1;
   }
 
   /** A step interrupted by Stop: its piece and its unfinished text leave the context and the manuscript. */
-  private abandonLive(): "stopped" {
+  protected abandonLive(): "stopped" {
     const live = this.live;
     if (live) {
       const index = this.context.pieces.indexOf(live.piece);
@@ -607,7 +624,7 @@ export class WritingController {
    * Cuts the segment being written back: a loop to the end of the repeated block's first occurrence, an
    * overrun to its last paragraph break. Only this step is tokenized again.
    */
-  private async trimContent(reason: "loop" | "cut"): Promise<void> {
+  protected async trimContent(reason: "loop" | "cut"): Promise<void> {
     const live = this.live;
     const index = live?.piece.stepIndex;
     if (!live || index === undefined) return;
@@ -629,7 +646,7 @@ export class WritingController {
    * budgets, target) become one plan revision appended to the context, so nothing already evaluated is
    * decoded again; edits to written text replace that step's piece, so only what follows is decoded.
    */
-  private async takeInEdits(): Promise<void> {
+  protected async takeInEdits(): Promise<void> {
     const pending = this.edits.filter((e) => e.info.state === "pending");
     if (pending.length === 0) {
       if (this.edits.length > 0) {
@@ -644,11 +661,11 @@ export class WritingController {
       const index = this.m.steps.findIndex((s) => s.id === id);
       const piece = this.context.stepPiece(index);
       const step = this.m.steps[index];
-      if (piece && step) piece.tokens = await this.tokenize(writeStep(piece.compacted ? elided(step, this.language()) : step));
+      if (piece && step) piece.tokens = await this.stepPieceTokens(step, piece.compacted === true);
     }
     if (planChanged) {
       const latest = this.m.revisions[this.m.revisions.length - 1];
-      if (latest) this.context.push({ kind: "plan", tokens: await this.tokenize(writeGlobalPlan(latest.text)) });
+      if (latest) this.context.push({ kind: "plan", tokens: await this.planPieceTokens(latest.text) });
     }
     for (const e of pending) e.info = { ...e.info, state: "applied" };
     this.options.onEdits?.(this.pendingEdits());
@@ -656,7 +673,7 @@ export class WritingController {
   }
 
   /** Writes the given steps again, one after the other, each from the context that precedes it. */
-  private async runRegeneration(indices: number[]): Promise<Outcome> {
+  protected async runRegeneration(indices: number[]): Promise<Outcome> {
     for (const index of [...indices].sort((a, b) => a - b)) {
       const old = this.m.steps[index];
       if (!old) continue;
@@ -667,7 +684,7 @@ export class WritingController {
       const laterSteps = this.m.steps.slice(index + 1);
       this.context.truncate(pieceIndex);
       this.setManuscript({ ...this.m, steps: this.m.steps.slice(0, index) });
-      const ended = await this.writeStep({ plan: old.plan });
+      const ended = await this.writeStep({ plan: old.plan, sectionId: old.sectionId });
       const fresh = this.m.steps[index] ?? { ...old, content: "", words: 0 };
       this.setManuscript({ ...this.m, steps: [...this.m.steps.slice(0, index), fresh, ...laterSteps] });
       this.context.pieces.splice(this.context.pieces.length, 0, ...after);
@@ -678,7 +695,7 @@ export class WritingController {
 }
 
 /** A step as the compacted context shows it: its plan and reflection, its text elided. */
-function elided(step: Step, language: "en" | "zh"): Step {
+export function elided(step: Step, language: "en" | "zh"): Step {
   const note = language === "zh" ? `[此处省略本步正文，共${step.words}字]` : `[The text of this step, ${step.words} words, is not shown here.]`;
   return { ...step, content: note, status: "done" };
 }

@@ -10,7 +10,8 @@ import { applyEdit, effectiveLanguage, type EditResult, type ManuscriptEdit } fr
 import type { Manuscript, Section, Step } from "../../common/manuscript/types";
 import type { Service } from "../app/container";
 import type { Backend, SamplingSettings } from "../engine/backend";
-import { WritingController, type ControllerLimits, type Outcome } from "./controller";
+import { WritingController, type ControllerLimits, type ControllerOptions, type Outcome } from "./controller";
+import { OrchestratedController } from "./orchestrated";
 
 /** The model the writer loaded, as the generation service needs it. */
 export interface LoadedModel {
@@ -185,18 +186,15 @@ export class GenerationService implements Service {
   }
 
   private launch(projectId: string, model: LoadedModel, mode: GenerationMode, regenerate: number[] | undefined): GenerationState {
-    if (mode === "orchestrated") throw new ApiError("bad-params", "The orchestrated mode is not available for this model yet: choose native or prompted.");
     const manuscript = this.options.store.getManuscript(projectId);
     if (manuscript.instruction.trim() === "") throw new ApiError("bad-params", "The document has no instruction: write what the model should write first.");
     const language = effectiveLanguage(manuscript);
     // The controller reports through the run it belongs to, which needs the controller: a late binding.
     const ref: { run?: Run } = {};
-    const controller = new WritingController({
+    const common: Omit<ControllerOptions, "mode"> = {
       backend: model.backend,
       manuscript,
-      mode,
       ...(model.sampling ? { sampling: model.sampling } : {}),
-      ...(model.useProtocolGrammars ? { grammars: protocolGrammars(language) } : {}),
       ...(this.options.limits ? { limits: this.options.limits } : {}),
       ...(regenerate ? { regenerate } : {}),
       onChange: () => this.schedule(ref.run),
@@ -210,7 +208,11 @@ export class GenerationService implements Service {
         ref.run.edits = edits;
         this.schedule(ref.run);
       },
-    });
+    };
+    const controller =
+      mode === "orchestrated"
+        ? new OrchestratedController({ ...common, useGrammars: model.useProtocolGrammars })
+        : new WritingController({ ...common, mode, ...(model.useProtocolGrammars ? { grammars: protocolGrammars(language) } : {}) });
     const run: Run = {
       projectId,
       controller,

@@ -43,6 +43,8 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
     ["Ending", 300],
   ];
   return (context) => {
+    const orchestrated = orchestratedAnswer(context, sections, options);
+    if (orchestrated !== null) return orchestrated;
     const steps = context.split("<step_plan>").length - 1;
     const k = steps - 1;
     if (context.endsWith("<global_plan>\n")) {
@@ -68,4 +70,23 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
     // Inside a reflection, after the controller's progress line.
     return `${options.reflection ?? "The text follows the plan."}\n</reflection>\n<step_plan>`;
   };
+}
+
+/**
+ * The orchestrated mode's requests, answered as a chat model would (each answer ends its turn): the
+ * plan as JSON, a one-line step plan, the text of about the words asked for, a one-line reflection.
+ */
+function orchestratedAnswer(context: string, sections: Array<[string, number]>, options: FakeWriterOptions): string | null {
+  if (!context.endsWith("<|assistant|>\n")) return null;
+  const ask = context.slice(context.lastIndexOf("<|user|>\n") + 9, context.lastIndexOf("\n<|assistant|>\n"));
+  const steps = context.split("Now write the text of this step").length - 1;
+  if (ask.includes("Answer with JSON")) return `${JSON.stringify({ sections: sections.map(([title, budget]) => ({ title, brief: `The part called ${title.toLowerCase()}.`, budget })) })}\u0000`;
+  if (ask.includes("plan what this step covers")) return "Cover the next part of the plan.\u0000";
+  const wanted = /about (\d+) words/.exec(ask);
+  if (ask.startsWith("Now write the text") && wanted) {
+    const k = steps - 1;
+    const words = options.wordsInStep ? options.wordsInStep(k, Number(wanted[1])) : Number(wanted[1]);
+    return `${options.loopsInStep?.(k) ? `${prose(30, k)}\n\n${"The tide came in and the tide went out again. ".repeat(40)}` : prose(words, k, options.paragraphWords ?? 60)}\u0000`;
+  }
+  return `${options.reflection ?? "The text follows the plan."}\u0000`;
 }
