@@ -107,6 +107,31 @@ describe("EmbeddedBackend with a scripted engine", () => {
     expect(second).toEqual(["load", "generate"]);
   });
 
+  it("makes calls that arrive during the reload after a crash wait for it", async () => {
+    let crashed = false;
+    let loaded = false;
+    const launcher = launcherOf((message, engine) => {
+      if (message.type !== "call") return;
+      if (message.method === "load") {
+        loaded = false;
+        setTimeout(() => {
+          loaded = true;
+          engine.emit({ type: "result", id: message.id, result: modelInfo });
+        }, 20);
+      } else if (message.method === "tokenize" && !crashed) {
+        crashed = true;
+        engine.exit({ code: null, signal: "SIGKILL" });
+      } else if (message.method === "tokenize") {
+        // 1 when the model was loaded by the time the call arrived.
+        engine.emit({ type: "result", id: message.id, result: { tokens: [loaded ? 1 : 0] } });
+      }
+    });
+    const backend = new EmbeddedBackend({ launcher });
+    await backend.load({ model: await ensureTestModel() });
+    await expect(backend.tokenize("a")).rejects.toMatchObject({ code: "crashed" });
+    expect(await Promise.all([backend.tokenize("a"), backend.tokenize("b")])).toEqual([[1], [1]]);
+  });
+
   it("does not load again a model whose loading killed the engine", async () => {
     const launcher = launcherOf((message, engine) => {
       if (message.type === "call" && message.method === "load") engine.exit({ code: 134, signal: null });

@@ -60,6 +60,7 @@ export class EmbeddedBackend implements Backend {
   /** The last successful load, repeated in a new engine after a crash. */
   private loadOptions?: LoadOptions;
   private reloadNeeded = false;
+  private reloading?: Promise<void>;
   private info?: ModelInfo;
   private disposed = false;
 
@@ -199,14 +200,23 @@ export class EmbeddedBackend implements Backend {
     const engine = await this.ensureEngine();
     if (this.reloadNeeded && method !== "load" && this.loadOptions) {
       this.reloadNeeded = false;
-      try {
-        this.info = await this.send(engine, "load", this.loadOptions);
-      } catch (error) {
-        this.loadOptions = undefined;
-        this.info = undefined;
-        throw error;
-      }
+      // Calls that arrive meanwhile wait for the same reload.
+      this.reloading = this.send(engine, "load", this.loadOptions)
+        .then(
+          (info) => {
+            this.info = info;
+          },
+          (error: unknown) => {
+            this.loadOptions = undefined;
+            this.info = undefined;
+            throw error;
+          },
+        )
+        .finally(() => {
+          this.reloading = undefined;
+        });
     }
+    if (this.reloading && method !== "load") await this.reloading;
     return this.send(engine, method, params, extra);
   }
 
