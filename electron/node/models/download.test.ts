@@ -164,6 +164,20 @@ describe("downloadFile", () => {
     expect(existsSync(partialPath(destination))).toBe(false);
   });
 
+  it("deletes a complete file that fails the caller's last check", async () => {
+    const error = await downloadFile({
+      url,
+      destination,
+      verify: async () => {
+        throw new Error("it lacks llama.feed_forward_length");
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "corrupt" });
+    expect((error as Error).message).toMatch(/is corrupt \(it lacks llama\.feed_forward_length\); it was deleted/);
+    expect(existsSync(destination)).toBe(false);
+    expect(existsSync(partialPath(destination))).toBe(false);
+  });
+
   it("detects a file of the wrong size when there is no checksum", async () => {
     const error = await downloadFile({ url, destination, expectedSize: model.length + 10 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "corrupt" });

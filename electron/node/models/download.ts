@@ -39,6 +39,8 @@ export interface DownloadOptions {
   /** Least time between two progress events, in ms (default 250); the last one always comes. */
   progressIntervalMs?: number;
   headers?: Record<string, string>;
+  /** A last check of the complete file before it gets its final name; a throw marks it corrupt. */
+  verify?: (file: string) => Promise<void>;
 }
 
 export interface DownloadResult {
@@ -284,6 +286,13 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
         await handle.close();
       }
       if (head.toString("latin1") !== "GGUF") throw await corrupt("it is not a GGUF file");
+    }
+    if (options.verify) {
+      try {
+        await options.verify(partial);
+      } catch (error) {
+        throw await corrupt((error as Error).message);
+      }
     }
     await rename(partial, destination);
     await removeQuietly(infoPath(partial));

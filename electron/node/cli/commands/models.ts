@@ -252,11 +252,12 @@ async function pull(argv: string[], io: CliIO): Promise<number> {
       sha256: entry.source.sha256,
       signal: controller.signal,
       onProgress: (p) => printer.update(p),
+      verify: async (file) => {
+        await inspectGguf(file);
+      },
     });
     printer.end();
-    const { facts } = await inspectGguf(destination).catch((error: unknown) => {
-      throw new CliError(`The download finished but the file is not a usable GGUF: ${(error as Error).message}`);
-    });
+    const { facts } = await inspectGguf(destination);
     writeLine(io.stdout, `Done: ${formatBytes(result.bytes)}${result.resumedFrom ? ` (resumed at ${formatBytes(result.resumedFrom)})` : ""}, sha256 ${result.sha256}.`);
     writeLine(io.stdout, `${facts.architecture}, ${formatParameters(facts.parameters)} parameters, ${facts.quantization ?? "unknown quantization"}.`);
     return 0;
