@@ -1,41 +1,122 @@
+import { useEffect } from "react";
+import { DraftEditor } from "./editor/DraftEditor";
+import { useT } from "./i18n/useT";
+import { ModelManagerDialog } from "./panels/ModelManager";
+import { NewDocumentDialog } from "./panels/NewDocument";
+import { OpenProjectDialog } from "./panels/OpenProject";
+import { runCommand, shortcuts } from "./shell/commands";
+import { Controls } from "./shell/Controls";
+import { Notices } from "./shell/Notices";
+import { StatusBar } from "./shell/StatusBar";
+import { Welcome } from "./shell/Welcome";
+import { uiSelectors } from "./store/selectors";
 import { useStore } from "./store/store";
+import type { LanguageChoice, ThemeChoice } from "./store/uiSlice";
+import { BudgetTrack } from "./timeline/BudgetTrack";
+import { Timeline } from "./timeline/Timeline";
 
 export function App() {
+  const t = useT();
   const connection = useStore((s) => s.connection);
   const appInfo = useStore((s) => s.appInfo);
-  const recent = useStore((s) => s.recent);
+  const panel = useStore((s) => s.panel);
+  const hasDocument = useStore((s) => s.document !== null);
+  const title = useStore((s) => s.document?.title ?? null);
+  const timelineVisible = useStore((s) => s.timelineVisible);
+  const theme = useStore((s) => s.theme);
+  const languageChoice = useStore((s) => s.languageChoice);
+  const language = useStore(uiSelectors.language);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
+  }, [theme, language]);
+
+  const connectionText =
+    connection.state === "connected"
+      ? t("connection.connected", { shell: appInfo?.shell === "web" ? t("connection.web") : t("connection.desktop"), version: appInfo?.version ?? "" })
+      : connection.state === "connecting"
+        ? t("connection.connecting")
+        : t("connection.failed");
+  const save = shortcuts["file.save"]!;
 
   return (
     <div className="app">
       <header className="app-header">
-        <h1 className="brand">Draftline</h1>
-        <span className="connection" data-state={connection.state} role="status" aria-live="polite">
-          {connection.state === "connected" ? `Connected · ${appInfo?.shell === "web" ? "web mode" : "desktop"} · v${appInfo?.version}` : connection.state === "connecting" ? "Connecting…" : "Not connected"}
-        </span>
+        <h1 className="brand">{t("app.name")}</h1>
+        {title ? (
+          <span className="doc-title" title={title}>
+            {title}
+          </span>
+        ) : null}
+        <Controls />
+        <nav className="menu" aria-label={t("menu.label")}>
+          <button type="button" onClick={() => runCommand("panel.newDocument", useStore)} aria-keyshortcuts={shortcuts["panel.newDocument"]!.aria} title={t("controls.shortcut", { label: t("welcome.newDocument"), keys: shortcuts["panel.newDocument"]!.label })}>
+            {t("menu.new")}
+          </button>
+          <button type="button" onClick={() => runCommand("file.open", useStore)}>
+            {t("menu.open")}
+          </button>
+          {hasDocument ? (
+            <button type="button" onClick={() => runCommand("file.save", useStore)} aria-keyshortcuts={save.aria} title={t("controls.shortcut", { label: t("menu.save"), keys: save.label })}>
+              {t("menu.save")}
+            </button>
+          ) : null}
+          <button type="button" onClick={() => runCommand("panel.models", useStore)} aria-keyshortcuts={shortcuts["panel.models"]!.aria} title={t("controls.shortcut", { label: t("menu.models"), keys: shortcuts["panel.models"]!.label })}>
+            {t("menu.models")}
+          </button>
+          {hasDocument ? (
+            <button
+              type="button"
+              aria-pressed={timelineVisible}
+              onClick={() => runCommand("view.toggleTimeline", useStore)}
+              aria-keyshortcuts={shortcuts["view.toggleTimeline"]!.aria}
+              title={t("controls.shortcut", { label: t("menu.timeline"), keys: shortcuts["view.toggleTimeline"]!.label })}
+            >
+              {t("menu.timeline")}
+            </button>
+          ) : null}
+          <label className="select">
+            <span className="visually-hidden">{t("menu.theme")}</span>
+            <select value={theme} onChange={(e) => useStore.getState().setTheme(e.target.value as ThemeChoice)} aria-label={t("menu.theme")}>
+              <option value="system">{t("theme.system")}</option>
+              <option value="light">{t("theme.light")}</option>
+              <option value="dark">{t("theme.dark")}</option>
+            </select>
+          </label>
+          <label className="select">
+            <span className="visually-hidden">{t("menu.language")}</span>
+            <select value={languageChoice} onChange={(e) => useStore.getState().setLanguage(e.target.value as LanguageChoice)} aria-label={t("menu.language")}>
+              <option value="auto">{t("language.auto")}</option>
+              <option value="en">{t("language.en")}</option>
+              <option value="zh">{t("language.zh")}</option>
+            </select>
+          </label>
+        </nav>
       </header>
       <main className="app-main">
         {connection.state === "failed" ? (
           <section className="empty-state" role="alert">
-            <h2>Draftline cannot reach its back end</h2>
+            <h2>{t("connection.failedTitle")}</h2>
             <p>{connection.message}</p>
           </section>
-        ) : (
-          <section className="empty-state">
-            <h2>Write a long document with your own model</h2>
-            <p>Give an instruction and a target length; the model plans, writes and reflects, and you can edit everything as it goes.</p>
-            <h3>Recent projects</h3>
-            {recent.length === 0 ? <p className="muted">No projects yet.</p> : (
-              <ul className="recent">
-                {recent.map((p) => (
-                  <li key={p.path}>
-                    {p.title} <span className="muted">{p.words} / {p.target} words</span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-        )}
+        ) : hasDocument ? (
+          <div className="workspace" data-timeline={timelineVisible || undefined}>
+            <BudgetTrack />
+            <div className="workspace-columns">
+              <DraftEditor />
+              {timelineVisible ? <Timeline /> : null}
+            </div>
+          </div>
+        ) : connection.state === "connected" ? (
+          <Welcome />
+        ) : null}
       </main>
+      <StatusBar connection={connectionText} connectionState={connection.state} />
+      <Notices />
+      {panel === "newDocument" ? <NewDocumentDialog /> : null}
+      {panel === "models" ? <ModelManagerDialog /> : null}
+      {panel === "openProject" ? <OpenProjectDialog /> : null}
     </div>
   );
 }

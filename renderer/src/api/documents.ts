@@ -5,6 +5,7 @@ import type { ApiClient } from "../../../electron/common/api/client";
 import { ApiError, type GenerationMode, type ProjectSummary } from "../../../electron/common/api";
 import type { Manuscript, ManuscriptEdit } from "../../../electron/common/manuscript";
 import type { Language } from "../../../electron/common/metrics/language";
+import type { ProjectState } from "../../../electron/common/project/state";
 
 export interface NewDocumentInput {
   instruction: string;
@@ -35,19 +36,35 @@ export interface DocumentApi {
   list(): Promise<ProjectSummary[]>;
   create(input: NewDocumentInput): Promise<OpenedDocument>;
   open(path: string): Promise<OpenedDocument>;
+  get(projectId: string): Promise<OpenedDocument>;
   edit(projectId: string, edit: ManuscriptEdit): Promise<EditAnswer>;
+  /** Saves the project; with a path, there (Save As). */
   save(projectId: string, path?: string): Promise<{ path: string | null; modified: boolean }>;
 }
 
-const notYet = (what: string) => Promise.reject(new ApiError("unknown-method", `'${what}' is not available in this version of the back end.`));
+function opened(state: ProjectState, readOnly = state.readOnly): OpenedDocument {
+  return { projectId: state.projectId, title: state.title, path: state.path, manuscript: state.manuscript, version: state.currentVersion, modified: state.modified, readOnly };
+}
 
 /** The document API over the app's client. */
 export function createDocumentApi(api: ApiClient): DocumentApi {
   return {
     list: () => api.call("projects.list", {}),
-    create: () => notYet("projects.create"),
-    open: () => notYet("projects.open"),
-    edit: () => notYet("projects.update"),
-    save: () => notYet("projects.save"),
+    create: async (input) => opened(await api.call("projects.create", { instruction: input.instruction, targetWords: input.targetWords, language: input.language, mode: input.mode })),
+    open: async (path) => {
+      const answer = await api.call("projects.open", { path });
+      if (!answer.ok) throw new ApiError("failed", answer.error.message);
+      return opened(answer.project, answer.project.readOnly || !answer.lock.held);
+    },
+    get: async (projectId) => opened(await api.call("projects.get", { projectId })),
+    edit: async (projectId, edit) => {
+      const answer = await api.call("projects.update", { projectId, edit });
+      if (!answer.ok) return { ok: false, message: answer.error.message };
+      return { ok: true, manuscript: answer.project.manuscript, version: answer.project.currentVersion, editId: null };
+    },
+    save: async (projectId, path) => {
+      const saved = path === undefined ? await api.call("projects.save", { projectId }) : await api.call("projects.saveAs", { projectId, path });
+      return { path: saved.path, modified: saved.modified };
+    },
   };
 }

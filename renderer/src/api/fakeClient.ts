@@ -10,9 +10,10 @@ import { dispatch, type ApiHandlers } from "../../../electron/common/api/server"
 import type { HardwareInfo } from "../../../electron/common/engine/types";
 import { TranscriptParser } from "../../../electron/common/iscot/parser";
 import { writeTranscript } from "../../../electron/common/iscot/transcript";
-import { applyEdit, applyEvent, createManuscript, stepInProgress, type Manuscript, type ManuscriptEdit } from "../../../electron/common/manuscript";
+import { applyEdit, applyEvent, createManuscript, stepInProgress, type Manuscript } from "../../../electron/common/manuscript";
 import { lengthScore } from "../../../electron/common/metrics/score";
-import type { DocumentApi, EditAnswer, NewDocumentInput, OpenedDocument } from "./documents";
+import type { ProjectState } from "../../../electron/common/project/state";
+import { createDocumentApi, type DocumentApi } from "./documents";
 import { nextStepText, planText, seededRandom, STEP_WORDS, tokenize } from "./fakeWriting";
 
 export interface FakeBackendOptions {
@@ -148,7 +149,7 @@ export class FakeBackend {
       },
     };
     this.client = createApiClient(transport);
-    this.documents = this.documentApi();
+    this.documents = createDocumentApi(this.client);
   }
 
   /** Runs the fake model on real timers (the benchmark); `stopAutoRun` ends it. */
@@ -350,6 +351,38 @@ export class FakeBackend {
       "app.info": async () => ({ name: "Draftline", version: "0.1.0", shell: this.options.shell, platform: "linux" }),
       "app.echo": async ({ text }) => ({ text, receivedAt: Date.now() }),
       "projects.list": async () => this.summaries(),
+      "projects.create": async ({ instruction, targetWords, language, mode }) => {
+        const manuscript = createManuscript({ instruction, targetWords, language: language ?? "auto" });
+        const project = this.register(instruction.slice(0, 60), null, manuscript);
+        project.mode = mode ?? null;
+        return this.projectState(project);
+      },
+      "projects.open": async ({ path }) => {
+        const existing = [...this.projects.values()].find((p) => p.path === path);
+        const manuscript = this.files.get(path);
+        if (!existing && !manuscript) return { ok: false, error: { code: "not-found", message: `There is no project at ${path}.` } };
+        const project = existing ?? this.register(manuscript!.instruction.slice(0, 60) || path, path, manuscript!);
+        return { ok: true, project: this.projectState(project), recovery: { recovered: false }, lock: { held: true, heldBy: null, tookOverStale: false } };
+      },
+      "projects.get": async ({ projectId }) => this.projectState(this.project(projectId)),
+      "projects.update": async ({ projectId, edit }) => {
+        const project = this.project(projectId);
+        if (!edit) return { ok: true, project: this.projectState(project) };
+        const result = applyEdit(project.manuscript, edit);
+        if (!result.ok) return { ok: false, error: { kind: result.error.kind, message: result.error.message } };
+        const before = project.manuscript;
+        project.manuscript = result.manuscript;
+        project.version++;
+        project.modified = true;
+        if (project.status === "writing" || project.status === "paused") {
+          // The controller takes plan edits in at the next step boundary.
+          project.edits = [...project.edits, { id: `edit-${this.nextEdit++}`, kind: edit.type === "editStep" ? "text" : "plan", description: edit.type, state: "pending" }];
+          this.emitUpdate(project, before);
+        }
+        return { ok: true, project: this.projectState(project) };
+      },
+      "projects.save": async ({ projectId }) => this.save(this.project(projectId), null),
+      "projects.saveAs": async ({ projectId, path }) => this.save(this.project(projectId), path),
       "generation.start": async ({ projectId, mode, fromStep }) => {
         const project = this.project(projectId);
         if (this.engine.status !== "ready") throw new ApiError("failed", "No model is loaded.");
@@ -436,8 +469,13 @@ export class FakeBackend {
     return [...this.files].map(([path, m]) => ({ path, title: m.instruction.slice(0, 60) || path, words: m.steps.reduce((s, x) => s + x.words, 0), target: m.targetWords ?? 0, modifiedAt: 0 }));
   }
 
-  private opened(project: FakeProject): OpenedDocument {
-    return { projectId: project.id, title: project.title, path: project.path, manuscript: clone(project.manuscript), version: project.version, modified: project.modified, readOnly: false };
+  private save(project: FakeProject, path: string | null) {
+    const target = path ?? project.path;
+    if (target === null) throw new ApiError("failed", "This project has no file yet: use Save As.");
+    project.path = target;
+    project.modified = false;
+    this.files.set(target, project.manuscript);
+    return { projectId: project.id, path: target, savedAt: Date.now(), currentVersion: project.version, lastSavedVersion: project.version, modified: false };
   }
 
   private register(title: string, path: string | null, manuscript: Manuscript): FakeProject {
@@ -446,45 +484,23 @@ export class FakeBackend {
     return project;
   }
 
-  private documentApi(): DocumentApi {
+  /** A project as projects.get answers it. */
+  private projectState(project: FakeProject): ProjectState {
+    const m = project.manuscript;
     return {
-      list: async () => this.summaries(),
-      create: async (input: NewDocumentInput) => {
-        const manuscript = createManuscript({ instruction: input.instruction, targetWords: input.targetWords, language: input.language });
-        const project = this.register(input.instruction.slice(0, 60), null, manuscript);
-        project.mode = input.mode;
-        return this.opened(project);
-      },
-      open: async (path: string) => {
-        const existing = [...this.projects.values()].find((p) => p.path === path);
-        if (existing) return this.opened(existing);
-        const manuscript = this.files.get(path);
-        if (!manuscript) throw new ApiError("failed", `There is no project at ${path}.`);
-        return this.opened(this.register(manuscript.instruction.slice(0, 60) || path, path, manuscript));
-      },
-      edit: async (projectId: string, edit: ManuscriptEdit): Promise<EditAnswer> => {
-        const project = this.project(projectId);
-        const result = applyEdit(project.manuscript, edit);
-        if (!result.ok) return { ok: false, message: result.error.message };
-        const before = project.manuscript;
-        project.manuscript = result.manuscript;
-        project.version++;
-        project.modified = true;
-        let editId: string | null = null;
-        if (project.status === "writing" || project.status === "paused") {
-          editId = `edit-${this.nextEdit++}`;
-          project.edits = [...project.edits, { id: editId, kind: edit.type === "editStep" ? "text" : "plan", description: edit.type, state: "pending" }];
-          this.emitUpdate(project, before);
-        }
-        return { ok: true, manuscript: clone(project.manuscript), version: project.version, editId };
-      },
-      save: async (projectId: string, path?: string) => {
-        const project = this.project(projectId);
-        project.path = path ?? project.path ?? `/projects/${project.id}.draftline`;
-        project.modified = false;
-        this.files.set(project.path, project.manuscript);
-        return { path: project.path, modified: false };
-      },
+      projectId: project.id,
+      path: project.path,
+      title: project.title,
+      manuscript: clone(m),
+      settings: { sampling: {} },
+      generation: { model: this.engine.model?.name ?? null, mode: project.mode },
+      currentVersion: project.version,
+      lastSavedVersion: project.modified ? 0 : project.version,
+      modified: project.modified,
+      readOnly: false,
+      words: m.steps.reduce((sum, s) => sum + s.words, 0),
+      savedAt: null,
+      autosavedAt: null,
     };
   }
 }

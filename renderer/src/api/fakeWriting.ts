@@ -3,7 +3,8 @@
 // manuscript as it stands (so the writer's plan edits change what it writes next).
 import { renderPlan, type SectionDraft } from "../../../electron/common/iscot/plan";
 import { writeBlock } from "../../../electron/common/iscot/transcript";
-import { assignSection, type Manuscript } from "../../../electron/common/manuscript";
+import { TranscriptParser } from "../../../electron/common/iscot/parser";
+import { applyEvent, assignSection, createManuscript, type Manuscript } from "../../../electron/common/manuscript";
 
 /** A small seeded random number generator (mulberry32): the same seed writes the same text. */
 export function seededRandom(seed: number): () => number {
@@ -96,4 +97,23 @@ export function nextStepText(m: Manuscript, random: () => number, stepWords = ST
 /** Splits text into tokens as a model emits them: pieces of up to four characters, with their leading space. */
 export function tokenize(text: string): string[] {
   return text.match(/\s*[^\s]{1,4}|\s+/g) ?? [];
+}
+
+/** A finished manuscript of about `words` words, as the fake model would have written it. */
+export function writtenManuscript(words: number, seed = 11): Manuscript {
+  const random = seededRandom(seed);
+  const parser = new TranscriptParser();
+  let m = createManuscript({ instruction: `A long story of about ${words} words about a river town.`, targetWords: words, language: "en" });
+  const feed = (text: string) => {
+    for (const event of parser.feed(text)) m = applyEvent(m, event);
+  };
+  feed(planText(words));
+  for (;;) {
+    const next = nextStepText(m, random);
+    feed(next);
+    if (next === "<FINISHED>") {
+      for (const event of parser.end()) m = applyEvent(m, event);
+      return m;
+    }
+  }
 }

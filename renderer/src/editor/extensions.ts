@@ -1,6 +1,7 @@
 // The draft editor's extensions, configured in one place.
 import type { Extensions } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
+import { AppShortcuts } from "./extensions/appShortcuts";
 import { DraftDocument } from "./extensions/draftDocument";
 import { SectionHeading } from "./extensions/sectionHeading";
 import { StepBlock } from "./extensions/stepBlock";
@@ -14,4 +15,5 @@ export const draftExtensions: Extensions = [
   SectionHeading,
   StepBlock,
   StreamGuard,
+  AppShortcuts,
 ];

@@ -39,6 +39,10 @@ export interface DocumentSlice {
   createDocument(input: NewDocumentInput): Promise<EditOutcome>;
   openDocument(path: string): Promise<EditOutcome>;
   saveDocument(path?: string): Promise<EditOutcome>;
+  /** Reads the open document again from the back end (after a missed update). */
+  reloadDocument(): Promise<void>;
+  /** The back end's word on the document's versions: changed (by the model or the writer) or saved. */
+  setDocumentStatus(projectId: string, status: { modified: boolean; path?: string | null }): void;
 }
 
 let nextLocalEdit = 1;
@@ -90,6 +94,7 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
     }
     try {
       const answer = await documents.edit(document.projectId, edit);
+      get().flushEvents();
       const now = get();
       if (now.document?.projectId !== document.projectId) return { ok: true };
       if (!answer.ok) {
@@ -128,6 +133,25 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
     } catch (error) {
       return { ok: false, message: describe(error) };
     }
+  },
+
+  reloadDocument: async () => {
+    const { documents, document } = get();
+    if (!documents || !document) return;
+    try {
+      const fresh = await documents.get(document.projectId);
+      if (get().document?.projectId !== fresh.projectId) return;
+      set({ manuscript: fresh.manuscript, document: { ...get().document!, version: fresh.version, modified: fresh.modified }, outOfSync: false });
+    } catch (error) {
+      get().pushNotice({ kind: "error", key: "notice.requestFailed", action: "menu.open", values: { message: describe(error) } });
+    }
+  },
+
+  setDocumentStatus: (projectId, status) => {
+    const document = get().document;
+    if (!document || document.projectId !== projectId) return;
+    if (document.modified === status.modified && (status.path === undefined || status.path === document.path)) return;
+    set({ document: { ...document, modified: status.modified, ...(status.path !== undefined ? { path: status.path } : {}) } });
   },
 
   saveDocument: async (path) => {

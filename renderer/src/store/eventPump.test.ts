@@ -73,6 +73,20 @@ describe("the event pump", () => {
     expect(commands).toEqual(["generate.pause", "generate.resume"]);
   });
 
+  it("an answer to a control is not overwritten by events sent before it", async () => {
+    const frames = manualFrames();
+    startEventPump(fake.client, store, { schedule: frames.schedule });
+    await store.getState().refreshModels();
+    await store.getState().generate();
+    fake.advance(500);
+    expect(frames.pending).toBe(1);
+    await store.getState().pause();
+    expect(store.getState().generation?.status).toBe("paused");
+    frames.frame();
+    expect(store.getState().generation?.status).toBe("paused");
+    expect(store.getState().manuscript?.planDraft ?? store.getState().manuscript?.sections).toBeTruthy();
+  });
+
   it("keeps only the latest state of each download and of the engine", () => {
     const frames = manualFrames();
     startEventPump(fake.client, store, { schedule: frames.schedule });
@@ -87,6 +101,21 @@ describe("the event pump", () => {
     expect(s.downloads.a?.downloadedBytes).toBe(20);
     expect(s.downloads.b?.downloadedBytes).toBe(5);
     expect(s.engine?.loadProgress).toBe(0.6);
+  });
+
+  it("shows whether the document has unsaved changes, and tells the writer when a save failed", () => {
+    const frames = manualFrames();
+    startEventPump(fake.client, store, { schedule: frames.schedule });
+    const projectId = store.getState().document!.projectId;
+    fake.emit("project.changed", { projectId, currentVersion: 3, modified: true, source: "model", words: 10 });
+    fake.emit("project.saved", { projectId, kind: "autosave", path: null, savedAt: 1, version: 3, modified: true });
+    frames.frame();
+    expect(store.getState().document?.modified).toBe(true);
+    fake.emit("project.saved", { projectId, kind: "save", path: "/tmp/a.draftline", savedAt: 2, version: 3, modified: false });
+    fake.emit("project.saveFailed", { projectId, kind: "autosave", code: "disk-full", message: "The disk is full." });
+    frames.frame();
+    expect(store.getState().document).toMatchObject({ modified: false, path: "/tmp/a.draftline" });
+    expect(store.getState().notices.map((n) => n.values.message)).toEqual(["The disk is full."]);
   });
 
   it("ignores updates of another project and events it does not know", () => {

@@ -24,9 +24,13 @@ export interface FrameBatch {
   downloads: Map<string, EventPayload<"models.download">>;
   /** Commands, in order: each one counts. */
   commands: UiCommand[];
+  /** Per project, whether it has unsaved changes (and where it was saved), latest first. */
+  documentStatus: Map<string, { modified: boolean; path?: string | null }>;
+  /** Saves that failed, each told to the writer. */
+  saveFailures: EventPayload<"project.saveFailed">[];
 }
 
-export const emptyBatch = (): FrameBatch => ({ updates: new Map(), engine: null, downloads: new Map(), commands: [] });
+export const emptyBatch = (): FrameBatch => ({ updates: new Map(), engine: null, downloads: new Map(), commands: [], documentStatus: new Map(), saveFailures: [] });
 
 function isEvent<E extends EventName>(event: WireEvent, name: E): event is WireEvent & { name: E; payload: EventPayload<E> } {
   return event.name === name;
@@ -45,6 +49,13 @@ export function foldEvent(batch: FrameBatch, event: WireEvent): void {
     batch.downloads.set(event.payload.id, event.payload);
   } else if (isEvent(event, "ui.command")) {
     batch.commands.push(event.payload.command);
+  } else if (isEvent(event, "project.changed")) {
+    batch.documentStatus.set(event.payload.projectId, { ...batch.documentStatus.get(event.payload.projectId), modified: event.payload.modified });
+  } else if (isEvent(event, "project.saved")) {
+    // An autosave writes the recovery journal, not the project file: it changes nothing the writer sees.
+    if (event.payload.kind === "save") batch.documentStatus.set(event.payload.projectId, { modified: event.payload.modified, path: event.payload.path });
+  } else if (isEvent(event, "project.saveFailed")) {
+    batch.saveFailures.push(event.payload);
   }
 }
 
@@ -54,8 +65,14 @@ export function applyBatch(store: AppStore, batch: FrameBatch, onCommand?: (comm
   for (const update of batch.updates.values()) s.receiveGenerationUpdate(update);
   if (batch.engine) s.setEngineState(batch.engine);
   for (const download of batch.downloads.values()) s.setDownload(download);
+  for (const [projectId, status] of batch.documentStatus) s.setDocumentStatus(projectId, status);
+  for (const failure of batch.saveFailures) {
+    if (failure.projectId === s.document?.projectId) s.pushNotice({ kind: "error", key: "notice.requestFailed", action: "menu.save", values: { message: failure.message } });
+  }
   for (const command of batch.commands) onCommand?.(command);
 }
+
+const isEmpty = (b: FrameBatch) => b.updates.size === 0 && b.engine === null && b.downloads.size === 0 && b.commands.length === 0 && b.documentStatus.size === 0 && b.saveFailures.length === 0;
 
 const animationFrame: FrameScheduler = (callback) => {
   if (typeof requestAnimationFrame === "function" && typeof document !== "undefined" && document.visibilityState === "visible") requestAnimationFrame(callback);
@@ -72,10 +89,12 @@ export function startEventPump(api: ApiClient, store: AppStore, options: EventPu
   const flush = () => {
     scheduled = false;
     if (stopped) return;
+    if (isEmpty(batch)) return;
     const current = batch;
     batch = emptyBatch();
     applyBatch(store, current, options.onCommand);
   };
+  store.setState({ flushEvents: flush });
   const unsubscribe = api.onAny((event) => {
     foldEvent(batch, event);
     if (!scheduled) {
@@ -86,5 +105,6 @@ export function startEventPump(api: ApiClient, store: AppStore, options: EventPu
   return () => {
     stopped = true;
     unsubscribe();
+    if (store.getState().flushEvents === flush) store.setState({ flushEvents: () => undefined });
   };
 }

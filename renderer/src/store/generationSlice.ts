@@ -22,6 +22,7 @@ export const createGenerationSlice: StoreSlice<GenerationSlice> = (set, get) => 
     if (!projectId) return;
     try {
       const state = await send(projectId);
+      get().flushEvents();
       if (state && get().document?.projectId === state.projectId) get().setGenerationState(state);
     } catch (error) {
       get().pushNotice({ kind: "error", key: "notice.requestFailed", action, values: { message: error instanceof Error ? error.message : String(error) } });

@@ -23,6 +23,8 @@ export interface ManuscriptFigures {
   written: Set<string>;
   /** The words the document would have if every section reached at least its budget. */
   projectedWords: number;
+  /** The document's total after each step (what a reflection's reported count is compared with). */
+  totalAfter: number[];
 }
 
 const figuresCache = new WeakMap<Manuscript, ManuscriptFigures>();
@@ -36,8 +38,10 @@ function figuresOf(m: Manuscript): ManuscriptFigures {
   const written = new Set<string>();
   let totalWords = 0;
   let unassignedWords = 0;
+  const totalAfter: number[] = [];
   m.steps.forEach((step, i) => {
     totalWords += step.words;
+    totalAfter.push(totalWords);
     const figures = step.sectionId === null ? undefined : bySection.get(step.sectionId);
     if (figures) {
       figures.words += step.words;
@@ -50,7 +54,7 @@ function figuresOf(m: Manuscript): ManuscriptFigures {
   });
   let projectedWords = unassignedWords;
   for (const s of m.sections) projectedWords += Math.max(s.budget, bySection.get(s.id)!.words);
-  const result = { bySection, unassigned, totalWords, written, projectedWords };
+  const result = { bySection, unassigned, totalWords, written, projectedWords, totalAfter };
   figuresCache.set(m, result);
   return result;
 }
@@ -69,6 +73,8 @@ export const manuscriptSelectors = {
   sectionSteps: (sectionId: string) => (s: Store): number[] => (s.manuscript ? (figuresOf(s.manuscript).bySection.get(sectionId)?.steps ?? noSteps) : noSteps),
   unassignedSteps: (s: Store): number[] => (s.manuscript ? figuresOf(s.manuscript).unassigned : noSteps),
   isSectionWritten: (sectionId: string) => (s: Store): boolean => (s.manuscript ? figuresOf(s.manuscript).written.has(sectionId) : false),
+  /** The document's exact total once step `index` is written. */
+  totalAfterStep: (index: number) => (s: Store): number => (s.manuscript ? (figuresOf(s.manuscript).totalAfter[index] ?? 0) : 0),
   totalWords: (s: Store): number => (s.manuscript ? figuresOf(s.manuscript).totalWords : 0),
   target: (s: Store): number | null => s.manuscript?.targetWords ?? null,
   plannedWords: (s: Store): number => (s.manuscript?.sections ?? []).reduce((sum, x) => sum + x.budget, 0),

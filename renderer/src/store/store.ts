@@ -15,6 +15,11 @@ export interface ConnectionSlice {
   documents: DocumentApi | undefined;
   appInfo: AppInfo | undefined;
   connection: { state: "connecting" } | { state: "connected" } | { state: "failed"; message: string };
+  /**
+   * Applies the events the pump holds for the next frame now. An answer to a request arrives after
+   * the events sent before it, so taking it in after this keeps an older event from overwriting it.
+   */
+  flushEvents(): void;
   setConnected(api: ApiClient, documents: DocumentApi, info: AppInfo): void;
   setConnectionFailed(message: string): void;
 }
@@ -27,6 +32,7 @@ const createConnectionSlice: StoreSlice<ConnectionSlice> = (set) => ({
   documents: undefined,
   appInfo: undefined,
   connection: { state: "connecting" },
+  flushEvents: () => undefined,
   setConnected: (api, documents, appInfo) => set({ api, documents, appInfo, connection: { state: "connected" } }),
   setConnectionFailed: (message) => set({ connection: { state: "failed", message } }),
 });

@@ -1,0 +1,140 @@
+// Binds the draft editor to the store, outside React: the manuscript's changes are applied to the
+// editor as transactions (a streaming token costs one small transaction, no React render), the
+// writer's edits go back to the manuscript (debounced, as step-content edits), the cursor tells the
+// timeline where the writer is, and a click in the timeline brings its step into view.
+import type { Editor } from "@tiptap/core";
+import type { Transaction } from "@tiptap/pm/state";
+import type { Manuscript } from "../../../electron/common/manuscript";
+import type { AppStore } from "../store/store";
+import { findStepBlock } from "./extensions/stepBlock";
+import { STREAM_META } from "./extensions/streamGuard";
+import { createDraftDoc, syncDraft } from "./draftSync";
+import { serializeMarkdown } from "./markdown";
+
+export interface DraftControllerOptions {
+  /** How long after the writer's last keystroke in a step its text is sent. */
+  debounceMs?: number;
+}
+
+export class DraftController {
+  /** What each step's block shows, as Markdown (see syncDraft). */
+  private readonly shown = new Map<string, string>();
+  private synced: Manuscript | null = null;
+  /** Steps the writer changed that are not sent yet. */
+  private readonly dirty = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly debounceMs: number;
+
+  constructor(
+    private readonly editor: Editor,
+    private readonly store: AppStore,
+    options: DraftControllerOptions = {},
+  ) {
+    this.debounceMs = options.debounceMs ?? 300;
+  }
+
+  start(): void {
+    this.load(this.store.getState().manuscript);
+    this.unsubscribe.push(
+      this.store.subscribe((s, prev) => {
+        if (s.manuscript !== prev.manuscript) this.follow(s.manuscript);
+        if (s.scrollRequest && s.scrollRequest !== prev.scrollRequest) this.bringIntoView(s.scrollRequest.kind, s.scrollRequest.id);
+      }),
+    );
+    const onUpdate = ({ transaction }: { transaction: Transaction }) => this.writerChanged(transaction);
+    const onSelection = () => this.cursorMoved();
+    const onBlur = () => this.flush();
+    this.editor.on("update", onUpdate);
+    this.editor.on("selectionUpdate", onSelection);
+    this.editor.on("blur", onBlur);
+    this.unsubscribe.push(() => {
+      this.editor.off("update", onUpdate);
+      this.editor.off("selectionUpdate", onSelection);
+      this.editor.off("blur", onBlur);
+    });
+  }
+
+  stop(): void {
+    this.flush();
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  /** Shows a manuscript from scratch (a document was opened). */
+  private load(m: Manuscript | null): void {
+    if (!m) return;
+    const state = this.editor.state;
+    const doc = createDraftDoc(state.schema, m, this.shown);
+    const tr = state.tr.replaceWith(0, state.doc.content.size, doc.content).setMeta(STREAM_META, true).setMeta("addToHistory", false);
+    this.editor.view.dispatch(tr);
+    this.synced = m;
+  }
+
+  /** Brings the draft to the manuscript's new state (the model's text, plan edits, the writer's own edits echoed). */
+  private follow(m: Manuscript | null): void {
+    if (!m || this.editor.isDestroyed) return;
+    // Steps the writer is typing in keep what the editor shows until their edit is sent and answered.
+    const owned = new Set(this.dirty);
+    for (const e of this.store.getState().localEdits) if (e.target.kind === "step" && e.state === "sending") owned.add(e.target.stepId);
+    const view = owned.size === 0 ? m : { ...m, steps: m.steps.map((s) => (owned.has(s.id) && this.shown.has(s.id) ? { ...s, content: this.shown.get(s.id)! } : s)) };
+    const tr = syncDraft(this.editor.state, view, this.shown, this.synced);
+    this.synced = view;
+    if (tr) this.editor.view.dispatch(tr);
+  }
+
+  /** Marks the steps the writer's transaction changed, and sends them after a pause in typing. */
+  private writerChanged(tr: Transaction): void {
+    if (!tr.docChanged || tr.getMeta(STREAM_META)) return;
+    const before = tr.before;
+    const after = tr.doc;
+    if (before.childCount !== after.childCount) return;
+    for (let i = 0; i < after.childCount; i++) {
+      const node = after.child(i);
+      if (node !== before.child(i) && node.type.name === "stepBlock") this.dirty.add(node.attrs.stepId as string);
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), this.debounceMs);
+  }
+
+  /** Sends the writer's changed steps as step-content edits. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.dirty.size === 0 || this.editor.isDestroyed) return;
+    const doc = this.editor.state.doc;
+    for (const stepId of [...this.dirty]) {
+      this.dirty.delete(stepId);
+      const block = findStepBlock(doc, stepId);
+      if (!block) continue;
+      const content = serializeMarkdown(block.node);
+      if (content === this.shown.get(stepId)) continue;
+      this.shown.set(stepId, content);
+      void this.store
+        .getState()
+        .editManuscript({ type: "editStep", stepId, content }, { kind: "step", stepId })
+        .then((outcome) => {
+          if (!outcome.ok) this.store.getState().pushNotice({ kind: "error", key: "edit.refused", values: { message: outcome.message } });
+        });
+    }
+  }
+
+  /** Tells the timeline which step (and section) the cursor is in. */
+  private cursorMoved(): void {
+    const { $from } = this.editor.state.selection;
+    const doc = this.editor.state.doc;
+    const index = $from.index(0);
+    const node = index < doc.childCount ? doc.child(index) : null;
+    const s = this.store.getState();
+    if (!node) return s.focusFromDraft(null, null);
+    if (node.type.name === "sectionHeading") return s.focusFromDraft(null, node.attrs.sectionId as string);
+    const stepId = node.attrs.stepId as string;
+    const step = s.manuscript?.steps.find((x) => x.id === stepId);
+    s.focusFromDraft(stepId, step?.sectionId ?? null);
+  }
+
+  private bringIntoView(kind: "step" | "section", id: string): void {
+    if (this.editor.isDestroyed) return;
+    if (kind === "step") this.editor.commands.focusStep(id);
+    else this.editor.commands.focusSection(id);
+  }
+}

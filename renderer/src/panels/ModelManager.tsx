@@ -1,0 +1,343 @@
+import { useEffect, useId, useState, type FormEvent } from "react";
+import type { CatalogModel, ModelInspection } from "../../../electron/common/api";
+import { useT } from "../i18n/useT";
+import { formatBytes, formatDuration } from "../shell/format";
+import { useStore } from "../store/store";
+import { Dialog } from "./Dialog";
+import { checkEngineSettings, type EngineSettingsForm } from "./modelSettings";
+
+/** Models: the loaded one, this machine, the catalog with downloads, local files, a .gguf from disk, a remote server, settings. */
+export function ModelManagerDialog() {
+  const t = useT();
+  useEffect(() => {
+    void useStore.getState().refreshModels();
+  }, []);
+  const [settings, setSettings] = useState<EngineSettingsForm>({ contextSize: "auto", gpuLayers: "auto", threads: "" });
+  const [settingsError, setSettingsError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  /** Loads a model with the settings of the form, once they check out. */
+  const load = async (source: Parameters<ReturnType<typeof useStore.getState>["loadModel"]>[0]) => {
+    const checked = checkEngineSettings(settings);
+    if (!checked.ok) {
+      setSettingsError(t("models.settingsInvalid", { field: t(checked.field) }));
+      return;
+    }
+    setSettingsError(null);
+    setLoadError(null);
+    const outcome = await useStore.getState().loadModel(source, checked.settings);
+    if (!outcome.ok) setLoadError(t("models.loadFailed", { message: outcome.message }));
+  };
+
+  return (
+    <Dialog title={t("models.title")} wide>
+      <div className="panel-body models">
+        <LoadedModel loadError={loadError} />
+        <Hardware />
+        <Catalog onLoad={(id) => void load({ kind: "catalog", id })} />
+        <LocalModels onLoad={(path) => void load({ kind: "file", path })} />
+        <OpenFile onLoad={(path) => void load({ kind: "file", path })} />
+        <RemoteServer onLoad={(baseUrl, apiKey, model) => void load({ kind: "server", baseUrl, ...(apiKey ? { apiKey } : {}), ...(model ? { model } : {}) })} />
+        <Settings value={settings} onChange={setSettings} error={settingsError} />
+      </div>
+    </Dialog>
+  );
+}
+
+function LoadedModel({ loadError }: { loadError: string | null }) {
+  const t = useT();
+  const engine = useStore((s) => s.engine);
+  return (
+    <section aria-labelledby="models-current">
+      <h3 id="models-current">{t("models.current")}</h3>
+      {engine?.status === "loading" ? (
+        <div className="progress-row">
+          <progress max={1} value={engine.loadProgress ?? undefined} aria-label={t("models.loadProgressLabel")} />
+          <span>{t("models.loading", { percent: Math.round((engine.loadProgress ?? 0) * 100) })}</span>
+        </div>
+      ) : engine?.status === "ready" && engine.model ? (
+        <p className="loaded-model">
+          <strong>{engine.model.name}</strong> · {engine.device ?? ""}
+          {engine.model.contextSize ? ` · ${engine.model.contextSize} ctx` : ""}{" "}
+          <button type="button" onClick={() => void useStore.getState().unloadModel()}>
+            {t("models.unload")}
+          </button>
+        </p>
+      ) : (
+        <p className="muted">{t("models.none")}</p>
+      )}
+      {engine?.status === "error" && engine.error ? <p className="field-error">{t("models.loadFailed", { message: engine.error })}</p> : null}
+      {loadError ? (
+        <p className="field-error" role="alert">
+          {loadError}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function Hardware() {
+  const t = useT();
+  const hardware = useStore((s) => s.hardware);
+  if (!hardware) return null;
+  return (
+    <section aria-labelledby="models-hardware">
+      <h3 id="models-hardware">{t("models.hardware")}</h3>
+      <p>{hardware.gpu && hardware.gpuNames.length > 0 ? t("models.hardwareGpu", { names: `${hardware.gpuNames.join(", ")} (${String(hardware.gpu).toUpperCase()})` }) : t("models.hardwareNoGpu")}</p>
+      {hardware.vram ? <p>{t("models.hardwareVram", { free: formatBytes(hardware.vram.free), total: formatBytes(hardware.vram.total) })}</p> : null}
+      <p>{t("models.hardwareMemory", { ramFree: formatBytes(hardware.ram.free), ramTotal: formatBytes(hardware.ram.total), threads: hardware.cpuThreads })}</p>
+    </section>
+  );
+}
+
+function Catalog({ onLoad }: { onLoad(id: string): void }) {
+  const t = useT();
+  const catalog = useStore((s) => s.catalog);
+  return (
+    <section aria-labelledby="models-catalog">
+      <h3 id="models-catalog">{t("models.catalog")}</h3>
+      <ul className="model-list">
+        {catalog.map((m) => (
+          <CatalogItem key={m.entry.id} model={m} onLoad={onLoad} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function CatalogItem({ model, onLoad }: { model: CatalogModel; onLoad(id: string): void }) {
+  const t = useT();
+  const download = useStore((s) => s.downloads[model.entry.id]);
+  const inspection = useStore((s) => (model.path ? s.inspections[model.path] : undefined));
+  const downloading = download?.status === "downloading" || download?.status === "verifying" || (model.status === "downloading" && download?.status !== "cancelled");
+  const done = download?.downloadedBytes ?? model.downloadedBytes;
+  const total = download?.totalBytes ?? model.entry.sizeBytes ?? null;
+  const status = download?.status === "done" ? "ready" : download?.status === "cancelled" ? "partial" : model.status;
+  return (
+    <li className="model-item">
+      <div>
+        <strong>{model.entry.name}</strong> <span className="chip">{t(`models.status.${status}`)}</span>
+        <span className="muted">
+          {" "}
+          · {model.entry.quantization}
+          {model.entry.sizeBytes ? ` · ${formatBytes(model.entry.sizeBytes)}` : ""} · {model.entry.profile}
+        </span>
+      </div>
+      <p className="muted">{model.entry.description}</p>
+      {model.entry.source.kind === "bring-your-own" && status === "absent" ? <p className="muted">{t("models.bringYourOwn", { instructions: model.entry.source.instructions })}</p> : null}
+      {downloading || status === "partial" ? (
+        <div className="progress-row">
+          <progress max={total ?? undefined} value={done} aria-label={t("models.progressLabel", { name: model.entry.name })} />
+          <span>
+            {total !== null
+              ? t("models.progress", { done: formatBytes(done), total: formatBytes(total), speed: formatBytes(download?.bytesPerSecond ?? 0), left: download?.secondsLeft != null ? formatDuration(download.secondsLeft * 1000) : "–" })
+              : t("models.progressUnknown", { done: formatBytes(done), speed: formatBytes(download?.bytesPerSecond ?? 0) })}
+          </span>
+        </div>
+      ) : null}
+      {download?.status === "failed" && download.error ? <p className="field-error">{t("models.downloadFailed", { message: download.error })}</p> : null}
+      <div className="card-actions">
+        {downloading ? (
+          <button type="button" onClick={() => void useStore.getState().cancelDownload(model.entry.id)}>
+            {t("models.cancel")}
+          </button>
+        ) : status === "ready" ? (
+          <>
+            <button type="button" className="primary" onClick={() => onLoad(model.entry.id)}>
+              {t("models.load")}
+            </button>
+            {model.path ? (
+              <button type="button" onClick={() => void useStore.getState().inspectModel(model.path!)}>
+                {t("models.inspect")}
+              </button>
+            ) : null}
+          </>
+        ) : model.entry.source.kind === "huggingface" ? (
+          <button type="button" onClick={() => void useStore.getState().download(model.entry.id)}>
+            {status === "partial" ? t("models.resume") : t("models.download")}
+          </button>
+        ) : null}
+      </div>
+      <Fit inspection={inspection} />
+    </li>
+  );
+}
+
+function Fit({ inspection }: { inspection: ModelInspection | "checking" | undefined }) {
+  const t = useT();
+  if (!inspection) return null;
+  if (inspection === "checking") return <p className="muted">…</p>;
+  if (!inspection.ok) return <p className="field-error">{t("models.fitProblem", { problem: inspection.problem ?? "" })}</p>;
+  const fit = inspection.fit;
+  if (!fit) return null;
+  return (
+    <p className="fit" data-fits={fit.fits || undefined}>
+      <strong>{t("models.fit")}:</strong> {t("models.fitScore", { score: Math.round(fit.compatibilityScore * 100) })} ·{" "}
+      {fit.fits ? t("models.fitYes", { gpuLayers: fit.gpuLayers, totalLayers: fit.totalLayers, context: fit.contextSize, ram: formatBytes(fit.ramBytes), vram: formatBytes(fit.vramBytes) }) : t("models.fitNo")}
+    </p>
+  );
+}
+
+function LocalModels({ onLoad }: { onLoad(path: string): void }) {
+  const t = useT();
+  const local = useStore((s) => s.localModels);
+  const inspections = useStore((s) => s.inspections);
+  return (
+    <section aria-labelledby="models-local">
+      <h3 id="models-local">{t("models.local")}</h3>
+      {local.length === 0 ? <p className="muted">{t("models.noLocal")}</p> : null}
+      <ul className="model-list">
+        {local.map((m) => (
+          <li key={m.path} className="model-item">
+            <div>
+              <strong>{m.name}</strong> <span className="muted">{formatBytes(m.sizeBytes)}</span>
+            </div>
+            <p className="muted path">{m.path}</p>
+            <div className="card-actions">
+              <button type="button" className="primary" onClick={() => onLoad(m.path)}>
+                {t("models.load")}
+              </button>
+              <button type="button" onClick={() => void useStore.getState().inspectModel(m.path)}>
+                {t("models.inspect")}
+              </button>
+            </div>
+            <Fit inspection={inspections[m.path]} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** A .gguf from disk: the native dialog in the desktop app, a path field in the browser. */
+function OpenFile({ onLoad }: { onLoad(path: string): void }) {
+  const t = useT();
+  const id = useId();
+  const desktop = useStore((s) => s.appInfo?.shell === "electron");
+  const [path, setPath] = useState("");
+  const inspection = useStore((s) => (path ? s.inspections[path] : undefined));
+  const pick = async () => {
+    const api = useStore.getState().api;
+    if (!api) return;
+    try {
+      const picked = await api.call("dialog.openModelFile", {});
+      if (picked.path) {
+        setPath(picked.path);
+        void useStore.getState().inspectModel(picked.path);
+      }
+    } catch (error) {
+      useStore.getState().pushNotice({ kind: "error", key: "notice.requestFailed", action: "models.openFile", values: { message: error instanceof Error ? error.message : String(error) } });
+    }
+  };
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{t("models.openFile")}</h3>
+      {desktop ? (
+        <button type="button" onClick={() => void pick()}>
+          {t("models.openFile")}
+        </button>
+      ) : null}
+      <div className="inline-form">
+        <label htmlFor={id}>{t("models.filePath")}</label>
+        <input id={id} type="text" value={path} placeholder="/path/to/model.gguf" onChange={(e) => setPath(e.target.value)} aria-describedby={`${id}-hint`} />
+        <button type="button" disabled={path.trim() === ""} onClick={() => void useStore.getState().inspectModel(path.trim())}>
+          {t("models.inspect")}
+        </button>
+        <button type="button" className="primary" disabled={path.trim() === ""} onClick={() => onLoad(path.trim())}>
+          {t("models.load")}
+        </button>
+      </div>
+      {!desktop ? (
+        <p id={`${id}-hint`} className="field-hint">
+          {t("models.filePathHint")}
+        </p>
+      ) : null}
+      <Fit inspection={inspection} />
+    </section>
+  );
+}
+
+function RemoteServer({ onLoad }: { onLoad(baseUrl: string, apiKey: string, model: string): void }) {
+  const t = useT();
+  const id = useId();
+  const [url, setUrl] = useState("");
+  const [key, setKey] = useState("");
+  const [model, setModel] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const parsed = new URL(url.trim());
+      if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error("scheme");
+    } catch {
+      setError(t("models.serverUrlInvalid"));
+      return;
+    }
+    setError(null);
+    onLoad(url.trim(), key, model.trim());
+  };
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{t("models.server")}</h3>
+      <p className="muted">{t("models.serverHint")}</p>
+      <form className="server-form" onSubmit={submit} noValidate>
+        <label htmlFor={`${id}-url`}>{t("models.serverUrl")}</label>
+        <input id={`${id}-url`} type="url" value={url} placeholder="http://127.0.0.1:8080/v1" onChange={(e) => setUrl(e.target.value)} aria-invalid={error !== null} aria-describedby={error ? `${id}-error` : undefined} />
+        <label htmlFor={`${id}-key`}>{t("models.serverKey")}</label>
+        <input id={`${id}-key`} type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} />
+        <label htmlFor={`${id}-model`}>{t("models.serverModel")}</label>
+        <input id={`${id}-model`} type="text" value={model} onChange={(e) => setModel(e.target.value)} />
+        {error ? (
+          <p id={`${id}-error`} className="field-error">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit">{t("models.connect")}</button>
+      </form>
+    </section>
+  );
+}
+
+function Settings({ value, onChange, error }: { value: EngineSettingsForm; onChange(v: EngineSettingsForm): void; error: string | null }) {
+  const t = useT();
+  const id = useId();
+  const engine = useStore((s) => s.engine);
+  const catalog = useStore((s) => s.catalog);
+  const profileEntry = catalog.find((c) => engine?.source?.kind === "catalog" && c.entry.id === engine.source.id);
+  const sampling = profileEntry?.entry.recommended.sampling;
+  const field = (name: keyof EngineSettingsForm, label: string) => (
+    <span>
+      <label htmlFor={`${id}-${name}`}>{label}</label>
+      <input id={`${id}-${name}`} type="text" value={value[name]} onChange={(e) => onChange({ ...value, [name]: e.target.value })} />
+    </span>
+  );
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{t("models.settings")}</h3>
+      <div className="form-row">
+        {field("contextSize", t("models.contextSize"))}
+        {field("gpuLayers", t("models.gpuLayers"))}
+        {field("threads", t("models.threads"))}
+      </div>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {sampling ? (
+        <p className="muted">
+          {t("models.sampling")}:{" "}
+          {[
+            sampling.temperature !== undefined ? `${t("models.temperature")} ${sampling.temperature}` : null,
+            sampling.topP !== undefined ? `${t("models.topP")} ${sampling.topP}` : null,
+            sampling.minP !== undefined ? `${t("models.minP")} ${sampling.minP}` : null,
+            sampling.repeatPenalty !== undefined ? `${t("models.repeatPenalty")} ${sampling.repeatPenalty}` : null,
+          ]
+            .filter(Boolean)
+            .join(" · ")}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+

@@ -1,0 +1,47 @@
+import { useT } from "../i18n/useT";
+import { generationSelectors, manuscriptSelectors, modelsSelectors } from "../store/selectors";
+import { useStore } from "../store/store";
+import { formatDuration } from "./format";
+
+/** The bottom line: where the generation stands, words against the target, speed, time, model and device, the connection. */
+export function StatusBar({ connection, connectionState }: { connection: string; connectionState: string }) {
+  const t = useT();
+  const status = useStore(generationSelectors.status);
+  const phase = useStore(generationSelectors.phase);
+  const currentStep = useStore(generationSelectors.currentStep);
+  const error = useStore(generationSelectors.error);
+  const words = useStore(manuscriptSelectors.totalWords);
+  const target = useStore(manuscriptSelectors.target);
+  const tokensPerSecond = useStore(generationSelectors.tokensPerSecond);
+  const elapsed = useStore(generationSelectors.elapsedMs);
+  const model = useStore(modelsSelectors.modelName);
+  const device = useStore(modelsSelectors.device);
+  const modified = useStore((s) => s.document?.modified ?? null);
+  const hasDocument = useStore((s) => s.document !== null);
+
+  const phaseText = phase !== "none" && (status === "writing" || status === "pausing") ? t(`status.phase.${phase}`, { step: (currentStep ?? 0) + 1 }) : "";
+  return (
+    <footer className="status-bar" aria-label={t("status.label")}>
+      {hasDocument ? (
+        <>
+          <span className="status-generation" data-status={status} aria-live="polite">
+            {t(`status.generation.${status}`)}
+            {phaseText ? ` · ${phaseText}` : ""}
+            {error ? ` · ${error}` : ""}
+          </span>
+          <span className="status-words">{target !== null ? t("status.wordsOfTarget", { words, target }) : t("status.words", { words })}</span>
+          <span className="status-speed">{t("status.tokensPerSecond", { value: Math.round(tokensPerSecond * 10) / 10 })}</span>
+          <span className="status-elapsed">{t("status.elapsed", { value: formatDuration(elapsed) })}</span>
+        </>
+      ) : null}
+      <span className="status-model">
+        {model ?? t("status.noModel")}
+        {model && device ? ` · ${t("status.device", { device })}` : ""}
+      </span>
+      {modified !== null ? <span className="status-saved">{modified ? t("status.modified") : t("status.saved")}</span> : null}
+      <span className="connection" data-state={connectionState} role="status" aria-live="polite">
+        {connection}
+      </span>
+    </footer>
+  );
+}

@@ -1,0 +1,75 @@
+import { memo, useEffect, useRef } from "react";
+import { useT } from "../i18n/useT";
+import { shortcuts } from "../shell/commands";
+import { generationSelectors, manuscriptSelectors, uiSelectors } from "../store/selectors";
+import { useStore } from "../store/store";
+import { AreaField } from "./fields";
+
+/**
+ * One step: its plan, the words it wrote against its budget, its status, and the model's reflection
+ * with the count it reported beside the exact one. It selects its own step, so a streaming token
+ * re-renders the card of the step being written and no other.
+ */
+export const StepCard = memo(function StepCard({ index }: { index: number }) {
+  const t = useT();
+  const step = useStore(manuscriptSelectors.step(index));
+  const totalAfter = useStore(manuscriptSelectors.totalAfterStep(index));
+  const focused = useStore((s) => step !== undefined && uiSelectors.isStepFocused(step.id)(s));
+  const followDraft = useStore((s) => s.focus.source === "draft");
+  const live = useStore((s) => generationSelectors.currentStep(s) === index);
+  const canRewrite = useStore(generationSelectors.canRewrite);
+  const pending = useStore((s) => step !== undefined && manuscriptSelectors.isPending({ kind: "step", stepId: step.id })(s));
+  const ref = useRef<HTMLLIElement>(null);
+
+  useEffect(() => {
+    // The draft's cursor moved into this step: bring its card into view.
+    if (focused && followDraft) ref.current?.scrollIntoView({ block: "nearest" });
+  }, [focused, followDraft]);
+
+  if (!step) return null;
+  const inProgress = step.status === "planned" || step.status === "writing";
+  const title = t("timeline.stepTitle", { n: index + 1 });
+  const words = step.targetWords !== null ? t("timeline.stepWords", { words: step.words, budget: step.targetWords }) : t("timeline.stepWordsNoBudget", { words: step.words });
+  const over = step.targetWords !== null && step.words > step.targetWords * 1.2;
+  const editPlan = (plan: string) => useStore.getState().editManuscript({ type: "editStep", stepId: step.id, plan }, { kind: "step", stepId: step.id });
+  const regenerate = shortcuts["generate.regenerateStep"]!;
+  const continueHere = shortcuts["generate.continueHere"]!;
+
+  return (
+    <li ref={ref} className="step-card" data-status={step.status} data-focused={focused || undefined} data-live={live || undefined} data-step-card={step.id}>
+      <div className="step-head">
+        <button type="button" className="link-button step-title" onClick={() => useStore.getState().showInDraft("step", step.id, step.sectionId)} aria-label={t("timeline.showInDraft", { title })}>
+          {title}
+        </button>
+        <span className={`chip status-${step.status}`}>{t(`timeline.stepStatus.${step.status}`)}</span>
+        {pending ? <span className="chip pending">{t("timeline.pendingShort")}</span> : null}
+        <span className={`step-words${over ? " over" : ""}`}>{words}</span>
+      </div>
+      <AreaField label={t("timeline.stepPlan")} value={step.plan} disabled={inProgress} onCommit={editPlan} rows={2} className="step-plan" />
+      {step.reflection !== "" || step.progress ? (
+        <details className="reflection">
+          <summary>
+            {t("timeline.reflection")}
+            {step.progress ? (
+              <span className="reported">
+                {" · "}
+                {t("timeline.reported", { reported: step.progress.written, counted: totalAfter })}
+              </span>
+            ) : null}
+          </summary>
+          <p>{step.reflection}</p>
+        </details>
+      ) : null}
+      {!inProgress ? (
+        <div className="card-actions">
+          <button type="button" disabled={!canRewrite} onClick={() => void useStore.getState().regenerateStep(index)} title={t("controls.shortcut", { label: t("controls.regenerateStep"), keys: regenerate.label })}>
+            {t("controls.regenerateStep")}
+          </button>
+          <button type="button" disabled={!canRewrite} onClick={() => void useStore.getState().generate({ fromStep: index + 1 })} title={t("controls.shortcut", { label: t("controls.continueHere"), keys: continueHere.label })}>
+            {t("controls.continueHere")}
+          </button>
+        </div>
+      ) : null}
+    </li>
+  );
+});
