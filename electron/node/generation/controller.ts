@@ -10,6 +10,7 @@ import { applyEdit, effectiveLanguage, type ManuscriptEdit } from "../../common/
 import { applyEvent, nextSectionNumber, withRevision } from "../../common/manuscript/reducer";
 import { matchSections } from "../../common/manuscript/sections";
 import type { Manuscript, Step } from "../../common/manuscript/types";
+import { countWriterWords } from "../../common/metrics/words";
 import type { GenerationMode, GenerationProgress, PendingEdit } from "../../common/api/generation";
 import { endsTooEarly, findLoop, normalizedBudgets, overrun, progressLine, stepBudget, targetReached, targetTolerance, writtenWords } from "../../common/generation/rules";
 import { nativeMessages, promptedMessages, type PromptLanguage } from "../../common/generation/prompts";
@@ -110,6 +111,10 @@ export class WritingController {
   protected contentTokensSinceCheck = 0;
   /** Content length at which the segment passed its soft limit (-1: not yet). */
   protected cutFrom = -1;
+  /** How a cut segment is trimmed: back to its last paragraph break, or to the sentence end nearest the target. */
+  protected cutMode: "paragraph" | "sentence" = "paragraph";
+  /** Where token batches of the live step ended: tokens of the piece and characters of its content. */
+  protected marks: { tokens: number; content: number }[] = [];
   /** The model ended the current step itself (end of generation or FINISHED). */
   protected modelEnded = false;
   protected readonly started = Date.now();
@@ -257,6 +262,7 @@ export class WritingController {
   protected startLive(kind: "plan" | "step"): Live {
     const piece = this.context.push({ kind, tokens: [], ...(kind === "step" ? { stepIndex: this.m.steps.length } : {}) });
     this.live = { piece, parser: new TranscriptParser(), stepBase: this.m.steps.length };
+    this.marks = [];
     return this.live;
   }
 
@@ -348,6 +354,8 @@ export class WritingController {
       this.contentTokensSinceCheck = 0;
       const started = Date.now();
       let streamed = "";
+      const base = this.live?.piece.tokens.length ?? 0;
+      let streamedTokens = 0;
       const tokens = this.context.tokens();
       this.accounting.tokensSent += tokens.length;
       const result = await this.backend.generate({
@@ -359,7 +367,9 @@ export class WritingController {
         signal: abort.signal,
         onToken: (tokens, text) => {
           streamed += text;
+          streamedTokens += tokens.length;
           this.feedLive(text);
+          this.mark(base + streamedTokens);
           this.watch(tokens.length);
         },
       });
@@ -384,19 +394,32 @@ export class WritingController {
     const index = this.live.piece.stepIndex ?? -1;
     const step = this.m.steps[index];
     if (!step) return;
-    let state = overrun(step.words, stepBudget(this.m, index));
-    // The document as a whole must not run past its target either.
+    const state = overrun(step.words, stepBudget(this.m, index));
     const target = this.m.targetWords;
-    if (target !== null) {
-      const total = writtenWords(this.m);
-      if (total > target * 1.06 + 20) state = "hard";
-      else if (total > target + targetTolerance(target) && state === "none") state = "soft";
+    const total = writtenWords(this.m);
+    if (target !== null && total >= target + targetTolerance(target)) {
+      // Past the whole document's target: it ends at the sentence end nearest the target.
+      this.cutMode = "sentence";
+      this.requestAbort("cut");
+    } else if (state === "hard") {
+      this.cutMode = "sentence";
+      this.requestAbort("cut");
+    } else {
+      if (state === "soft" && this.cutFrom < 0) this.cutFrom = step.content.length;
+      // A paragraph break after the soft limit: the parser shows it once the next paragraph begins.
+      if (this.cutFrom >= 0 && step.content.lastIndexOf("\n\n") >= this.cutFrom) {
+        this.cutMode = "paragraph";
+        this.requestAbort("cut");
+      }
     }
-    if (state === "hard") this.requestAbort("cut");
-    else if (state === "soft" && this.cutFrom < 0) this.cutFrom = step.content.length;
-    // A paragraph break after the soft limit: the parser shows it once the next paragraph begins.
-    if (this.cutFrom >= 0 && step.content.lastIndexOf("\n\n") >= this.cutFrom) this.requestAbort("cut");
     this.watchLoops(tokenCount);
+  }
+
+  /** Remembers where the live step's content stood after a batch of tokens, for trimming it later. */
+  protected mark(tokens: number): void {
+    const index = this.live?.piece.stepIndex;
+    const step = index === undefined ? undefined : this.m.steps[index];
+    if (step && this.phase === "content") this.marks.push({ tokens, content: step.content.length });
   }
 
   /** Every few tokens of content: a segment that began to loop is cut. */
@@ -563,7 +586,14 @@ export class WritingController {
       } else {
         // In the content: cut (overrun, loop), the token limit, or the model ending there.
         if (result.stopReason === "eog" || (result.stopReason === "stop" && result.stopString === "<FINISHED>")) this.modelEnded = true;
-        if (reason === "cut") this.options.onNote?.(`Step ${this.currentStepNumber()} ran far past its budget: it was closed at a paragraph break.`);
+        if (reason === "cut") {
+          const target = this.m.targetWords;
+          this.options.onNote?.(
+            target !== null && writtenWords(this.m) >= target - targetTolerance(target)
+              ? `The document reached its target in step ${this.currentStepNumber()}: the step ends at the sentence nearest the target.`
+              : `Step ${this.currentStepNumber()} ran far past its budget: it was closed at a ${this.cutMode === "paragraph" ? "paragraph break" : "sentence end"}.`,
+          );
+        }
         if (reason === "loop") this.options.onNote?.(`Step ${this.currentStepNumber()} began to repeat itself: the repetition was cut.`);
         await this.force(`\n</content>\n<reflection>\n${progressLine(this.stepWordsTotal(), this.m.targetWords, this.language())}\n`);
       }
@@ -630,15 +660,48 @@ export class WritingController {
     if (!live || index === undefined) return;
     const step = this.m.steps[index];
     if (!step || this.phase !== "content") return;
-    const breakAt = step.content.lastIndexOf("\n\n");
-    const end = reason === "loop" ? findLoop(step.content) : breakAt > 0 ? breakAt : null;
-    if (end === null) return;
+    let end: number | null;
+    if (reason === "loop") end = findLoop(step.content);
+    else if (this.cutMode === "paragraph") end = step.content.lastIndexOf("\n\n") > 0 ? step.content.lastIndexOf("\n\n") : null;
+    else end = this.sentenceEndNearTarget(index, step.content);
+    if (end === null || end >= step.content.length) return;
     const content = step.content.slice(0, end).trimEnd();
-    const text = `<step_plan>\n${step.plan}\n</step_plan>\n<content>\n${content}`;
+    // Keep the model's own tokens up to the last batch inside the kept text; tokenize only the rest.
+    const mark = [...this.marks].reverse().find((m) => m.content <= content.length);
+    const keptTokens = mark ? live.piece.tokens.slice(0, mark.tokens) : [];
+    const rest = mark ? content.slice(mark.content) : `<step_plan>\n${step.plan}\n</step_plan>\n<content>\n${content}`;
+    live.piece.tokens = [...keptTokens, ...(await this.tokenize(rest))];
+    this.marks = mark ? this.marks.filter((m) => m.tokens <= mark.tokens) : [];
+    // The manuscript and the live parser start again from the trimmed step.
     this.setManuscript({ ...this.m, steps: this.m.steps.slice(0, index) });
-    live.piece.tokens = await this.tokenize(text);
     live.parser = new TranscriptParser();
-    this.feedLive(text);
+    this.feedLive(`<step_plan>\n${step.plan}\n</step_plan>\n<content>\n${content}`);
+  }
+
+  /** Of the content's sentence ends, the one that brings the document nearest its target. */
+  protected sentenceEndNearTarget(index: number, content: string): number | null {
+    const target = this.m.targetWords;
+    const before = writtenWords({ steps: this.m.steps.slice(0, index) });
+    const budget = stepBudget(this.m, index);
+    const goal = target !== null ? target - before : budget;
+    const ends: number[] = [];
+    // A Latin sentence ends before white space; a Chinese one needs none.
+    const re = /[.!?]["'”’)]?(?=\s|$)|[。！？]["'”’」』）]?/g;
+    for (let m = re.exec(content); m !== null; m = re.exec(content)) ends.push(m.index + m[0].length);
+    if (ends.length === 0) return null;
+    if (goal === null) return ends[ends.length - 1]!;
+    let best = ends[ends.length - 1]!;
+    let bestGap = Infinity;
+    for (let i = ends.length - 1; i >= 0; i--) {
+      const words = countWriterWords(content.slice(0, ends[i]));
+      const gap = Math.abs(words - goal);
+      if (gap < bestGap) {
+        best = ends[i]!;
+        bestGap = gap;
+      }
+      if (words < goal) break;
+    }
+    return best;
   }
 
   /**
