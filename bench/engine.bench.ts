@@ -12,7 +12,8 @@
 // model, minus the model file's size, minus the context's memory as node-llama-cpp accounts it
 // (LlamaContext.memoryUsage: the KV cache plus its compute buffers). What remains is the price of a
 // separate process: Node itself, node-llama-cpp's JavaScript and the llama.cpp libraries. It is taken
-// again after a generation, when llama.cpp has allocated everything it needs.
+// again after a generation, when llama.cpp has allocated everything it needs. RSS counts pages shared
+// with other processes too (the Node executable's code, about 40 MB): the private figure leaves them out.
 import { stat } from "node:fs/promises";
 import { getLlama, LlamaCompletion, type Token } from "node-llama-cpp";
 import { EmbeddedBackend } from "../electron/node/engine/embedded";
@@ -121,6 +122,9 @@ export default async function run(): Promise<Record<string, unknown>> {
       engineOverheadAfterLoadMB: mb(overhead(afterLoad)),
       engineRssAfterGenerateMB: mb(afterGenerate.rss),
       engineOverheadAfterGenerateMB: mb(overhead(afterGenerate)),
+      // The same without the pages shared with other processes (Linux): mostly the Node executable's
+      // code, which the app's own process maps too.
+      enginePrivateOverheadAfterLoadMB: afterLoad.privateBytes === undefined ? null : mb(afterLoad.privateBytes - modelFileBytes - afterLoad.contextBytes),
       overheadTargetMB: 150,
     };
   } finally {

@@ -1,6 +1,7 @@
 // node-llama-cpp driven in the current process: one model, one context, one sequence. The engine
 // process (host.ts) runs this; tools and tests may use it directly through InProcessBackend. Load,
 // unload and generate are serialized; tokenize and detokenize are synchronous native calls.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
   getLlama,
@@ -304,17 +305,34 @@ export class LlamaEngine {
     return getHardwareInfo(this.llama ?? (await this.getLlama("auto", undefined)));
   }
 
-  /** Memory and CPU time of this process, and what node-llama-cpp reports for the model and the context. */
-  stats(): { rss: number; cpuMicros: number; modelBytes: number; contextBytes: number; contextStateBytes: number } {
+  /**
+   * Memory and CPU time of this process, and what node-llama-cpp reports for the model and the
+   * context. `privateBytes` (Linux only) leaves out pages shared with other processes, such as the
+   * Node or Electron executable's code, which RSS counts.
+   */
+  stats(): { rss: number; privateBytes?: number; cpuMicros: number; modelBytes: number; contextBytes: number; contextStateBytes: number } {
     const loaded = this.loaded;
     const cpu = process.cpuUsage();
     return {
       rss: process.memoryUsage().rss,
+      privateBytes: privateMemory(),
       cpuMicros: cpu.user + cpu.system,
       modelBytes: loaded?.model.size ?? 0,
       contextBytes: loaded ? loaded.context.memoryUsage.ram + loaded.context.memoryUsage.vram : 0,
       contextStateBytes: loaded?.context.stateSize ?? 0,
     };
+  }
+}
+
+/** Private_Clean + Private_Dirty of /proc/self/smaps_rollup, in bytes; undefined off Linux. */
+function privateMemory(): number | undefined {
+  if (process.platform !== "linux") return undefined;
+  try {
+    const text = readFileSync("/proc/self/smaps_rollup", "utf8");
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
+    return (kb("Private_Clean") + kb("Private_Dirty")) * 1024;
+  } catch {
+    return undefined;
   }
 }
 

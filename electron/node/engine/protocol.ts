@@ -70,7 +70,14 @@ export const engineMethods = {
   hardware: { params: empty, result: hardwareInfoSchema },
   stats: {
     params: empty,
-    result: z.object({ rss: z.number(), cpuMicros: z.number(), modelBytes: z.number(), contextBytes: z.number(), contextStateBytes: z.number() }),
+    result: z.object({
+      rss: z.number(),
+      privateBytes: z.number().optional(),
+      cpuMicros: z.number(),
+      modelBytes: z.number(),
+      contextBytes: z.number(),
+      contextStateBytes: z.number(),
+    }),
   },
 } as const;
 
