@@ -65,6 +65,8 @@ export interface ControllerHooks {
   onEdits?: (edits: PendingEdit[]) => void;
   /** Pause state changed. */
   onPaused?: (paused: boolean) => void;
+  /** After every backend call: tokens sent, decoded (not in the KV cache), and generated tokens kept in the context. */
+  onCall?: (call: { sent: number; decoded: number; kept: number }) => void;
 }
 
 export interface ControllerOptions extends ControllerHooks {
@@ -151,6 +153,12 @@ export class WritingController {
       tokensDecoded: this.accounting.tokensDecoded,
       tokensGenerated: this.accounting.tokensGenerated,
     };
+  }
+
+  /** Where a step starts in the model's context, in tokens (-1 when it has no piece there). */
+  stepOffset(index: number): number {
+    const piece = this.context.stepPiece(index);
+    return piece ? this.context.offsetOf(piece) : -1;
   }
 
   /** The writer's edits not yet in the model's context, and those just taken in. */
@@ -379,6 +387,7 @@ export class WritingController {
       this.accounting.tokensDecoded += result.inputTokensDecoded;
       this.accounting.tokensGenerated += result.generatedTokens;
       this.live?.piece.tokens.push(...result.tokens);
+      this.options.onCall?.({ sent: tokens.length, decoded: result.inputTokensDecoded, kept: result.tokens.length });
       // Text the backend held back (a possible stop string when it was aborted) is in the tokens too.
       if (result.text.length > streamed.length && result.text.startsWith(streamed)) this.feedLive(result.text.slice(streamed.length));
       const reason = result.stopReason === "abort" ? this.abortReason : null;
