@@ -6,7 +6,7 @@ import draftline from "./scripts/eslint/layers.js";
 const root = import.meta.dirname;
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "release/**", "test-results/**", "playwright-report/**", "bench/results/**"] },
+  { ignores: ["dist/**", "node_modules/**", "bench/.build/**", ".dl-*", "release/**", "test-results/**", "playwright-report/**", "bench/results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
