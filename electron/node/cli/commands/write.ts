@@ -5,11 +5,11 @@ import type { GenerationMode, GenerationState } from "../../../common/api/genera
 import type { ModelSourceRef } from "../../../common/api/models";
 import { protocolProfiles } from "../../../common/engine/catalog";
 import { writtenWords } from "../../../common/generation/rules";
-import { manuscriptText } from "../../../common/manuscript/views";
 import { lengthScore } from "../../../common/metrics/score";
 import { appDataDir } from "../../app/paths";
 import { appVersion } from "../../app/backend";
-import { exportManuscript } from "../../export/exportManuscript";
+import { exportManuscript, toExportDocument } from "../../export/exportManuscript";
+import { buildMarkdown } from "../../export/markdown/build";
 import { GenerationService } from "../../generation/service";
 import { ModelService } from "../../models/service";
 import { ProjectsService } from "../../projects/service";
@@ -131,7 +131,7 @@ export const writeCommand: Command = {
       if (final.status === "error") throw new CliError(`The generation failed: ${final.error}`);
       if (out) await projects.save(project.projectId);
       if (exportTo) await exportManuscript(m, { path: exportTo, withPlan: Boolean(values["with-plan"]), model: state.model?.name ?? null, mode: final.mode });
-      if (!out && !exportTo) writeLine(io.stdout, manuscriptText(m));
+      if (!out && !exportTo) writeLine(io.stdout, buildMarkdown(toExportDocument(m, { model: state.model?.name ?? null, mode: final.mode }), { frontMatter: false }));
       writeLine(
         io.stderr,
         `${interrupted ? "Stopped" : final.status === "finished" ? "Finished" : "Stopped"}: ${words} of ${target} words in ${m.steps.length} steps, length score ${lengthScore(target, words).toFixed(1)}; ` +
