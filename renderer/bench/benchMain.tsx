@@ -10,6 +10,7 @@ import { App } from "../src/App";
 import { applyPreferences, installShortcuts, startApp } from "../src/boot";
 import { useStore } from "../src/store/store";
 import "../src/styles.css";
+import { installBenchInstruments } from "./instrument";
 
 declare global {
   interface Window {
@@ -17,6 +18,7 @@ declare global {
   }
 }
 
+installBenchInstruments(useStore);
 const query = new URLSearchParams(location.search);
 const fake = new FakeBackend({ tokensPerSecond: Number(query.get("tps") ?? 200), validate: false, stepWords: Number(query.get("stepWords") ?? 400), modelReady: query.get("model") !== "none" });
 const projectWords = Number(query.get("project") ?? 0);

@@ -126,6 +126,8 @@ export class FakeBackend {
   readonly requests: WireRequest[] = [];
   engine: EngineState;
   tokensPerSecond: number;
+  /** This back end's catalog (downloads change what it holds). */
+  private readonly catalog: CatalogModel[] = clone(catalogEntries);
   private receive: (message: WireMessage) => void = () => {};
   private readonly options: Required<Omit<FakeBackendOptions, "tokensPerSecond" | "modelReady">>;
   private nextProject = 1;
@@ -320,7 +322,7 @@ export class FakeBackend {
       const downloadedBytes = Math.min(total, d.downloadedBytes + Math.round((bytesPerSecond * ms) / 1000));
       const next: DownloadState = { ...d, downloadedBytes, bytesPerSecond, secondsLeft: (total - downloadedBytes) / bytesPerSecond, status: downloadedBytes >= total ? "done" : "downloading" };
       this.downloads.set(id, next);
-      const model = catalogEntries.find((c) => c.entry.id === id);
+      const model = this.catalog.find((c) => c.entry.id === id);
       if (model) Object.assign(model, { downloadedBytes, status: next.status === "done" ? "ready" : "downloading", path: next.status === "done" ? `/models/${model.entry.file}` : null });
       this.emit("models.download", next);
     }
@@ -426,8 +428,8 @@ export class FakeBackend {
         return answer(project);
       },
       "generation.state": async ({ projectId }) => answer(this.project(projectId)),
-      "models.catalog": async () => clone(catalogEntries),
-      "models.local": async (): Promise<LocalModel[]> => catalogEntries.filter((c) => c.status === "ready").map((c) => ({ path: c.path!, name: c.entry.name, sizeBytes: c.entry.sizeBytes ?? 0, catalogId: c.entry.id })),
+      "models.catalog": async () => clone(this.catalog),
+      "models.local": async (): Promise<LocalModel[]> => this.catalog.filter((c) => c.status === "ready").map((c) => ({ path: c.path!, name: c.entry.name, sizeBytes: c.entry.sizeBytes ?? 0, catalogId: c.entry.id })),
       "models.inspect": async ({ path }) => ({
         path,
         ok: path.endsWith(".gguf"),
@@ -437,7 +439,7 @@ export class FakeBackend {
       }),
       "models.hardware": async () => hardware,
       "models.download": async ({ id }) => {
-        const model = catalogEntries.find((c) => c.entry.id === id);
+        const model = this.catalog.find((c) => c.entry.id === id);
         if (!model) throw new ApiError("failed", `No catalog model ${id}.`);
         const d: DownloadState = { id, status: "downloading", downloadedBytes: model.downloadedBytes, totalBytes: model.entry.sizeBytes ?? null, bytesPerSecond: 0, secondsLeft: null, error: null };
         this.downloads.set(id, d);
@@ -448,7 +450,7 @@ export class FakeBackend {
         if (!d) throw new ApiError("failed", `No download of ${id}.`);
         const cancelled: DownloadState = { ...d, status: "cancelled", bytesPerSecond: 0, secondsLeft: null };
         this.downloads.set(id, cancelled);
-        const model = catalogEntries.find((c) => c.entry.id === id);
+        const model = this.catalog.find((c) => c.entry.id === id);
         if (model) model.status = "partial";
         return cancelled;
       },

@@ -4,7 +4,7 @@
 import { renderPlan, type SectionDraft } from "../../../electron/common/iscot/plan";
 import { writeBlock } from "../../../electron/common/iscot/transcript";
 import { TranscriptParser } from "../../../electron/common/iscot/parser";
-import { applyEvent, assignSection, createManuscript, type Manuscript } from "../../../electron/common/manuscript";
+import { applyEvent, createManuscript, type Manuscript } from "../../../electron/common/manuscript";
 
 /** A small seeded random number generator (mulberry32): the same seed writes the same text. */
 export function seededRandom(seed: number): () => number {
@@ -77,18 +77,17 @@ export const STEP_WORDS = 400;
 
 /**
  * The next step the fake model writes for the manuscript as it stands: its three blocks, or the
- * FINISHED mark once every section has its words (or the target is reached without a plan).
+ * FINISHED mark once every section has its budget's words (or the target is reached without a plan).
+ * The step plan names its section, so the step goes to it.
  */
 export function nextStepText(m: Manuscript, random: () => number, stepWords = STEP_WORDS): string {
   const written = m.steps.reduce((sum, s) => sum + s.words, 0);
   const target = m.targetWords ?? 1000;
-  const sectionId = assignSection(m.sections, m.steps, "");
-  const section = m.sections.find((s) => s.id === sectionId);
-  const inSection = m.steps.filter((s) => s.sectionId === sectionId).reduce((sum, s) => sum + s.words, 0);
-  const left = section ? section.budget - inSection : target - written;
-  const everyFilled = m.sections.length > 0 && m.sections.every((s) => s.budget === 0 || m.steps.filter((x) => x.sectionId === s.id).reduce((sum, x) => sum + x.words, 0) * 5 >= s.budget * 4);
-  if (everyFilled || left <= 0 || (m.sections.length === 0 && written >= target)) return "<FINISHED>";
-  const words = Math.max(20, Math.min(stepWords, left));
+  const inSection = (id: string) => m.steps.reduce((sum, s) => (s.sectionId === id ? sum + s.words : sum), 0);
+  const section = m.sections.find((s) => inSection(s.id) < s.budget);
+  const left = section ? section.budget - inSection(section.id) : m.sections.length === 0 ? target - written : 0;
+  if (left <= 0) return "<FINISHED>";
+  const words = Math.min(stepWords, left);
   const plan = section ? `Write part of ${section.title}: ${section.brief} About ${words} words.` : `Continue the text. About ${words} words.`;
   const total = written + words;
   return writeBlock("step_plan", plan) + writeBlock("content", prose(random, words)) + writeBlock("reflection", `The part reads well and follows the plan. Word count: ${total}/${target}`);

@@ -10,6 +10,10 @@ export const dictionaries: Record<UiLanguage, Messages> = { en, zh };
 
 export type MessageValues = Record<string, string | number>;
 
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(en, key);
+}
+
 /** The message for `key` in `language`, with `{name}` placeholders filled from `values`. */
 export function translate(language: UiLanguage, key: MessageKey, values?: MessageValues): string {
   const template = dictionaries[language][key] ?? en[key];

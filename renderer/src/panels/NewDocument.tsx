@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { generationModeSchema, type GenerationMode } from "../../../electron/common/api";
 import type { Language } from "../../../electron/common/metrics/language";
-import { formatNumber } from "../i18n";
+import { formatNumber, isMessageKey } from "../i18n";
 import { useT } from "../i18n/useT";
 import { modelsSelectors, uiSelectors } from "../store/selectors";
 import { useStore } from "../store/store";
@@ -36,6 +36,11 @@ export function NewDocumentDialog() {
     else setFailure(t("newDoc.failed", { message: outcome.message }));
   };
   const message = (error: FieldError | undefined) => (error ? t(error.key, error.values) : null);
+  // Modes the back end may add later are shown by their name until they have words here.
+  const modeLabel = (mode: string) => {
+    const key = `newDoc.mode.${mode}`;
+    return isMessageKey(key) ? t(key) : mode;
+  };
 
   return (
     <Dialog title={t("newDoc.title")}>
@@ -97,7 +102,7 @@ export function NewDocumentDialog() {
               <option value="profile">{profile ? t("newDoc.modeDefault", { mode: profile }) : t("newDoc.modeNoModel")}</option>
               {generationModeSchema.options.map((mode) => (
                 <option key={mode} value={mode}>
-                  {t(`newDoc.mode.${mode}`)}
+                  {modeLabel(mode)}
                 </option>
               ))}
             </select>

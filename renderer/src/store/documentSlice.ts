@@ -3,7 +3,7 @@
 import type { GenerationUpdate, ProjectSummary } from "../../../electron/common/api";
 import { applyEdit, type Manuscript, type ManuscriptEdit } from "../../../electron/common/manuscript";
 import type { NewDocumentInput, OpenedDocument } from "../api/documents";
-import { applyGenerationUpdate } from "./generationUpdates";
+import { applyGenerationUpdate, reconcileManuscript } from "./generationUpdates";
 import { acknowledgeEdit, settleEdits, type EditTarget, type LocalEdit } from "./pendingEdits";
 import type { StoreSlice } from "./store";
 
@@ -104,7 +104,7 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
       const fresher = answer.manuscript && answer.version !== null && answer.version >= (now.document?.version ?? 0);
       set({
         localEdits: acknowledgeEdit(now.localEdits, id, answer.editId, now.generation?.status),
-        ...(fresher && now.document ? { manuscript: answer.manuscript!, document: { ...now.document, version: answer.version!, modified: true } } : {}),
+        ...(fresher && now.document && now.manuscript ? { manuscript: reconcileManuscript(now.manuscript, answer.manuscript!), document: { ...now.document, version: answer.version!, modified: true } } : {}),
       });
       return { ok: true };
     } catch (error) {
@@ -141,7 +141,8 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
     try {
       const fresh = await documents.get(document.projectId);
       if (get().document?.projectId !== fresh.projectId) return;
-      set({ manuscript: fresh.manuscript, document: { ...get().document!, version: fresh.version, modified: fresh.modified }, outOfSync: false });
+      const current = get().manuscript;
+      set({ manuscript: current ? reconcileManuscript(current, fresh.manuscript) : fresh.manuscript, document: { ...get().document!, version: fresh.version, modified: fresh.modified }, outOfSync: false });
     } catch (error) {
       get().pushNotice({ kind: "error", key: "notice.requestFailed", action: "menu.open", values: { message: describe(error) } });
     }

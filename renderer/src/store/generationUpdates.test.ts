@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GenerationState, GenerationUpdate } from "../../../electron/common/api";
 import { createManuscript, type Manuscript, type Step } from "../../../electron/common/manuscript";
-import { applyGenerationUpdate, mergeGenerationUpdates, withSections } from "./generationUpdates";
+import { applyGenerationUpdate, mergeGenerationUpdates, reconcileManuscript, withSections } from "./generationUpdates";
 
 const step = (n: number, content: string, status: Step["status"] = "done"): Step => ({
   id: `step-${n}`,
@@ -108,5 +108,19 @@ describe("merging the updates of one frame", () => {
     const oneByOne = applyGenerationUpdate(applyGenerationUpdate(m, a).manuscript, b).manuscript;
     const merged = applyGenerationUpdate(m, mergeGenerationUpdates(a, b)).manuscript;
     expect(merged).toEqual(oneByOne);
+  });
+});
+
+describe("taking a whole manuscript from the back end", () => {
+  it("keeps this copy's objects where nothing changed, and takes what did", () => {
+    const m = withSteps([step(1, "a b"), step(2, "c")]);
+    const sent: Manuscript = JSON.parse(JSON.stringify(m));
+    expect(reconcileManuscript(m, sent)).toBe(m);
+    sent.steps[1] = { ...sent.steps[1]!, content: "c d", words: 2, status: "edited" };
+    const next = reconcileManuscript(m, sent);
+    expect(next).not.toBe(m);
+    expect(next.steps[0]).toBe(m.steps[0]);
+    expect(next.steps[1]).toEqual(sent.steps[1]);
+    expect(next.sections).toBe(m.sections);
   });
 });

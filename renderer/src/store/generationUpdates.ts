@@ -3,7 +3,7 @@
 // step re-renders only when that step changed.
 import type { GenerationUpdate } from "../../../electron/common/api";
 import { extractPlan } from "../../../electron/common/iscot/plan";
-import type { Manuscript, Section } from "../../../electron/common/manuscript";
+import type { Manuscript, Section, Step } from "../../../electron/common/manuscript";
 import { renderPlan } from "../../../electron/common/iscot/plan";
 import { effectiveLanguage, revisionPosition } from "../../../electron/common/manuscript";
 
@@ -80,4 +80,45 @@ export function withSections(m: Manuscript, sections: Section[]): Manuscript {
   }
   const revision = { afterStep: revisionPosition(m), text: renderPlan(sections, effectiveLanguage(m)), sections, nextSectionNumber: highest + 1 };
   return { ...m, sections, revisions: [...m.revisions, revision] };
+}
+
+function sameStep(a: Step, b: Step): boolean {
+  return (
+    a.id === b.id &&
+    a.sectionId === b.sectionId &&
+    a.plan === b.plan &&
+    a.planComplete === b.planComplete &&
+    a.targetWords === b.targetWords &&
+    a.content === b.content &&
+    a.reflection === b.reflection &&
+    a.words === b.words &&
+    a.status === b.status &&
+    a.progress?.written === b.progress?.written &&
+    a.progress?.target === b.progress?.target &&
+    a.progress?.phrase === b.progress?.phrase
+  );
+}
+
+/**
+ * A manuscript the back end sent whole (the answer to an edit), keeping this copy's objects where
+ * nothing changed: the components of unchanged steps and sections do not render again.
+ */
+export function reconcileManuscript(current: Manuscript, next: Manuscript): Manuscript {
+  let changed = false;
+  const steps = next.steps.map((step, i) => {
+    const old = current.steps[i];
+    if (old && sameStep(old, step)) return old;
+    changed = true;
+    return step;
+  });
+  if (steps.length !== current.steps.length) changed = true;
+  const keepSections = sameSections(current.sections, next.sections);
+  const keepRevisions = current.revisions.length === next.revisions.length && current.revisions.every((r, i) => r.text === next.revisions[i]!.text && r.afterStep === next.revisions[i]!.afterStep);
+  const keepDraft = current.planDraft?.text === next.planDraft?.text;
+  const sameFields = current.targetWords === next.targetWords && current.finished === next.finished && current.instruction === next.instruction && current.language === next.language;
+  if (!changed && keepSections && keepRevisions && keepDraft && sameFields) return current;
+  const sections = keepSections ? current.sections : next.sections;
+  const revisions = keepRevisions ? current.revisions : next.revisions;
+  const planDraft = keepDraft ? current.planDraft : next.planDraft;
+  return { ...next, steps, sections, revisions, planDraft };
 }

@@ -1,0 +1,96 @@
+// What the renderer benchmark (bench/renderer.bench.ts) measures inside the page: long tasks, the
+// latency of a key press, opening a project, and the store's figures. Installed before the app.
+import type { AppStore } from "../src/store/store";
+
+export interface KeyLatency {
+  /** From the keydown's time stamp to the DOM holding the change. */
+  dom: number;
+  /** To the frame after it: a requestAnimationFrame callback, then a posted message (after the paint). */
+  frame: number;
+}
+
+export interface OpenTiming {
+  /** Until the draft shows the last step and the timeline its last step card. */
+  shownMs: number;
+  /** Until a task posted after the next frame runs: nothing holds the main thread any more. */
+  interactiveMs: number;
+  steps: number;
+  words: number;
+}
+
+export interface BenchInstruments {
+  longTasks: { start: number; duration: number }[];
+  /** Arms the probe: `keyLatency` then resolves with the latency of the next key press in the editor. */
+  armKey(): boolean;
+  keyLatency: Promise<KeyLatency> | null;
+  openProject(path: string): Promise<OpenTiming>;
+  words(): number;
+  status(): string;
+}
+
+declare global {
+  interface Window {
+    bench?: BenchInstruments;
+  }
+}
+
+export function installBenchInstruments(store: AppStore): BenchInstruments {
+  const longTasks: BenchInstruments["longTasks"] = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: "longtask", buffered: true });
+
+  const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+
+  /**
+   * The latency of the next key press in the editor: to the first change of the DOM inside the step
+   * the cursor is in (the model's text changes other steps meanwhile), and to the frame after it.
+   */
+  const probeKey = () =>
+    new Promise<KeyLatency>((resolve) => {
+      window.addEventListener(
+        "keydown",
+        (event) => {
+          const down = event.timeStamp;
+          const anchor = document.getSelection()?.anchorNode ?? null;
+          const block = (anchor instanceof Element ? anchor : anchor?.parentElement)?.closest("section[data-step-id]");
+          if (!block) return;
+          const observer = new MutationObserver(() => {
+            observer.disconnect();
+            const dom = performance.now() - down;
+            requestAnimationFrame(() => {
+              const channel = new MessageChannel();
+              channel.port1.onmessage = () => resolve({ dom, frame: performance.now() - down });
+              channel.port2.postMessage(null);
+            });
+          });
+          observer.observe(block, { characterData: true, childList: true, subtree: true });
+        },
+        { capture: true, once: true },
+      );
+    });
+
+  const instruments: BenchInstruments = {
+    longTasks,
+    keyLatency: null,
+    armKey: () => {
+      instruments.keyLatency = probeKey();
+      return true;
+    },
+    openProject: async (path) => {
+      const start = performance.now();
+      const outcome = await store.getState().openDocument(path);
+      if (!outcome.ok) throw new Error(outcome.message);
+      const steps = store.getState().manuscript!.steps;
+      const last = steps[steps.length - 1]!.id;
+      while (!document.querySelector(`.draft section[data-step-id="${last}"]`) || !document.querySelector(`li.step-card[data-step-card="${last}"]`)) await nextFrame();
+      const shownMs = performance.now() - start;
+      await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      return { shownMs, interactiveMs: performance.now() - start, steps: steps.length, words: steps.reduce((n, s) => n + s.words, 0) };
+    },
+    words: () => store.getState().manuscript?.steps.reduce((n, s) => n + s.words, 0) ?? 0,
+    status: () => store.getState().generation?.status ?? "idle",
+  };
+  window.bench = instruments;
+  return instruments;
+}

@@ -1,0 +1,66 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { FakeBackend } from "../api/fakeClient";
+import { startEventPump } from "./eventPump";
+import { modelsSelectors } from "./selectors";
+import { createAppStore, type AppStore } from "./store";
+
+describe("models", () => {
+  let fake: FakeBackend;
+  let store: AppStore;
+  let frame: () => void;
+  beforeEach(async () => {
+    fake = new FakeBackend({ modelReady: false });
+    store = createAppStore();
+    store.getState().setConnected(fake.client, fake.documents, { name: "Draftline", version: "0", shell: "web", platform: "linux" });
+    let waiting: Array<() => void> = [];
+    startEventPump(fake.client, store, { schedule: (cb) => void waiting.push(cb) });
+    frame = () => {
+      const run = waiting;
+      waiting = [];
+      for (const cb of run) cb();
+    };
+    await store.getState().refreshModels();
+  });
+
+  it("reads the catalog, the local files, the hardware and that no model is loaded", () => {
+    const s = store.getState();
+    expect(s.catalog.map((c) => c.entry.id)).toContain("is-writer-8b-q4");
+    expect(s.localModels.length).toBeGreaterThan(0);
+    expect(s.hardware?.gpuNames).toEqual(["NVIDIA GeForce RTX 4090"]);
+    expect(modelsSelectors.isReady(s)).toBe(false);
+  });
+
+  it("follows a download's progress, and a cancelled one can be resumed from where it stopped", async () => {
+    await store.getState().download("is-writer-8b-q4");
+    fake.advance(1000);
+    frame();
+    const first = store.getState().downloads["is-writer-8b-q4"]!;
+    expect(first.status).toBe("downloading");
+    expect(first.downloadedBytes).toBeGreaterThan(0);
+    expect(first.bytesPerSecond).toBeGreaterThan(0);
+    await store.getState().cancelDownload("is-writer-8b-q4");
+    expect(store.getState().downloads["is-writer-8b-q4"]?.status).toBe("cancelled");
+    await store.getState().download("is-writer-8b-q4");
+    expect(store.getState().downloads["is-writer-8b-q4"]?.downloadedBytes).toBe(first.downloadedBytes);
+  });
+
+  it("shows the load's progress, then the model and its device", async () => {
+    const outcome = await store.getState().loadModel({ kind: "file", path: "/models/x.gguf" }, { contextSize: 4096 });
+    expect(outcome).toEqual({ ok: true });
+    expect(modelsSelectors.isLoading(store.getState())).toBe(true);
+    fake.advance(400);
+    frame();
+    expect(store.getState().engine?.loadProgress).toBeCloseTo(0.4);
+    fake.advance(700);
+    frame();
+    expect(modelsSelectors.isReady(store.getState())).toBe(true);
+    expect(modelsSelectors.device(store.getState())).toContain("RTX 4090");
+  });
+
+  it("checks a file's fit, and says when a file is not a model", async () => {
+    await store.getState().inspectModel("/models/x.gguf");
+    expect(store.getState().inspections["/models/x.gguf"]).toMatchObject({ ok: true, fit: { fits: true } });
+    await store.getState().inspectModel("/home/me/notes.txt");
+    expect(store.getState().inspections["/home/me/notes.txt"]).toMatchObject({ ok: false, problem: "This is not a GGUF file." });
+  });
+});
