@@ -216,24 +216,30 @@ describe("embedded backend refusing bad model files", () => {
     return error as BackendError;
   }
 
-  it("refuses a file that is not a GGUF without starting an engine", async () => {
+  // The engine reads the file's metadata before loading anything: the refusal comes from a check, not a
+  // crash, so the same engine process stays up and loads a good model next.
+  it("refuses a file that is not a GGUF before loading it, and the engine stays up", async () => {
     const error = await refused("notes.gguf", "These are my notes, not a model.\n");
     expect(error.code).toBe("bad-model");
     expect(error.message).toMatch(/is not a GGUF model file/);
-    expect(backend.pid).toBeUndefined();
+    const pid = backend.pid;
+    expect(pid).toBeGreaterThan(0);
+    await backend.load({ model: await ensureTestModel(), ...LOAD });
+    expect(backend.pid).toBe(pid);
+    await backend.unload();
   });
 
-  it("refuses a truncated GGUF without starting an engine", async () => {
+  it("refuses a truncated GGUF before loading it", async () => {
     const whole = buildTestModel();
     const error = await refused("cut.gguf", whole.subarray(0, Math.floor(whole.length * 0.6)));
     expect(error.message).toMatch(/is truncated: its tensors need \d+ bytes but the file has \d+/);
-    expect(backend.pid).toBeUndefined();
+    expect(backend.modelInfo).toBeUndefined();
   });
 
   it("refuses a GGUF that lacks metadata llama.cpp needs, naming the keys", async () => {
     const error = await refused("no-ffn.gguf", buildTestModel({ omitKeys: ["llama.feed_forward_length", "llama.attention.head_count"] }));
     expect(error.message).toMatch(/lacks metadata llama.cpp needs \(llama.feed_forward_length, llama.attention.head_count\)/);
-    expect(backend.pid).toBeUndefined();
+    expect(backend.modelInfo).toBeUndefined();
   });
 });
 

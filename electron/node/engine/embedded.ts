@@ -4,7 +4,6 @@
 // the model again.
 import path from "node:path";
 import type { FitEstimate, HardwareInfo, ModelInfo, TokenId } from "../../common/engine/types";
-import { GgufError, inspectGguf } from "../models/gguf";
 import {
   BackendError,
   type Backend,
@@ -44,6 +43,7 @@ const ACTIVITY: Record<EngineMethod, string> = {
   estimateFit: "estimating the model's fit",
   hardware: "reading the hardware",
   stats: "reading its memory use",
+  inspect: "reading a model file",
 };
 
 function describeExit(exit: EngineExit): string {
@@ -222,13 +222,8 @@ export class EmbeddedBackend implements Backend {
 
   async load(options: LoadOptions): Promise<ModelInfo> {
     const resolved: LoadOptions = { ...options, model: path.resolve(options.model) };
-    // Checked here, in the app's process, before any engine sees the file.
-    try {
-      await inspectGguf(resolved.model);
-    } catch (error) {
-      if (error instanceof GgufError) throw new BackendError("bad-model", error.message);
-      throw error;
-    }
+    // The engine reads the file's metadata before it loads anything, and refuses a bad file (bad-model);
+    // node-llama-cpp never runs in the app's process, not even to read a GGUF header.
     this.loadOptions = undefined;
     this.reloadNeeded = false;
     this.info = undefined;
@@ -281,6 +276,11 @@ export class EmbeddedBackend implements Backend {
   /** The machine's GPU, VRAM, RAM and CPU threads, as the engine's llama.cpp sees them. */
   hardware(): Promise<HardwareInfo> {
     return this.call("hardware", {});
+  }
+
+  /** A GGUF's metadata, read in the engine process; a bad file is refused with a bad-model error. */
+  async inspect(file: string): Promise<Record<string, string | number | boolean | null>> {
+    return (await this.call("inspect", { file: path.resolve(file) })).facts;
   }
 
   /** The engine process's resident memory and CPU time, and node-llama-cpp's figures for the model and context. */

@@ -103,6 +103,7 @@ export function serveEngine(port: HostPort, engine: LlamaEngine = new LlamaEngin
     },
     estimateFit: ({ file, ...options }) => engine.estimateFit(file, options),
     hardware: () => engine.hardware(),
+    inspect: async ({ file }) => ({ facts: await engine.inspect(file) }),
     stats: async () => engine.stats(),
   };
 

@@ -288,6 +288,19 @@ export class LlamaEngine {
     });
   }
 
+  /** A GGUF's metadata as plain values (no weights are loaded); a bad file is a bad-model error. */
+  async inspect(file: string): Promise<Record<string, string | number | boolean | null>> {
+    try {
+      const { facts } = await inspectGguf(path.resolve(file));
+      const flat: Record<string, string | number | boolean | null> = {};
+      for (const [key, value] of Object.entries(facts)) if (value === undefined || ["string", "number", "boolean"].includes(typeof value)) flat[key] = (value as string | number | boolean | undefined) ?? null;
+      return flat;
+    } catch (error) {
+      if (error instanceof GgufError) throw new BackendError("bad-model", error.message);
+      throw error;
+    }
+  }
+
   /** Checks a GGUF file and estimates whether it fits this machine (no weights are loaded). */
   async estimateFit(file: string, options: FitOptions & { gpu?: LoadOptions["gpu"] } = {}): Promise<FitEstimate> {
     let checked;

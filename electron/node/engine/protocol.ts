@@ -67,6 +67,11 @@ export const engineMethods = {
     }),
     result: fitEstimateSchema,
   },
+  /** Reads a GGUF's metadata (no weights): what it is, or a bad-model error saying why it cannot load. */
+  inspect: {
+    params: z.object({ file: z.string().min(1) }),
+    result: z.object({ facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) }),
+  },
   hardware: { params: empty, result: hardwareInfoSchema },
   stats: {
     params: empty,

@@ -9,7 +9,7 @@ import { ApiError } from "../../common/api/define";
 import type { Catalog, CatalogEntry, ProtocolProfile } from "../../common/engine/catalog";
 import type { HardwareInfo } from "../../common/engine/types";
 import type { Service } from "../app/container";
-import type { Backend } from "../engine/backend";
+import { BackendError, type Backend } from "../engine/backend";
 import { EmbeddedBackend } from "../engine/embedded";
 import type { EngineProcessLauncher } from "../engine/launcher";
 import { OpenAICompatibleBackend } from "../engine/openai";
@@ -18,8 +18,6 @@ import { fakeWriter } from "../generation/testing/fakeWriter";
 import { ScriptedBackend } from "../generation/testing/scriptedBackend";
 import { findCatalogEntry, loadCatalog, resolveHfUri } from "./catalog";
 import { downloadFile, modelPartialPath, partialPath, DownloadError } from "./download";
-import { GgufError, inspectGguf } from "./gguf";
-import { getHardwareInfo } from "./hardware";
 import { modelsDir } from "./paths";
 
 /** The tiny test model's name: it writes nonsense unless grammars hold it to the protocol. */
@@ -130,24 +128,22 @@ export class ModelService implements Service {
   async inspect(file: string): Promise<ModelInspection> {
     const resolved = path.resolve(expandHome(file));
     try {
-      const { facts } = await inspectGguf(resolved);
+      // Read in the engine process: node-llama-cpp never runs in the app's process.
+      const facts = await this.embeddedBackend().inspect(resolved);
       let fit: ModelInspection["fit"] = null;
       try {
         fit = await this.embeddedBackend().estimateFit(resolved);
       } catch (error) {
         this.options.log?.("models.fit-failed", { message: (error as Error).message });
       }
-      const flat: ModelInspection["facts"] = {};
-      for (const [key, value] of Object.entries(facts)) if (value === undefined || ["string", "number", "boolean"].includes(typeof value)) flat[key] = (value as string | number | boolean | undefined) ?? null;
-      return { path: resolved, ok: true, problem: null, facts: flat, fit };
+      return { path: resolved, ok: true, problem: null, facts, fit };
     } catch (error) {
-      const problem = error instanceof GgufError ? error.message : `Cannot read ${path.basename(resolved)}: ${(error as Error).message}`;
+      const problem = error instanceof BackendError && error.code === "bad-model" ? error.message : `Cannot read ${path.basename(resolved)}: ${(error as Error).message}`;
       return { path: resolved, ok: false, problem, facts: {}, fit: null };
     }
   }
 
   async hardware(): Promise<HardwareInfo> {
-    if (this.isScripted()) return getHardwareInfo();
     return this.embeddedBackend().hardware();
   }
 
@@ -213,15 +209,13 @@ export class ModelService implements Service {
       file = path.resolve(expandHome(source.path));
       entry = (await this.readCatalog().catch(() => undefined))?.models.find((m) => m.file === path.basename(file));
     }
-    // Read the file before loading it: a bad GGUF can abort llama.cpp; refuse it with a reason instead.
-    const inspection = await inspectGguf(file).catch((error: unknown) => {
-      throw new Error(error instanceof Error ? error.message : String(error));
-    });
+    // The engine reads the file before loading it (a bad GGUF can abort llama.cpp): refused with a reason.
     const backend = this.embeddedBackend();
+    const facts = await backend.inspect(file);
     const model = await backend.load({ model: file, ...loadOptions });
     const hardware = await backend.hardware().catch(() => undefined);
     const device = model.gpu ? `${hardware?.gpuNames[0] ?? "GPU"} (${String(model.gpu).toUpperCase()})` : `CPU, ${threads ?? os.availableParallelism()} threads`;
-    const profile: ProtocolProfile = entry?.profile ?? (inspection.facts.name === TEST_MODEL_NAME ? "native" : "prompted");
+    const profile: ProtocolProfile = entry?.profile ?? (facts.name === TEST_MODEL_NAME ? "native" : "prompted");
     return { backend: backend as Backend, model, profile, device };
   }
 
