@@ -158,7 +158,6 @@ test.describe("the desktop app", () => {
         (file) => (globalThis as unknown as { draftline: DraftlineBridge }).draftline.api["models.load"]({ source: { kind: "file", path: file }, settings: { threads: 1 } }),
         model,
       );
-      test.skip(!loaded.ok && loaded.error.code === "unknown-method", "The back end does not answer models.load yet.");
       expect(loaded).toMatchObject({ ok: true, result: { status: "ready" } });
       const engines = await run.app.evaluate(({ app }) => app.getAppMetrics().filter((m) => m.type === "Utility" && /engine/i.test(m.serviceName ?? m.name ?? "")).map((m) => m.pid));
       expect(engines).toHaveLength(1);
