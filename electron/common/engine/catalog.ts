@@ -3,11 +3,40 @@
 import { z } from "zod";
 
 /**
- * How a model writes IS-CoT: "native" models were trained on it, "prompted" models follow it from a
- * system prompt, "orchestrated" models are driven one step at a time by the controller.
+ * How the controller drives a model. IS-CoT: "native" models were trained on it (IS-Writer),
+ * "prompted" models follow it from a system prompt, "orchestrated" models are driven one step at a
+ * time (plan as JSON, then each step's plan, text and reflection). The research systems Draftline
+ * comes from: "agentwrite" (LongWriter's AgentWrite: a plan of paragraphs, then each paragraph in
+ * turn, the KV cache kept across them), "direct" (one pass, no tags, sections read from the headings:
+ * the LongWriter models), "think-answer" (`<think>` plan then `<answer>` draft: LongWriter-Zero).
  */
-export const protocolProfiles = ["native", "prompted", "orchestrated"] as const;
+export const protocolProfiles = ["native", "prompted", "orchestrated", "agentwrite", "direct", "think-answer"] as const;
 export type ProtocolProfile = (typeof protocolProfiles)[number];
+
+/**
+ * How a model's prompt is written. "chat-template": the template in the GGUF (`name` says which, for
+ * people). "raw": the model was trained on a plain-text format the GGUF's template does not give:
+ * `preamble` once, then each user turn as `turn` with `{prompt}` replaced (LongWriter-llama3.1's
+ * `[INST]{prompt}[/INST]`). `stop`: strings that end the model's answer besides its end token.
+ */
+export const promptFormatSchema = z.discriminatedUnion("kind", [
+  z
+    .object({
+      kind: z.literal("chat-template"),
+      name: z.string().min(1),
+      stop: z.array(z.string().min(1)).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("raw"),
+      preamble: z.string().optional(),
+      turn: z.string().refine((t) => t.split("{prompt}").length === 2, "a turn holds {prompt} once"),
+      stop: z.array(z.string().min(1)).optional(),
+    })
+    .strict(),
+]);
+export type PromptFormat = z.infer<typeof promptFormatSchema>;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a sha256 is 64 lowercase hex digits");
 
@@ -54,6 +83,14 @@ export const catalogEntrySchema = z
     quantization: z.string().min(1),
     license: z.string().min(1),
     profile: z.enum(protocolProfiles),
+    /** Other profiles the model works with, which the writer may pick instead (`--mode`). */
+    otherProfiles: z.array(z.enum(protocolProfiles)).optional(),
+    /** The prompt format the model expects; left out: the GGUF's chat template. */
+    promptFormat: promptFormatSchema.optional(),
+    /** Other quantizations of the same model in the source repository, with their approximate size. */
+    quantizations: z.array(z.object({ name: z.string().min(1), sizeBytes: z.number().int().positive().optional() }).strict()).optional(),
+    /** The model card or paper, for people. */
+    homepage: z.string().url().optional(),
     recommended: z
       .object({
         contextSize: z.number().int().min(512),

@@ -63,3 +63,51 @@ ${paragraph}${common}`,
     reflection: `root ::= sentence${common}`,
   };
 }
+
+/** The rules every grammar here shares: sentences, words (or Han characters), titles, paragraphs. */
+function shared(language: "en" | "zh", words: readonly string[]): string {
+  const protocol = protocolGrammars(language, words);
+  const paragraph = language === "zh" ? `para ::= sentence{3,8}` : `para ::= sentence (" " sentence){2,7}`;
+  return `${paragraph}${protocol.reflection.slice(protocol.reflection.indexOf("\n"))}`;
+}
+
+export interface AgentWriteGrammars {
+  /** The plan: 2 to 5 lines "Paragraph N - Main point: … - Word count: N words", numbered in order. */
+  plan: string;
+  /** A paragraph's text (it never ends by itself: its budget ends it). */
+  content: string;
+}
+
+/** Grammars for AgentWrite's requests: the plan of paragraphs, then plain text for each. */
+export function agentWriteGrammars(language: "en" | "zh", words: readonly string[] = TINY_WORDS): AgentWriteGrammars {
+  const line = (i: number) =>
+    language === "zh" ? `"段落${i} - 主要内容：" point " - 字数要求：" num "字"` : `"Paragraph ${i} - Main point: " point " - Word count: " num " words"`;
+  const point = language === "zh" ? `point ::= han{4,12}` : `point ::= word (" " word){2,8}`;
+  // Lines 3 to 5 are each optional, in order: the numbering stays 1, 2, 3, …
+  const rest = `("\\n" ${line(3)} ("\\n" ${line(4)} ("\\n" ${line(5)})?)?)?`;
+  return {
+    plan: `root ::= ${line(1)} "\\n" ${line(2)} ${rest}\n${point}\nnum ::= [2-9] [0-9] [0-9]\n${shared(language, words)}`,
+    content: `root ::= para ("\\n\\n" para)*\n${shared(language, words)}`,
+  };
+}
+
+export interface OnePassGrammars {
+  /** LongWriter-Zero's planning, after the forced `<think>`: sections with budgets, then `</think>`. */
+  think: string;
+  /**
+   * The draft: one or two "## " sections of one or two paragraphs, then the end of the answer (the
+   * end of generation, or `</answer>` for think-answer). It ends by itself well below most targets,
+   * which is what exercises the continuation rule.
+   */
+  answer: string;
+}
+
+/** Grammars for the one-pass modes: direct (Markdown with headings) and think-answer. */
+export function onePassGrammars(language: "en" | "zh", mode: "direct" | "think-answer", words: readonly string[] = TINY_WORDS): OnePassGrammars {
+  const budgetLine = language === "zh" ? `"字数：" [1-9] [0-9] [0-9] "字"` : `"Word count: " [1-9] [0-9] [0-9]`;
+  const end = mode === "think-answer" ? ` "\\n</answer>"` : "";
+  return {
+    think: `root ::= plansection ("\\n\\n" plansection){1,3} "\\n</think>"\nplansection ::= "## " title "\\n" ${budgetLine} "\\n" sentence\n${shared(language, words)}`,
+    answer: `root ::= section ("\\n\\n" section)?${end}\nsection ::= "## " title "\\n\\n" para ("\\n\\n" para)?\n${shared(language, words)}`,
+  };
+}

@@ -126,3 +126,83 @@ export function orchestratedContentAsk(words: number, language: PromptLanguage):
 export function orchestratedReflectionAsk(progress: string, language: PromptLanguage): string {
   return language === "zh" ? `${progress} 用一句话检查这一步与规划是否一致，以及下一步要注意什么。` : `${progress} In one sentence, check this step against the plan and say what the next step should mind.`;
 }
+
+// ---- AgentWrite (LongWriter): a plan of paragraphs, then one paragraph per request ---------------
+
+/** AgentWrite, first request: a plan of paragraphs, one line each, with main point and word count. */
+export function agentWritePlanMessages(instruction: string, target: number | null, language: PromptLanguage): ChatMessage[] {
+  const total = target ?? (language === "zh" ? "合适的" : "a suitable number of");
+  const ask =
+    language === "zh"
+      ? `下面的写作任务要一段一段地写。请先把它拆成若干段落（或小节），每段写一行，格式如下：\n段落1 - 主要内容：[这一段具体写什么] - 字数要求：[N字]\n每段通常200到1000字，各段字数之和为${total}字。只输出计划，不要写正文。\n\n写作任务：${instruction.trim()}`
+      : `The writing task below will be written one paragraph at a time. First break it into paragraphs (or sections), one line each, in this form:\nParagraph 1 - Main point: [what this paragraph covers, concretely] - Word count: [N words]\nA paragraph usually gets 200 to 1000 words; the word counts add up to ${total} words. Answer with the plan only, not the text.\n\nWriting task: ${instruction.trim()}`;
+  return [{ role: "user", content: ask }];
+}
+
+/** One line of an AgentWrite plan, as the plan request asks for it (extractPlan reads it back). */
+export function agentWritePlanLine(index: number, brief: string, words: number, language: PromptLanguage): string {
+  const point = brief.replace(/\s+/g, " ").trim() || (language === "zh" ? "接着写下去" : "Go on with the text");
+  return language === "zh" ? `段落${index} - 主要内容：${point} - 字数要求：${words}字` : `Paragraph ${index} - Main point: ${point} - Word count: ${words} words`;
+}
+
+/**
+ * AgentWrite: the request for one paragraph. The text so far is in the model's context already (the
+ * KV cache is kept), so the request only names the paragraph, what it covers and its length, and what
+ * the next one will cover (so this one leaves it alone). `continuing`: the paragraph was begun.
+ */
+export function agentWriteParagraphAsk(
+  p: { index: number; title: string; brief: string; words: number; next: string | null; continuing: boolean },
+  language: PromptLanguage,
+): string {
+  const name = p.title || (language === "zh" ? `段落${p.index}` : `Paragraph ${p.index}`);
+  if (language === "zh") {
+    const head = p.continuing ? `「${name}」还需要约${p.words}字：从正文停下的地方接着写。` : `现在写计划中的「${name}」：${p.brief}（约${p.words}字），接着上面的正文写。`;
+    const next = p.next ? `下一段会写：${p.next}，这里先不要写。` : "这是最后一段。";
+    return `${head}${next}只写这一段的正文。`;
+  }
+  const head = p.continuing
+    ? `${name} needs about ${p.words} more words: go on with it from where the text stopped.`
+    : `Now write ${name} of the plan: ${p.brief} (about ${p.words} words), following on from the text above.`;
+  const next = p.next ? ` The next paragraph will cover: ${p.next}; leave that for it.` : " It is the last paragraph.";
+  return `${head}${next} Write only this paragraph's text.`;
+}
+
+/** AgentWrite: the revised plan a paragraph request carries after the writer changed it. */
+export function agentWriteRevisedPlan(lines: string[], language: PromptLanguage): string {
+  return `${language === "zh" ? "写作计划已修改，现在是：" : "The plan was revised; it now is:"}\n${lines.join("\n")}`;
+}
+
+// ---- Direct (LongWriter models) and think-answer (LongWriter-Zero): one pass ---------------------
+
+/** Direct mode: the instruction with the target stated, and Markdown headings asked for (the sections). */
+export function directMessages(instruction: string, target: number | null, language: PromptLanguage): ChatMessage[] {
+  const format = language === "zh" ? "用 Markdown 写全文，每个部分以“## ”标题开头。" : 'Write the whole text in Markdown, each section under a "## " heading.';
+  return [{ role: "user", content: `${userInstruction(instruction, target, language)}\n\n${format}` }];
+}
+
+/**
+ * Think-answer mode: the planning goes in `<think>`, the text in `<answer>` (the format LongWriter-Zero
+ * was trained on; its raw prompt format in the catalog replaces this system message).
+ */
+export function thinkAnswerMessages(instruction: string, target: number | null, language: PromptLanguage): ChatMessage[] {
+  const system =
+    language === "zh"
+      ? "用户给出写作任务，助手完成它。动笔之前，助手先深入思考：结构、各部分及其字数、风格和读者，并检查自己的计划。思考写在 <think> </think> 中，成文写在 <answer> </answer> 中：<think> 计划 </think><answer> 正文 </answer>。"
+      : "The user gives a writing task and the assistant completes it. Before writing, the assistant thinks it through: the structure, the sections and their lengths, the style and the reader, and it checks its plan. The thinking goes inside <think> </think> and the finished text inside <answer> </answer>: <think> the plan </think><answer> the text </answer>.";
+  return [
+    { role: "system", content: system },
+    { role: "user", content: userInstruction(instruction, target, language) },
+  ];
+}
+
+/**
+ * The continuation rule for the one-pass modes: the model ended well below the target, so it is asked
+ * to go on from where it stopped (its text stays in the context). `plan`: the plan as the writer changed it.
+ */
+export function continueAsk(words: number, target: number, language: PromptLanguage, plan: string | null = null): string {
+  const left = Math.max(0, target - words);
+  const revised = plan ? (language === "zh" ? `\n\n作者修改了规划，现在是：\n${plan}` : `\n\nThe writer changed the plan; it now is:\n${plan}`) : "";
+  return language === "zh"
+    ? `正文写到${words}字就停了，要求是${target}字。请从停下的地方接着写，不要重复已写的内容，也不要急于收尾，还需要约${left}字；新的部分各用“## ”标题开头。${revised}`
+    : `The text stopped at ${words} of the ${target} words asked for. Go on from where it stopped, without repeating what is written and without wrapping up early: about ${left} more words, each new section under a "## " heading.${revised}`;
+}

@@ -3,6 +3,7 @@
 // The controller (electron/node/generation) applies them; the UI uses the same ones for its figures.
 import type { Manuscript, Section } from "../manuscript/types";
 import { lengthScore } from "../metrics/score";
+import { countWriterWords } from "../metrics/words";
 
 /** Words written so far: the sum of the steps' counts. */
 export function writtenWords(m: Pick<Manuscript, "steps">): number {
@@ -167,4 +168,22 @@ export function normalizedBudgets(sections: ReadonlyArray<Pick<Section, "budget"
   const sum = budgets.reduce((a, b) => a + b, 0);
   budgets[budgets.length - 1] = (budgets[budgets.length - 1] ?? 0) + (target - sum);
   return { budgets, reason };
+}
+
+/**
+ * Where the first sentence that brings a text to at least `words` words ends (a character offset), or
+ * null when no sentence end comes at or after that many words. A text bounded by a budget is cut there.
+ */
+export function sentenceEndPast(text: string, words: number): number | null {
+  const re = /[.!?]["'”’)]?(?=\s|$)|[。！？]["'”’」』）]?/g;
+  let counted = 0;
+  let from = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const end = m.index + m[0].length;
+    // A sentence end is a word boundary: the counts of the pieces add up to the count of the whole.
+    counted += countWriterWords(text.slice(from, end));
+    from = end;
+    if (counted >= words) return end;
+  }
+  return null;
 }

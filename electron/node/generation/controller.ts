@@ -72,7 +72,8 @@ export interface ControllerHooks {
 export interface ControllerOptions extends ControllerHooks {
   backend: Backend;
   manuscript: Manuscript;
-  mode: Exclude<GenerationMode, "orchestrated">;
+  /** IS-CoT from the model itself ("native") or taught by a system prompt ("prompted"). */
+  mode: Extract<GenerationMode, "native" | "prompted">;
   sampling?: SamplingSettings;
   grammars?: PhaseGrammars;
   limits?: Partial<ControllerLimits>;

@@ -2,7 +2,7 @@
 // each part as its own chat turn — the global plan as JSON (grammar-constrained), then for every step
 // a step plan, the text (bounded by its budget) and a short reflection — and still keeps one token
 // array across all of them, so each request decodes only its own new turn.
-import { ApiError } from "../../common/api/define";
+import type { PromptFormat } from "../../common/engine/catalog";
 import { orchestratedGrammars } from "../../common/generation/grammars";
 import {
   orchestratedContentAsk,
@@ -11,7 +11,7 @@ import {
   orchestratedStepPlanAsk,
   type PromptLanguage,
 } from "../../common/generation/prompts";
-import { findLoop, normalizedBudgets, progressLine, sectionWords, stepBudget, unfinishedSections, writtenWords } from "../../common/generation/rules";
+import { findLoop, normalizedBudgets, progressLine, sectionWords, sentenceEndPast, stepBudget, unfinishedSections, writtenWords } from "../../common/generation/rules";
 import { countWriterWords } from "../../common/metrics/words";
 import { renderPlan } from "../../common/iscot/plan";
 import { nextSectionNumber, withRevision } from "../../common/manuscript/reducer";
@@ -19,13 +19,13 @@ import { matchSections } from "../../common/manuscript/sections";
 import type { Section, Step } from "../../common/manuscript/types";
 import type { TokenId } from "../engine/backend";
 import { elided, WritingController, type ControllerOptions } from "./controller";
+import { PromptBuilder } from "./turns";
 
-/** The text between an assistant's answer and the next user message, and after a user message. */
-interface TurnFormat {
-  /** Ends the assistant's turn and opens a user turn. */
-  toUser: string;
-  /** Ends the user's turn and opens the assistant's. */
-  toAssistant: string;
+export interface OrchestratedOptions extends Omit<ControllerOptions, "mode"> {
+  /** Hold the tiny test model to each request's format with grammars. */
+  useGrammars?: boolean;
+  /** The model's prompt format from the catalog; left out: its chat template. */
+  promptFormat?: PromptFormat;
 }
 
 /** What the plan request answers, read leniently: sections with a title, a brief and a budget. */
@@ -49,51 +49,31 @@ export function readJsonPlan(text: string): { title: string; brief: string; budg
 }
 
 export class OrchestratedController extends WritingController {
-  private format: TurnFormat | null = null;
+  protected readonly turns: PromptBuilder;
   /** The plan changed since the model last read it: the next step's request carries it. */
-  private planRevised = false;
+  protected planRevised = false;
+  /** Where the model's text of the step being written starts in its piece (after its request). */
+  protected contentStart = 0;
   private readonly grammarsFor: ReturnType<typeof orchestratedGrammars> | null;
 
-  constructor(options: Omit<ControllerOptions, "mode"> & { useGrammars?: boolean }) {
+  constructor(options: OrchestratedOptions) {
     super({ ...options, mode: "native" });
+    this.turns = new PromptBuilder(this.backend, options.promptFormat);
     this.grammarsFor = options.useGrammars ? orchestratedGrammars(this.language()) : null;
   }
 
-  private lang(): PromptLanguage {
+  protected lang(): PromptLanguage {
     return this.language();
   }
 
-  /** Learns the chat template's turn boundaries by rendering two small conversations. */
-  private async turnFormat(): Promise<TurnFormat> {
-    if (this.format) return this.format;
-    const [a, b, c] = ["\u0011", "\u0012", "\u0013"];
-    const one = (await this.backend.applyChatTemplate([{ role: "user", content: a }])).text;
-    const two = (await this.backend.applyChatTemplate([
-      { role: "user", content: a },
-      { role: "assistant", content: b },
-      { role: "user", content: c },
-    ])).text;
-    const toAssistant = one.slice(one.indexOf(a) + 1);
-    const toUser = two.slice(two.indexOf(b) + 1, two.indexOf(c));
-    if (one.indexOf(a) < 0 || two.indexOf(b) < 0 || toUser === "") throw new ApiError("failed", "This model's chat template could not be read: the orchestrated mode needs one.");
-    this.format = { toUser, toAssistant };
-    return this.format;
-  }
-
   /** Tokens that end the assistant's turn, say `message` as the user, and open the assistant's answer. */
-  private async userTurn(message: string): Promise<TokenId[]> {
-    const f = await this.turnFormat();
-    return [
-      ...(await this.backend.tokenize(f.toUser, { specialTokens: true })),
-      ...(await this.backend.tokenize(message, { specialTokens: false })),
-      ...(await this.backend.tokenize(f.toAssistant, { specialTokens: true })),
-    ];
+  protected userTurn(message: string): Promise<TokenId[]> {
+    return this.turns.userTurn(message);
   }
 
   protected override async buildContext(): Promise<void> {
     const messages = orchestratedPlanMessages(this.m.instruction, this.m.targetWords, this.lang());
-    const prompt = await this.backend.applyChatTemplate(messages);
-    const pieces = [{ kind: "prompt" as const, tokens: prompt.tokens }];
+    const pieces = [{ kind: "prompt" as const, tokens: await this.turns.first(messages) }];
     const steps = this.m.steps.filter((s) => s.status === "done" || s.status === "edited");
     if (steps.length !== this.m.steps.length || this.m.finished) this.setManuscript({ ...this.m, steps, finished: false });
     this.context.replaceAll(pieces);
@@ -127,7 +107,7 @@ export class OrchestratedController extends WritingController {
   /** Asks for the plan as JSON, reads it, and makes its budgets add up to the target. */
   protected override async writeGlobalPlan(): Promise<void> {
     this.startLive("plan");
-    const out = await this.generate(this.limits.maxPlanTokens, this.limits.maxPlanTokens, [], this.grammarsFor?.plan ?? jsonPlanGrammar());
+    const out = await this.generate(this.limits.maxPlanTokens, this.limits.maxPlanTokens, this.turns.stops, this.grammarsFor?.plan ?? jsonPlanGrammar());
     if (!out) return;
     this.endLive();
     let drafts = readJsonPlan(out.result.text);
@@ -145,7 +125,7 @@ export class OrchestratedController extends WritingController {
   }
 
   /** The section the next step writes: the first whose budget is not filled, else the last. */
-  private nextSection(): Section | undefined {
+  protected nextSection(): Section | undefined {
     return unfinishedSections(this.m)[0] ?? this.m.sections[this.m.sections.length - 1];
   }
 
@@ -164,16 +144,17 @@ export class OrchestratedController extends WritingController {
       this.planRevised = false;
     }
     live.piece.tokens.push(...(await this.userTurn(ask)));
-    if (!preset && !(await this.generate(160, 160, [], this.grammarsFor?.stepPlan))) return this.abandonLive();
+    if (!preset && !(await this.generate(160, 160, this.turns.stops, this.grammarsFor?.stepPlan))) return this.abandonLive();
     this.feedLive(`\n</step_plan>\n<content>\n`);
     live.piece.tokens.push(...(await this.userTurn(orchestratedContentAsk(planned, this.lang()))));
-    const content = await this.generate(this.segmentTokens(), this.limits.maxTokensPerSegment, [], this.grammarsFor?.content);
+    this.contentStart = live.piece.tokens.length;
+    const content = await this.generate(this.segmentTokens(), this.limits.maxTokensPerSegment, this.turns.stops, this.grammarsFor?.content);
     if (!content) return this.abandonLive();
     if (content.reason === "loop" || content.reason === "cut") await this.trimOrchestrated(content.reason);
     const progress = progressLine(writtenWords(this.m), this.m.targetWords, this.lang());
     this.feedLive(`\n</content>\n<reflection>\n${progress}\n`);
     live.piece.tokens.push(...(await this.userTurn(orchestratedReflectionAsk(progress, this.lang()))));
-    if (!(await this.generate(this.limits.maxReflectionTokens, this.limits.maxReflectionTokens, [], this.grammarsFor?.reflection))) return this.abandonLive();
+    if (!(await this.generate(this.limits.maxReflectionTokens, this.limits.maxReflectionTokens, this.turns.stops, this.grammarsFor?.reflection))) return this.abandonLive();
     this.feedLive("\n</reflection>\n");
     this.endLive();
     return "done";
@@ -186,25 +167,30 @@ export class OrchestratedController extends WritingController {
     const step = this.m.steps[index];
     if (!step) return;
     const budget = step.targetWords ?? stepBudget(this.m, index);
-    if (budget !== null && step.words >= budget && /[.!?。！？]["'”’)]?\s*$/.test(step.content)) this.requestAbort("cut");
+    // Tokens arrive in batches: the sentence end past the budget may be inside the last one (the cut trims back to it).
+    if (budget !== null && step.words >= budget && sentenceEndPast(step.content, budget) !== null) this.requestAbort("cut");
     else if (budget !== null && step.words > budget * 1.3 + 20) this.requestAbort("cut");
     this.watchLoops(tokenCount);
   }
 
-  /** A cut segment: a loop is trimmed in the manuscript; a budget cut keeps the text as it stands. */
-  private async trimOrchestrated(reason: "loop" | "cut"): Promise<void> {
-    if (reason === "cut") return;
+  /**
+   * A cut segment is trimmed back: a loop to the end of its first occurrence, a budget cut to the first
+   * sentence end past the budget. The context keeps the model's tokens up to the last batch inside the
+   * kept text; only the rest of it is tokenized again.
+   */
+  protected async trimOrchestrated(reason: "loop" | "cut"): Promise<void> {
     const live = this.live;
     const index = live?.piece.stepIndex;
     if (!live || index === undefined) return;
     const step = this.m.steps[index];
     if (!step) return;
-    const end = findLoop(step.content);
-    if (end === null) return;
+    const budget = step.targetWords ?? stepBudget(this.m, index);
+    const end = reason === "loop" ? findLoop(step.content) : budget === null ? null : sentenceEndPast(step.content, budget);
+    if (end === null || end >= step.content.length) return;
     const kept = step.content.slice(0, end).trimEnd();
-    // The context keeps the model's tokens up to the cut point of its own text.
-    const cutTokens = await this.backend.tokenize(step.content.slice(end), { specialTokens: false });
-    live.piece.tokens.splice(Math.max(0, live.piece.tokens.length - cutTokens.length));
+    const mark = [...this.marks].reverse().find((m) => m.content <= kept.length && m.tokens >= this.contentStart);
+    live.piece.tokens = [...live.piece.tokens.slice(0, mark ? mark.tokens : this.contentStart), ...(await this.backend.tokenize(kept.slice(mark ? mark.content : 0), { specialTokens: false }))];
+    this.marks = this.marks.filter((m) => m.content <= kept.length);
     this.setManuscript({ ...this.m, steps: this.m.steps.map((s, i) => (i === index ? { ...s, content: kept, words: countWriterWords(kept) } : s)) });
   }
 

@@ -3,15 +3,18 @@
 // writes, and routes the writer's edits to the controller while it runs.
 import type { GenerationMode, GenerationState, GenerationStatus, GenerationUpdate, PendingEdit } from "../../common/api/generation";
 import { ApiError } from "../../common/api/define";
-import type { ProtocolProfile } from "../../common/engine/catalog";
-import { protocolGrammars } from "../../common/generation/grammars";
+import type { PromptFormat, ProtocolProfile } from "../../common/engine/catalog";
+import { onePassGrammars, protocolGrammars } from "../../common/generation/grammars";
 import { projectedScore, writtenWords } from "../../common/generation/rules";
 import { applyEdit, effectiveLanguage, type EditResult, type ManuscriptEdit } from "../../common/manuscript/edits";
 import type { Manuscript, Section, Step } from "../../common/manuscript/types";
 import type { Service } from "../app/container";
 import type { Backend, SamplingSettings } from "../engine/backend";
 import { WritingController, type ControllerLimits, type ControllerOptions, type Outcome } from "./controller";
+import { AgentWriteController } from "./agentwrite";
+import { DirectController } from "./onePass";
 import { OrchestratedController } from "./orchestrated";
+import { ThinkAnswerController } from "./thinkAnswer";
 
 /** The model the writer loaded, as the generation service needs it. */
 export interface LoadedModel {
@@ -21,6 +24,8 @@ export interface LoadedModel {
   /** Hold the model to the protocol with grammars (the tiny test model, weak models). */
   useProtocolGrammars: boolean;
   sampling?: SamplingSettings;
+  /** The prompt format the catalog gives for the model; left out: its chat template. */
+  promptFormat?: PromptFormat;
 }
 
 /** Where the manuscript lives: the projects service. */
@@ -209,10 +214,7 @@ export class GenerationService implements Service {
         this.schedule(ref.run);
       },
     };
-    const controller =
-      mode === "orchestrated"
-        ? new OrchestratedController({ ...common, useGrammars: model.useProtocolGrammars })
-        : new WritingController({ ...common, mode, ...(model.useProtocolGrammars ? { grammars: protocolGrammars(language) } : {}) });
+    const controller = createController(mode, common, model, language);
     const run: Run = {
       projectId,
       controller,
@@ -313,5 +315,25 @@ export class GenerationService implements Service {
     } catch {
       return { ...IDLE_PROGRESS, words: 0, target: null, projectedScore: null };
     }
+  }
+}
+
+/** The controller that drives a model in a mode, with the grammars the tiny test model needs. */
+export function createController(mode: GenerationMode, common: Omit<ControllerOptions, "mode">, model: LoadedModel, language: "en" | "zh"): WritingController {
+  const format = model.promptFormat ? { promptFormat: model.promptFormat } : {};
+  switch (mode) {
+    case "native":
+    case "prompted":
+      return new WritingController({ ...common, mode, ...(model.useProtocolGrammars ? { grammars: protocolGrammars(language) } : {}) });
+    case "orchestrated":
+      return new OrchestratedController({ ...common, ...format, useGrammars: model.useProtocolGrammars });
+    case "agentwrite":
+      return new AgentWriteController({ ...common, ...format, useGrammars: model.useProtocolGrammars });
+    case "direct":
+      return new DirectController({ ...common, ...format, ...(model.useProtocolGrammars ? { passGrammars: onePassGrammars(language, "direct") } : {}) });
+    case "think-answer":
+      return new ThinkAnswerController({ ...common, ...format, ...(model.useProtocolGrammars ? { passGrammars: onePassGrammars(language, "think-answer") } : {}) });
+    default:
+      return mode satisfies never;
   }
 }

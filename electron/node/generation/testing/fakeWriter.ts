@@ -43,6 +43,8 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
     ["Ending", 300],
   ];
   return (context) => {
+    const onePass = onePassAnswer(context, sections, options);
+    if (onePass !== null) return onePass;
     const orchestrated = orchestratedAnswer(context, sections, options);
     if (orchestrated !== null) return orchestrated;
     const steps = context.split("<step_plan>").length - 1;
@@ -80,6 +82,18 @@ function orchestratedAnswer(context: string, sections: Array<[string, number]>, 
   if (!context.endsWith("<|assistant|>\n")) return null;
   const ask = context.slice(context.lastIndexOf("<|user|>\n") + 9, context.lastIndexOf("\n<|assistant|>\n"));
   const steps = context.split("Now write the text of this step").length - 1;
+  if (/Target length: about \d+ words\.$/.test(ask)) {
+    // The native prompt alone (the probe): IS-Writer answers with its global plan.
+    return `<global_plan>\n${sections.map(([title, budget]) => `## ${title}\nWord count: ${budget}`).join("\n\n")}\n</global_plan>\u0000`;
+  }
+  if (ask.includes("one paragraph at a time")) {
+    return `${sections.map(([title, budget], i) => `Paragraph ${i + 1} - Main point: The part called ${title.toLowerCase()}. - Word count: ${budget} words`).join("\n")}\u0000`;
+  }
+  if (ask.endsWith("Write only this paragraph's text.")) {
+    const k = context.split("Write only this paragraph's text.").length - 2;
+    const words = Number(/about (\d+) (?:more )?words/.exec(ask)?.[1] ?? "100");
+    return `${prose(options.wordsInStep ? options.wordsInStep(k, words) : words, k, options.paragraphWords ?? 60)}\u0000`;
+  }
   if (ask.includes("Answer with JSON")) return `${JSON.stringify({ sections: sections.map(([title, budget]) => ({ title, brief: `The part called ${title.toLowerCase()}.`, budget })) })}\u0000`;
   if (ask.includes("plan what this step covers")) return "Cover the next part of the plan.\u0000";
   const wanted = /about (\d+) words/.exec(ask);
@@ -89,4 +103,30 @@ function orchestratedAnswer(context: string, sections: Array<[string, number]>, 
     return `${options.loopsInStep?.(k) ? `${prose(30, k)}\n\n${"The tide came in and the tide went out again. ".repeat(40)}` : prose(words, k, options.paragraphWords ?? 60)}\u0000`;
   }
   return `${options.reflection ?? "The text follows the plan."}\u0000`;
+}
+
+/** The words a continuation request asks for ("The text stopped at N of T words"), or null. */
+function continuationWords(context: string): number | null {
+  const asks = [...context.matchAll(/The text stopped at (\d+) of the (\d+) words/g)];
+  const last = asks[asks.length - 1];
+  return last ? Number(last[2]) - Number(last[1]) : null;
+}
+
+/**
+ * The one-pass modes, answered as the LongWriter models would: the whole document in Markdown, a "## "
+ * heading per section (direct); LongWriter-Zero's think block, then the answer (think-answer); after a
+ * continuation request, the words still missing under a new heading.
+ */
+function onePassAnswer(context: string, sections: Array<[string, number]>, options: FakeWriterOptions): string | null {
+  const draft = (end: string) => {
+    const missing = continuationWords(context);
+    if (missing !== null) return `## More\n\n${prose(missing, 99, options.paragraphWords ?? 60)}${end}`;
+    return `${sections.map(([title, budget], k) => `## ${title}\n\n${prose(options.wordsInStep ? options.wordsInStep(k, budget) : budget, k, options.paragraphWords ?? 60)}`).join("\n\n")}${end}`;
+  };
+  if (context.endsWith("<think>\n")) return `${sections.map(([title, budget]) => `## ${title}\nWord count: ${budget}\nThe part called ${title.toLowerCase()}.`).join("\n\n")}\n</think>`;
+  if (context.endsWith("<answer>\n")) return draft("\n</answer>");
+  if (!context.endsWith("<|assistant|>\n")) return null;
+  const ask = context.slice(context.lastIndexOf("<|user|>\n") + 9, context.lastIndexOf("\n<|assistant|>\n"));
+  if (ask.includes('each section under a "## " heading') || ask.startsWith("The text stopped at")) return draft("\u0000");
+  return null;
 }
