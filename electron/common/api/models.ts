@@ -73,6 +73,11 @@ export const engineStateSchema = z.object({
   settings: engineSettingsSchema,
   /** The catalog profile of the loaded model: how the controller drives it by default. */
   profile: catalogEntrySchema.shape.profile.nullable(),
+  /**
+   * The check made after loading a native-profile model (or any model when asked): whether a short
+   * generation from the native prompt wrote the IS-CoT tags, and what to do when it did not.
+   */
+  probe: z.object({ writesTags: z.boolean(), suggestion: z.string().nullable() }).optional(),
 });
 export type EngineState = z.infer<typeof engineStateSchema>;
 

@@ -13,6 +13,7 @@ import { BackendError, type Backend } from "../engine/backend";
 import { EmbeddedBackend } from "../engine/embedded";
 import type { EngineProcessLauncher } from "../engine/launcher";
 import { OpenAICompatibleBackend } from "../engine/openai";
+import { probeProtocol } from "../generation/probe";
 import type { LoadedModel } from "../generation/service";
 import { fakeWriter } from "../generation/testing/fakeWriter";
 import { ScriptedBackend } from "../generation/testing/scriptedBackend";
@@ -38,6 +39,8 @@ export class ModelService implements Service {
   private embedded: EmbeddedBackend | undefined;
   private state: EngineState = { status: "none", source: null, model: null, loadProgress: null, device: null, error: null, settings: {}, profile: null };
   private profile: ProtocolProfile | null = null;
+  /** The catalog entry of the loaded model, when it is one: its prompt format and sampling. */
+  private entry: CatalogEntry | undefined;
   private useGrammars = false;
   /** Serializes load and unload: one owner, one operation at a time. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -68,7 +71,13 @@ export class ModelService implements Service {
   /** The loaded model for the generation service, or an error that says what to do. */
   loaded(): LoadedModel {
     if (!this.backend || this.state.status !== "ready") throw new ApiError("failed", "No model is loaded: load one in the model manager first.");
-    return { backend: this.backend, profile: this.profile, useProtocolGrammars: this.useGrammars };
+    return {
+      backend: this.backend,
+      profile: this.profile,
+      useProtocolGrammars: this.useGrammars,
+      ...(this.entry?.promptFormat ? { promptFormat: this.entry.promptFormat } : {}),
+      ...(this.entry ? { sampling: this.entry.recommended.sampling } : {}),
+    };
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
@@ -147,20 +156,28 @@ export class ModelService implements Service {
     return this.embeddedBackend().hardware();
   }
 
-  load(source: ModelSourceRef, settings: EngineSettings = {}): Promise<EngineState> {
+  /**
+   * Loads a model. A catalog model of the native profile (IS-Writer) is probed after loading: does it
+   * write the IS-CoT tags? `probe` (or DRAFTLINE_PROBE=1) probes any model.
+   */
+  load(source: ModelSourceRef, settings: EngineSettings = {}, options: { probe?: boolean } = {}): Promise<EngineState> {
     return this.serialized(async () => {
-      this.setState({ status: "loading", source, settings, loadProgress: 0, error: null });
+      this.setState({ status: "loading", source, settings, loadProgress: 0, error: null, probe: undefined });
       this.options.log?.("models.load", { kind: source.kind, ...(source.kind === "catalog" ? { id: source.id } : {}) });
       try {
         if (this.backend) await this.backend.unload();
-        const { backend, model, profile, device } = await this.open(source, settings);
+        const { backend, model, profile, device, entry } = await this.open(source, settings);
         this.backend = backend;
         this.profile = profile;
+        this.entry = entry;
         this.useGrammars = model.name === TEST_MODEL_NAME || this.env.DRAFTLINE_PROTOCOL_GRAMMAR === "1";
         this.options.log?.("models.loaded", { name: model.name, contextSize: model.contextSize, gpu: model.gpu });
-        return this.setState({ status: "ready", model, profile, device, loadProgress: 1 });
+        const state = this.setState({ status: "ready", model, profile, device, loadProgress: 1 });
+        if (options.probe || this.env.DRAFTLINE_PROBE === "1" || entry?.profile === "native") return await this.runProbe();
+        return state;
       } catch (error) {
         this.backend = undefined;
+        this.entry = undefined;
         const message = error instanceof Error ? error.message : String(error);
         this.options.log?.("models.load-failed", { message });
         this.setState({ status: "error", model: null, loadProgress: null, error: message });
@@ -173,8 +190,29 @@ export class ModelService implements Service {
     return this.serialized(async () => {
       await this.backend?.unload();
       this.backend = undefined;
-      return this.setState({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, profile: null });
+      this.entry = undefined;
+      return this.setState({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, profile: null, probe: undefined });
     });
+  }
+
+  /** Probes the loaded model: does it write the IS-CoT tags from the native prompt? */
+  probe(): Promise<EngineState> {
+    return this.serialized(async () => {
+      if (!this.backend || this.state.status !== "ready") throw new ApiError("failed", "No model is loaded: load one in the model manager first.");
+      return this.runProbe();
+    });
+  }
+
+  /** The probe, its result in the engine state and the log; a probe that fails leaves the model loaded. */
+  private async runProbe(): Promise<EngineState> {
+    try {
+      const result = await probeProtocol(this.backend!);
+      this.options.log?.("models.probe", { writesTags: result.writesTags, sample: result.sample });
+      return this.setState({ probe: { writesTags: result.writesTags, suggestion: result.suggestion } });
+    } catch (error) {
+      this.options.log?.("models.probe-failed", { message: error instanceof Error ? error.message : String(error) });
+      return this.state;
+    }
   }
 
   private isScripted(): boolean {
@@ -189,12 +227,12 @@ export class ModelService implements Service {
       const tps = Number(this.env.DRAFTLINE_SCRIPTED_TPS ?? "0");
       const backend = new ScriptedBackend(fakeWriter({ sections: [["Opening", 400], ["Development", 600], ["Turn", 600], ["Ending", 400]] }), { tokensPerSecond: tps > 0 ? tps : undefined });
       const model = await backend.load();
-      return { backend, model, profile: "native" as const, device: "scripted model (no inference)" };
+      return { backend, model, profile: "native" as const, device: "scripted model (no inference)", entry: undefined };
     }
     if (source.kind === "server") {
       const backend = new OpenAICompatibleBackend({ baseUrl: source.baseUrl, ...(source.apiKey ? { apiKey: source.apiKey } : {}) });
       const model = await backend.load({ model: source.model ?? "" });
-      return { backend, model, profile: "prompted" as const, device: `server at ${new URL(source.baseUrl).host}` };
+      return { backend, model, profile: "prompted" as const, device: `server at ${new URL(source.baseUrl).host}`, entry: undefined };
     }
     let file: string;
     let entry: CatalogEntry | undefined;
@@ -216,7 +254,7 @@ export class ModelService implements Service {
     const hardware = await backend.hardware().catch(() => undefined);
     const device = model.gpu ? `${hardware?.gpuNames[0] ?? "GPU"} (${String(model.gpu).toUpperCase()})` : `CPU, ${threads ?? os.availableParallelism()} threads`;
     const profile: ProtocolProfile = entry?.profile ?? (facts.name === TEST_MODEL_NAME ? "native" : "prompted");
-    return { backend: backend as Backend, model, profile, device };
+    return { backend: backend as Backend, model, profile, device, entry };
   }
 
   private readCatalog(): Promise<Catalog> {
