@@ -1,0 +1,162 @@
+// Every protocol profile end to end with real node-llama-cpp: the tiny test model (random weights),
+// held to each profile's format by its grammars, one thread. For each: the plan and the steps the
+// timeline shows are filled, and the length rules hold. Then `draftline write --mode …` for every mode,
+// and the IS-CoT probe, which the unconstrained tiny model fails.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { protocolProfiles } from "../../common/engine/catalog";
+import { onePassGrammars } from "../../common/generation/grammars";
+import { targetTolerance, writtenWords } from "../../common/generation/rules";
+import { checkInvariants, createManuscript, type Manuscript } from "../../common/manuscript";
+import { lengthScore } from "../../common/metrics";
+import { decodeProjectFile } from "../../common/project/file";
+import type { CliIO } from "../cli/command";
+import { writeCommand } from "../cli/commands/write";
+import { EmbeddedBackend } from "../engine/embedded";
+import { ModelService } from "../models/service";
+import { ensureTestModel } from "../models/testModel";
+import { AgentWriteController } from "./agentwrite";
+import { DirectController } from "./onePass";
+import { PROBE_SUGGESTION } from "./probe";
+import { ThinkAnswerController } from "./thinkAnswer";
+
+let backend: EmbeddedBackend;
+let model: string;
+
+beforeAll(async () => {
+  model = await ensureTestModel();
+  backend = new EmbeddedBackend();
+  await backend.load({ model, threads: 1, contextSize: 4096 });
+});
+afterAll(async () => {
+  await backend?.dispose();
+});
+
+/** The length rules: past the target the draft ends near it; ending short makes the model go on. */
+function expectLengthRules(m: Manuscript, target: number): void {
+  const words = writtenWords(m);
+  expect(words).toBeGreaterThanOrEqual(target * 0.9);
+  expect(words).toBeLessThanOrEqual(target + targetTolerance(target) + 15);
+  expect(lengthScore(target, words)).toBeGreaterThanOrEqual(94);
+}
+
+describe("each profile with the tiny model", () => {
+  it("agentwrite: a plan of paragraphs on the timeline, each paragraph a step bounded by its word count, the cache reused", async () => {
+    const seen: Manuscript[] = [];
+    const controller = new AgentWriteController({
+      backend,
+      manuscript: createManuscript({ instruction: "Write about the plan.", targetWords: 400, language: "en" }),
+      useGrammars: true,
+      sampling: { temperature: 0.9, seed: 5 },
+      onChange: (m) => seen.push(m),
+    });
+    expect((await controller.run()).status).toBe("finished");
+    const m = controller.manuscript;
+    expect(seen.some((s) => s.revisions.length === 0 && s.planDraft?.text.startsWith("Paragraph 1 - Main point:"))).toBe(true);
+    expect(m.revisions[0]!.text).toMatch(/^Paragraph 1 - Main point: [a-z ]+ - Word count: \d+ words\nParagraph 2 - Main point: /);
+    expect(m.sections.length).toBeGreaterThanOrEqual(2);
+    expect(m.sections.every((s, i) => s.title === `Paragraph ${i + 1}`)).toBe(true);
+    expect(m.sections.reduce((n, s) => n + s.budget, 0)).toBe(400);
+    for (const step of m.steps) {
+      expect(step.plan).toMatch(/^Paragraph \d - Word count: \d+ words - Main point: /);
+      expect(step.sectionId).not.toBeNull();
+      expect(step.reflection).toMatch(/^Word count: \d+\/400\.$/);
+    }
+    expectLengthRules(m, 400);
+    expect(checkInvariants(m)).toEqual([]);
+    expect(controller.accounting.tokensDecoded).toBeLessThan(controller.accounting.tokensSent / 3);
+  });
+
+  it("direct: sections from the draft's headings as it streams, continued when it ends short", async () => {
+    const notes: string[] = [];
+    const seen: number[] = [];
+    const controller = new DirectController({
+      backend,
+      manuscript: createManuscript({ instruction: "Write about the section.", targetWords: 600, language: "en" }),
+      passGrammars: onePassGrammars("en", "direct"),
+      sampling: { temperature: 0.9, seed: 9 },
+      onNote: (n) => notes.push(n),
+      onChange: (m) => seen.push(m.sections.length),
+    });
+    expect((await controller.run()).status).toBe("finished");
+    const m = controller.manuscript;
+    // The grammar lets one answer hold at most 480 words: the model was asked to go on at least once.
+    expect(notes.some((n) => /^The model ended at \d+ of 600 words: it is asked to continue\.$/.test(n))).toBe(true);
+    expect(m.sections.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen).size).toBeGreaterThanOrEqual(2);
+    // Each step is in the section its heading named (titles may repeat: each heading made its own).
+    for (const step of m.steps) expect(step.content.startsWith(`## ${m.sections.find((x) => x.id === step.sectionId)?.title}\n`)).toBe(true);
+    for (const step of m.steps) expect(step.reflection).toMatch(/^Word count: \d+\/600\.$/);
+    expectLengthRules(m, 600);
+    expect(checkInvariants(m)).toEqual([]);
+    expect(controller.accounting.tokensDecoded).toBeLessThan(controller.accounting.tokensSent / 2);
+  });
+
+  it("think-answer: the think block is the plan, the answer the draft split by its headings, continued when short", async () => {
+    const notes: string[] = [];
+    const controller = new ThinkAnswerController({
+      backend,
+      manuscript: createManuscript({ instruction: "Write about the writer.", targetWords: 600, language: "en" }),
+      passGrammars: onePassGrammars("en", "think-answer"),
+      sampling: { temperature: 0.9, seed: 3 },
+      onNote: (n) => notes.push(n),
+    });
+    expect((await controller.run()).status).toBe("finished");
+    const m = controller.manuscript;
+    expect(m.revisions[0]!.text).toMatch(/^## [a-z ]+\nWord count: \d{3}\n/);
+    expect(m.sections.length).toBeGreaterThanOrEqual(2);
+    expect(m.sections.reduce((n, s) => n + s.budget, 0)).toBe(600);
+    expect(notes.some((n) => n.includes("it is asked to continue"))).toBe(true);
+    expect(m.steps.length).toBeGreaterThanOrEqual(2);
+    for (const step of m.steps) {
+      expect(step.content).toMatch(/^## /);
+      expect(step.sectionId).not.toBeNull();
+    }
+    expectLengthRules(m, 600);
+    expect(checkInvariants(m)).toEqual([]);
+  });
+});
+
+describe("draftline write --mode with the tiny model", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "draftline-modes-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it.each(protocolProfiles.map((mode) => [mode]))("writes a document in the %s mode", async (mode) => {
+    const stderr = new PassThrough();
+    let err = "";
+    stderr.on("data", (c: Buffer) => (err += c.toString()));
+    const io: CliIO = { stdin: Readable.from([""]), stdout: new PassThrough(), stderr, isTTY: false, cwd: dir, env: { DRAFTLINE_HOME: path.join(dir, "home"), DRAFTLINE_THREADS: "1" } };
+    const out = `${mode}.draftline`;
+    const code = await writeCommand.run(["Write about the plan of the writer.", "--target", "300", "--model", model, "--mode", mode, "--context", "4096", "--out", out], io);
+    expect(err).toMatch(/Finished: \d+ of 300 words/);
+    expect(code).toBe(0);
+    const project = decodeProjectFile(await readFile(path.join(dir, out), "utf8"), out);
+    const m = project.manuscript;
+    expect(project.generation.mode).toBe(mode);
+    expect(m.finished).toBe(true);
+    expect(m.sections.length).toBeGreaterThanOrEqual(1);
+    expect(m.steps.length).toBeGreaterThanOrEqual(1);
+    expect(m.steps.every((s) => s.status === "done" && s.content !== "")).toBe(true);
+    expectLengthRules(m, 300);
+    expect(checkInvariants(m)).toEqual([]);
+  });
+});
+
+describe("the IS-CoT probe with the tiny model", () => {
+  it("finds that the unconstrained tiny model does not write the tags, and suggests the prompted mode", async () => {
+    const service = new ModelService({ env: { DRAFTLINE_THREADS: "1" }, emitState: () => {}, emitDownload: () => {} });
+    try {
+      const state = await service.load({ kind: "file", path: model }, { contextSize: 2048 }, { probe: true });
+      expect(state).toMatchObject({ status: "ready", probe: { writesTags: false, suggestion: PROBE_SUGGESTION } });
+      expect(state.probe?.suggestion).toMatch(/prompted mode/);
+    } finally {
+      await service.shutdown();
+    }
+  });
+});
