@@ -1,0 +1,72 @@
+// Every profile through the generation service (what the app and `draftline write` use), with the
+// scripted model: the mode the writer picks, or the model's own profile, drives the document to its
+// end, and the updates the timeline receives carry the plan and the steps. And the catalog offers a
+// model for each research system Draftline comes from.
+import { describe, expect, it } from "vitest";
+import type { GenerationMode, GenerationUpdate } from "../../common/api/generation";
+import { protocolProfiles } from "../../common/engine/catalog";
+import { createManuscript } from "../../common/manuscript";
+import { loadCatalog } from "../models/catalog";
+import { AgentWriteController } from "./agentwrite";
+import { WritingController } from "./controller";
+import { MemoryStore } from "./memoryStore";
+import { DirectController } from "./onePass";
+import { OrchestratedController } from "./orchestrated";
+import { createController, GenerationService, type LoadedModel } from "./service";
+import { fakeWriter } from "./testing/fakeWriter";
+import { ScriptedBackend } from "./testing/scriptedBackend";
+import { ThinkAnswerController } from "./thinkAnswer";
+
+async function write(mode: GenerationMode | undefined, profile: LoadedModel["profile"]) {
+  const store = new MemoryStore();
+  store.put("p1", createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }));
+  const updates: GenerationUpdate[] = [];
+  const backend = new ScriptedBackend(fakeWriter());
+  const service = new GenerationService({ store, model: () => ({ backend, profile, useProtocolGrammars: false }), emit: (u) => updates.push(u), flushMs: 1 });
+  await service.start("p1", mode ? { mode } : {});
+  const state = await service.whenDone("p1");
+  return { state, updates, manuscript: store.getManuscript("p1") };
+}
+
+describe("the profiles through the generation service", () => {
+  it.each(protocolProfiles.map((mode) => [mode]))("writes a document in the %s mode, the timeline fed with its plan and steps", async (mode) => {
+    const { state, updates, manuscript } = await write(mode, "native");
+    expect(state).toMatchObject({ status: "finished", mode });
+    expect(manuscript.finished).toBe(true);
+    expect(manuscript.sections.length).toBeGreaterThanOrEqual(3);
+    expect(manuscript.steps.length).toBeGreaterThanOrEqual(3);
+    expect(Math.abs(state.progress.words - 1000)).toBeLessThanOrEqual(20);
+    expect(updates.some((u) => u.sections !== undefined && u.sections.length > 0)).toBe(true);
+    const last = updates[updates.length - 1]!;
+    expect(last).toMatchObject({ stepCount: manuscript.steps.length, finished: true });
+    expect(new Set(updates.flatMap((u) => u.steps.map((s) => s.index)))).toEqual(new Set(manuscript.steps.map((_, i) => i)));
+  });
+
+  it("drives a model by its own profile when the writer picks none", async () => {
+    const { state, manuscript } = await write(undefined, "think-answer");
+    expect(state.mode).toBe("think-answer");
+    expect(manuscript.revisions[0]!.text).toMatch(/^## Opening\nWord count: 300/);
+  });
+
+  it("makes the controller of each mode", () => {
+    const model: LoadedModel = { backend: new ScriptedBackend(fakeWriter()), profile: null, useProtocolGrammars: true };
+    const common = { backend: model.backend, manuscript: createManuscript({ instruction: "x", targetWords: 100 }) };
+    const kinds = protocolProfiles.map((mode) => createController(mode, common, model, "en").constructor);
+    expect(kinds).toEqual([WritingController, WritingController, OrchestratedController, AgentWriteController, DirectController, ThinkAnswerController]);
+  });
+});
+
+describe("the catalog", () => {
+  it("offers a model for each research system, with the profile and prompt format it needs", async () => {
+    const catalog = await loadCatalog();
+    const byId = new Map(catalog.models.map((m) => [m.id, m]));
+    expect(byId.get("is-writer-8b")).toMatchObject({ profile: "native", source: { kind: "bring-your-own" }, promptFormat: { kind: "chat-template" } });
+    expect(byId.get("longwriter-llama3.1-8b")).toMatchObject({ profile: "direct", otherProfiles: ["agentwrite"], promptFormat: { kind: "raw", turn: "[INST]{prompt}[/INST]" } });
+    expect(byId.get("longwriter-glm4-9b")).toMatchObject({ profile: "direct", otherProfiles: ["agentwrite"], promptFormat: { stop: ["<|user|>", "<|observation|>"] } });
+    expect(byId.get("longwriter-zero-32b")).toMatchObject({ profile: "think-answer", promptFormat: { kind: "raw", stop: expect.arrayContaining(["</answer>"]) } });
+    // Every profile is some catalog model's profile, or one it may be driven by instead.
+    const offered = new Set(catalog.models.flatMap((m) => [m.profile, ...(m.otherProfiles ?? [])]));
+    expect([...protocolProfiles].filter((p) => !offered.has(p))).toEqual([]);
+    for (const m of catalog.models) for (const q of m.quantizations ?? []) expect(q.sizeBytes ?? 1).toBeGreaterThan(0);
+  });
+});
