@@ -26,6 +26,7 @@ const USAGE = [
   "  --data FILE      the prompts, one JSON object a line: {prompt, type, length}",
   "                   (LongBench-Write's longbench_write.jsonl)",
   "  --limit N        only the first N prompts",
+  "  --from N         start at prompt N (1-based), appending to --out: resumes an interrupted run",
   "  --mode MODE      native | prompted (default: the model's catalog profile)",
   "  --context N      the context window in tokens (default 32768)",
   "  --threads N      CPU threads",
@@ -63,6 +64,21 @@ export async function readPrompts(file: string): Promise<Item[]> {
   return items;
 }
 
+/** The items an interrupted run already scored (the first `count` lines of its results). */
+async function readResults(file: string, count: number): Promise<{ required: number; produced: number; score: number; bucket: LengthBucket }[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new CliError(`Cannot resume: ${file} cannot be read (${describeFsError(error)}).`);
+  }
+  const rows = text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as { required: number; produced: number; score: number; bucket: LengthBucket });
+  if (rows.length < count) throw new CliError(`Cannot resume at prompt ${count + 1}: ${file} holds only ${rows.length} results.`);
+  // Results past the resume point are dropped: those prompts are written again.
+  await writeFile(file, rows.slice(0, count).map((r) => JSON.stringify(r) + "\n").join(""));
+  return rows.slice(0, count);
+}
+
 /** The document as the evaluation reads it: the text of every step, in order. */
 export function responseText(m: Manuscript): string {
   return m.steps.map((s) => s.content).join("\n\n");
@@ -82,6 +98,7 @@ export const evalCommand: Command = {
         "api-key": { type: "string" },
         data: { type: "string" },
         limit: { type: "string" },
+        from: { type: "string" },
         mode: { type: "string" },
         context: { type: "string" },
         threads: { type: "string" },
@@ -94,10 +111,13 @@ export const evalCommand: Command = {
     const mode = values.mode as GenerationMode | undefined;
     if (mode !== undefined && !(protocolProfiles as readonly string[]).includes(mode)) throw new UsageError(`--mode must be one of ${protocolProfiles.join(", ")}, not '${mode}'.`);
     const limit = positiveInt("limit", values.limit);
+    const from = positiveInt("from", values.from) ?? 1;
     const contextSize = positiveInt("context", values.context, 1_048_576) ?? 32768;
     const threads = positiveInt("threads", values.threads, 512);
     const source = modelSource(values, io);
-    const prompts = (await readPrompts(path.resolve(io.cwd, values.data))).slice(0, limit ?? Infinity);
+    const all = (await readPrompts(path.resolve(io.cwd, values.data))).slice(0, limit ?? Infinity);
+    if (from > all.length) throw new UsageError(`--from ${from} is past the last prompt (${all.length}).`);
+    const prompts = all.slice(from - 1);
     const out = path.resolve(io.cwd, values.out ?? "eval-longbench-write.jsonl");
     const summaryFile = values.summary ? path.resolve(io.cwd, values.summary) : out.replace(/\.jsonl?$/, "") + ".summary.json";
 
@@ -111,10 +131,12 @@ export const evalCommand: Command = {
       });
       io.stderr.write(`${state.model?.name} on ${state.device}, ${state.model?.contextSize} tokens of context; ${prompts.length} prompts\n`);
       await mkdir(path.dirname(out), { recursive: true });
-      await writeFile(out, "");
-      const results: { required: number; produced: number; score: number; bucket: LengthBucket }[] = [];
+      // A resumed run keeps the items already scored in --out and scores the summary over all of them.
+      const results: { required: number; produced: number; score: number; bucket: LengthBucket }[] = from > 1 ? await readResults(out, from - 1) : [];
+      if (from === 1) await writeFile(out, "");
       const started = Date.now();
-      for (const [i, p] of prompts.entries()) {
+      for (const [offset, p] of prompts.entries()) {
+        const i = offset + from - 1;
         const id = `item-${i + 1}`;
         store.put(id, createManuscript({ instruction: p.prompt, targetWords: p.length, language: detectLanguage(p.prompt) }));
         const itemStarted = Date.now();
@@ -128,7 +150,7 @@ export const evalCommand: Command = {
         results.push({ required: p.length, produced, score, bucket });
         const record = { index: i + 1, type: p.type ?? null, required: p.length, produced, score, bucket, status: final.status, error: final.error, steps: m.steps.length, tokensGenerated: final.progress.tokensGenerated, tokensDecoded: final.progress.tokensDecoded, seconds: (Date.now() - itemStarted) / 1000 };
         await appendFile(out, JSON.stringify(record) + "\n");
-        writeLine(io.stderr, `${String(i + 1).padStart(3)}/${prompts.length}  ${String(p.length).padStart(6)} → ${String(produced).padStart(6)} words  S_l ${score.toFixed(1).padStart(5)}  ${final.status}${final.error ? `: ${final.error}` : ""}`);
+        writeLine(io.stderr, `${String(i + 1).padStart(3)}/${all.length}  ${String(p.length).padStart(6)} → ${String(produced).padStart(6)} words  S_l ${score.toFixed(1).padStart(5)}  ${final.status}${final.error ? `: ${final.error}` : ""}`);
         store.delete(id);
       }
       const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);

@@ -93,3 +93,17 @@ describe("draftline eval longbench-write", () => {
     expect(err()).toMatch(/--data FILE is required/);
   });
 });
+
+describe("draftline eval --from", () => {
+  it("resumes an interrupted run and scores the summary over every prompt", async () => {
+    const data = path.join(dir, "three.jsonl");
+    await writeFile(data, ['{"prompt":"a","length":200}', '{"prompt":"b","length":300}', '{"prompt":"c","length":400}'].join("\n"));
+    const first = memoryIO();
+    expect(await runCli(["eval", "longbench-write", "--model", "scripted", "--data", "three.jsonl", "--out", "r.jsonl", "--limit", "2"], first.io)).toBe(0);
+    const resumed = memoryIO();
+    expect(await runCli(["eval", "longbench-write", "--model", "scripted", "--data", "three.jsonl", "--out", "r.jsonl", "--from", "2"], resumed.io)).toBe(0);
+    expect(resumed.out()).toMatch(/over 3 prompts/);
+    const rows = (await readFile(path.join(dir, "r.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { required: number });
+    expect(rows.map((r) => r.required)).toEqual([200, 300, 400]);
+  });
+});
