@@ -86,7 +86,8 @@ function mainThreadTasks(trace: Buffer): { wallMs: number; cpuMs: number }[] {
   const parsed = JSON.parse(trace.toString("utf8")) as { traceEvents?: TraceEvent[] } | TraceEvent[];
   const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
   const mains = events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
-  const tasks = events.filter((e) => e.ph === "X" && e.name === "RunTask" && mains.some((m) => m.pid === e.pid && m.tid === e.tid));
+  // "RunTask" with the devtools categories, "ThreadControllerImpl::RunTask" with "toplevel" alone.
+  const tasks = events.filter((e) => e.ph === "X" && (e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask") && mains.some((m) => m.pid === e.pid && m.tid === e.tid));
   return tasks.map((t) => ({ wallMs: (t.dur ?? 0) / 1000, cpuMs: (t.tdur ?? 0) / 1000 }));
 }
 
@@ -128,10 +129,16 @@ async function cursorInto(page: Page, stepId: string): Promise<void> {
   await page.keyboard.press("Home");
 }
 
-async function probeKey(page: Page, key: string): Promise<{ dom: number; frame: number }> {
+/** The latency of one key press typed where the cursor is; null when it changed nothing within 5 s. */
+async function probeKey(page: Page, key: string): Promise<{ dom: number; frame: number } | null> {
   await inPage<boolean>(page, "window.bench.armKey()");
   await page.keyboard.type(key);
-  return inPage<{ dom: number; frame: number }>(page, "window.bench.keyLatency");
+  return inPage<{ dom: number; frame: number } | null>(page, "window.bench.keyLatency");
+}
+
+/** Fails instead of waiting forever on a step of the benchmark. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
 }
 
 async function streamScenario(browser: Browser): Promise<Record<string, unknown>> {
@@ -146,23 +153,31 @@ async function streamScenario(browser: Browser): Promise<Record<string, unknown>
   const started = Date.now();
   const heapSamples: number[] = [];
   const keys: { dom: number; frame: number }[] = [];
+  let lostKeys = 0;
   await page.locator('.draft section[data-step-id="step-1"][data-status="done"]').waitFor({ timeout: 60_000 });
   await cursorInto(page, "step-1");
   const words = () => inPage<number>(page, "window.bench.words()");
   const status = () => inPage<string>(page, "window.bench.status()");
   let lastHeap = 0;
+  let lastReport = Date.now();
   for (;;) {
-    keys.push(await probeKey(page, "x"));
+    const key = await within(probeKey(page, "x"), 15_000, "a key press");
+    if (key) keys.push(key);
+    else lostKeys++;
     await page.waitForTimeout(300 + Math.round(Math.random() * 400));
     if (Date.now() - lastHeap > 10_000) {
-      heapSamples.push(await heapUsed(page));
+      heapSamples.push(await within(heapUsed(page), 15_000, "reading the heap"));
       lastHeap = Date.now();
+    }
+    if (Date.now() - lastReport > 20_000) {
+      console.error(`  streaming: ${await words()} words, ${keys.length} key presses, ${Math.round((Date.now() - started) / 1000)} s`);
+      lastReport = Date.now();
     }
     if ((await words()) >= STREAM_WORDS || (await status()) !== "writing" || Date.now() - started > 400_000) break;
   }
   const streamedWords = await words();
   const seconds = (Date.now() - started) / 1000;
-  const tasks = mainThreadTasks(await browser.stopTracing());
+  const tasks = mainThreadTasks(await within(browser.stopTracing(), 60_000, "stopping the trace"));
   const cpu = tasks.map((t) => t.cpuMs);
   const longTasks = await inPage<{ start: number; duration: number }[]>(page, "window.bench.longTasks");
   heapSamples.push(await heapUsed(page));
@@ -175,6 +190,7 @@ async function streamScenario(browser: Browser): Promise<Record<string, unknown>
     seconds: Math.round(seconds),
     tokensPerSecondAsked: TOKENS_PER_SECOND,
     keyPresses: keys.length,
+    keyPressesLost: lostKeys,
     keyToDomMsP50: round1(percentile(keys.map((k) => k.dom), 50)),
     keyToDomMsP95: round1(percentile(keys.map((k) => k.dom), 95)),
     keyToFrameMsP50: round1(percentile(keys.map((k) => k.frame), 50)),
@@ -203,7 +219,8 @@ async function openScenario(browser: Browser): Promise<Record<string, unknown>> 
   await cursorInto(page, "step-2");
   const keys: { dom: number; frame: number }[] = [];
   for (let i = 0; i < 20; i++) {
-    keys.push(await probeKey(page, "x"));
+    const key = await within(probeKey(page, "x"), 15_000, "a key press");
+    if (key) keys.push(key);
     await page.waitForTimeout(100);
   }
   const heap = await heapUsed(page);

@@ -22,7 +22,10 @@ export interface BenchInstruments {
   longTasks: { start: number; duration: number }[];
   /** Arms the probe: `keyLatency` then resolves with the latency of the next key press in the editor. */
   armKey(): boolean;
-  keyLatency: Promise<KeyLatency> | null;
+  /** null: the key press changed nothing in the step within 5 s (lost). */
+  keyLatency: Promise<KeyLatency | null> | null;
+  /** Where the last key press went: the step it was typed in, if any. */
+  lastKeyTarget: string | null;
   openProject(path: string): Promise<OpenTiming>;
   words(): number;
   status(): string;
@@ -47,13 +50,16 @@ export function installBenchInstruments(store: AppStore): BenchInstruments {
    * the cursor is in (the model's text changes other steps meanwhile), and to the frame after it.
    */
   const probeKey = () =>
-    new Promise<KeyLatency>((resolve) => {
+    new Promise<KeyLatency | null>((resolve) => {
+      // A key press that changes nothing in its step within 5 s is reported as lost (null).
+      setTimeout(() => resolve(null), 5000);
       window.addEventListener(
         "keydown",
         (event) => {
           const down = event.timeStamp;
           const anchor = document.getSelection()?.anchorNode ?? null;
           const block = (anchor instanceof Element ? anchor : anchor?.parentElement)?.closest("section[data-step-id]");
+          instruments.lastKeyTarget = block?.getAttribute("data-step-id") ?? `${document.activeElement?.tagName ?? "none"}:${anchor?.nodeName ?? "no selection"}`;
           if (!block) return;
           const observer = new MutationObserver(() => {
             observer.disconnect();
@@ -73,6 +79,7 @@ export function installBenchInstruments(store: AppStore): BenchInstruments {
   const instruments: BenchInstruments = {
     longTasks,
     keyLatency: null,
+    lastKeyTarget: null,
     armKey: () => {
       instruments.keyLatency = probeKey();
       return true;

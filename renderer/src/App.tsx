@@ -4,6 +4,7 @@ import { useT } from "./i18n/useT";
 import { ModelManagerDialog } from "./panels/ModelManager";
 import { NewDocumentDialog } from "./panels/NewDocument";
 import { OpenProjectDialog } from "./panels/OpenProject";
+import { PathDialog } from "./panels/PathDialog";
 import { runCommand, shortcuts } from "./shell/commands";
 import { Controls } from "./shell/Controls";
 import { Notices } from "./shell/Notices";
@@ -62,6 +63,11 @@ export function App() {
               {t("menu.save")}
             </button>
           ) : null}
+          {hasDocument ? (
+            <button type="button" onClick={() => runCommand("file.exportDocx", useStore)}>
+              {t("menu.export")}
+            </button>
+          ) : null}
           <button type="button" onClick={() => runCommand("panel.models", useStore)} aria-keyshortcuts={shortcuts["panel.models"]!.aria} title={t("controls.shortcut", { label: t("menu.models"), keys: shortcuts["panel.models"]!.label })}>
             {t("menu.models")}
           </button>
@@ -117,6 +123,7 @@ export function App() {
       {panel === "newDocument" ? <NewDocumentDialog /> : null}
       {panel === "models" ? <ModelManagerDialog /> : null}
       {panel === "openProject" ? <OpenProjectDialog /> : null}
+      {panel === "saveAs" || panel === "export" || panel === "importMarkdown" ? <PathDialog key={panel} purpose={panel} /> : null}
     </div>
   );
 }

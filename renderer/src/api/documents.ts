@@ -40,6 +40,10 @@ export interface DocumentApi {
   edit(projectId: string, edit: ManuscriptEdit): Promise<EditAnswer>;
   /** Saves the project; with a path, there (Save As). */
   save(projectId: string, path?: string): Promise<{ path: string | null; modified: boolean }>;
+  /** Exports the draft to a file; the format by id ("docx", "markdown") or by the path's extension. */
+  exportTo(projectId: string, path: string, format?: string): Promise<{ path: string; bytes: number }>;
+  /** Makes a new project of a Markdown or text draft. */
+  importFrom(path: string): Promise<OpenedDocument>;
 }
 
 function opened(state: ProjectState, readOnly = state.readOnly): OpenedDocument {
@@ -65,6 +69,15 @@ export function createDocumentApi(api: ApiClient): DocumentApi {
     save: async (projectId, path) => {
       const saved = path === undefined ? await api.call("projects.save", { projectId }) : await api.call("projects.saveAs", { projectId, path });
       return { path: saved.path, modified: saved.modified };
+    },
+    exportTo: async (projectId, path, format) => {
+      const done = await api.call("projects.export", { projectId, path, ...(format ? { format } : {}) });
+      return { path: done.path, bytes: done.bytes };
+    },
+    importFrom: async (path) => {
+      const answer = await api.call("projects.import", { path });
+      if (!answer.ok) throw new ApiError("failed", answer.error.message);
+      return opened(answer.project, answer.project.readOnly || !answer.lock.held);
     },
   };
 }

@@ -122,6 +122,11 @@ export class FakeBackend {
   /** Files the fake "disk" holds, by path (open reads them). */
   readonly files = new Map<string, Manuscript>();
   readonly projects = new Map<string, FakeProject>();
+  /** What the desktop's file dialogs answer (null: the writer cancelled). */
+  dialogAnswer: string | null = null;
+  windowClosed = false;
+  /** What exports wrote, by path. */
+  readonly exported = new Map<string, string>();
   /** Every request the client sent, in order. */
   readonly requests: WireRequest[] = [];
   engine: EngineState;
@@ -384,7 +389,29 @@ export class FakeBackend {
         return { ok: true, project: this.projectState(project) };
       },
       "projects.save": async ({ projectId }) => this.save(this.project(projectId), null),
+      "projects.export": async ({ projectId, path, format }) => {
+        const m = this.project(projectId).manuscript;
+        const text = m.steps.map((s) => s.content).join("\n\n");
+        this.exported.set(path, text);
+        return { path, format: format ?? (path.endsWith(".docx") ? "docx" : "markdown"), bytes: text.length };
+      },
+      "projects.import": async ({ path }) => {
+        const manuscript = this.files.get(path);
+        if (!manuscript) return { ok: false, error: { code: "not-found", message: `There is no file at ${path}.` } };
+        const project = this.register(path.split("/").pop() ?? path, null, manuscript);
+        return { ok: true, project: this.projectState(project), recovery: { recovered: false }, lock: { held: true, heldBy: null, tookOverStale: false } };
+      },
       "projects.saveAs": async ({ projectId, path }) => this.save(this.project(projectId), path),
+      // The desktop's native dialogs, answered with the path a test chose (null: cancelled).
+      "dialog.saveProjectAs": async () => ({ path: this.dialogAnswer }),
+      "dialog.exportPath": async () => ({ path: this.dialogAnswer }),
+      "dialog.importMarkdown": async () => ({ path: this.dialogAnswer }),
+      "dialog.openModelFile": async () => ({ path: this.dialogAnswer }),
+      "window.close": async () => {
+        this.windowClosed = true;
+        return {};
+      },
+      "window.setDocumentState": async () => ({}),
       "generation.start": async ({ projectId, mode, fromStep }) => {
         const project = this.project(projectId);
         if (this.engine.status !== "ready") throw new ApiError("failed", "No model is loaded.");

@@ -1,19 +1,20 @@
 import { useT } from "../i18n/useT";
 import { generationSelectors, manuscriptSelectors, modelsSelectors } from "../store/selectors";
 import { useStore } from "../store/store";
+import { useLiveStore } from "../store/useLiveStore";
 import { formatDuration } from "./format";
 
 /** The bottom line: where the generation stands, words against the target, speed, time, model and device, the connection. */
 export function StatusBar({ connection, connectionState }: { connection: string; connectionState: string }) {
   const t = useT();
   const status = useStore(generationSelectors.status);
-  const phase = useStore(generationSelectors.phase);
-  const currentStep = useStore(generationSelectors.currentStep);
+  const phase = useLiveStore(generationSelectors.phase);
+  const currentStep = useLiveStore(generationSelectors.currentStep);
   const error = useStore(generationSelectors.error);
-  const words = useStore(manuscriptSelectors.totalWords);
+  const words = useLiveStore(manuscriptSelectors.totalWords);
   const target = useStore(manuscriptSelectors.target);
-  const tokensPerSecond = useStore(generationSelectors.tokensPerSecond);
-  const elapsed = useStore(generationSelectors.elapsedMs);
+  const tokensPerSecond = useLiveStore(generationSelectors.tokensPerSecond);
+  const elapsed = useLiveStore(generationSelectors.elapsedMs);
   const model = useStore(modelsSelectors.modelName);
   const device = useStore(modelsSelectors.device);
   const modified = useStore((s) => s.document?.modified ?? null);

@@ -1,6 +1,7 @@
 import { useT } from "../i18n/useT";
 import { modelsSelectors } from "../store/selectors";
 import { useStore } from "../store/store";
+import { runCommand } from "./commands";
 
 /** What a window with no document shows: what to do first (load a model, then a new document), and recent projects. */
 export function Welcome() {
@@ -37,6 +38,9 @@ export function Welcome() {
           <p>{t("welcome.noDocument")}</p>
           <button type="button" className={modelReady ? "primary" : undefined} onClick={() => useStore.getState().openPanel("newDocument")}>
             {t("welcome.newDocument")}
+          </button>{" "}
+          <button type="button" onClick={() => runCommand("file.importMarkdown", useStore)}>
+            {t("path.importMarkdown")}
           </button>
         </li>
       </ol>

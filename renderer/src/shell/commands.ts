@@ -3,6 +3,7 @@
 import type { UiCommand } from "../../../electron/common/api";
 import { generationSelectors } from "../store/selectors";
 import type { AppStore } from "../store/store";
+import { exportDocument, importMarkdown, save, saveAs } from "./fileActions";
 
 /** Commands of the window: the desktop menu's, and the ones only the window has. */
 export type AppCommand = UiCommand | "file.open" | "generate.toggle" | "generate.regenerateStep" | "generate.continueHere" | "panel.models" | "panel.newDocument";
@@ -123,17 +124,24 @@ export function runCommand(command: AppCommand, store: AppStore): boolean {
       s.openPanel("openProject");
       return true;
     case "file.save":
+      if (!s.document) return false;
+      void save(store);
+      return true;
     case "file.saveAs":
+      if (!s.document) return false;
+      void saveAs(store);
+      return true;
     case "file.saveAndClose":
       if (!s.document) return false;
-      void s.saveDocument().then((outcome) => {
-        if (!outcome.ok) store.getState().pushNotice({ kind: "error", key: "notice.requestFailed", action: "menu.save", values: { message: outcome.message } });
-      });
+      void save(store, { closeAfter: true });
       return true;
     case "file.importMarkdown":
+      void importMarkdown(store);
+      return true;
     case "file.exportDocx":
     case "file.exportMarkdown":
-      s.pushNotice({ kind: "info", key: "notice.unsupported", values: { what: command } });
+      if (!s.document) return false;
+      void exportDocument(store, command === "file.exportDocx" ? "docx" : "markdown");
       return true;
     case "view.toggleTimeline":
       s.toggleTimeline();

@@ -57,6 +57,14 @@ describe("models", () => {
     expect(modelsSelectors.device(store.getState())).toContain("RTX 4090");
   });
 
+  it("an answer about the engine is not overwritten by an older event still waiting for its frame", async () => {
+    fake.emit("engine.state", { ...fake.engine, status: "loading", loadProgress: 0.9 });
+    await store.getState().unloadModel();
+    expect(store.getState().engine?.status).toBe("none");
+    frame();
+    expect(store.getState().engine?.status).toBe("none");
+  });
+
   it("checks a file's fit, and says when a file is not a model", async () => {
     await store.getState().inspectModel("/models/x.gguf");
     expect(store.getState().inspections["/models/x.gguf"]).toMatchObject({ ok: true, fit: { fits: true } });

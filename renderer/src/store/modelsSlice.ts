@@ -49,6 +49,8 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
         api.call("models.hardware", {}),
         api.call("models.state", {}),
       ]);
+      // Answers are newer than the events still held for the next frame: take those in first.
+      get().flushEvents();
       set({
         ...(catalog.status === "fulfilled" ? { catalog: catalog.value } : {}),
         ...(localModels.status === "fulfilled" ? { localModels: localModels.value } : {}),
@@ -58,14 +60,18 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
     },
     download: async (id) => {
       try {
-        get().setDownload(await get().api!.call("models.download", { id }));
+        const state = await get().api!.call("models.download", { id });
+        get().flushEvents();
+        get().setDownload(state);
       } catch (error) {
         report(error);
       }
     },
     cancelDownload: async (id) => {
       try {
-        get().setDownload(await get().api!.call("models.cancelDownload", { id }));
+        const state = await get().api!.call("models.cancelDownload", { id });
+        get().flushEvents();
+        get().setDownload(state);
       } catch (error) {
         report(error);
       }
@@ -85,6 +91,7 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
     loadModel: async (source, settings) => {
       try {
         const engine = await get().api!.call("models.load", { source, ...(settings ? { settings } : {}) });
+        get().flushEvents();
         set({ engine });
         return engine.status === "error" ? { ok: false, message: engine.error ?? "" } : { ok: true };
       } catch (error) {
@@ -93,7 +100,9 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
     },
     unloadModel: async () => {
       try {
-        set({ engine: await get().api!.call("models.unload", {}) });
+        const engine = await get().api!.call("models.unload", {});
+        get().flushEvents();
+        set({ engine });
       } catch (error) {
         report(error);
       }

@@ -5,7 +5,9 @@ import type { StoreSlice } from "./store";
 
 export type ThemeChoice = "system" | "light" | "dark";
 export type LanguageChoice = "auto" | UiLanguage;
-export type Panel = "newDocument" | "models" | "openProject" | null;
+/** A path asked for in a panel: web mode has no native file dialogs. */
+export type PathPurpose = "saveAs" | "export" | "importMarkdown";
+export type Panel = "newDocument" | "models" | "openProject" | PathPurpose | null;
 
 /** Where the writer is: the step or section the draft's cursor is in, or the card they clicked. */
 export interface Focus {

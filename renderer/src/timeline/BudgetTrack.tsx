@@ -2,6 +2,7 @@ import { useMemo } from "react";
 import { useT } from "../i18n/useT";
 import { generationSelectors, manuscriptSelectors } from "../store/selectors";
 import { useStore } from "../store/store";
+import { useLiveStore } from "../store/useLiveStore";
 import { trackLayout } from "./trackLayout";
 
 /**
@@ -11,12 +12,12 @@ import { trackLayout } from "./trackLayout";
  */
 export function BudgetTrack() {
   const t = useT();
-  const manuscript = useStore(manuscriptSelectors.manuscript);
-  const currentStep = useStore(generationSelectors.currentStep);
-  const total = useStore(manuscriptSelectors.totalWords);
+  const manuscript = useLiveStore(manuscriptSelectors.manuscript);
+  const currentStep = useLiveStore(generationSelectors.currentStep);
+  const total = useLiveStore(manuscriptSelectors.totalWords);
   const target = useStore(manuscriptSelectors.target);
-  const planned = useStore(manuscriptSelectors.plannedWords);
-  const score = useStore(manuscriptSelectors.projectedScore);
+  const planned = useLiveStore(manuscriptSelectors.plannedWords);
+  const score = useLiveStore(manuscriptSelectors.projectedScore);
   const blocks = useMemo(() => (manuscript ? trackLayout(manuscript, currentStep) : []), [manuscript, currentStep]);
   if (!manuscript) return null;
 

@@ -1,11 +1,11 @@
-import { memo, useRef, type DragEvent, type KeyboardEvent, type MouseEvent } from "react";
-import { useShallow } from "zustand/react/shallow";
+import { memo, type DragEvent, type KeyboardEvent, type MouseEvent } from "react";
 import type { ManuscriptEdit } from "../../../electron/common/manuscript";
 import { useT } from "../i18n/useT";
 import { MAX_TARGET } from "../panels/newDocument";
 import type { EditTarget } from "../store/pendingEdits";
 import { generationSelectors, manuscriptSelectors, uiSelectors } from "../store/selectors";
 import { useStore } from "../store/store";
+import { sameItems, useLiveStore } from "../store/useLiveStore";
 import { AreaField, NumberField, TextField, checkWholeNumber } from "./fields";
 import { StepCard } from "./StepCard";
 
@@ -38,8 +38,8 @@ export function movableRange(sectionIds: string[], written: ReadonlySet<string>,
 export const SectionCard = memo(function SectionCard({ sectionId, index }: { sectionId: string; index: number }) {
   const t = useT();
   const section = useStore(manuscriptSelectors.section(sectionId));
-  const words = useStore(manuscriptSelectors.sectionWords(sectionId));
-  const steps = useStore(useShallow(manuscriptSelectors.sectionSteps(sectionId)));
+  const words = useLiveStore(manuscriptSelectors.sectionWords(sectionId));
+  const steps = useLiveStore(manuscriptSelectors.sectionSteps(sectionId), sameItems);
   const written = useStore(manuscriptSelectors.isSectionWritten(sectionId));
   const pending = useStore(manuscriptSelectors.isPending({ kind: "section", sectionId }));
   const focused = useStore(uiSelectors.isSectionFocused(sectionId));
@@ -48,7 +48,6 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
     return current !== null && s.manuscript?.steps[current]?.sectionId === sectionId;
   });
   const canRewrite = useStore(generationSelectors.canRewrite);
-  const ref = useRef<HTMLLIElement>(null);
   if (!section) return null;
 
   const move = (delta: -1 | 1) => {
@@ -93,7 +92,7 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
   const fill = section.budget > 0 ? Math.min(1, words / section.budget) : words > 0 ? 1 : 0;
 
   return (
-    <li ref={ref} className="section-card" data-section-card={sectionId} data-written={written || undefined} data-focused={focused || undefined} data-live={live || undefined} onDragOver={onDragOver} onDrop={onDrop} onKeyDown={onKeyDown}>
+    <li className="section-card" data-section-card={sectionId} data-written={written || undefined} data-focused={focused || undefined} data-live={live || undefined} onDragOver={onDragOver} onDrop={onDrop} onKeyDown={onKeyDown}>
       <div className="section-head" onClick={onCardClick}>
         {written ? (
           <span className="section-number" aria-hidden="true">

@@ -3,6 +3,7 @@ import { useT } from "../i18n/useT";
 import { shortcuts } from "../shell/commands";
 import { generationSelectors, manuscriptSelectors, uiSelectors } from "../store/selectors";
 import { useStore } from "../store/store";
+import { useLiveStore } from "../store/useLiveStore";
 import { AreaField } from "./fields";
 
 /**
@@ -12,8 +13,8 @@ import { AreaField } from "./fields";
  */
 export const StepCard = memo(function StepCard({ index }: { index: number }) {
   const t = useT();
-  const step = useStore(manuscriptSelectors.step(index));
-  const totalAfter = useStore(manuscriptSelectors.totalAfterStep(index));
+  const step = useLiveStore(manuscriptSelectors.step(index));
+  const totalAfter = useLiveStore(manuscriptSelectors.totalAfterStep(index));
   const focused = useStore((s) => step !== undefined && uiSelectors.isStepFocused(step.id)(s));
   const followDraft = useStore((s) => s.focus.source === "draft");
   const live = useStore((s) => generationSelectors.currentStep(s) === index);

@@ -1,0 +1,66 @@
+import { useId, useState, type FormEvent } from "react";
+import { useT } from "../i18n/useT";
+import { applyChosenPath } from "../shell/fileActions";
+import { useStore } from "../store/store";
+import type { PathPurpose } from "../store/uiSlice";
+import { Dialog } from "./Dialog";
+
+/** Save As, export and import in the browser: the path of the file, typed. */
+export function PathDialog({ purpose }: { purpose: PathPurpose }) {
+  const t = useT();
+  const id = useId();
+  const title = useStore((s) => s.document?.title ?? "");
+  const suggested = purpose === "saveAs" ? `${title.slice(0, 60) || "untitled"}.draftline` : purpose === "export" ? `${title.slice(0, 60) || "untitled"}.docx` : "";
+  const [path, setPath] = useState(suggested);
+  const [format, setFormat] = useState<"docx" | "markdown">("docx");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (path.trim() === "") return;
+    setBusy(true);
+    const outcome = await applyChosenPath(useStore, purpose, path.trim(), { format });
+    setBusy(false);
+    if (outcome.ok) useStore.getState().openPanel(null);
+    else setError(t("path.failed", { message: outcome.message }));
+  };
+  const heading = t(purpose === "saveAs" ? "path.saveAs" : purpose === "export" ? "path.export" : "path.importMarkdown");
+  return (
+    <Dialog title={heading}>
+      <form className="panel-body" onSubmit={(e) => void submit(e)}>
+        {purpose === "export" ? (
+          <>
+            <label htmlFor={`${id}-format`}>{t("path.format")}</label>
+            <select
+              id={`${id}-format`}
+              value={format}
+              onChange={(e) => {
+                const next = e.target.value as "docx" | "markdown";
+                setFormat(next);
+                setPath((p) => p.replace(/\.(docx|md)$/i, next === "docx" ? ".docx" : ".md"));
+              }}
+            >
+              <option value="docx">{t("path.formatDocx")}</option>
+              <option value="markdown">{t("path.formatMarkdown")}</option>
+            </select>
+          </>
+        ) : null}
+        <label htmlFor={id}>{t("path.file")}</label>
+        <input id={id} type="text" value={path} onChange={(e) => setPath(e.target.value)} aria-describedby={`${id}-hint`} autoFocus />
+        <p id={`${id}-hint`} className="field-hint">
+          {t("path.hint")}
+        </p>
+        {error ? (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="panel-actions">
+          <button type="submit" className="primary" disabled={busy || path.trim() === ""}>
+            {t("path.go")}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

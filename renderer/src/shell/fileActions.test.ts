@@ -1,0 +1,68 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { createManuscript } from "../../../electron/common/manuscript";
+import { FakeBackend } from "../api/fakeClient";
+import { createAppStore, type AppStore } from "../store/store";
+import { runCommand } from "./commands";
+import { applyChosenPath, save } from "./fileActions";
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function setup(shell: "web" | "electron") {
+  const fake = new FakeBackend({ shell });
+  const store: AppStore = createAppStore();
+  store.getState().setConnected(fake.client, fake.documents, await fake.client.call("app.info", {}));
+  await store.getState().createDocument({ instruction: "A story about a bridge", targetWords: 1000, language: "en", mode: null });
+  return { fake, store };
+}
+
+describe("saving, exporting and importing", () => {
+  let web: Awaited<ReturnType<typeof setup>>;
+  beforeEach(async () => {
+    web = await setup("web");
+  });
+
+  it("in the browser, saving a document never saved asks for a path, then saves there", async () => {
+    expect(runCommand("file.save", web.store)).toBe(true);
+    await settle();
+    expect(web.store.getState().panel).toBe("saveAs");
+    expect(await applyChosenPath(web.store, "saveAs", "/home/me/bridge.draftline")).toEqual({ ok: true });
+    expect(web.store.getState().document).toMatchObject({ path: "/home/me/bridge.draftline", modified: false });
+    expect(web.fake.files.has("/home/me/bridge.draftline")).toBe(true);
+  });
+
+  it("in the desktop app, Save As uses the native dialog, and a cancelled dialog saves nothing", async () => {
+    const desktop = await setup("electron");
+    desktop.fake.dialogAnswer = null;
+    runCommand("file.saveAs", desktop.store);
+    await settle();
+    await settle();
+    expect(desktop.store.getState().document?.path).toBeNull();
+    expect(desktop.store.getState().panel).toBeNull();
+    desktop.fake.dialogAnswer = "/docs/bridge.draftline";
+    runCommand("file.saveAndClose", desktop.store);
+    for (let i = 0; i < 5; i++) await settle();
+    expect(desktop.store.getState().document?.path).toBe("/docs/bridge.draftline");
+    expect(desktop.fake.windowClosed).toBe(true);
+  });
+
+  it("a saved document saves to its file without asking", async () => {
+    await applyChosenPath(web.store, "saveAs", "/home/me/bridge.draftline");
+    await save(web.store);
+    expect(web.store.getState().panel).toBeNull();
+    expect(web.store.getState().document?.modified).toBe(false);
+  });
+
+  it("exports the draft and says where", async () => {
+    expect(await applyChosenPath(web.store, "export", "/home/me/bridge.docx", { format: "docx" })).toEqual({ ok: true });
+    expect(web.fake.exported.has("/home/me/bridge.docx")).toBe(true);
+    expect(web.store.getState().notices.at(-1)).toMatchObject({ kind: "info", key: "notice.exported", values: { path: "/home/me/bridge.docx" } });
+  });
+
+  it("imports a draft as a new document, and says why when it cannot", async () => {
+    web.fake.addFile("/home/me/draft.md", { ...createManuscript({ instruction: "Imported", targetWords: 500 }) });
+    expect(await applyChosenPath(web.store, "importMarkdown", "/home/me/draft.md")).toEqual({ ok: true });
+    expect(web.store.getState().manuscript?.instruction).toBe("Imported");
+    const missing = await applyChosenPath(web.store, "importMarkdown", "/nowhere.md");
+    expect(missing).toEqual({ ok: false, message: "There is no file at /nowhere.md." });
+  });
+});

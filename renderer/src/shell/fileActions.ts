@@ -1,0 +1,98 @@
+// Save, Save As, export and import: the native dialogs in the desktop app, a path panel in the
+// browser (web mode has no file dialogs).
+import type { AppStore } from "../store/store";
+import type { PathPurpose } from "../store/uiSlice";
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const isDesktop = (store: AppStore) => store.getState().appInfo?.shell === "electron";
+const safeName = (title: string) => title.replace(/[\\/:*?"<>|\n\r]+/g, " ").trim().slice(0, 80) || "Untitled";
+
+function fail(store: AppStore, action: "menu.save" | "menu.export" | "menu.import", message: string): void {
+  store.getState().pushNotice({ kind: "error", key: "notice.requestFailed", action, values: { message } });
+}
+
+/** Carries out a path the writer gave for a purpose (from a dialog or the path panel). */
+export async function applyChosenPath(store: AppStore, purpose: PathPurpose, path: string, options: { closeAfter?: boolean; format?: "docx" | "markdown" } = {}): Promise<{ ok: true } | { ok: false; message: string }> {
+  const s = store.getState();
+  switch (purpose) {
+    case "saveAs": {
+      const outcome = await s.saveDocument(path);
+      if (outcome.ok && options.closeAfter) await s.api?.call("window.close", {}).catch(() => undefined);
+      return outcome;
+    }
+    case "export": {
+      const document = s.document;
+      if (!document || !s.documents) return { ok: false, message: "No document is open." };
+      try {
+        const done = await s.documents.exportTo(document.projectId, path, options.format);
+        store.getState().pushNotice({ kind: "info", key: "notice.exported", values: { path: done.path } });
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, message: describe(error) };
+      }
+    }
+    case "importMarkdown": {
+      if (!s.documents) return { ok: false, message: "Not connected." };
+      try {
+        s.showDocument(await s.documents.importFrom(path));
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, message: describe(error) };
+      }
+    }
+    default:
+      return purpose satisfies never;
+  }
+}
+
+/** Save As: where to is asked for in the native dialog, or in the path panel. */
+export async function saveAs(store: AppStore, options: { closeAfter?: boolean } = {}): Promise<void> {
+  const s = store.getState();
+  if (!s.document) return;
+  if (!isDesktop(store)) return s.openPanel("saveAs");
+  try {
+    const picked = await s.api!.call("dialog.saveProjectAs", { suggestedName: `${safeName(s.document.title)}.draftline` });
+    if (!picked.path) return;
+    const outcome = await applyChosenPath(store, "saveAs", picked.path, options);
+    if (!outcome.ok) fail(store, "menu.save", outcome.message);
+  } catch (error) {
+    fail(store, "menu.save", describe(error));
+  }
+}
+
+/** Save: to the project's file, or Save As for a document never saved. */
+export async function save(store: AppStore, options: { closeAfter?: boolean } = {}): Promise<void> {
+  const s = store.getState();
+  if (!s.document) return;
+  if (s.document.path === null) return saveAs(store, options);
+  const outcome = await s.saveDocument();
+  if (!outcome.ok) return fail(store, "menu.save", outcome.message);
+  if (options.closeAfter) await s.api?.call("window.close", {}).catch(() => undefined);
+}
+
+export async function exportDocument(store: AppStore, format: "docx" | "markdown"): Promise<void> {
+  const s = store.getState();
+  if (!s.document) return;
+  if (!isDesktop(store)) return s.openPanel("export");
+  try {
+    const picked = await s.api!.call("dialog.exportPath", { format, suggestedName: `${safeName(s.document.title)}.${format === "docx" ? "docx" : "md"}` });
+    if (!picked.path) return;
+    const outcome = await applyChosenPath(store, "export", picked.path, { format });
+    if (!outcome.ok) fail(store, "menu.export", outcome.message);
+  } catch (error) {
+    fail(store, "menu.export", describe(error));
+  }
+}
+
+export async function importMarkdown(store: AppStore): Promise<void> {
+  const s = store.getState();
+  if (!isDesktop(store)) return s.openPanel("importMarkdown");
+  try {
+    const picked = await s.api!.call("dialog.importMarkdown", {});
+    if (!picked.path) return;
+    const outcome = await applyChosenPath(store, "importMarkdown", picked.path);
+    if (!outcome.ok) fail(store, "menu.import", outcome.message);
+  } catch (error) {
+    fail(store, "menu.import", describe(error));
+  }
+}
