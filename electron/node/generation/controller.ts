@@ -480,7 +480,9 @@ export class WritingController {
       }
       if (live) pieces.push(live);
       const length = pieces.reduce((n, p) => n + p.tokens.length, 0);
-      if (length + needed <= size || keep === 0) {
+      // Compacting re-decodes what follows the first elided step, so it makes room for several segments
+      // at once: the context comes down to 60% of the window (or as low as it goes).
+      if (length + needed <= Math.min(size, size * 0.6 + needed) || keep === 0) {
         const before = this.context.length;
         if (length >= before) return; // nothing to gain: the caller generates what fits
         this.context.replaceAll(pieces);
@@ -626,8 +628,17 @@ export class WritingController {
   protected segmentTokens(): number {
     const index = this.live?.piece.stepIndex ?? this.m.steps.length;
     const budget = stepBudget(this.m, index) ?? 1000;
-    const words = writtenWords(this.m);
-    const perWord = words > 50 && this.accounting.tokensGenerated > 0 ? Math.min(8, this.accounting.tokensGenerated / words) : 2;
+    // Tokens per word as the context holds them: the full step pieces against their words.
+    let tokens = 0;
+    let words = 0;
+    for (const piece of this.context.pieces) {
+      const step = piece.kind === "step" && !piece.compacted && piece.stepIndex !== undefined ? this.m.steps[piece.stepIndex] : undefined;
+      if (step && piece !== this.live?.piece) {
+        tokens += piece.tokens.length;
+        words += step.words;
+      }
+    }
+    const perWord = words > 50 ? Math.min(8, tokens / words) : 2;
     return Math.min(this.limits.maxTokensPerSegment, Math.ceil(budget * 1.7 * perWord) + this.limits.maxReflectionTokens + 128);
   }
 
