@@ -194,6 +194,36 @@ export class OrchestratedController extends WritingController {
     this.setManuscript({ ...this.m, steps: this.m.steps.map((s, i) => (i === index ? { ...s, content: kept, words: countWriterWords(kept) } : s)) });
   }
 
+  /**
+   * Makes room: the prompt and the plan (the model's answer to the plan request) stay as they are; the
+   * oldest steps (each a request and its text) give way to one line that says how many words they
+   * held, and the last steps stay in full. Nothing before that line changes, so only it and what
+   * follows are decoded again.
+   */
+  protected override async compact(needed: number): Promise<void> {
+    const size = this.backend.contextSize;
+    const live = this.live?.piece;
+    const steps = this.context.pieces.filter((p) => p.kind === "step" && p !== live);
+    const notes = this.context.pieces.filter((p) => p.kind === "turn");
+    for (let keep = Math.min(this.limits.keepFullSteps, steps.length - 1); keep >= 0; keep--) {
+      const old = steps.slice(0, steps.length - keep);
+      const firstKept = steps[steps.length - keep]?.stepIndex ?? live?.stepIndex ?? this.m.steps.length;
+      const words = writtenWords({ steps: this.m.steps.slice(0, firstKept) });
+      const text = this.lang() === "zh" ? `\n\n[前${firstKept}步的正文共${words}字，此处省略。]` : `\n\n[The text of the first ${firstKept} steps, ${words} words, is not shown here.]`;
+      const note = { kind: "turn" as const, tokens: await this.backend.tokenize(text, { specialTokens: false }) };
+      const pieces = this.context.pieces.filter((p) => !old.includes(p) && !notes.includes(p));
+      const at = pieces.findIndex((p) => p.kind === "step");
+      pieces.splice(at < 0 ? pieces.length : at, 0, note);
+      const length = pieces.reduce((n, p) => n + p.tokens.length, 0);
+      if (length + needed > size && keep > 0) continue;
+      const before = this.context.length;
+      if (length >= before) return;
+      this.context.replaceAll(pieces);
+      this.options.onNote?.(`The context was compacted to make room: ${before} → ${length} tokens; the text of the ${firstKept} oldest steps is elided from the model's view (not from the document).`);
+      return;
+    }
+  }
+
   protected override async finish(): Promise<void> {
     this.setManuscript({ ...this.m, finished: true });
   }
