@@ -29,6 +29,8 @@ export interface BenchInstruments {
   openProject(path: string): Promise<OpenTiming>;
   words(): number;
   status(): string;
+  /** Puts the cursor at the start of a step's text and the keyboard in the draft. */
+  cursorInto(stepId: string): boolean;
 }
 
 declare global {
@@ -94,6 +96,12 @@ export function installBenchInstruments(store: AppStore): BenchInstruments {
       const shownMs = performance.now() - start;
       await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       return { shownMs, interactiveMs: performance.now() - start, steps: steps.length, words: steps.reduce((n, s) => n + s.words, 0) };
+    },
+    cursorInto: (stepId) => {
+      store.getState().showInDraft("step", stepId, null);
+      const editor = document.querySelector<HTMLElement>(".ProseMirror");
+      editor?.focus();
+      return editor !== null;
     },
     words: () => store.getState().manuscript?.steps.reduce((n, s) => n + s.words, 0) ?? 0,
     status: () => store.getState().generation?.status ?? "idle",
