@@ -65,6 +65,15 @@ describe("models", () => {
     expect(store.getState().engine?.status).toBe("none");
   });
 
+  it("a model loaded while the lists are being read stays loaded", async () => {
+    const refresh = store.getState().refreshModels();
+    fake.engine = { ...fake.engine, status: "ready", model: { source: "x", name: "X", architecture: "llama", contextSize: 2048, gpu: false, hasChatTemplate: true, addsBosToken: true }, device: "CPU" };
+    fake.emit("engine.state", fake.engine);
+    frame();
+    await refresh;
+    expect(modelsSelectors.isReady(store.getState())).toBe(true);
+  });
+
   it("checks a file's fit, and says when a file is not a model", async () => {
     await store.getState().inspectModel("/models/x.gguf");
     expect(store.getState().inspections["/models/x.gguf"]).toMatchObject({ ok: true, fit: { fits: true } });

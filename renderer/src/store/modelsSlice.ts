@@ -26,6 +26,12 @@ export interface ModelsSlice {
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
+  /** Counts the engine states taken in: an answer to a read started before a newer one is not taken. */
+  let engineChanges = 0;
+  const takeEngine = (engine: EngineState) => {
+    engineChanges++;
+    set({ engine });
+  };
   const report = (error: unknown) => get().pushNotice({ kind: "error", key: "notice.requestFailed", action: "menu.models", values: { message: describe(error) } });
   return {
     catalog: [],
@@ -34,7 +40,7 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
     engine: null,
     downloads: {},
     inspections: {},
-    setEngineState: (engine) => set({ engine }),
+    setEngineState: (engine) => takeEngine(engine),
     setDownload: (state) => {
       set({ downloads: { ...get().downloads, [state.id]: state } });
       // A finished download changes what the catalog and the models folder hold.
@@ -43,6 +49,7 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
     refreshModels: async () => {
       const api = get().api;
       if (!api) return;
+      const changesBefore = engineChanges;
       const [catalog, localModels, hardware, engine] = await Promise.allSettled([
         api.call("models.catalog", {}),
         api.call("models.local", {}),
@@ -55,7 +62,8 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
         ...(catalog.status === "fulfilled" ? { catalog: catalog.value } : {}),
         ...(localModels.status === "fulfilled" ? { localModels: localModels.value } : {}),
         ...(hardware.status === "fulfilled" ? { hardware: hardware.value } : {}),
-        ...(engine.status === "fulfilled" ? { engine: engine.value } : {}),
+        // A load or an engine event since the read began is newer than what the read found.
+        ...(engine.status === "fulfilled" && engineChanges === changesBefore ? { engine: engine.value } : {}),
       });
     },
     download: async (id) => {
@@ -92,7 +100,7 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
       try {
         const engine = await get().api!.call("models.load", { source, ...(settings ? { settings } : {}) });
         get().flushEvents();
-        set({ engine });
+        takeEngine(engine);
         return engine.status === "error" ? { ok: false, message: engine.error ?? "" } : { ok: true };
       } catch (error) {
         return { ok: false, message: describe(error) };
@@ -102,7 +110,7 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
       try {
         const engine = await get().api!.call("models.unload", {});
         get().flushEvents();
-        set({ engine });
+        takeEngine(engine);
       } catch (error) {
         report(error);
       }
