@@ -31,7 +31,7 @@ export function StatusBar({ connection, connectionState }: { connection: string;
             {error ? ` · ${error}` : ""}
           </span>
           <span className="status-words">{target !== null ? t("status.wordsOfTarget", { words, target }) : t("status.words", { words })}</span>
-          <span className="status-speed">{t("status.tokensPerSecond", { value: Math.round(tokensPerSecond * 10) / 10 })}</span>
+          {status === "writing" || status === "pausing" ? <span className="status-speed">{t("status.tokensPerSecond", { value: Math.round(tokensPerSecond * 10) / 10 })}</span> : null}
           <span className="status-elapsed">{t("status.elapsed", { value: formatDuration(elapsed) })}</span>
         </>
       ) : null}
