@@ -444,15 +444,27 @@ export class WritingController {
   }
 
   /**
+   * The most tokens the context may hold when a request is sent. node-llama-cpp keeps at most the
+   * window less its context-shift reserve (a tenth of it) of a request's input and silently drops the
+   * oldest tokens beyond that (the prompt first), even with context shift disabled: measured with a
+   * 1024-token window, every request past 922 tokens decoded its whole input again. So the controller
+   * compacts before that.
+   */
+  protected inputLimit(): number {
+    const size = this.backend.contextSize;
+    return size - Math.floor(size / 10);
+  }
+
+  /**
    * Makes sure `wanted` tokens fit after the context: compacts it when they would not, and returns how
    * many may be generated.
    */
   protected async ensureRoom(wanted: number): Promise<number> {
-    const size = this.backend.contextSize;
+    const size = this.inputLimit();
     const margin = 64;
     if (this.context.length + wanted + margin > size) await this.compact(wanted + margin);
     const room = size - this.context.length - margin;
-    if (room < 16) throw new Error(`The context window (${size} tokens) is too small for this document even after compacting it. Load the model with a larger context.`);
+    if (room < 16) throw new Error(`The context window (${this.backend.contextSize} tokens) is too small for this document even after compacting it. Load the model with a larger context.`);
     return room;
   }
 
@@ -461,7 +473,7 @@ export class WritingController {
    * their step plans and reflections, their content is elided. The live piece stays as it is.
    */
   protected async compact(needed: number): Promise<void> {
-    const size = this.backend.contextSize;
+    const size = this.inputLimit();
     const prompt = this.context.pieces.find((p) => p.kind === "prompt");
     const latest = this.m.revisions[this.m.revisions.length - 1];
     const live = this.live?.piece;

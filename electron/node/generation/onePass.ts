@@ -28,7 +28,7 @@ export interface OnePassOptions extends Omit<ControllerOptions, "mode" | "gramma
   promptFormat?: PromptFormat;
   /** Grammars for the tiny test model (see onePassGrammars). */
   passGrammars?: Partial<OnePassGrammars>;
-  /** How many times a model that ends short is asked to go on before the run stops (default 6). */
+  /** How many times a model that ends short is asked to go on before the run stops (default 12). */
   maxContinuations?: number;
 }
 
@@ -68,7 +68,7 @@ export class DirectController extends WritingController {
     super({ ...options, mode: "native" });
     this.turns = new PromptBuilder(this.backend, options.promptFormat);
     this.passGrammars = options.passGrammars ?? {};
-    this.maxContinuations = options.maxContinuations ?? 6;
+    this.maxContinuations = options.maxContinuations ?? 12;
   }
 
   /** The first request's messages. */
@@ -418,7 +418,7 @@ export class DirectController extends WritingController {
    * (they stay in the document).
    */
   protected override async compact(needed: number): Promise<void> {
-    const size = this.backend.contextSize;
+    const size = this.inputLimit();
     const live = this.live?.piece;
     const drafts = this.context.pieces.filter((p) => p.kind === "turn" && p !== live && this.pieceTexts.get(p) !== "");
     for (let keep = Math.min(this.limits.keepFullSteps, drafts.length - 1); keep >= 0; keep--) {

@@ -201,7 +201,7 @@ export class OrchestratedController extends WritingController {
    * follows are decoded again.
    */
   protected override async compact(needed: number): Promise<void> {
-    const size = this.backend.contextSize;
+    const size = this.inputLimit();
     const live = this.live?.piece;
     const steps = this.context.pieces.filter((p) => p.kind === "step" && p !== live);
     const notes = this.context.pieces.filter((p) => p.kind === "turn");

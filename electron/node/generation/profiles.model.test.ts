@@ -70,6 +70,32 @@ describe("each profile with the tiny model", () => {
     expect(controller.accounting.tokensDecoded).toBeLessThan(controller.accounting.tokensSent / 3);
   });
 
+  it("agentwrite past the window: compaction keeps every request's input within what node-llama-cpp keeps, so no request decodes it all again", async () => {
+    const small = new EmbeddedBackend();
+    try {
+      await small.load({ model, threads: 1, contextSize: 2048 });
+      const calls: { sent: number; decoded: number }[] = [];
+      const notes: string[] = [];
+      const controller = new AgentWriteController({
+        backend: small,
+        manuscript: createManuscript({ instruction: "Write about the plan.", targetWords: 1500, language: "en" }),
+        useGrammars: true,
+        sampling: { temperature: 0.9, seed: 21 },
+        onCall: (c) => calls.push(c),
+        onNote: (n) => notes.push(n),
+      });
+      expect((await controller.run()).status).toBe("finished");
+      expect(notes.some((n) => n.startsWith("The context was compacted"))).toBe(true);
+      // node-llama-cpp drops the oldest input tokens past 2048 - 204: then a request decodes everything.
+      for (const c of calls) expect(c.sent).toBeLessThanOrEqual(2048 - 204);
+      for (const c of calls.slice(1)) expect(c.decoded).toBeLessThan(c.sent / 2);
+      expectLengthRules(controller.manuscript, 1500);
+      expect(checkInvariants(controller.manuscript)).toEqual([]);
+    } finally {
+      await small.dispose();
+    }
+  });
+
   it("direct: sections from the draft's headings as it streams, continued when it ends short", async () => {
     const notes: string[] = [];
     const seen: number[] = [];
