@@ -1,7 +1,7 @@
 // Where models live on disk, and where the catalog is.
 import { existsSync, readFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { appDataDir } from "../app/paths";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -27,19 +27,8 @@ export function findRepoRoot(fromUrl: string = import.meta.url): string | undefi
   return undefined;
 }
 
-/** The per-user data folder of Draftline (DRAFTLINE_HOME overrides it), as the app keeps it. */
-export function userDataDir(env: Record<string, string | undefined> = process.env): string {
-  if (env.DRAFTLINE_HOME) return path.resolve(env.DRAFTLINE_HOME);
-  const home = os.homedir();
-  switch (process.platform) {
-    case "darwin":
-      return path.join(home, "Library", "Application Support", "Draftline");
-    case "win32":
-      return path.join(env.APPDATA ?? path.join(home, "AppData", "Roaming"), "Draftline");
-    default:
-      return path.join(env.XDG_CONFIG_HOME ?? path.join(home, ".config"), "draftline");
-  }
-}
+/** The per-user data folder of Draftline (DRAFTLINE_HOME overrides it): the app's own, one definition. */
+export const userDataDir = appDataDir;
 
 /**
  * The models folder: DRAFTLINE_MODELS_DIR when set, `<repo>/models` when running from a checkout,
