@@ -278,4 +278,16 @@ describe("beyond the context window", () => {
     expect(Math.max(...backend.calls.map((c) => Array.from(c.context).length))).toBeLessThan(16_000);
     expectSound(m);
   });
+
+  it("drops the oldest elided steps behind one line when even elided they do not fit", async () => {
+    const sections = Array.from({ length: 10 }, (_, i) => [`Part ${i + 1}`, 60] as [string, number]);
+    const { controller, backend } = setup({ sections }, 600, { contextSize: 3400, limits: { maxTokensPerSegment: 1200 } });
+    const outcome = await controller.run();
+    expect(outcome.status).toBe("finished");
+    expect(writtenWords(controller.manuscript)).toBe(600);
+    const last = backend.calls[backend.calls.length - 1]!.context;
+    expect(last).toMatch(/\[The first \d+ steps, \d+ words, are not shown here\.\]/);
+    expect(Math.max(...backend.calls.map((c) => Array.from(c.context).length))).toBeLessThanOrEqual(3400 - 340);
+    expectSound(controller.manuscript);
+  });
 });

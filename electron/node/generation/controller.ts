@@ -491,7 +491,26 @@ export class WritingController {
         else pieces.push(existing?.compacted ? existing : { kind: "step", stepIndex: i, compacted: true, tokens: await this.stepPieceTokens(s, true) });
       }
       if (live) pieces.push(live);
-      const length = pieces.reduce((n, p) => n + p.tokens.length, 0);
+      let length = pieces.reduce((n, p) => n + p.tokens.length, 0);
+      if (keep === 0 && length + needed > size) {
+        // Even elided, the oldest steps do not fit: they leave the model's view, one line stands for them.
+        const first = pieces.findIndex((p) => p.kind === "step" && p.compacted);
+        let drop = 0;
+        let dropped = 0;
+        let words = 0;
+        while (first >= 0 && pieces[first + drop]?.compacted && length - dropped + needed > size) {
+          const piece = pieces[first + drop]!;
+          dropped += piece.tokens.length;
+          words += this.m.steps[piece.stepIndex ?? -1]?.words ?? 0;
+          drop++;
+        }
+        if (drop > 0) {
+          const line = this.language() === "zh" ? `[前${drop}步共${words}字，此处不再显示。]\n` : `[The first ${drop} steps, ${words} words, are not shown here.]\n`;
+          const marker: Piece = { kind: "turn", tokens: await this.tokenize(line) };
+          pieces.splice(first, drop, marker);
+          length = length - dropped + marker.tokens.length;
+        }
+      }
       // Compacting re-decodes what follows the first elided step, so it makes room for several segments
       // at once: the context comes down to 60% of the window (or as low as it goes).
       if (length + needed <= Math.min(size, size * 0.6 + needed) || keep === 0) {
