@@ -2,8 +2,6 @@ import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import type { GenerationMode } from "../../../common/api/generation";
-import { protocolProfiles } from "../../../common/engine/catalog";
 import { createManuscript } from "../../../common/manuscript/reducer";
 import type { Manuscript } from "../../../common/manuscript/types";
 import { countLongBenchWords } from "../../../common/metrics/words";
@@ -15,7 +13,7 @@ import { ModelService } from "../../models/service";
 import { CliError, UsageError, type Command } from "../command";
 import { describeFsError, writeLine } from "../io";
 import { ProgressBar } from "../progress";
-import { modelSource, positiveInt } from "./write";
+import { MODEL_OPTIONS, modelSource, parseMode, positiveInt } from "./write";
 
 const USAGE = [
   "Usage: draftline eval longbench-write (--model M | --server URL) --data FILE [options]",
@@ -94,23 +92,17 @@ export const evalCommand: Command = {
       args: argv,
       allowPositionals: true,
       options: {
-        model: { type: "string" },
-        server: { type: "string" },
-        "api-key": { type: "string" },
+        ...MODEL_OPTIONS,
         data: { type: "string" },
         limit: { type: "string" },
         from: { type: "string" },
-        mode: { type: "string" },
-        context: { type: "string" },
-        threads: { type: "string" },
         out: { type: "string" },
         summary: { type: "string" },
       },
     });
     if (positionals[0] !== "longbench-write" || positionals.length > 1) throw new UsageError("The benchmark to run: draftline eval longbench-write …");
     if (!values.data) throw new UsageError("--data FILE is required: the LongBench-Write prompts (longbench_write.jsonl).");
-    const mode = values.mode as GenerationMode | undefined;
-    if (mode !== undefined && !(protocolProfiles as readonly string[]).includes(mode)) throw new UsageError(`--mode must be one of ${protocolProfiles.join(", ")}, not '${mode}'.`);
+    const mode = parseMode(values.mode);
     const limit = positiveInt("limit", values.limit);
     const from = positiveInt("from", values.from) ?? 1;
     const contextSize = positiveInt("context", values.context, 1_048_576) ?? 32768;

@@ -66,6 +66,22 @@ export function modelSource(values: { model?: string | undefined; server?: strin
   return { kind: "catalog", id: values.model };
 }
 
+/** The options every command that runs a model takes: where the model is, how to drive it, its engine. */
+export const MODEL_OPTIONS = {
+  model: { type: "string" },
+  server: { type: "string" },
+  "api-key": { type: "string" },
+  mode: { type: "string" },
+  context: { type: "string" },
+  threads: { type: "string" },
+} as const;
+
+/** The --mode option, checked against the profiles. */
+export function parseMode(value: string | undefined): GenerationMode | undefined {
+  if (value !== undefined && !(protocolProfiles as readonly string[]).includes(value)) throw new UsageError(`--mode must be one of ${protocolProfiles.join(", ")}, not '${value}'.`);
+  return value as GenerationMode | undefined;
+}
+
 export const writeCommand: Command = {
   name: "write",
   summary: "Write a document with a model, with a progress bar",
@@ -75,25 +91,19 @@ export const writeCommand: Command = {
       args: argv,
       allowPositionals: true,
       options: {
+        ...MODEL_OPTIONS,
         target: { type: "string" },
-        model: { type: "string" },
-        server: { type: "string" },
-        "api-key": { type: "string" },
-        mode: { type: "string" },
         language: { type: "string" },
         out: { type: "string" },
         export: { type: "string" },
         "with-plan": { type: "boolean" },
-        context: { type: "string" },
-        threads: { type: "string" },
       },
     });
     const instruction = positionals.join(" ").trim();
     if (!instruction) throw new UsageError("Say what to write: draftline write \"<instruction>\" --target N --model M");
     const target = positiveInt("target", values.target, 200_000);
     if (target === undefined) throw new UsageError("--target N is required: the length to write, in words.");
-    const mode = values.mode as GenerationMode | undefined;
-    if (mode !== undefined && !(protocolProfiles as readonly string[]).includes(mode)) throw new UsageError(`--mode must be one of ${protocolProfiles.join(", ")}, not '${mode}'.`);
+    const mode = parseMode(values.mode);
     const language = values.language ?? "auto";
     if (!["auto", "en", "zh"].includes(language)) throw new UsageError(`--language must be auto, en or zh, not '${language}'.`);
     const out = values.out ? path.resolve(io.cwd, values.out) : undefined;
