@@ -98,7 +98,14 @@ export function findLoop(text: string): number | null {
     if (m.index === tailStart && tailStart > 0 && !/\s/.test(text[tailStart - 1] ?? " ")) continue;
     words.push({ start: m.index, end: m.index + m[0].length, norm: m[0].toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "") });
   }
-  const n = words.length;
+  // The stream may stop inside a word ("…and an should sho"): a loop is also found before that last,
+  // unfinished word, so that it is cut with the rest of the repetition.
+  const unfinished = words.length > 0 && !/\s/.test(text[text.length - 1] ?? " ");
+  return loopEnd(words, words.length) ?? (unfinished ? loopEnd(words, words.length - 1) : null);
+}
+
+/** For the first n words: the end of the first occurrence of the block repeated at their end, or null. */
+function loopEnd(words: ReadonlyArray<{ end: number; norm: string }>, n: number): number | null {
   for (let period = 3; period <= 80; period++) {
     const times = period < 8 ? 4 : 3;
     if (n < period * times) continue;
@@ -115,15 +122,11 @@ export function findLoop(text: string): number | null {
       repeats++;
     }
     if (repeats >= times) {
-      // Walk back over further repeats, then keep the first occurrence.
-      let first = n - repeats * period;
-      while (first - period >= 0) {
-        let same = true;
-        for (let i = 0; i < period; i++) if (words[first - period + i]?.norm !== words[first + i]?.norm) same = false;
-        if (!same) break;
-        first -= period;
-      }
-      const keepEnd = words[first + period - 1];
+      // The repetition starts where the words began to repeat with this period (the model's block may
+      // start at another word than the one the end was matched on): keep one whole block from there.
+      let start = n - 1 - period;
+      while (start - 1 >= 0 && words[start - 1]?.norm === words[start - 1 + period]?.norm) start--;
+      const keepEnd = words[start + period - 1];
       return keepEnd ? keepEnd.end : null;
     }
   }
