@@ -44,7 +44,7 @@ describe("the model service", () => {
 
   it("loads the tiny model, reports its state and device, and drives it with the protocol grammars", async () => {
     const state = await service.load({ kind: "file", path: path.join(folder, "tiny.gguf") }, { contextSize: 2048 });
-    expect(state).toMatchObject({ status: "ready", model: { name: "Draftline tiny test model", contextSize: 2048 }, device: "CPU, 1 threads", profile: "native" });
+    expect(state).toMatchObject({ status: "ready", model: { name: "Draftline tiny test model", contextSize: 2048 }, device: "CPU, 1 thread", profile: "native" });
     expect(states.map((s) => s.status)).toContain("loading");
     expect(service.loaded().useProtocolGrammars).toBe(true);
     expect((await service.unload()).status).toBe("none");

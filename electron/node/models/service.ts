@@ -252,7 +252,8 @@ export class ModelService implements Service {
     const facts = await backend.inspect(file);
     const model = await backend.load({ model: file, ...loadOptions });
     const hardware = await backend.hardware().catch(() => undefined);
-    const device = model.gpu ? `${hardware?.gpuNames[0] ?? "GPU"} (${String(model.gpu).toUpperCase()})` : `CPU, ${threads ?? os.availableParallelism()} threads`;
+    const cpuThreads = threads ?? os.availableParallelism();
+    const device = model.gpu ? `${hardware?.gpuNames[0] ?? "GPU"} (${String(model.gpu).toUpperCase()})` : `CPU, ${cpuThreads} ${cpuThreads === 1 ? "thread" : "threads"}`;
     const profile: ProtocolProfile = entry?.profile ?? (facts.name === TEST_MODEL_NAME ? "native" : "prompted");
     return { backend: backend as Backend, model, profile, device, entry };
   }
