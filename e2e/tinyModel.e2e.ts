@@ -1,0 +1,132 @@
+// The writer's window end to end with a real model: `draftline serve` loads the tiny test GGUF (random
+// weights, written here by `draftline test-model`) through node-llama-cpp on one thread, and the
+// protocol grammars of its catalog profile hold it to IS-CoT. Create a document, generate, see the
+// sections and step cards fill in, edit a future section's budget while it writes and see the edit
+// taken in, pause and resume, edit the draft and see the counts follow, stop.
+//
+// A real model's plan is not known in advance (2 to 6 sections, nonsense titles), so the test reads
+// the plan it got instead of expecting one.
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { serveApp, type ServedApp } from "./serve";
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
+const root = path.resolve(import.meta.dirname, "..");
+
+let app: ServedApp;
+let modelDir: string;
+let modelPath: string;
+test.beforeAll(async () => {
+  modelDir = await mkdtemp(path.join(os.tmpdir(), "draftline-e2e-model-"));
+  modelPath = path.join(modelDir, "tiny.gguf");
+  const written = spawnSync(process.execPath, [path.join(root, "bin/draftline.js"), "test-model", modelPath], { encoding: "utf8" });
+  if (written.status !== 0) throw new Error(`draftline test-model failed:\n${written.stderr}`);
+  app = await serveApp();
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+test.afterAll(async () => {
+  await app?.stop();
+  if (modelDir) await rm(modelDir, { recursive: true, force: true });
+});
+
+async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const body = await page.screenshot();
+  await testInfo.attach(name, { body, contentType: "image/png" });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** The number before " / " in a "1,234 / 2,000 words" text. */
+const wordsIn = (text: string | null) => Number((text ?? "").split("/")[0]!.replace(/\D/g, ""));
+
+test("the tiny model writes through the window: plan, steps, a budget edit while it writes, pause, resume, draft edit, stop", async ({ page }, testInfo) => {
+  // The tiny model writes a few hundred tokens a second on one thread, fewer on a busy machine.
+  test.setTimeout(240_000);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().includes("favicon")) errors.push(m.text());
+  });
+
+  await page.goto(app.url);
+  await expect(page.getByRole("status")).toContainText("Connected · web mode");
+
+  // Load the GGUF by its path, as a writer in web mode does: real loading through node-llama-cpp.
+  await page.getByRole("button", { name: "Load a model" }).click();
+  const models = page.getByRole("dialog", { name: "Models" });
+  await models.getByLabel("Path of a .gguf file").fill(modelPath);
+  await models.getByRole("button", { name: "Load", exact: true }).last().click();
+  await expect(models.locator(".loaded-model")).toContainText(/tiny/i, { timeout: 60_000 });
+  await expect(models.locator(".loaded-model")).toContainText("CPU");
+  await shoot(page, testInfo, "tiny-01-model-loaded");
+  await models.getByRole("button", { name: "Close" }).click();
+  await expect(page.getByText(/Model ready/)).toBeVisible();
+
+  // A document long enough that the model is still writing while the test acts.
+  await page.getByRole("button", { name: "New document" }).last().click();
+  const form = page.getByRole("dialog", { name: "New document" });
+  await form.getByLabel("Instruction").fill("Write a long report on the harbour's history, its trade and its people.");
+  await form.getByLabel("Target length (words)").fill("6000");
+  await form.getByRole("button", { name: "Create" }).click();
+  await expect(form).toBeHidden();
+
+  // Generate: the global plan's sections appear with their budgets, then step cards and the draft fill in.
+  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  const sectionCards = page.locator("li.section-card");
+  await expect(sectionCards.nth(1)).toBeVisible({ timeout: 60_000 });
+  const sections = await sectionCards.count();
+  expect(sections).toBeGreaterThanOrEqual(2);
+  expect(sections).toBeLessThanOrEqual(6);
+  await expect(page.locator(".status-generation")).toContainText("Writing");
+  await expect(page.locator('li.step-card[data-step-card="step-1"]')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText(/\S+ \S+ \S+/, { timeout: 60_000 });
+  await shoot(page, testInfo, "tiny-02-writing");
+
+  // While it writes: the last section, not written yet, gets a new budget; pending until the next step boundary.
+  const last = sectionCards.last();
+  await expect(last).not.toHaveAttribute("data-written", /.*/);
+  const budget = last.getByLabel("Budget (words)");
+  const oldBudget = Number(await budget.inputValue());
+  const newBudget = oldBudget > 100 ? oldBudget - 50 : oldBudget + 50;
+  await budget.fill(String(newBudget));
+  await budget.press("Enter");
+  await expect(last.getByText("pending", { exact: true })).toBeVisible();
+  await expect(last.getByText("pending", { exact: true })).toBeHidden({ timeout: 90_000 });
+  await expect(budget).toHaveValue(String(newBudget));
+  await shoot(page, testInfo, "tiny-03-budget-applied");
+
+  // Pause: the words stand still and the model keeps its place; resume: they grow again.
+  await page.getByRole("button", { name: "Pause" }).click();
+  await expect(page.locator(".status-generation")).toContainText("Paused", { timeout: 30_000 });
+  const pausedAt = wordsIn(await page.locator(".status-words").textContent());
+  await page.waitForTimeout(1500);
+  expect(wordsIn(await page.locator(".status-words").textContent())).toBe(pausedAt);
+  await page.getByRole("button", { name: "Resume" }).click();
+  await expect(page.locator(".status-generation")).toContainText("Writing");
+  await expect.poll(async () => wordsIn(await page.locator(".status-words").textContent()), { timeout: 60_000 }).toBeGreaterThan(pausedAt);
+
+  // Edit the first step's text while the model writes further on: its count follows and the step is marked edited.
+  const firstCard = page.locator('li.step-card[data-step-card="step-1"]');
+  await expect(firstCard.locator(".chip").first()).not.toHaveText("writing", { timeout: 60_000 });
+  const before = wordsIn(await firstCard.locator(".step-words").textContent());
+  const firstParagraph = page.locator('.draft section[data-step-id="step-1"] p').first();
+  await firstParagraph.click({ position: { x: 2, y: 8 } });
+  await page.keyboard.press("Home");
+  await page.keyboard.type("Five words from the writer. ");
+  await expect.poll(async () => wordsIn(await firstCard.locator(".step-words").textContent()), { timeout: 20_000 }).toBe(before + 5);
+  await expect(firstCard.locator(".chip").first()).toHaveText("edited");
+  await shoot(page, testInfo, "tiny-04-draft-edited");
+
+  // Stop: the generation ends and the writer's words stay.
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.locator(".status-generation")).toContainText(/Stopped|Finished/, { timeout: 30_000 });
+  const stoppedAt = wordsIn(await page.locator(".status-words").textContent());
+  await page.waitForTimeout(1000);
+  expect(wordsIn(await page.locator(".status-words").textContent())).toBe(stoppedAt);
+  await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText("Five words from the writer.");
+  await shoot(page, testInfo, "tiny-05-stopped");
+
+  expect(errors).toEqual([]);
+});
