@@ -108,7 +108,7 @@ describe("AgentWrite", () => {
 
   it("writes the paragraph requests in Chinese for a Chinese document", async () => {
     const backend = new ScriptedBackend(() => "茶。\u0000");
-    const controller = new AgentWriteController({ backend, manuscript: createManuscript({ instruction: "写茶。", targetWords: 100, language: "zh" }), limits: { maxSteps: 2 } });
+    const controller = new AgentWriteController({ backend, manuscript: createManuscript({ instruction: "写茶。", targetWords: 100, language: "zh" }), limits: { maxSteps: 2, stepWords: 1000 } });
     await controller.run();
     expect(backend.calls[0]!.context).toContain("段落1 - 主要内容：");
     expect(backend.calls[1]!.context).toMatch(/现在写计划中的「正文」/);

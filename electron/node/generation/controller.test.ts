@@ -101,10 +101,18 @@ describe("the controller in native mode", () => {
   });
 
   it("stops at the step limit", async () => {
-    const { controller } = setup({ wordsInStep: () => 10 }, 1000, { limits: { maxSteps: 4 } });
+    const { controller } = setup({ wordsInStep: () => 10 }, 1000, { limits: { maxSteps: 4, stepWords: 1000 } });
     const outcome = await controller.run();
     expect(outcome).toMatchObject({ status: "stopped", reason: expect.stringContaining("limit of 4 steps") });
     expect(controller.manuscript.steps).toHaveLength(4);
+  });
+
+  it("gives a long target more steps than the limit: a step per `stepWords` words of the target", async () => {
+    // 1,000 words in steps of 10 words: the limit of 4 steps grows to 1000 / 100 = 10.
+    const { controller } = setup({ wordsInStep: () => 10 }, 1000, { limits: { maxSteps: 4, stepWords: 100 } });
+    const outcome = await controller.run();
+    expect(outcome).toMatchObject({ status: "stopped", reason: expect.stringContaining("limit of 10 steps (100 words)") });
+    expect(controller.manuscript.steps).toHaveLength(10);
   });
 
   it("prompted mode teaches the protocol in a system prompt", async () => {
@@ -231,7 +239,7 @@ describe("pause, resume, stop, regenerate", () => {
   });
 
   it("continues a stopped document where it stood", async () => {
-    const first = setup({}, 1000, { limits: { maxSteps: 1 } });
+    const first = setup({}, 1000, { limits: { maxSteps: 1, stepWords: 1000 } });
     await first.controller.run();
     const second = new WritingController({ backend: new ScriptedBackend(fakeWriter()), manuscript: first.controller.manuscript, mode: "native" });
     await second.run();

@@ -33,8 +33,13 @@ export interface PhaseGrammars {
 }
 
 export interface ControllerLimits {
-  /** The most steps a document gets. */
+  /** The most steps a document gets, at least: a long target raises it (see `stepWords`). */
   maxSteps: number;
+  /**
+   * A long target gets a step per this many words of it, when that is more than `maxSteps`: the limit
+   * stops a model that makes no headway, not a long document written in short steps.
+   */
+  stepWords: number;
   /** The most tokens one step (plan, content, reflection) may take. */
   maxTokensPerSegment: number;
   /** The most tokens of a global plan. */
@@ -47,6 +52,7 @@ export interface ControllerLimits {
 
 export const DEFAULT_LIMITS: ControllerLimits = {
   maxSteps: 200,
+  stepWords: 25,
   maxTokensPerSegment: 8192,
   maxPlanTokens: 2048,
   maxReflectionTokens: 384,
@@ -558,6 +564,12 @@ export class WritingController {
     this.options.onNote?.(reason);
   }
 
+  /** The most steps this document gets: `maxSteps`, or more for a long target. */
+  protected stepLimit(): number {
+    const target = this.m.targetWords;
+    return target === null ? this.limits.maxSteps : Math.max(this.limits.maxSteps, Math.ceil(target / this.limits.stepWords));
+  }
+
   /** Steps until the target is reached (then FINISHED), the writer stops, or the step limit. */
   protected async writeSteps(): Promise<Outcome> {
     for (;;) {
@@ -568,7 +580,8 @@ export class WritingController {
         await this.finish();
         return { status: "finished", reason: `Finished at ${words} words${this.m.targetWords === null ? "" : ` of ${this.m.targetWords}`}.` };
       }
-      if (this.m.steps.length >= this.limits.maxSteps) return { status: "stopped", reason: `Stopped at the limit of ${this.limits.maxSteps} steps (${words} words).` };
+      const stepLimit = this.stepLimit();
+      if (this.m.steps.length >= stepLimit) return { status: "stopped", reason: `Stopped at the limit of ${stepLimit} steps (${words} words).` };
       const ended = await this.writeStep();
       if (ended === "stopped") return { status: "stopped", reason: "Stopped by the writer." };
       if (ended === "model-ended") {
