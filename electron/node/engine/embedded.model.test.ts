@@ -272,3 +272,27 @@ describe("embedded backend through the utility process launcher", () => {
     }
   });
 });
+
+describe("embedded backend: a fit estimate and a hardware query racing a load", () => {
+  let backend: EmbeddedBackend;
+  afterAll(async () => {
+    await backend?.dispose();
+  });
+
+  // The model manager asks for the fit and the hardware while the writer presses Load: each may start
+  // a llama.cpp instance. The model and its grammars must still come from one instance. Whether the
+  // race goes the bad way here depends on timing; e2e/tinyModel.e2e.ts met it every time before the fix
+  // ("The given LlamaModel and LlamaGrammar must be from the same Llama instance").
+  it("loads, and generates under a grammar afterwards", async () => {
+    const modelPath = await ensureTestModel();
+    backend = new EmbeddedBackend();
+    const [fit, , hardware] = await Promise.all([backend.estimateFit(modelPath), backend.load({ model: modelPath, ...LOAD }), backend.hardware(), backend.estimateFit(modelPath)]);
+    expect(fit.fits).toBe(true);
+    expect(hardware.cpuThreads).toBeGreaterThan(0);
+    const prompt = (await backend.applyChatTemplate([{ role: "user", content: "Write about the sea." }])).tokens;
+    for (const sampling of [{ temperature: 0 }, { temperature: 0.8, seed: 42 }]) {
+      const result = await backend.generate({ tokens: prompt, maxTokens: 400, grammar: TAG_GRAMMAR, sampling });
+      expect(result.text).toMatch(TAG_STRUCTURE);
+    }
+  });
+});

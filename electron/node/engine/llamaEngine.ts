@@ -57,6 +57,7 @@ export class LlamaEngine {
   private loaded?: Loaded;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly grammars = new Map<string, LlamaGrammar>();
+  private llamaQueue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: LlamaEngineOptions = {}) {}
 
@@ -71,7 +72,21 @@ export class LlamaEngine {
     return run;
   }
 
-  private async getLlama(gpu: LoadOptions["gpu"], threads: number | undefined): Promise<Llama> {
+  /**
+   * The llama.cpp instance for these settings. One at a time: a fit estimate or a hardware query that
+   * starts one while a load starts another would otherwise leave `this.llama` on an instance the
+   * loaded model does not belong to.
+   */
+  private getLlama(gpu: LoadOptions["gpu"], threads: number | undefined): Promise<Llama> {
+    const next = this.llamaQueue.then(
+      () => this.getLlamaNow(gpu, threads),
+      () => this.getLlamaNow(gpu, threads),
+    );
+    this.llamaQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async getLlamaNow(gpu: LoadOptions["gpu"], threads: number | undefined): Promise<Llama> {
     const key = JSON.stringify([gpu ?? "auto", threads ?? null]);
     if (this.llama && this.llamaKey === key) return this.llama;
     if (this.llama) await this.llama.dispose();
@@ -202,8 +217,8 @@ export class LlamaEngine {
   private async grammar(text: string): Promise<LlamaGrammar> {
     const cached = this.grammars.get(text);
     if (cached) return cached;
-    const llama = this.llama;
-    if (!llama) throw new BackendError("not-loaded", "No model is loaded.");
+    // The grammar must come from the instance the model was loaded with.
+    const llama = this.require().model.llama;
     let grammar: LlamaGrammar;
     try {
       grammar = await llama.createGrammar({ grammar: text });
