@@ -60,6 +60,15 @@ test("the tiny model writes through the window: plan, steps, a budget edit while
   await models.getByRole("button", { name: "Load", exact: true }).last().click();
   await expect(models.locator(".loaded-model")).toContainText(/tiny/i, { timeout: 60_000 });
   await expect(models.locator(".loaded-model")).toContainText("CPU");
+  // Sampling: a value out of range is refused with its name; a good one applies to the loaded model.
+  const sampling = models.getByRole("form", { name: "Sampling" });
+  await sampling.getByLabel("Temperature").fill("7");
+  await sampling.getByRole("button", { name: "Apply sampling" }).click();
+  await expect(sampling.getByRole("alert")).toHaveText("Check the settings: Temperature is not valid.");
+  await sampling.getByLabel("Temperature").fill("0.8");
+  await sampling.getByLabel("Seed").fill("42");
+  await sampling.getByRole("button", { name: "Apply sampling" }).click();
+  await expect(sampling.getByText("Sampling applied.")).toBeVisible();
   await shoot(page, testInfo, "tiny-01-model-loaded");
   await models.getByRole("button", { name: "Close" }).click();
   await expect(page.getByText(/Model ready/)).toBeVisible();

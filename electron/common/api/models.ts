@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { catalogEntrySchema } from "../engine/catalog";
-import { fitEstimateSchema, hardwareInfoSchema, modelInfoSchema } from "../engine/types";
+import { fitEstimateSchema, hardwareInfoSchema, modelInfoSchema, samplingSettingsSchema } from "../engine/types";
 import { request } from "./define";
 
 /** The engine's settings a writer can change: context size, GPU layers, threads. */
@@ -71,6 +71,11 @@ export const engineStateSchema = z.object({
   device: z.string().nullable(),
   error: z.string().nullable(),
   settings: engineSettingsSchema,
+  /**
+   * The sampling of the model's next requests: the catalog's recommended values when a model loads,
+   * then the writer's (models.setSampling). Empty: the engine's default (greedy).
+   */
+  sampling: samplingSettingsSchema,
   /** The catalog profile of the loaded model: how the controller drives it by default. */
   profile: catalogEntrySchema.shape.profile.nullable(),
   /**
@@ -102,6 +107,11 @@ export const modelRequests = {
   "models.download": request("Starts (or resumes) downloading a catalog model.", z.object({ id: z.string().min(1) }).strict(), downloadStateSchema),
   "models.cancelDownload": request("Cancels a download; the part already downloaded is kept for resuming.", z.object({ id: z.string().min(1) }).strict(), downloadStateSchema),
   "models.load": request("Loads a model (unloading the current one).", z.object({ source: modelSourceRefSchema, settings: engineSettingsSchema.optional() }).strict(), engineStateSchema),
+  "models.setSampling": request(
+    "Sets the loaded model's sampling; it applies from the model's next request, also while it writes. Reloading restores the catalog's values.",
+    z.object({ sampling: samplingSettingsSchema }).strict(),
+    engineStateSchema,
+  ),
   "models.unload": request("Unloads the model and frees its memory.", none, engineStateSchema),
   "models.state": request("The engine's state.", none, engineStateSchema),
 } as const;

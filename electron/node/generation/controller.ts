@@ -80,7 +80,8 @@ export interface ControllerOptions extends ControllerHooks {
   manuscript: Manuscript;
   /** IS-CoT from the model itself ("native") or taught by a system prompt ("prompted"). */
   mode: Extract<GenerationMode, "native" | "prompted">;
-  sampling?: SamplingSettings;
+  /** Sampling of every request; a function is asked before each request (the writer may change it meanwhile). */
+  sampling?: SamplingSettings | (() => SamplingSettings | undefined);
   grammars?: PhaseGrammars;
   limits?: Partial<ControllerLimits>;
   /** Steps to write again, in order (regenerate a step or a section); the others stay. Default: continue the document. */
@@ -373,12 +374,13 @@ export class WritingController {
       let streamedTokens = 0;
       const tokens = this.context.tokens();
       this.accounting.tokensSent += tokens.length;
+      const sampling = typeof this.options.sampling === "function" ? this.options.sampling() : this.options.sampling;
       const result = await this.backend.generate({
         tokens,
         maxTokens: room,
         stop,
         ...(grammar ? { grammar } : {}),
-        ...(this.options.sampling ? { sampling: this.options.sampling } : {}),
+        ...(sampling ? { sampling } : {}),
         signal: abort.signal,
         onToken: (tokens, text) => {
           streamed += text;

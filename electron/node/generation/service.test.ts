@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { GenerationUpdate } from "../../common/api/generation";
 import { createManuscript, type Manuscript } from "../../common/manuscript";
 import { MemoryStore } from "./memoryStore";
-import { GenerationService } from "./service";
+import { GenerationService, type LoadedModel } from "./service";
 import { fakeWriter } from "./testing/fakeWriter";
 import { ScriptedBackend } from "./testing/scriptedBackend";
 
@@ -70,6 +70,26 @@ describe("the generation service", () => {
     await until(() => service.state("p1").status === "finished");
     expect(memory.get().sections[2]?.budget).toBe(250);
     expect(memory.get().steps[2]?.words).toBe(250);
+  });
+
+  it("samples with the model's settings as they are before each request: a change while it writes applies from the next one", async () => {
+    const memory = memoryStore(createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }));
+    const backend = new ScriptedBackend(fakeWriter());
+    const model: LoadedModel = { backend, profile: "native", useProtocolGrammars: false, sampling: { temperature: 0.7 } };
+    const service = new GenerationService({ store: memory.store, model: () => model, emit: () => {}, flushMs: 5 });
+    const generate = backend.generate.bind(backend);
+    backend.generate = async (request) => {
+      // The writer sets a new temperature while the third request is being written.
+      if (backend.calls.length === 2) model.sampling = { temperature: 0.2, seed: 4 };
+      return generate(request);
+    };
+    await service.start("p1");
+    await until(() => service.state("p1").status === "finished");
+    const used = backend.calls.map((c) => c.sampling);
+    // The third request was sent before the change; every later one samples with the new values.
+    expect(used.slice(0, 3)).toEqual([{ temperature: 0.7 }, { temperature: 0.7 }, { temperature: 0.7 }]);
+    expect(used.length).toBeGreaterThan(4);
+    expect(used.slice(3)).toEqual(used.slice(3).map(() => ({ temperature: 0.2, seed: 4 })));
   });
 
   it("pauses, resumes and stops on request", async () => {

@@ -180,6 +180,16 @@ export class GenerationService implements Service {
 
   // ---- internals -------------------------------------------------------------------------------
 
+  /** The loaded model's sampling now; the run's own when the model was unloaded or replaced meanwhile. */
+  private currentSampling(model: LoadedModel): SamplingSettings | undefined {
+    try {
+      const now = this.options.model();
+      return now.backend === model.backend ? now.sampling : model.sampling;
+    } catch {
+      return model.sampling;
+    }
+  }
+
   private assertIdle(projectId: string): void {
     if (this.runs.has(projectId)) throw new ApiError("failed", "The model is already writing this document: pause or stop it first.");
   }
@@ -199,7 +209,8 @@ export class GenerationService implements Service {
     const common: Omit<ControllerOptions, "mode"> = {
       backend: model.backend,
       manuscript,
-      ...(model.sampling ? { sampling: model.sampling } : {}),
+      // The sampling of the model as it is now, before each request: the writer may change it while the model writes.
+      sampling: () => this.currentSampling(model),
       ...(this.options.limits ? { limits: this.options.limits } : {}),
       ...(regenerate ? { regenerate } : {}),
       onChange: () => this.schedule(ref.run),

@@ -11,6 +11,7 @@ export function modelHandlers(service: ModelService): Partial<ApiHandlers> {
     "models.download": async ({ id }) => service.download(id),
     "models.cancelDownload": async ({ id }) => service.cancelDownload(id),
     "models.load": async ({ source, settings }) => service.load(source, settings),
+    "models.setSampling": async ({ sampling }) => service.setSampling(sampling),
     "models.unload": async () => service.unload(),
     "models.state": async () => service.getState(),
   } satisfies Partial<ApiHandlers>);

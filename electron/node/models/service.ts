@@ -7,7 +7,7 @@ import path from "node:path";
 import type { CatalogModel, DownloadState, EngineSettings, EngineState, LocalModel, ModelInspection, ModelSourceRef } from "../../common/api/models";
 import { ApiError } from "../../common/api/define";
 import type { Catalog, CatalogEntry, ProtocolProfile } from "../../common/engine/catalog";
-import type { HardwareInfo } from "../../common/engine/types";
+import type { HardwareInfo, SamplingSettings } from "../../common/engine/types";
 import type { Service } from "../app/container";
 import { BackendError, type Backend } from "../engine/backend";
 import { EmbeddedBackend } from "../engine/embedded";
@@ -37,7 +37,7 @@ export class ModelService implements Service {
   private readonly env: Record<string, string | undefined>;
   private backend: Backend | undefined;
   private embedded: EmbeddedBackend | undefined;
-  private state: EngineState = { status: "none", source: null, model: null, loadProgress: null, device: null, error: null, settings: {}, profile: null };
+  private state: EngineState = { status: "none", source: null, model: null, loadProgress: null, device: null, error: null, settings: {}, sampling: {}, profile: null };
   private profile: ProtocolProfile | null = null;
   /** The catalog entry of the loaded model, when it is one: its prompt format and sampling. */
   private entry: CatalogEntry | undefined;
@@ -76,7 +76,7 @@ export class ModelService implements Service {
       profile: this.profile,
       useProtocolGrammars: this.useGrammars,
       ...(this.entry?.promptFormat ? { promptFormat: this.entry.promptFormat } : {}),
-      ...(this.entry ? { sampling: this.entry.recommended.sampling } : {}),
+      ...(Object.keys(this.state.sampling).length > 0 ? { sampling: this.state.sampling } : {}),
     };
   }
 
@@ -172,7 +172,7 @@ export class ModelService implements Service {
         this.entry = entry;
         this.useGrammars = model.name === TEST_MODEL_NAME || this.env.DRAFTLINE_PROTOCOL_GRAMMAR === "1";
         this.options.log?.("models.loaded", { name: model.name, contextSize: model.contextSize, gpu: model.gpu });
-        const state = this.setState({ status: "ready", model, profile, device, loadProgress: 1 });
+        const state = this.setState({ status: "ready", model, profile, device, loadProgress: 1, sampling: { ...entry?.recommended.sampling } });
         if (options.probe || this.env.DRAFTLINE_PROBE === "1" || entry?.profile === "native") return await this.runProbe();
         return state;
       } catch (error) {
@@ -191,8 +191,15 @@ export class ModelService implements Service {
       await this.backend?.unload();
       this.backend = undefined;
       this.entry = undefined;
-      return this.setState({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, profile: null, probe: undefined });
+      return this.setState({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, sampling: {}, profile: null, probe: undefined });
     });
+  }
+
+  /** Sets the loaded model's sampling: the generation service reads it before each request. */
+  setSampling(sampling: SamplingSettings): EngineState {
+    if (!this.backend || this.state.status !== "ready") throw new ApiError("failed", "No model is loaded: load one before changing its sampling.");
+    this.options.log?.("models.sampling", { ...sampling });
+    return this.setState({ sampling: { ...sampling } });
   }
 
   /** Probes the loaded model: does it write the IS-CoT tags from the native prompt? */

@@ -109,10 +109,11 @@ const readyEngine = (): EngineState => ({
   device: "NVIDIA GeForce RTX 4090 (CUDA)",
   error: null,
   settings: { contextSize: 32768, gpuLayers: "max" },
+  sampling: { temperature: 0.7, topP: 0.9 },
   profile: "native",
 });
 
-const noEngine = (): EngineState => ({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, settings: {}, profile: null });
+const noEngine = (): EngineState => ({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, settings: {}, sampling: {}, profile: null });
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -484,6 +485,11 @@ export class FakeBackend {
       "models.load": async ({ source }) => {
         this.loading = { source, progress: 0 };
         this.engine = { ...noEngine(), status: "loading", source, loadProgress: 0 };
+        return this.engine;
+      },
+      "models.setSampling": async ({ sampling }) => {
+        if (this.engine.status !== "ready") throw new ApiError("failed", "No model is loaded: load one before changing its sampling.");
+        this.engine = { ...this.engine, sampling };
         return this.engine;
       },
       "models.unload": async () => {

@@ -4,7 +4,7 @@ import { useT } from "../i18n/useT";
 import { formatBytes, formatDuration } from "../shell/format";
 import { useStore } from "../store/store";
 import { Dialog } from "./Dialog";
-import { checkEngineSettings, type EngineSettingsForm } from "./modelSettings";
+import { checkEngineSettings, checkSampling, samplingForm, type EngineSettingsForm, type SamplingForm } from "./modelSettings";
 
 /** Models: the loaded one, this machine, the catalog with downloads, local files, a .gguf from disk, a remote server, settings. */
 export function ModelManagerDialog() {
@@ -66,6 +66,15 @@ function LoadedModel({ loadError }: { loadError: string | null }) {
       ) : (
         <p className="muted">{t("models.none")}</p>
       )}
+      {engine?.status === "ready" && engine.probe ? (
+        engine.probe.writesTags ? (
+          <p className="muted">{t("models.probeOk")}</p>
+        ) : (
+          <p className="field-error" role="alert">
+            {t("models.probeFailed", { suggestion: engine.probe.suggestion ?? "" })}
+          </p>
+        )
+      ) : null}
       {engine?.status === "error" && engine.error ? <p className="field-error">{t("models.loadFailed", { message: engine.error })}</p> : null}
       {loadError ? (
         <p className="field-error" role="alert">
@@ -301,10 +310,6 @@ function RemoteServer({ onLoad }: { onLoad(baseUrl: string, apiKey: string, mode
 function Settings({ value, onChange, error }: { value: EngineSettingsForm; onChange(v: EngineSettingsForm): void; error: string | null }) {
   const t = useT();
   const id = useId();
-  const engine = useStore((s) => s.engine);
-  const catalog = useStore((s) => s.catalog);
-  const profileEntry = catalog.find((c) => engine?.source?.kind === "catalog" && c.entry.id === engine.source.id);
-  const sampling = profileEntry?.entry.recommended.sampling;
   const field = (name: keyof EngineSettingsForm, label: string) => (
     <span>
       <label htmlFor={`${id}-${name}`}>{label}</label>
@@ -324,20 +329,71 @@ function Settings({ value, onChange, error }: { value: EngineSettingsForm; onCha
           {error}
         </p>
       ) : null}
-      {sampling ? (
-        <p className="muted">
-          {t("models.sampling")}:{" "}
-          {[
-            sampling.temperature !== undefined ? `${t("models.temperature")} ${sampling.temperature}` : null,
-            sampling.topP !== undefined ? `${t("models.topP")} ${sampling.topP}` : null,
-            sampling.minP !== undefined ? `${t("models.minP")} ${sampling.minP}` : null,
-            sampling.repeatPenalty !== undefined ? `${t("models.repeatPenalty")} ${sampling.repeatPenalty}` : null,
-          ]
-            .filter(Boolean)
-            .join(" · ")}
+      <Sampling />
+    </section>
+  );
+}
+
+/** The loaded model's sampling, editable: it applies from the model's next request. */
+function Sampling() {
+  const t = useT();
+  const id = useId();
+  const engine = useStore((s) => s.engine);
+  const ready = engine?.status === "ready";
+  const current = engine?.sampling;
+  const [form, setForm] = useState<SamplingForm>(() => samplingForm(current));
+  const [message, setMessage] = useState<{ kind: "error" | "done"; text: string } | null>(null);
+  // A model loaded (or its sampling set elsewhere) shows its values.
+  useEffect(() => {
+    setForm(samplingForm(current));
+  }, [current]);
+  const apply = async (event: FormEvent) => {
+    event.preventDefault();
+    const checked = checkSampling(form);
+    if (!checked.ok) {
+      setMessage({ kind: "error", text: t("models.settingsInvalid", { field: t(checked.field) }) });
+      return;
+    }
+    const outcome = await useStore.getState().setSampling(checked.sampling);
+    setMessage(outcome.ok ? { kind: "done", text: t("models.samplingApplied") } : { kind: "error", text: t("models.samplingFailed", { message: outcome.message }) });
+  };
+  const field = (name: keyof SamplingForm, label: string) => (
+    <span>
+      <label htmlFor={`${id}-${name}`}>{label}</label>
+      <input
+        id={`${id}-${name}`}
+        type="text"
+        inputMode="decimal"
+        value={form[name]}
+        disabled={!ready}
+        onChange={(e) => {
+          setForm({ ...form, [name]: e.target.value });
+          setMessage(null);
+        }}
+      />
+    </span>
+  );
+  return (
+    <form onSubmit={(e) => void apply(e)} aria-labelledby={`${id}-title`}>
+      <h4 id={`${id}-title`}>{t("models.sampling")}</h4>
+      <div className="form-row">
+        {field("temperature", t("models.temperature"))}
+        {field("topP", t("models.topP"))}
+        {field("minP", t("models.minP"))}
+        {field("topK", t("models.topK"))}
+        {field("repeatPenalty", t("models.repeatPenalty"))}
+        {field("seed", t("models.seed"))}
+      </div>
+      <p className="muted">{ready ? t("models.samplingHint") : t("models.samplingNeedsModel")}</p>
+      {message ? (
+        <p className={message.kind === "error" ? "field-error" : "muted"} role={message.kind === "error" ? "alert" : "status"}>
+          {message.text}
         </p>
       ) : null}
-    </section>
+      <button type="submit" disabled={!ready}>
+        {t("models.applySampling")}
+      </button>
+    </form>
   );
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { engineSettingsSchema } from "../../../electron/common/api";
-import { checkEngineSettings } from "./modelSettings";
+import { samplingSettingsSchema } from "../../../electron/common/engine/types";
+import { checkEngineSettings, checkSampling, samplingForm } from "./modelSettings";
 
 describe("engine settings", () => {
   it("reads auto, max and numbers into settings the engine accepts", () => {
@@ -14,5 +15,31 @@ describe("engine settings", () => {
     expect(checkEngineSettings({ contextSize: "100", gpuLayers: "auto", threads: "" })).toEqual({ ok: false, field: "models.contextSize" });
     expect(checkEngineSettings({ contextSize: "auto", gpuLayers: "many", threads: "" })).toEqual({ ok: false, field: "models.gpuLayers" });
     expect(checkEngineSettings({ contextSize: "auto", gpuLayers: "auto", threads: "0" })).toEqual({ ok: false, field: "models.threads" });
+  });
+});
+
+describe("sampling settings", () => {
+  const empty = samplingForm(undefined);
+
+  it("reads the fields typed into settings the engine accepts; empty fields are left to the engine", () => {
+    const check = checkSampling({ ...empty, temperature: "0.8", topP: ".95", topK: "40", repeatPenalty: "1.1", seed: "7" });
+    expect(check).toEqual({ ok: true, sampling: { temperature: 0.8, topP: 0.95, topK: 40, repeatPenalty: 1.1, seed: 7 } });
+    expect(samplingSettingsSchema.safeParse(check.ok ? check.sampling : null).success).toBe(true);
+    expect(checkSampling(empty)).toEqual({ ok: true, sampling: {} });
+  });
+
+  it("names the first field that is not valid", () => {
+    expect(checkSampling({ ...empty, temperature: "hot" })).toEqual({ ok: false, field: "models.temperature" });
+    expect(checkSampling({ ...empty, temperature: "9" })).toEqual({ ok: false, field: "models.temperature" });
+    expect(checkSampling({ ...empty, topP: "1.5" })).toEqual({ ok: false, field: "models.topP" });
+    expect(checkSampling({ ...empty, minP: "-0.1" })).toEqual({ ok: false, field: "models.minP" });
+    expect(checkSampling({ ...empty, topK: "4.5" })).toEqual({ ok: false, field: "models.topK" });
+    expect(checkSampling({ ...empty, seed: "-1" })).toEqual({ ok: false, field: "models.seed" });
+  });
+
+  it("shows the model's values in the form, and reads them back unchanged", () => {
+    const sampling = { temperature: 0.7, topP: 0.9, minP: 0.05 };
+    expect(samplingForm(sampling)).toMatchObject({ temperature: "0.7", topP: "0.9", minP: "0.05", topK: "", seed: "" });
+    expect(checkSampling(samplingForm(sampling))).toEqual({ ok: true, sampling });
   });
 });

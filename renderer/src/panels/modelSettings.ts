@@ -1,6 +1,7 @@
 // The engine settings form: context size, GPU layers and threads as typed, checked against what the
 // engine accepts (see engineSettingsSchema).
 import type { EngineSettings } from "../../../electron/common/api";
+import type { SamplingSettings } from "../../../electron/common/engine/types";
 import type { MessageKey } from "../i18n";
 
 export interface EngineSettingsForm {
@@ -39,4 +40,51 @@ export function checkEngineSettings(form: EngineSettingsForm): SettingsCheck {
     settings.threads = n;
   }
   return { ok: true, settings };
+}
+
+/** The sampling form: each field as typed; empty leaves it to the engine. */
+export interface SamplingForm {
+  temperature: string;
+  topP: string;
+  minP: string;
+  topK: string;
+  repeatPenalty: string;
+  seed: string;
+}
+
+export type SamplingCheck = { ok: true; sampling: SamplingSettings } | { ok: false; field: MessageKey };
+
+const decimal = (text: string) => (/^\d+(\.\d+)?$|^\.\d+$/.test(text.trim()) ? Number(text.trim()) : null);
+
+/** The form as sampling settings, or the first field that is not valid. */
+export function checkSampling(form: SamplingForm): SamplingCheck {
+  const sampling: SamplingSettings = {};
+  const ranged = (text: string, field: MessageKey, max: number, set: (n: number) => void): SamplingCheck | null => {
+    if (text.trim() === "") return null;
+    const n = decimal(text);
+    if (n === null || n > max) return { ok: false, field };
+    set(n);
+    return null;
+  };
+  const counted = (text: string, field: MessageKey, max: number, set: (n: number) => void): SamplingCheck | null => {
+    if (text.trim() === "") return null;
+    const n = whole(text);
+    if (n === null || n > max) return { ok: false, field };
+    set(n);
+    return null;
+  };
+  const problem =
+    ranged(form.temperature, "models.temperature", 5, (n) => (sampling.temperature = n)) ??
+    ranged(form.topP, "models.topP", 1, (n) => (sampling.topP = n)) ??
+    ranged(form.minP, "models.minP", 1, (n) => (sampling.minP = n)) ??
+    counted(form.topK, "models.topK", 100_000, (n) => (sampling.topK = n)) ??
+    ranged(form.repeatPenalty, "models.repeatPenalty", 5, (n) => (sampling.repeatPenalty = n)) ??
+    counted(form.seed, "models.seed", 2 ** 32 - 1, (n) => (sampling.seed = n));
+  return problem ?? { ok: true, sampling };
+}
+
+/** Sampling settings as the form shows them. */
+export function samplingForm(sampling: SamplingSettings | undefined): SamplingForm {
+  const text = (n: number | undefined) => (n === undefined ? "" : String(n));
+  return { temperature: text(sampling?.temperature), topP: text(sampling?.topP), minP: text(sampling?.minP), topK: text(sampling?.topK), repeatPenalty: text(sampling?.repeatPenalty), seed: text(sampling?.seed) };
 }

@@ -1,7 +1,7 @@
 // Models: the catalog, the GGUF files on this machine, downloads, fit estimates, the hardware, and
 // the engine (what is loaded, on which device).
 import type { CatalogModel, DownloadState, EngineSettings, EngineState, LocalModel, ModelInspection, ModelSourceRef } from "../../../electron/common/api";
-import type { HardwareInfo } from "../../../electron/common/engine/types";
+import type { HardwareInfo, SamplingSettings } from "../../../electron/common/engine/types";
 import type { StoreSlice } from "./store";
 
 export interface ModelsSlice {
@@ -21,6 +21,8 @@ export interface ModelsSlice {
   inspectModel(path: string): Promise<void>;
   loadModel(source: ModelSourceRef, settings?: EngineSettings): Promise<{ ok: true } | { ok: false; message: string }>;
   unloadModel(): Promise<void>;
+  /** Sets the loaded model's sampling; it applies from the model's next request. */
+  setSampling(sampling: SamplingSettings): Promise<{ ok: true } | { ok: false; message: string }>;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -102,6 +104,16 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
         get().flushEvents();
         takeEngine(engine);
         return engine.status === "error" ? { ok: false, message: engine.error ?? "" } : { ok: true };
+      } catch (error) {
+        return { ok: false, message: describe(error) };
+      }
+    },
+    setSampling: async (sampling) => {
+      try {
+        const engine = await get().api!.call("models.setSampling", { sampling });
+        get().flushEvents();
+        takeEngine(engine);
+        return { ok: true };
       } catch (error) {
         return { ok: false, message: describe(error) };
       }

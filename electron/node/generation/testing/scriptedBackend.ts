@@ -22,7 +22,7 @@ export class ScriptedBackend implements Backend {
   /** What the KV cache holds: the tokens of the last context plus what was generated after it. */
   private cache: TokenId[] = [];
   /** Every generate call: how many context tokens it decoded, and why it stopped. */
-  readonly calls: { inputTokensDecoded: number; generated: number; stopReason: string; context: string }[] = [];
+  readonly calls: { inputTokensDecoded: number; generated: number; stopReason: string; context: string; sampling: GenerateRequest["sampling"] }[] = [];
   private info: ModelInfo;
 
   constructor(
@@ -132,7 +132,7 @@ export class ScriptedBackend implements Backend {
     if (stopReason === "maxTokens" && out.length === Array.from(body).length && !request.signal?.aborted) stopReason = eos ? "eog" : "maxTokens";
     this.cache = [...request.tokens, ...out];
     const generatedTokens = out.length + (stopString ? Array.from(stopString).length : 0) + (stopReason === "eog" ? 1 : 0);
-    this.calls.push({ inputTokensDecoded, generated: generatedTokens, stopReason, context });
+    this.calls.push({ inputTokensDecoded, generated: generatedTokens, stopReason, context, sampling: request.sampling });
     return { tokens: out, text, stopReason, ...(stopString ? { stopString, remainder: "" } : {}), inputTokensDecoded, generatedTokens };
   }
 }
