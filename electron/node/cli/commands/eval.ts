@@ -13,7 +13,7 @@ import { ModelService } from "../../models/service";
 import { CliError, UsageError, type Command } from "../command";
 import { describeFsError, writeLine } from "../io";
 import { ProgressBar } from "../progress";
-import { MODEL_OPTIONS, modelSource, parseMode, positiveInt } from "./write";
+import { describeSampling, loadForCommand, MODEL_OPTIONS, modelSource, parseMode, parseSampling, positiveInt } from "./write";
 
 const USAGE = [
   "Usage: draftline eval longbench-write (--model M | --server URL) --data FILE [options]",
@@ -29,6 +29,7 @@ const USAGE = [
   "                   (default: the model's catalog profile)",
   "  --context N      the context window in tokens (default 32768)",
   "  --threads N      CPU threads",
+  "  --temperature T, --top-p P, --seed N   sampling (default: the catalog's values)",
   "  --out FILE       per-item results, one JSON object a line (default: eval-longbench-write.jsonl)",
   "  --summary FILE   the summary as JSON (default: beside --out, .summary.json)",
 ].join("\n");
@@ -107,6 +108,7 @@ export const evalCommand: Command = {
     const from = positiveInt("from", values.from) ?? 1;
     const contextSize = positiveInt("context", values.context, 1_048_576) ?? 32768;
     const threads = positiveInt("threads", values.threads, 512);
+    const sampling = parseSampling(values);
     const source = modelSource(values, io);
     const all = (await readPrompts(path.resolve(io.cwd, values.data))).slice(0, limit ?? Infinity);
     if (from > all.length) throw new UsageError(`--from ${from} is past the last prompt (${all.length}).`);
@@ -119,10 +121,8 @@ export const evalCommand: Command = {
     const bar = new ProgressBar(io);
     const generation = new GenerationService({ store, model: () => models.loaded(), emit: (u) => bar.update(u.state), flushMs: 500 });
     try {
-      const state = await models.load(source, { contextSize, ...(threads ? { threads } : {}) }).catch((error: Error) => {
-        throw new CliError(error.message);
-      });
-      io.stderr.write(`${state.model?.name} on ${state.device}, ${state.model?.contextSize} tokens of context; ${prompts.length} prompts\n`);
+      const state = await loadForCommand(models, source, { contextSize, ...(threads ? { threads } : {}) }, sampling);
+      io.stderr.write(`${state.model?.name} on ${state.device}, ${state.model?.contextSize} tokens of context; ${describeSampling(state.sampling)}; ${prompts.length} prompts\n`);
       await mkdir(path.dirname(out), { recursive: true });
       // A resumed run keeps the items already scored in --out and scores the summary over all of them.
       const results: { required: number; produced: number; score: number; bucket: LengthBucket }[] = from > 1 ? await readResults(out, from - 1) : [];

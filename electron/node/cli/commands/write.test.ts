@@ -35,6 +35,12 @@ describe("draftline write", () => {
     expect(err()).toMatch(/Finished: 1\d{3} of 1200 words in \d+ steps, length score (9\d|100)\.\d/);
   });
 
+  it("writes with the sampling given on the command line", async () => {
+    const { io, err } = memoryIO();
+    expect(await runCli(["write", "Write about a lighthouse keeper.", "--target", "600", "--model", "scripted", "--temperature", "0.9", "--top-p", "0.95", "--seed", "3"], io)).toBe(0);
+    expect(err()).toMatch(/sampling: temperature 0\.9, top-p 0\.95, seed 3/);
+  });
+
   it("saves the project and exports Markdown", async () => {
     const { io, err } = memoryIO();
     const code = await runCli(["write", "Write about a harbor.", "--target", "900", "--model", "scripted", "--out", "harbor.draftline", "--export", "harbor.md", "--with-plan"], io);
@@ -57,6 +63,9 @@ describe("draftline write", () => {
     [["write", "x", "--target", "100"], /Name the model/],
     [["write", "x", "--target", "100", "--model", "missing.gguf"], /missing\.gguf does not exist/],
     [["write", "x", "--target", "100", "--model", "scripted", "--out", "a.txt"], /--out must name a \.draftline file/],
+    [["write", "x", "--target", "100", "--model", "scripted", "--temperature", "warm"], /--temperature must be a number from 0 to 5, not 'warm'/],
+    [["write", "x", "--target", "100", "--model", "scripted", "--top-p", "2"], /--top-p must be a number from 0 to 1/],
+    [["write", "x", "--target", "100", "--model", "scripted", "--seed", "1.5"], /--seed must be a whole number/],
   ])("refuses %j with a clear message", async (argv, message) => {
     const { io, err } = memoryIO();
     expect(await runCli(argv, io)).toBeGreaterThan(0);

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { GenerationMode, GenerationState } from "../../../common/api/generation";
-import type { ModelSourceRef } from "../../../common/api/models";
+import type { EngineSettings, EngineState, ModelSourceRef } from "../../../common/api/models";
+import type { SamplingSettings } from "../../../common/engine/types";
 import { protocolProfiles } from "../../../common/engine/catalog";
 import { writtenWords } from "../../../common/generation/rules";
 import { lengthScore } from "../../../common/metrics/score";
@@ -34,6 +35,9 @@ const USAGE = [
   "  --export F.md|.docx export the draft when it is done (--with-plan adds plans and reflections)",
   "  --context N         the context window in tokens (default 8192)",
   "  --threads N         CPU threads (default: llama.cpp's choice, or DRAFTLINE_THREADS)",
+  "  --temperature T     sampling temperature, 0 to 5 (default: the catalog's value; 0 is greedy)",
+  "  --top-p P           nucleus sampling, 0 to 1",
+  "  --seed N            the sampler's seed, for a generation that can be repeated",
   "",
   "Without --out and --export the draft is printed on standard output. Ctrl-C stops the model and",
   "keeps what it wrote.",
@@ -74,7 +78,50 @@ export const MODEL_OPTIONS = {
   mode: { type: "string" },
   context: { type: "string" },
   threads: { type: "string" },
+  temperature: { type: "string" },
+  "top-p": { type: "string" },
+  seed: { type: "string" },
 } as const;
+
+/** The sampling options (--temperature, --top-p, --seed), checked; undefined when none is given. */
+export function parseSampling(values: { temperature?: string | undefined; "top-p"?: string | undefined; seed?: string | undefined }): SamplingSettings | undefined {
+  const sampling: SamplingSettings = {};
+  const decimal = (name: string, value: string, max: number) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > max) throw new UsageError(`--${name} must be a number from 0 to ${max}, not '${value}'.`);
+    return n;
+  };
+  if (values.temperature !== undefined) sampling.temperature = decimal("temperature", values.temperature, 5);
+  if (values["top-p"] !== undefined) sampling.topP = decimal("top-p", values["top-p"], 1);
+  if (values.seed !== undefined) {
+    const n = Number(values.seed);
+    if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new UsageError(`--seed must be a whole number from 0 to ${2 ** 32 - 1}, not '${values.seed}'.`);
+    sampling.seed = n;
+  }
+  return Object.keys(sampling).length > 0 ? sampling : undefined;
+}
+
+/** The sampling in words, for the line a command prints after loading the model. */
+export function describeSampling(sampling: SamplingSettings): string {
+  const parts = [
+    sampling.temperature !== undefined ? `temperature ${sampling.temperature}` : null,
+    sampling.topP !== undefined ? `top-p ${sampling.topP}` : null,
+    sampling.minP !== undefined ? `min-p ${sampling.minP}` : null,
+    sampling.topK !== undefined ? `top-k ${sampling.topK}` : null,
+    sampling.repeatPenalty !== undefined ? `repeat penalty ${sampling.repeatPenalty}` : null,
+    sampling.seed !== undefined ? `seed ${sampling.seed}` : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length === 0 ? "greedy sampling" : `sampling: ${parts.join(", ")}`;
+}
+
+/** Loads the model for a command: the engine settings, then the writer's sampling over the catalog's. */
+export async function loadForCommand(models: ModelService, source: ModelSourceRef, settings: EngineSettings, sampling: SamplingSettings | undefined): Promise<EngineState> {
+  let state = await models.load(source, settings).catch((error: Error) => {
+    throw new CliError(error.message);
+  });
+  if (sampling) state = models.setSampling({ ...state.sampling, ...sampling });
+  return state;
+}
 
 /** The --mode option, checked against the profiles. */
 export function parseMode(value: string | undefined): GenerationMode | undefined {
@@ -113,6 +160,7 @@ export const writeCommand: Command = {
     const source = modelSource(values, io);
     const contextSize = positiveInt("context", values.context, 1_048_576) ?? 8192;
     const threads = positiveInt("threads", values.threads, 512);
+    const sampling = parseSampling(values);
 
     const dataDir = appDataDir(io.env);
     const models = new ModelService({ env: io.env, emitState: () => {}, emitDownload: () => {} });
@@ -127,10 +175,8 @@ export const writeCommand: Command = {
     };
     try {
       io.stderr.write(`Loading ${source.kind === "server" ? source.baseUrl : source.kind === "file" ? path.basename(source.path) : source.id}…\n`);
-      const state = await models.load(source, { contextSize, ...(threads ? { threads } : {}) }).catch((error: Error) => {
-        throw new CliError(error.message);
-      });
-      io.stderr.write(`${state.model?.name} on ${state.device}, ${state.model?.contextSize} tokens of context\n`);
+      const state = await loadForCommand(models, source, { contextSize, ...(threads ? { threads } : {}) }, sampling);
+      io.stderr.write(`${state.model?.name} on ${state.device}, ${state.model?.contextSize} tokens of context; ${describeSampling(state.sampling)}\n`);
       const project = await projects.create({ instruction, targetWords: target, language: language as "auto" | "en" | "zh", ...(mode ? { mode } : {}), ...(out ? { path: out } : {}) });
       projectId = project.projectId;
       process.once("SIGINT", onSignal);
