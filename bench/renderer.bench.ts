@@ -16,7 +16,7 @@
 //
 // The page is the app's own bundle with a different entry (renderer/bench/index.html), built here
 // with Vite and served with the app's Content-Security-Policy.
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import type { AddressInfo } from "node:net";
@@ -27,7 +27,9 @@ import { build } from "vite";
 // `npm run bench` runs the bundle (bench/.build) from the repository root.
 const root = process.cwd();
 const outDir = path.join(root, "bench/.build/renderer-page");
-const STREAM_WORDS = 20_000;
+// BENCH_UNMINIFIED=1: the page unminified, so that long frames name their functions.
+// BENCH_STREAM_WORDS: a shorter stream, to look into one part of it (the results say how many were streamed).
+const STREAM_WORDS = Number(process.env.BENCH_STREAM_WORDS ?? 20_000);
 const TOKENS_PER_SECOND = 200;
 const OPEN_WORDS = 100_000;
 
@@ -45,7 +47,7 @@ async function buildPage(): Promise<void> {
     root: path.join(root, "renderer"),
     base: "./",
     logLevel: "warn",
-    build: { outDir, emptyOutDir: true, sourcemap: false, rollupOptions: { input: path.join(root, "renderer/bench/index.html") } },
+    build: { minify: !process.env.BENCH_UNMINIFIED, outDir, emptyOutDir: true, sourcemap: false, rollupOptions: { input: path.join(root, "renderer/bench/index.html") } },
   });
 }
 
@@ -146,7 +148,9 @@ async function streamScenario(browser: Browser): Promise<Record<string, unknown>
   await page.getByLabel("Instruction").fill("A long story about a river town, for the benchmark.");
   await page.getByLabel("Target length (words)").fill(String(STREAM_WORDS));
   await page.getByRole("button", { name: "Create" }).click();
-  await browser.startTracing(page, { categories: ["toplevel"] });
+  // BENCH_TRACE=file: a detailed trace (timeline, GC) written there, to see what a long task did.
+  const detail = process.env.BENCH_TRACE;
+  await browser.startTracing(page, { categories: detail ? ["toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "blink.user_timing"] : ["toplevel"] });
   const load = os.loadavg()[0]!;
   // Long tasks count from the Generate click on: loading the page and creating the document came before.
   const streamStart = await inPage<number>(page, "performance.now()");
@@ -178,9 +182,12 @@ async function streamScenario(browser: Browser): Promise<Record<string, unknown>
   }
   const streamedWords = await words();
   const seconds = (Date.now() - started) / 1000;
-  const tasks = mainThreadTasks(await within(browser.stopTracing(), 60_000, "stopping the trace"));
+  const trace = await within(browser.stopTracing(), 60_000, "stopping the trace");
+  if (detail) await writeFile(detail, trace);
+  const tasks = mainThreadTasks(trace);
   const cpu = tasks.map((t) => t.cpuMs);
   const longTasks = await inPage<{ start: number; duration: number }[]>(page, "window.bench.longTasks");
+  const longFrames = await inPage<{ start: number; duration: number }[]>(page, "window.bench.longFrames");
   heapSamples.push(await heapUsed(page));
   const stepCount = await page.locator("li.step-card").count();
   await page.close();
@@ -201,7 +208,11 @@ async function streamScenario(browser: Browser): Promise<Record<string, unknown>
     longTasks: inStream.length,
     longTaskMaxMs: Math.round(inStream.reduce((a, t) => Math.max(a, t.duration), 0)),
     longTasksMs: inStream.map((t) => Math.round(t.duration)),
+    // When each began, in ms from the Generate click.
+    longTasksAtMs: inStream.map((t) => Math.round(t.start - streamStart)),
     // Before the stream (the page's first load and render, the new-document form): reported, not part of the target.
+    // The frames over 50 ms in the stream (Long Animation Frames): where their time went.
+    longFrames: longFrames.filter((f) => f.start >= streamStart).map((f) => ({ ...f, start: Math.round(f.start - streamStart) })),
     longTasksBeforeStreamMs: beforeStream.map((t) => Math.round(t.duration)),
     heapUsedMBMax: mb(Math.max(...heapSamples)),
     heapUsedMBEnd: mb(heapSamples.at(-1)!),

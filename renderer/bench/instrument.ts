@@ -18,8 +18,20 @@ export interface OpenTiming {
   words: number;
 }
 
+export interface LongFrame {
+  start: number;
+  duration: number;
+  blockingDuration: number;
+  /** From the frame's start to its rendering (style, layout, paint) and to its style and layout. */
+  renderStart: number;
+  styleAndLayoutStart: number;
+  scripts: { invoker: string; source: string; duration: number; forcedStyleAndLayout: number }[];
+}
+
 export interface BenchInstruments {
   longTasks: { start: number; duration: number }[];
+  /** Frames over 50 ms (Long Animation Frames): where their time went, to see what a long task was. */
+  longFrames: LongFrame[];
   /** Arms the probe: `keyLatency` then resolves with the latency of the next key press in the editor. */
   armKey(): boolean;
   /** null: the key press changed nothing in the step within 5 s (lost). */
@@ -33,6 +45,14 @@ export interface BenchInstruments {
   cursorInto(stepId: string): boolean;
 }
 
+/** The Long Animation Frames entry, which the DOM types here do not have yet. */
+interface LoafEntry extends PerformanceEntry {
+  blockingDuration: number;
+  renderStart: number;
+  styleAndLayoutStart: number;
+  scripts: { invoker: string; sourceFunctionName: string; sourceCharPosition: number; duration: number; forcedStyleAndLayoutDuration: number }[];
+}
+
 declare global {
   interface Window {
     bench?: BenchInstruments;
@@ -44,6 +64,21 @@ export function installBenchInstruments(store: AppStore): BenchInstruments {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: "longtask", buffered: true });
+  const longFrames: LongFrame[] = [];
+  if (PerformanceObserver.supportedEntryTypes.includes("long-animation-frame")) {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as LoafEntry[]) {
+        longFrames.push({
+          start: e.startTime,
+          duration: e.duration,
+          blockingDuration: e.blockingDuration,
+          renderStart: e.renderStart ? e.renderStart - e.startTime : 0,
+          styleAndLayoutStart: e.styleAndLayoutStart ? e.styleAndLayoutStart - e.startTime : 0,
+          scripts: e.scripts.map((x) => ({ invoker: x.invoker, source: `${x.sourceFunctionName}@${x.sourceCharPosition}`, duration: x.duration, forcedStyleAndLayout: x.forcedStyleAndLayoutDuration })),
+        });
+      }
+    }).observe({ type: "long-animation-frame", buffered: true });
+  }
 
   const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
 
@@ -80,6 +115,7 @@ export function installBenchInstruments(store: AppStore): BenchInstruments {
 
   const instruments: BenchInstruments = {
     longTasks,
+    longFrames,
     keyLatency: null,
     lastKeyTarget: null,
     armKey: () => {
