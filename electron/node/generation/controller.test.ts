@@ -218,6 +218,57 @@ describe("pause, resume, stop, regenerate", () => {
     expect(controller.manuscript.steps[1]?.words).toBe(400);
   });
 
+  it("takes in nothing the engine sends after a pause: the words stand still, and resuming goes on from there", async () => {
+    // An engine in another process keeps sending for a moment after the pause is asked (here 40 tokens).
+    const backend = new ScriptedBackend(fakeWriter(), { tokensAfterAbort: 40 });
+    let atPause: string | null = null;
+    const whilePaused: string[] = [];
+    const controller: WritingController = new WritingController({
+      backend,
+      manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }),
+      mode: "native",
+      onChange(m) {
+        const text = m.steps[1]?.content ?? "";
+        if (controller.isPaused) whilePaused.push(text);
+        if (atPause === null && (m.steps[1]?.words ?? 0) >= 100) {
+          atPause = text;
+          controller.pause();
+          setTimeout(() => controller.resume(), 20);
+        }
+      },
+    });
+    const outcome = await controller.run();
+    expect(outcome.status).toBe("finished");
+    expect(whilePaused.every((t) => t === atPause)).toBe(true);
+    const aborted = backend.calls.findIndex((c) => c.stopReason === "abort");
+    expect(backend.calls[aborted]!.generated).toBeGreaterThan(40);
+    // The resumed call sends the context as it stood at the pause: one token decoded again, none of the 40.
+    expect(backend.calls[aborted + 1]!.inputTokensDecoded).toBe(1);
+    expect(backend.calls[aborted + 1]!.context.endsWith(atPause!)).toBe(true);
+    expect(controller.manuscript.steps[1]?.words).toBe(400);
+    expectSound(controller.manuscript);
+  });
+
+  it("keeps no text the engine sends after a stop", async () => {
+    const backend = new ScriptedBackend(fakeWriter(), { tokensAfterAbort: 40 });
+    let atStop: string | null = null;
+    const controller: WritingController = new WritingController({
+      backend,
+      manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }),
+      mode: "native",
+      onChange(m) {
+        if (atStop === null && (m.steps[1]?.words ?? 0) >= 50) {
+          atStop = m.steps[1]!.content;
+          controller.stop();
+        }
+      },
+    });
+    const outcome = await controller.run();
+    expect(outcome.status).toBe("stopped");
+    expect(controller.manuscript.steps[1]?.content).toBe(atStop);
+    expectSound(controller.manuscript);
+  });
+
   it("stops on request and keeps the text already written", async () => {
     const backend = new ScriptedBackend(fakeWriter());
     const controller: WritingController = new WritingController({

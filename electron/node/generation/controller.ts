@@ -383,6 +383,9 @@ export class WritingController {
         ...(sampling ? { sampling } : {}),
         signal: abort.signal,
         onToken: (tokens, text) => {
+          // Tokens still on their way when the writer paused or stopped (an engine in another
+          // process, a server) are not taken in: the words stand where they were at the click.
+          if (this.halted(abort)) return;
           streamed += text;
           streamedTokens += tokens.length;
           this.feedLive(text);
@@ -395,15 +398,33 @@ export class WritingController {
       this.accounting.calls++;
       this.accounting.tokensDecoded += result.inputTokensDecoded;
       this.accounting.tokensGenerated += result.generatedTokens;
-      this.live?.piece.tokens.push(...result.tokens);
-      this.options.onCall?.({ sent: tokens.length, decoded: result.inputTokensDecoded, kept: result.tokens.length });
+      // After a pause or stop only the tokens taken in stay in the context; the engine's cache holds
+      // more, and the next call keeps the common prefix (one token decoded again).
+      const halted = this.halted(abort);
+      const kept = halted ? result.tokens.slice(0, streamedTokens) : result.tokens;
+      this.live?.piece.tokens.push(...kept);
+      this.options.onCall?.({ sent: tokens.length, decoded: result.inputTokensDecoded, kept: kept.length });
       // Text the backend held back (a possible stop string when it was aborted) is in the tokens too.
-      if (result.text.length > streamed.length && result.text.startsWith(streamed)) this.feedLive(result.text.slice(streamed.length));
-      const reason = result.stopReason === "abort" ? this.abortReason : null;
+      if (!halted && result.text.length > streamed.length && result.text.startsWith(streamed)) this.feedLive(result.text.slice(streamed.length));
+      // A call the writer halted counts as halted however it ended (a stop string may have come in
+      // with the dropped tokens).
+      // (Read through a method: the abort's reason is set from callbacks, out of the type checker's sight.)
+      const asked = this.askedAbort();
+      const reason = halted ? (this.stopped ? "stop" : asked) : result.stopReason === "abort" ? asked : null;
       if (reason === "pause" && !this.stopped) continue; // the context is intact: go on where it stood
       if (reason === "stop" || this.stopped) return null;
       return { result, reason };
     }
+  }
+
+  /** Why the call in flight was aborted, if it was. */
+  private askedAbort(): AbortReason | null {
+    return this.abortReason;
+  }
+
+  /** Whether the writer paused or stopped the call of `abort`: what it sends from then on is dropped. */
+  private halted(abort: AbortController): boolean {
+    return abort.signal.aborted && (this.abortReason === "pause" || this.abortReason === "stop" || this.stopped);
   }
 
   /** Watches the segment being written: closes it when it runs far past its budget or loops. */

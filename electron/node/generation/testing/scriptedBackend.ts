@@ -15,6 +15,11 @@ export interface ScriptedBackendOptions {
   tokensPerSecond?: number | undefined;
   /** Called before every generate: lets a test act "while the model writes" at exact points. */
   beforeGenerate?: (context: string, call: number) => void;
+  /**
+   * Tokens still sent after an abort, as an engine in another process or a server does while the
+   * abort is on its way (default 0: it stops at once).
+   */
+  tokensAfterAbort?: number;
 }
 
 export class ScriptedBackend implements Backend {
@@ -94,12 +99,13 @@ export class ScriptedBackend implements Backend {
     };
     const pace = this.options.tokensPerSecond;
     const startedAt = Date.now();
+    let late = 0;
     for (const char of body) {
       if (pace && out.length % 8 === 0) {
         const due = startedAt + (out.length * 1000) / pace;
         if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       }
-      if (request.signal?.aborted) {
+      if (request.signal?.aborted && late++ >= (this.options.tokensAfterAbort ?? 0)) {
         stopReason = "abort";
         break;
       }
@@ -128,6 +134,7 @@ export class ScriptedBackend implements Backend {
       }
       flush(safe);
     }
+    if (late > 0 && stopReason !== "stop") stopReason = "abort";
     if (stopReason !== "abort") flush(text.length);
     if (stopReason === "maxTokens" && out.length === Array.from(body).length && !request.signal?.aborted) stopReason = eos ? "eog" : "maxTokens";
     this.cache = [...request.tokens, ...out];
