@@ -126,6 +126,8 @@ export class FakeBackend {
   /** What the desktop's file dialogs answer (null: the writer cancelled). */
   dialogAnswer: string | null = null;
   windowClosed = false;
+  /** Set: models.catalog fails with this message, as the real one does when catalog.json is broken. */
+  catalogError: string | null = null;
   /** What exports wrote, by path. */
   readonly exported = new Map<string, string>();
   /** Every request the client sent, in order. */
@@ -456,7 +458,10 @@ export class FakeBackend {
         return answer(project);
       },
       "generation.state": async ({ projectId }) => answer(this.project(projectId)),
-      "models.catalog": async () => clone(this.catalog),
+      "models.catalog": async () => {
+        if (this.catalogError) throw new ApiError("failed", this.catalogError);
+        return clone(this.catalog);
+      },
       "models.local": async (): Promise<LocalModel[]> => this.catalog.filter((c) => c.status === "ready").map((c) => ({ path: c.path!, name: c.entry.name, sizeBytes: c.entry.sizeBytes ?? 0, catalogId: c.entry.id })),
       "models.inspect": async ({ path }) => ({
         path,

@@ -160,6 +160,7 @@ export const en = {
   "models.loading": "Loading {percent}%",
   "models.loadFailed": "The model could not be loaded: {message}",
   "models.catalog": "Catalog",
+  "models.catalogError": "The model catalog cannot be read: {message} Models on this computer, a .gguf file and a remote server still work.",
   "models.local": "On this computer",
   "models.noLocal": "No GGUF files in the models folder yet.",
   "models.download": "Download",

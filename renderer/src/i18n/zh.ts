@@ -161,6 +161,7 @@ export const zh: Messages = {
   "models.loading": "正在加载 {percent}%",
   "models.loadFailed": "无法加载模型：{message}",
   "models.catalog": "模型目录",
+  "models.catalogError": "无法读取模型目录：{message} 本机模型、.gguf 文件和远程服务器仍可使用。",
   "models.local": "本机模型",
   "models.noLocal": "模型文件夹中还没有 GGUF 文件。",
   "models.download": "下载",

@@ -102,9 +102,15 @@ function Hardware() {
 function Catalog({ onLoad }: { onLoad(id: string): void }) {
   const t = useT();
   const catalog = useStore((s) => s.catalog);
+  const catalogError = useStore((s) => s.catalogError);
   return (
     <section aria-labelledby="models-catalog">
       <h3 id="models-catalog">{t("models.catalog")}</h3>
+      {catalogError ? (
+        <p className="field-error" role="alert">
+          {t("models.catalogError", { message: catalogError })}
+        </p>
+      ) : null}
       <ul className="model-list">
         {catalog.map((m) => (
           <CatalogItem key={m.entry.id} model={m} onLoad={onLoad} />

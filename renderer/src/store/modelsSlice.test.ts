@@ -30,6 +30,20 @@ describe("models", () => {
     expect(modelsSelectors.isReady(s)).toBe(false);
   });
 
+  it("says why the catalog cannot be read, keeps the rest of the models panel, and clears the message once it can", async () => {
+    fake.catalogError = "The model catalog /x/catalog.json is not valid: models.0.recommended: Invalid input";
+    await store.getState().refreshModels();
+    let s = store.getState();
+    expect(s.catalogError).toBe(fake.catalogError);
+    expect(s.localModels.length).toBeGreaterThan(0);
+    expect(s.hardware).not.toBeNull();
+    fake.catalogError = null;
+    await store.getState().refreshModels();
+    s = store.getState();
+    expect(s.catalogError).toBeNull();
+    expect(s.catalog.map((c) => c.entry.id)).toContain("is-writer-8b-q4");
+  });
+
   it("follows a download's progress, and a cancelled one can be resumed from where it stopped", async () => {
     await store.getState().download("is-writer-8b-q4");
     fake.advance(1000);

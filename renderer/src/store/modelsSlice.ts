@@ -6,6 +6,8 @@ import type { StoreSlice } from "./store";
 
 export interface ModelsSlice {
   catalog: CatalogModel[];
+  /** Why the catalog could not be read (a broken catalog.json), or null. */
+  catalogError: string | null;
   localModels: LocalModel[];
   hardware: HardwareInfo | null;
   engine: EngineState | null;
@@ -37,6 +39,7 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
   const report = (error: unknown) => get().pushNotice({ kind: "error", key: "notice.requestFailed", action: "menu.models", values: { message: describe(error) } });
   return {
     catalog: [],
+    catalogError: null,
     localModels: [],
     hardware: null,
     engine: null,
@@ -61,7 +64,7 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
       // Answers are newer than the events still held for the next frame: take those in first.
       get().flushEvents();
       set({
-        ...(catalog.status === "fulfilled" ? { catalog: catalog.value } : {}),
+        ...(catalog.status === "fulfilled" ? { catalog: catalog.value, catalogError: null } : { catalogError: describe(catalog.reason) }),
         ...(localModels.status === "fulfilled" ? { localModels: localModels.value } : {}),
         ...(hardware.status === "fulfilled" ? { hardware: hardware.value } : {}),
         // A load or an engine event since the read began is newer than what the read found.
