@@ -12,7 +12,7 @@ import type { DownloadProgress } from "../../common/engine/types";
 import { downloadFile, DownloadError, partialPath } from "./download";
 import { buildTestModel } from "./testModel";
 
-type Mode = "normal" | "cut-once" | "cut-always" | "wrong-bytes" | "ignore-range" | "slow";
+type Mode = "normal" | "cut-once" | "cut-always" | "wrong-bytes" | "ignore-range" | "slow" | "stall";
 
 const model = buildTestModel();
 const digest = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
@@ -54,6 +54,7 @@ describe("downloadFile", () => {
           res.end();
           return;
         }
+        if (state.mode === "stall" && offset >= 3 * CHUNK) return; // holds the connection, sends nothing more
         if (cut && offset >= part.length / 2) {
           state.cuts++;
           res.socket?.destroy();
@@ -122,6 +123,27 @@ describe("downloadFile", () => {
     expect(state.requests).toEqual([{ range: `bytes=${kept}-`, ifRange: '"tiny-v1"' }]);
     expect(result.resumedFrom).toBe(kept);
     expect(digest(await readFile(destination))).toBe(sha256);
+  });
+
+  it("keeps reporting while the server sends nothing: the bytes so far, and a speed that falls to zero", async () => {
+    state.mode = "stall";
+    const controller = new AbortController();
+    const events: DownloadProgress[] = [];
+    const download = downloadFile({
+      url,
+      destination,
+      signal: controller.signal,
+      progressIntervalMs: 20,
+      speedWindowMs: 200,
+      onProgress: (p) => {
+        events.push(p);
+        if (p.downloadedBytes === 3 * CHUNK && p.bytesPerSecond === 0) controller.abort();
+      },
+    });
+    await expect(download).rejects.toMatchObject({ code: "cancelled" });
+    const stalled = events.filter((e) => e.downloadedBytes === 3 * CHUNK);
+    expect(stalled[0]!.bytesPerSecond).toBeGreaterThan(0);
+    expect(stalled.at(-1)).toMatchObject({ bytesPerSecond: 0, secondsLeft: undefined });
   });
 
   it("resumes from a partial file left by an earlier run of the program, wherever it is kept", async () => {

@@ -38,6 +38,8 @@ export interface DownloadOptions {
   retries?: number;
   /** Least time between two progress events, in ms (default 250); the last one always comes. */
   progressIntervalMs?: number;
+  /** The speed is measured over this last stretch of time (default 3 s), so a stall shows as a falling speed. */
+  speedWindowMs?: number;
   headers?: Record<string, string>;
   /** A last check of the complete file before it gets its final name; a throw marks it corrupt. */
   verify?: (file: string) => Promise<void>;
@@ -161,13 +163,19 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   /** Bytes received in this call, for the speed. */
   let received = 0;
   const sessionStart = performance.now();
+  const windowMs = options.speedWindowMs ?? 3000;
+  /** (time, bytes received) at each event; the first is the last one at or before the window's start. */
+  const samples: { at: number; bytes: number }[] = [{ at: sessionStart, bytes: 0 }];
   const progress = (final: boolean) => {
     if (!options.onProgress) return;
     const now = performance.now();
     if (!final && now - lastEvent < interval) return;
     lastEvent = now;
-    const seconds = (now - sessionStart) / 1000;
-    const bytesPerSecond = seconds > 0 ? received / seconds : 0;
+    samples.push({ at: now, bytes: received });
+    while (samples.length > 2 && samples[1]!.at <= now - windowMs) samples.shift();
+    const since = samples[0]!;
+    const seconds = (now - since.at) / 1000;
+    const bytesPerSecond = seconds > 0 ? (received - since.bytes) / seconds : 0;
     options.onProgress({
       downloadedBytes: done,
       totalBytes: total,
@@ -236,6 +244,8 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
 
     const out = createWriteStream(partial, { flags: append ? "a" : "w" });
     let failure: unknown;
+    // Events also while no bytes come: a stalled server shows as a speed falling to zero.
+    const ticker = interval > 0 ? setInterval(() => progress(false), interval) : undefined;
     try {
       if (!response.body) throw new Error("empty response");
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -248,6 +258,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     } catch (error) {
       failure = error;
     } finally {
+      clearInterval(ticker);
       await close(out).catch((error: unknown) => {
         failure ??= error;
       });
