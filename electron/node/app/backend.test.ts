@@ -64,6 +64,19 @@ describe("the back end", () => {
     expect((await stat(file)).size).toBeGreaterThan(1000);
   });
 
+  it("keeps the model while a document is being written or paused: loading or unloading another is refused with what to do", async () => {
+    await call("models.load", { source: { kind: "file", path: "scripted" } });
+    const project = (await call("projects.create", { instruction: "Write about a lighthouse.", targetWords: 2000, language: "en" })) as { projectId: string };
+    await call("generation.start", { projectId: project.projectId });
+    await call("generation.pause", { projectId: project.projectId });
+    const refusal = "A document is being written with this model: stop it (or let it finish) before changing the model.";
+    await expect(call("models.load", { source: { kind: "file", path: "other.gguf" } })).rejects.toThrow(refusal);
+    await expect(call("models.unload", {})).rejects.toThrow(refusal);
+    expect(((await call("models.state", {})) as { status: string }).status).toBe("ready");
+    await call("generation.stop", { projectId: project.projectId });
+    expect(((await call("models.unload", {})) as { status: string }).status).toBe("none");
+  });
+
   it("refuses to generate without a model, and says so", async () => {
     const project = (await call("projects.create", { instruction: "x", targetWords: 100, language: "en" })) as { projectId: string };
     await expect(call("generation.start", { projectId: project.projectId })).rejects.toThrow(/No model is loaded/);

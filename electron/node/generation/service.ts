@@ -89,6 +89,11 @@ export class GenerationService implements Service {
     return this.runs.has(projectId);
   }
 
+  /** Whether any document is being written (or is paused, holding the model's context). */
+  get busy(): boolean {
+    return this.runs.size > 0;
+  }
+
   /** Starts writing (or continuing) a project; `fromStep` drops the steps from there on first. */
   async start(projectId: string, options: { mode?: GenerationMode; fromStep?: number } = {}): Promise<GenerationState> {
     this.assertIdle(projectId);

@@ -39,7 +39,8 @@ describe("the model service", () => {
     expect((await service.inspect(path.join(folder, "cut.gguf"))).problem).toMatch(/truncated|shorter|incomplete/i);
     expect((await service.inspect(path.join(folder, "notes.gguf"))).problem).toMatch(/not a GGUF/i);
     await expect(service.load({ kind: "file", path: path.join(folder, "notes.gguf") })).rejects.toThrow(/not a GGUF/i);
-    expect(service.getState()).toMatchObject({ status: "error", error: expect.stringMatching(/not a GGUF/i) });
+    // Refused before anything was unloaded: the state is as it was.
+    expect(service.getState()).toMatchObject({ status: "none", error: null });
   });
 
   it("loads the tiny model, reports its state and device, and drives it with the protocol grammars", async () => {
@@ -53,6 +54,14 @@ describe("the model service", () => {
     expect(service.setSampling({ temperature: 0.6, topP: 0.9 }).sampling).toEqual({ temperature: 0.6, topP: 0.9 });
     expect(states.at(-1)?.sampling).toEqual({ temperature: 0.6, topP: 0.9 });
     expect(service.loaded().sampling).toEqual({ temperature: 0.6, topP: 0.9 });
+    // A load that cannot succeed is refused with its reason and the model in use stays loaded.
+    const before = service.getState();
+    await expect(service.load({ kind: "file", path: path.join(folder, "notes.gguf") })).rejects.toThrow(/not a GGUF/i);
+    await expect(service.load({ kind: "file", path: path.join(folder, "missing.gguf") })).rejects.toThrow(/missing\.gguf/);
+    await expect(service.load({ kind: "catalog", id: "qwen3-8b" })).rejects.toThrow("Qwen3-8B is not downloaded yet: download it first.");
+    await expect(service.load({ kind: "server", baseUrl: "http://127.0.0.1:9/v1" })).rejects.toThrow(/127\.0\.0\.1:9/);
+    expect(service.getState()).toEqual(before);
+    expect(service.loaded().useProtocolGrammars).toBe(true);
     expect((await service.unload()).status).toBe("none");
     expect(() => service.setSampling({ temperature: 1 })).toThrow(/No model is loaded/);
     expect(() => service.loaded()).toThrow(/No model is loaded/);

@@ -9,7 +9,7 @@ import { ApiError } from "../../common/api/define";
 import type { Catalog, CatalogEntry, ProtocolProfile } from "../../common/engine/catalog";
 import type { HardwareInfo, SamplingSettings } from "../../common/engine/types";
 import type { Service } from "../app/container";
-import { BackendError, type Backend } from "../engine/backend";
+import { BackendError, type Backend, type ModelInfo } from "../engine/backend";
 import { EmbeddedBackend } from "../engine/embedded";
 import type { EngineProcessLauncher } from "../engine/launcher";
 import { OpenAICompatibleBackend } from "../engine/openai";
@@ -20,6 +20,12 @@ import { ScriptedBackend } from "../generation/testing/scriptedBackend";
 import { findCatalogEntry, loadCatalog, resolveHfUri } from "./catalog";
 import { downloadFile, modelPartialPath, partialPath, DownloadError } from "./download";
 import { modelsDir } from "./paths";
+
+/** A source checked and ready to load: the scripted fake, a connected server, or a GGUF file read. */
+type Prepared =
+  | { kind: "scripted" }
+  | { kind: "server"; backend: OpenAICompatibleBackend; model: ModelInfo; device: string }
+  | { kind: "file"; file: string; entry: CatalogEntry | undefined; name: string | undefined };
 
 /** The tiny test model's name: it writes nonsense unless grammars hold it to the protocol. */
 const TEST_MODEL_NAME = "Draftline tiny test model";
@@ -162,11 +168,25 @@ export class ModelService implements Service {
    */
   load(source: ModelSourceRef, settings: EngineSettings = {}, options: { probe?: boolean } = {}): Promise<EngineState> {
     return this.serialized(async () => {
-      this.setState({ status: "loading", source, settings, loadProgress: 0, error: null, probe: undefined });
       this.options.log?.("models.load", { kind: source.kind, ...(source.kind === "catalog" ? { id: source.id } : {}) });
+      const failed = (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        this.options.log?.("models.load-failed", { message });
+        return message;
+      };
+      // What can be checked without touching the loaded model is checked first (a wrong path, a file
+      // that is not a GGUF, a model not downloaded, a server that does not answer or lacks the model):
+      // such a load is refused with its reason, and the model in use stays loaded.
+      let prepared: Prepared;
+      try {
+        prepared = await this.prepare(source);
+      } catch (error) {
+        throw new ApiError("failed", failed(error));
+      }
+      this.setState({ status: "loading", source, settings, loadProgress: 0, error: null, probe: undefined });
       try {
         if (this.backend) await this.backend.unload();
-        const { backend, model, profile, device, entry } = await this.open(source, settings);
+        const { backend, model, profile, device, entry } = await this.open(prepared, settings);
         this.backend = backend;
         this.profile = profile;
         this.entry = entry;
@@ -178,8 +198,7 @@ export class ModelService implements Service {
       } catch (error) {
         this.backend = undefined;
         this.entry = undefined;
-        const message = error instanceof Error ? error.message : String(error);
-        this.options.log?.("models.load-failed", { message });
+        const message = failed(error);
         this.setState({ status: "error", model: null, loadProgress: null, error: message });
         throw new ApiError("failed", message);
       }
@@ -226,20 +245,13 @@ export class ModelService implements Service {
     return this.env.DRAFTLINE_ENGINE === "scripted";
   }
 
-  private async open(source: ModelSourceRef, settings: EngineSettings) {
-    const threads = settings.threads ?? (this.env.DRAFTLINE_THREADS ? Number(this.env.DRAFTLINE_THREADS) : undefined);
-    const loadOptions = { contextSize: settings.contextSize ?? 8192, gpuLayers: settings.gpuLayers ?? "auto", ...(threads ? { threads } : {}) } as const;
-    if (this.isScripted()) {
-      // A deterministic fake model writing IS-CoT at a set speed: for trying the UI and for its benchmarks.
-      const tps = Number(this.env.DRAFTLINE_SCRIPTED_TPS ?? "0");
-      const backend = new ScriptedBackend(fakeWriter({ sections: [["Opening", 400], ["Development", 600], ["Turn", 600], ["Ending", 400]] }), { tokensPerSecond: tps > 0 ? tps : undefined });
-      const model = await backend.load();
-      return { backend, model, profile: "native" as const, device: "scripted model (no inference)", entry: undefined };
-    }
+  /** Checks a source before anything is unloaded; a server is connected to here (it holds no memory of ours). */
+  private async prepare(source: ModelSourceRef): Promise<Prepared> {
+    if (this.isScripted()) return { kind: "scripted" };
     if (source.kind === "server") {
       const backend = new OpenAICompatibleBackend({ baseUrl: source.baseUrl, ...(source.apiKey ? { apiKey: source.apiKey } : {}) });
       const model = await backend.load({ model: source.model ?? "" });
-      return { backend, model, profile: "prompted" as const, device: `server at ${new URL(source.baseUrl).host}`, entry: undefined };
+      return { kind: "server", backend, model, device: `server at ${new URL(source.baseUrl).host}` };
     }
     let file: string;
     let entry: CatalogEntry | undefined;
@@ -255,13 +267,30 @@ export class ModelService implements Service {
       entry = (await this.readCatalog().catch(() => undefined))?.models.find((m) => m.file === path.basename(file));
     }
     // The engine reads the file before loading it (a bad GGUF can abort llama.cpp): refused with a reason.
+    const facts = await this.embeddedBackend().inspect(file);
+    return { kind: "file", file, entry, name: typeof facts.name === "string" ? facts.name : undefined };
+  }
+
+  private async open(prepared: Prepared, settings: EngineSettings) {
+    if (prepared.kind === "scripted") {
+      // A deterministic fake model writing IS-CoT at a set speed: for trying the UI and for its benchmarks.
+      const tps = Number(this.env.DRAFTLINE_SCRIPTED_TPS ?? "0");
+      const backend = new ScriptedBackend(fakeWriter({ sections: [["Opening", 400], ["Development", 600], ["Turn", 600], ["Ending", 400]] }), { tokensPerSecond: tps > 0 ? tps : undefined });
+      const model = await backend.load();
+      return { backend, model, profile: "native" as const, device: "scripted model (no inference)", entry: undefined };
+    }
+    if (prepared.kind === "server") {
+      return { backend: prepared.backend, model: prepared.model, profile: "prompted" as const, device: prepared.device, entry: undefined };
+    }
+    const { file, entry } = prepared;
+    const threads = settings.threads ?? (this.env.DRAFTLINE_THREADS ? Number(this.env.DRAFTLINE_THREADS) : undefined);
+    const loadOptions = { contextSize: settings.contextSize ?? 8192, gpuLayers: settings.gpuLayers ?? "auto", ...(threads ? { threads } : {}) } as const;
     const backend = this.embeddedBackend();
-    const facts = await backend.inspect(file);
     const model = await backend.load({ model: file, ...loadOptions });
     const hardware = await backend.hardware().catch(() => undefined);
     const cpuThreads = threads ?? os.availableParallelism();
     const device = model.gpu ? `${hardware?.gpuNames[0] ?? "GPU"} (${String(model.gpu).toUpperCase()})` : `CPU, ${cpuThreads} ${cpuThreads === 1 ? "thread" : "threads"}`;
-    const profile: ProtocolProfile = entry?.profile ?? (facts.name === TEST_MODEL_NAME ? "native" : "prompted");
+    const profile: ProtocolProfile = entry?.profile ?? (prepared.name === TEST_MODEL_NAME ? "native" : "prompted");
     return { backend: backend as Backend, model, profile, device, entry };
   }
 
