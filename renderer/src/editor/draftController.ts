@@ -3,7 +3,7 @@
 // writer's edits go back to the manuscript (debounced, as step-content edits), the cursor tells the
 // timeline where the writer is, and a click in the timeline brings its step into view.
 import type { Editor } from "@tiptap/core";
-import type { Transaction } from "@tiptap/pm/state";
+import { Selection, TextSelection, type Transaction } from "@tiptap/pm/state";
 import type { Manuscript } from "../../../electron/common/manuscript";
 import type { AppStore } from "../store/store";
 import { findStepBlock } from "./extensions/stepBlock";
@@ -66,6 +66,8 @@ export class DraftController {
     const state = this.editor.state;
     const doc = createDraftDoc(state.schema, m, this.shown);
     const tr = state.tr.replaceWith(0, state.doc.content.size, doc.content).setMeta(STREAM_META, true).setMeta("addToHistory", false);
+    // The cursor starts in the first text, not between blocks (where a first click could land it).
+    tr.setSelection(Selection.atStart(tr.doc));
     this.editor.view.dispatch(tr);
     this.synced = m;
   }
@@ -77,9 +79,38 @@ export class DraftController {
     const owned = new Set(this.dirty);
     for (const e of this.store.getState().localEdits) if (e.target.kind === "step" && e.state === "sending") owned.add(e.target.stepId);
     const view = owned.size === 0 ? m : { ...m, steps: m.steps.map((s) => (owned.has(s.id) && this.shown.has(s.id) ? { ...s, content: this.shown.get(s.id)! } : s)) };
+    this.takeDomSelection();
     const tr = syncDraft(this.editor.state, view, this.shown, this.synced);
     this.synced = view;
     if (tr) this.editor.view.dispatch(tr);
+  }
+
+  /**
+   * Takes in a selection the writer just made that ProseMirror has not read yet (its selectionchange
+   * event is still queued): otherwise the model's next transaction writes the old selection back to
+   * the page, and a click in the draft while the model streams is lost.
+   */
+  private takeDomSelection(): void {
+    const view = this.editor.view;
+    if (view.composing || !view.hasFocus()) return;
+    const dom = view.dom.ownerDocument.getSelection();
+    const anchorNode = dom?.anchorNode;
+    const focusNode = dom?.focusNode;
+    if (!dom || !anchorNode || !focusNode || anchorNode === view.dom || focusNode === view.dom) return;
+    if (!view.dom.contains(anchorNode) || !view.dom.contains(focusNode)) return;
+    let anchor: number;
+    let head: number;
+    try {
+      anchor = view.posAtDOM(anchorNode, dom.anchorOffset);
+      head = view.posAtDOM(focusNode, dom.focusOffset);
+    } catch {
+      return;
+    }
+    const { selection, doc } = view.state;
+    if (selection.anchor === anchor && selection.head === head) return;
+    if (Math.min(anchor, head) < 0 || Math.max(anchor, head) > doc.content.size) return;
+    const next = TextSelection.between(doc.resolve(anchor), doc.resolve(head));
+    view.dispatch(view.state.tr.setSelection(next).setMeta("addToHistory", false));
   }
 
   /** Marks the steps the writer's transaction changed, and sends them after a pause in typing. */
