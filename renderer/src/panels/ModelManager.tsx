@@ -127,7 +127,7 @@ function CatalogItem({ model, onLoad }: { model: CatalogModel; onLoad(id: string
   const downloading = download?.status === "downloading" || download?.status === "verifying" || (model.status === "downloading" && download?.status !== "cancelled");
   const done = download?.downloadedBytes ?? model.downloadedBytes;
   const total = download?.totalBytes ?? model.entry.sizeBytes ?? null;
-  const status = download?.status === "done" ? "ready" : download?.status === "cancelled" ? "partial" : model.status;
+  const status = downloading ? "downloading" : download?.status === "done" ? "ready" : download?.status === "cancelled" ? "partial" : model.status;
   return (
     <li className="model-item">
       <div>
@@ -144,7 +144,9 @@ function CatalogItem({ model, onLoad }: { model: CatalogModel; onLoad(id: string
         <div className="progress-row">
           <progress max={total ?? undefined} value={done} aria-label={t("models.progressLabel", { name: model.entry.name })} />
           <span>
-            {total !== null
+            {!downloading
+              ? t("models.progressKept", { done: formatBytes(done), total: total !== null ? formatBytes(total) : "?" })
+              : total !== null
               ? t("models.progress", { done: formatBytes(done), total: formatBytes(total), speed: formatBytes(download?.bytesPerSecond ?? 0), left: download?.secondsLeft != null ? formatDuration(download.secondsLeft * 1000) : "–" })
               : t("models.progressUnknown", { done: formatBytes(done), speed: formatBytes(download?.bytesPerSecond ?? 0) })}
           </span>

@@ -48,8 +48,9 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
     setEngineState: (engine) => takeEngine(engine),
     setDownload: (state) => {
       set({ downloads: { ...get().downloads, [state.id]: state } });
-      // A finished download changes what the catalog and the models folder hold.
-      if (state.status === "done") void get().refreshModels();
+      // A finished or failed download changes what the catalog and the models folder hold (a failed
+      // one may have kept its bytes, or deleted a corrupt file).
+      if (state.status === "done" || state.status === "failed") void get().refreshModels();
     },
     refreshModels: async () => {
       const api = get().api;
