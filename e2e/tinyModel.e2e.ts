@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { watchPendingMark } from "./pending";
 import { serveApp, type ServedApp } from "./serve";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
@@ -100,24 +101,10 @@ test("the tiny model writes through the window: plan, steps, a budget edit while
   const budget = last.getByLabel("Budget (words)");
   const oldBudget = Number(await budget.inputValue());
   const newBudget = oldBudget > 100 ? oldBudget - 50 : oldBudget + 50;
-  // The tiny model reaches a step boundary within moments, sooner than a poll may look: a mutation
-  // observer records the pending mark the moment it is added to this section's card.
-  const sectionId = await last.getAttribute("data-section-card");
-  await page.evaluate((id) => {
-    const w = window as unknown as { pendingSeen: boolean };
-    w.pendingSeen = false;
-    new MutationObserver((records) => {
-      for (const record of records)
-        for (const node of record.addedNodes) {
-          if (!(node instanceof Element)) continue;
-          const chip = node.matches(".chip.pending") ? node : node.querySelector(".chip.pending");
-          if (chip?.closest("li.section-card")?.getAttribute("data-section-card") === id) w.pendingSeen = true;
-        }
-    }).observe(document.body, { childList: true, subtree: true });
-  }, sectionId);
+  const pendingSeen = await watchPendingMark(page, (await last.getAttribute("data-section-card"))!);
   await budget.fill(String(newBudget));
   await budget.press("Enter");
-  await expect.poll(() => page.evaluate(() => (window as unknown as { pendingSeen: boolean }).pendingSeen)).toBe(true);
+  await expect.poll(pendingSeen).toBe(true);
   await expect(last.getByText("pending", { exact: true })).toBeHidden({ timeout: 90_000 });
   await expect(budget).toHaveValue(String(newBudget));
   await shoot(page, testInfo, "tiny-03-budget-applied");

@@ -5,6 +5,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { watchPendingMark } from "./pending";
 import { serveApp, type ServedApp } from "./serve";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
@@ -84,9 +85,10 @@ test("write a document: generate, edit the plan and the draft while the model wr
   await budget.fill("2.5");
   await budget.press("Enter");
   await expect(ending.getByText("Enter a whole number of words, 0 or more.")).toBeVisible();
+  const pendingSeen = await watchPendingMark(page, (await ending.getAttribute("data-section-card"))!);
   await budget.fill("250");
   await budget.press("Enter");
-  await expect(ending.getByText("pending", { exact: true })).toBeVisible();
+  await expect.poll(pendingSeen).toBe(true);
   await shoot(page, testInfo, "05-pending-edit");
   await expect(ending.getByText("pending", { exact: true })).toBeHidden({ timeout: 30_000 });
   await expect(budget).toHaveValue("250");
@@ -213,4 +215,56 @@ test("the theme follows the writer's choice and the interface speaks Chinese", a
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   await page.getByLabel("语言").selectOption("en");
   await page.getByLabel("Theme").selectOption("system");
+});
+
+test("the keyboard drives the window, and it holds together 1,100 px wide", async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1100, height: 720 });
+  await page.goto(app.url);
+  await expect(page.getByRole("status")).toContainText("Connected · web mode");
+
+  // Models (Ctrl+Alt+M): load by the keyboard, Escape closes the panel.
+  await page.keyboard.press("Control+Alt+KeyM");
+  const models = page.getByRole("dialog", { name: "Models" });
+  await expect(models).toBeVisible();
+  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
+  await models.getByRole("button", { name: "Load", exact: true }).last().focus();
+  await page.keyboard.press("Enter");
+  await expect(models.getByText("scripted model (no inference)")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(models).toBeHidden();
+
+  // New document (Ctrl+Alt+N): Enter in the form creates it.
+  await page.keyboard.press("Control+Alt+KeyN");
+  const form = page.getByRole("dialog", { name: "New document" });
+  await form.getByLabel("Instruction").fill("Write a short guide to keeping a lighthouse.");
+  await form.getByLabel("Target length (words)").fill("3000");
+  await form.getByLabel("Target length (words)").press("Enter");
+  await expect(form).toBeHidden();
+
+  // Generate (Ctrl+Enter), pause and resume (Ctrl+Shift+P), stop (Ctrl+.), each also from inside the draft.
+  const status = page.locator(".status-generation");
+  await page.keyboard.press("Control+Enter");
+  await expect(status).toContainText("Writing");
+  await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText(/\S+ \S+ \S+/, { timeout: 20_000 });
+  await page.keyboard.press("Control+Shift+KeyP");
+  await expect(status).toContainText("Paused");
+  await page.locator('.draft section[data-step-id="step-1"] p').first().click();
+  await page.keyboard.press("Control+Shift+KeyP");
+  await expect(status).toContainText("Writing");
+  await expect(page.getByRole("button", { name: "Stop" })).toHaveAttribute("title", "Stop (Ctrl+.)");
+  await page.keyboard.press("Control+Period");
+  await expect(status).toContainText("Stopped");
+
+  // 1,100 px: no sideways scrolling, the draft and the timeline side by side, the controls all in view.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1100);
+  const draft = (await page.getByRole("region", { name: "Draft" }).boundingBox())!;
+  const timeline = (await page.getByRole("complementary", { name: "Planning timeline" }).boundingBox())!;
+  expect(draft.width).toBeGreaterThanOrEqual(500);
+  expect(timeline.width).toBeGreaterThanOrEqual(300);
+  expect(draft.x + draft.width).toBeLessThanOrEqual(timeline.x + 1);
+  for (const name of ["Generate", "Pause", "Stop", "New", "Open…", "Save", "Export…", "Models"]) {
+    await expect(page.getByRole("button", { name, exact: true })).toBeInViewport();
+  }
+  await shoot(page, testInfo, "10-keyboard-1100px");
 });
