@@ -255,6 +255,8 @@ test("the keyboard drives the window, and it holds together 1,100 px wide", asyn
   await expect(page.getByRole("button", { name: "Stop" })).toHaveAttribute("title", "Stop (Ctrl+.)");
   await page.keyboard.press("Control+Period");
   await expect(status).toContainText("Stopped");
+  // Stopped early, the first section says it is only partly written.
+  await expect(page.locator("li.section-card").first().locator(".section-head .chip").first()).toHaveText("partly written");
 
   // 1,100 px: no sideways scrolling, the draft and the timeline side by side, the controls all in view.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1100);

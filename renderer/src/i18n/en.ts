@@ -93,6 +93,8 @@ export const en = {
   "timeline.moveDown": "Move down",
   "timeline.dragHandle": "Drag to reorder {title}",
   "timeline.reorderHint": "Alt+↑ / Alt+↓ move a section not yet written",
+  "timeline.sectionWriting": "writing",
+  "timeline.partlyWritten": "partly written",
   "timeline.written": "written",
   "timeline.future": "not yet written",
   "timeline.pending": "pending: the model takes it in at the next step",

@@ -94,6 +94,8 @@ export const zh: Messages = {
   "timeline.moveDown": "下移",
   "timeline.dragHandle": "拖动以调整“{title}”的顺序",
   "timeline.reorderHint": "Alt+↑ / Alt+↓ 移动尚未写的节",
+  "timeline.sectionWriting": "写作中",
+  "timeline.partlyWritten": "部分已写",
   "timeline.written": "已写",
   "timeline.future": "尚未写",
   "timeline.pending": "待生效：模型会在下一步采纳",

@@ -20,6 +20,13 @@ const editOrNotify = async (change: ManuscriptEdit, target: EditTarget) => {
   return outcome;
 };
 
+/** The section's state as its chip says it: not yet written, writing, partly written (under 90% of its budget), written. */
+export function sectionChip(written: boolean, live: boolean, words: number, budget: number): "timeline.future" | "timeline.sectionWriting" | "timeline.partlyWritten" | "timeline.written" {
+  if (!written) return "timeline.future";
+  if (live) return "timeline.sectionWriting";
+  return words < budget * 0.9 ? "timeline.partlyWritten" : "timeline.written";
+}
+
 /** Where a section can move: after every section already written. */
 export function movableRange(sectionIds: string[], written: ReadonlySet<string>, moving: string): { min: number; max: number } {
   const rest = sectionIds.filter((id) => id !== moving);
@@ -115,7 +122,7 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
           </button>
         )}
         <TextField label={t("timeline.sectionTitle")} value={section.title} onCommit={(title) => edit({ type: "editSection", sectionId, title }, { kind: "section", sectionId })} className="section-title" />
-        <span className="chip">{written ? t("timeline.written") : t("timeline.future")}</span>
+        <span className="chip">{t(sectionChip(written, live, words, section.budget))}</span>
         {pending ? (
           <span className="chip pending" title={t("timeline.pending")}>
             {t("timeline.pendingShort")}
