@@ -155,6 +155,32 @@ describe("edits while the model writes", () => {
     expectSound(m);
   });
 
+  it("takes a new target while it writes: a longer document goes on past the old target, a shorter one ends sooner", async () => {
+    const run = async (from: number, to: number) => {
+      const backend = new ScriptedBackend(fakeWriter({ sections: [["A", 300], ["B", 300], ["C", 200], ["D", 200]] }), {
+        beforeGenerate(_context, call) {
+          // While step 2 is written, the writer changes the target.
+          if (call === 3) expect(controller.submitEdit({ type: "setTarget", targetWords: to }).ok).toBe(true);
+        },
+      });
+      const controller: WritingController = new WritingController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: from, language: "en" }), mode: "native" });
+      const outcome = await controller.run();
+      expect(outcome.status).toBe("finished");
+      expectSound(controller.manuscript);
+      return controller.manuscript;
+    };
+    const longer = await run(1000, 1600);
+    expect(longer.targetWords).toBe(1600);
+    expect(writtenWords(longer)).toBeGreaterThanOrEqual(1600 * 0.9);
+    expect(writtenWords(longer)).toBeLessThanOrEqual(1600 * 1.1);
+    // The reflections after the change count against the new target.
+    expect(longer.steps.at(-1)?.reflection).toMatch(/\/1600\./);
+    const shorter = await run(2000, 1000);
+    expect(shorter.targetWords).toBe(1000);
+    expect(writtenWords(shorter)).toBeGreaterThanOrEqual(900);
+    expect(writtenWords(shorter)).toBeLessThanOrEqual(1100);
+  });
+
   it("re-decodes only from an edited step's text on", async () => {
     const edited = prose(120, 99);
     const backend = new ScriptedBackend(fakeWriter({ sections: [["A", 200], ["B", 200], ["C", 200], ["D", 200], ["E", 200]] }), {
