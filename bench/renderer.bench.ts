@@ -210,9 +210,9 @@ async function streamScenario(browser: Browser): Promise<Record<string, unknown>
     longTasksMs: inStream.map((t) => Math.round(t.duration)),
     // When each began, in ms from the Generate click.
     longTasksAtMs: inStream.map((t) => Math.round(t.start - streamStart)),
-    // Before the stream (the page's first load and render, the new-document form): reported, not part of the target.
     // The frames over 50 ms in the stream (Long Animation Frames): where their time went.
     longFrames: longFrames.filter((f) => f.start >= streamStart).map((f) => ({ ...f, start: Math.round(f.start - streamStart) })),
+    // Before the stream (the page's first load and render, the new-document form): reported, not part of the target.
     longTasksBeforeStreamMs: beforeStream.map((t) => Math.round(t.duration)),
     heapUsedMBMax: mb(Math.max(...heapSamples)),
     heapUsedMBEnd: mb(heapSamples.at(-1)!),

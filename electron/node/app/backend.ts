@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { WireEvent } from "../../common/api";
 import { ApiError } from "../../common/api/define";
-import type { ApiHandlers } from "../../common/api/server";
+import type { ApiHandlers, CallContext } from "../../common/api/server";
 import type { EngineProcessLauncher } from "../engine/launcher";
 import { generationHandlers } from "../generation/handlers";
 import { GenerationService } from "../generation/service";
@@ -82,21 +82,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   }
   const modelApi: Partial<ApiHandlers> = modelHandlers(models);
   // The model a document is being written with stays until the writer stops (or it finishes).
-  const load = modelApi["models.load"];
-  const unload = modelApi["models.unload"];
-  const refuseWhileWriting = () => {
-    if (generation.busy) throw new ApiError("failed", "A document is being written with this model: stop it (or let it finish) before changing the model.");
-  };
-  if (load)
-    modelApi["models.load"] = async (params, context) => {
-      refuseWhileWriting();
-      return load(params, context);
-    };
-  if (unload)
-    modelApi["models.unload"] = async (params, context) => {
-      refuseWhileWriting();
-      return unload(params, context);
-    };
+  const whileIdle = <P, R>(handler: ((params: P, context: CallContext) => Promise<R>) | undefined) =>
+    handler &&
+    (async (params: P, context: CallContext) => {
+      if (generation.busy) throw new ApiError("failed", "A document is being written with this model: stop it (or let it finish) before changing the model.");
+      return handler(params, context);
+    });
+  modelApi["models.load"] = whileIdle(modelApi["models.load"]);
+  modelApi["models.unload"] = whileIdle(modelApi["models.unload"]);
   const handlers: Partial<ApiHandlers> = {
     ...createHandlers({ shell: options.shell, version: appVersion(), recent }),
     ...projectHandlers,

@@ -90,6 +90,9 @@ export interface ControllerOptions extends ControllerHooks {
 
 export type AbortReason = "pause" | "stop" | "cut" | "loop";
 
+/** The writer paused or stopped the call: what the engine sends from then on is dropped. */
+const isHalt = (reason: AbortReason | null) => reason === "pause" || reason === "stop";
+
 export interface Live {
   piece: Piece;
   parser: TranscriptParser;
@@ -385,7 +388,7 @@ export class WritingController {
         onToken: (tokens, text) => {
           // Tokens still on their way when the writer paused or stopped (an engine in another
           // process, a server) are not taken in: the words stand where they were at the click.
-          if (this.halted(abort)) return;
+          if (isHalt(this.abortedFor(abort))) return;
           streamed += text;
           streamedTokens += tokens.length;
           this.feedLive(text);
@@ -400,7 +403,8 @@ export class WritingController {
       this.accounting.tokensGenerated += result.generatedTokens;
       // After a pause or stop only the tokens taken in stay in the context; the engine's cache holds
       // more, and the next call keeps the common prefix (one token decoded again).
-      const halted = this.halted(abort);
+      const aborted = this.abortedFor(abort);
+      const halted = isHalt(aborted);
       const kept = halted ? result.tokens.slice(0, streamedTokens) : result.tokens;
       this.live?.piece.tokens.push(...kept);
       this.options.onCall?.({ sent: tokens.length, decoded: result.inputTokensDecoded, kept: kept.length });
@@ -408,23 +412,17 @@ export class WritingController {
       if (!halted && result.text.length > streamed.length && result.text.startsWith(streamed)) this.feedLive(result.text.slice(streamed.length));
       // A call the writer halted counts as halted however it ended (a stop string may have come in
       // with the dropped tokens).
-      // (Read through a method: the abort's reason is set from callbacks, out of the type checker's sight.)
-      const asked = this.askedAbort();
-      const reason = halted ? (this.stopped ? "stop" : asked) : result.stopReason === "abort" ? asked : null;
+      const reason = halted || result.stopReason === "abort" ? aborted : null;
       if (reason === "pause" && !this.stopped) continue; // the context is intact: go on where it stood
       if (reason === "stop" || this.stopped) return null;
       return { result, reason };
     }
   }
 
-  /** Why the call in flight was aborted, if it was. */
-  private askedAbort(): AbortReason | null {
-    return this.abortReason;
-  }
-
-  /** Whether the writer paused or stopped the call of `abort`: what it sends from then on is dropped. */
-  private halted(abort: AbortController): boolean {
-    return abort.signal.aborted && (this.abortReason === "pause" || this.abortReason === "stop" || this.stopped);
+  /** Why the call of `abort` was aborted (a stop wins over any other reason), or null while it runs on. */
+  private abortedFor(abort: AbortController): AbortReason | null {
+    if (!abort.signal.aborted) return null;
+    return this.stopped ? "stop" : this.abortReason;
   }
 
   /** Watches the segment being written: closes it when it runs far past its budget or loops. */
