@@ -4,10 +4,14 @@ import { spawnSync } from "node:child_process";
 import { mkdir, readdir, writeFile, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
-const wanted = process.argv.slice(2);
+// Arguments after `--` go to every bench (e.g. `npm run bench speculative -- --model M`).
+const dashes = process.argv.indexOf("--");
+const wanted = (dashes < 0 ? process.argv.slice(2) : process.argv.slice(2, dashes));
+const passThrough = dashes < 0 ? [] : process.argv.slice(dashes + 1);
 const names = (await readdir(path.join(root, "bench")))
   .filter((f) => f.endsWith(".bench.ts"))
   .map((f) => f.replace(/\.bench\.ts$/, ""))
@@ -25,8 +29,11 @@ for (const name of names) {
   const raw = path.join(root, "bench/.build", `${name}.json`);
   await build({ entryPoints: [path.join(root, "bench", `${name}.bench.ts`)], outfile: bundle, bundle: true, platform: "node", format: "esm", packages: "external", target: "node20", logLevel: "warning" });
   console.log(`\n=== bench ${name} ===`);
-  const script = `const m = await import(${JSON.stringify(bundle)}); const r = await m.default(); (await import("node:fs")).writeFileSync(${JSON.stringify(raw)}, JSON.stringify(r)); process.exit(0);`;
-  const run = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { cwd: root, stdio: "inherit" });
+  // Each bench runs from a file, never from `node -e`: node-llama-cpp's binding test re-runs the process
+  // with its own arguments, and `--input-type=module -e …` makes it find no binary.
+  const runner = path.join(root, "bench/.build", `${name}.run.mjs`);
+  await writeFile(runner, `import { writeFileSync } from "node:fs";\nconst m = await import(${JSON.stringify(pathToFileURL(bundle).href)});\nconst r = await m.default();\nwriteFileSync(${JSON.stringify(raw)}, JSON.stringify(r));\nprocess.exit(0);\n`);
+  const run = spawnSync(process.execPath, ["--expose-gc", runner, ...passThrough], { cwd: root, stdio: "inherit" });
   if (run.status !== 0) {
     failed++;
     console.error(`bench ${name} failed (exit ${run.status})`);
