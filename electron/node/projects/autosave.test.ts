@@ -68,6 +68,29 @@ describe("AutosaveScheduler", () => {
     expect(save).toHaveBeenCalledTimes(1);
   });
 
+  it("saveNow saves without the timer: at once, or right after the save in progress", async () => {
+    let finishSave: (() => void) | null = null;
+    const save = vi.fn(() => new Promise<void>((resolve) => (finishSave = resolve)));
+    const scheduler = new AutosaveScheduler(save, { debounceMs: 60_000, maxWaitMs: 120_000 });
+    scheduler.changed();
+    scheduler.saveNow();
+    expect(save).toHaveBeenCalledTimes(1);
+    // A step closes while that save runs: the next save follows it at once, not after the debounce.
+    scheduler.changed();
+    scheduler.saveNow();
+    expect(save).toHaveBeenCalledTimes(1);
+    finishSave!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(save).toHaveBeenCalledTimes(2);
+    finishSave!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(scheduler.pending).toBe(false);
+    // Stopped (the project closed): nothing more.
+    scheduler.cancel(true);
+    scheduler.saveNow();
+    expect(save).toHaveBeenCalledTimes(2);
+  });
+
   it("reports a failed save and retries on the next change", async () => {
     const errors: unknown[] = [];
     const save = vi.fn().mockRejectedValueOnce(new Error("disk full")).mockResolvedValue(undefined);

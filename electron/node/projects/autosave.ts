@@ -1,7 +1,8 @@
 /**
  * When to autosave: a few seconds after the last change (debounced, so typing does not save on every
  * key), but at least every `maxWaitMs` under a steady stream of changes (the model writing), so a crash
- * never loses more than that. Saves never overlap: a change during a save schedules one more.
+ * never loses more than that; and at once when asked (`saveNow`: the model closed a step). Saves never
+ * overlap: a change during a save schedules one more.
  */
 export interface AutosaveTiming {
   /** Quiet time after a change before saving. */
@@ -18,6 +19,8 @@ export class AutosaveScheduler {
   private firstPendingAt: number | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  /** The save after the one in progress starts at once (saveNow was called during a save). */
+  private urgent = false;
   private stopped = false;
 
   constructor(
@@ -37,6 +40,21 @@ export class AutosaveScheduler {
     const delay = Math.max(0, Math.min(now + this.timing.debounceMs, dueByMaxWait) - now);
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.fire(), delay);
+  }
+
+  /**
+   * Saves without waiting for the timer: now, or as soon as the save in progress ends. Does not wait
+   * for it (failures go to onError, like a timed save's).
+   */
+  saveNow(): void {
+    if (this.stopped) return;
+    this.firstPendingAt ??= this.now();
+    if (this.running) {
+      this.again = true;
+      this.urgent = true;
+      return;
+    }
+    void this.fire();
   }
 
   get pending(): boolean {
@@ -59,10 +77,12 @@ export class AutosaveScheduler {
     this.timer = null;
     this.firstPendingAt = null;
     this.again = false;
+    this.urgent = false;
     if (final) this.stopped = true;
   }
 
   private async fire(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.running) {
       this.again = true;
@@ -79,7 +99,10 @@ export class AutosaveScheduler {
       }
       if (this.again && !this.stopped) {
         this.again = false;
-        this.changed();
+        if (this.urgent) {
+          this.urgent = false;
+          void this.fire();
+        } else this.changed();
       }
     })();
     return this.running;

@@ -82,14 +82,21 @@ interface OpenProject {
 
 const words = (m: Manuscript) => m.steps.reduce((sum, s) => sum + s.words, 0);
 
+const closedSteps = (m: Manuscript) => m.steps.reduce((n, s) => (s.status === "done" || s.status === "edited" ? n + 1 : n), 0);
+
+/** Whether `next` closes a step (or the document) that `previous` had open: a step boundary. */
+function closedStep(previous: Manuscript, next: Manuscript): boolean {
+  return closedSteps(next) > closedSteps(previous) || (next.finished && !previous.finished);
+}
+
 /**
  * Owns the open projects: creating, opening (with recovery and the one-writer lock), changing (the
  * writer's edits and the model's writing), autosaving, saving, version history, export and import.
  *
  * Saving never loses work: the project file is only ever replaced atomically, its previous version
  * kept as `.bak`; between saves, changes are autosaved to a recovery journal (a few seconds after a
- * change, and at least every few seconds while the model writes); open recovers a journal newer than
- * the file and says so. See projectFile.ts for the files beside a project.
+ * change, at least every few seconds while the model writes, and whenever the model closes a step);
+ * open recovers a journal newer than the file and says so. See projectFile.ts for the files beside a project.
  */
 export class ProjectsService implements Service {
   readonly name = "projects";
@@ -313,10 +320,14 @@ export class ProjectsService implements Service {
    */
   update(projectId: string, change: (m: Manuscript) => Manuscript, options: { source: ChangeSource }): ProjectState {
     const project = this.writable(projectId);
-    const next = change(project.manuscript);
-    if (next === project.manuscript) return this.state(project);
+    const previous = project.manuscript;
+    const next = change(previous);
+    if (next === previous) return this.state(project);
     project.manuscript = next;
     this.changed(project, options.source);
+    // The model closed a step (or the document): the journal takes it in now, not when the timer
+    // fires, so a crash loses at most the step being written.
+    if (options.source === "model" && closedStep(previous, next)) project.autosave.saveNow();
     return this.state(project);
   }
 
