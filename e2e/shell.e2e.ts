@@ -19,7 +19,7 @@ test("the app shell loads and the API round-trips through the WebSocket", async 
   await testInfo.attach("app shell", { body: await page.screenshot(), contentType: "image/png" });
 
   const echoed = await page.evaluate(async (token) => {
-    const socket = new WebSocket(`ws://${location.host}/api?token=${token}`);
+    const socket = new WebSocket(`ws://${location.host}/api`, ["draftline", `draftline-token.${token}`]);
     await new Promise((resolve) => socket.addEventListener("open", resolve, { once: true }));
     const reply = new Promise<string>((resolve) => socket.addEventListener("message", (e) => resolve(String(e.data)), { once: true }));
     socket.send(JSON.stringify({ kind: "request", id: 7, method: "app.echo", params: { text: "a long draft, 长文" } }));
@@ -31,7 +31,7 @@ test("the app shell loads and the API round-trips through the WebSocket", async 
 test("a malformed message gets an error reply and the connection stays usable", async ({ page }) => {
   await page.goto(app.url);
   const replies = await page.evaluate(async (token) => {
-    const socket = new WebSocket(`ws://${location.host}/api?token=${token}`);
+    const socket = new WebSocket(`ws://${location.host}/api`, ["draftline", `draftline-token.${token}`]);
     await new Promise((resolve) => socket.addEventListener("open", resolve, { once: true }));
     const received: unknown[] = [];
     const done = new Promise<void>((resolve) =>
@@ -57,22 +57,32 @@ test("a wrong token is refused and the page says what to do", async ({ page }) =
   await expect(page.getByRole("status")).toHaveText("Not connected");
 });
 
-test("a foreign Origin, a wrong Host or a wrong token is refused", async ({ request }) => {
+test("an empty token in the address never connects", async ({ page }) => {
+  for (const address of [`${app.origin}/#token=`, `${app.origin}/?token=#token=`]) {
+    await page.goto(address);
+    await expect(page.getByRole("alert")).toContainText("no access token");
+    await expect(page.getByRole("status")).toHaveText("Not connected");
+  }
+});
+
+test("a foreign Origin, a wrong Host or a wrong token is refused, and the token is never read from the address", async ({ request }) => {
   const host = new URL(app.origin).host;
-  expect(await upgradeStatus(`ws://${host}/api?token=${app.token}`, { origin: "http://evil.example" })).toEqual({ status: 403, body: expect.stringContaining("foreign Origin") });
-  expect(await upgradeStatus(`ws://${host}/api?token=wrong`, { origin: app.origin })).toEqual({ status: 401, body: expect.stringContaining("wrong token") });
-  expect(await upgradeStatus(`ws://${host}/api?token=${app.token}`, { origin: app.origin, headers: { host: "evil.example" } })).toEqual({ status: 421, body: expect.stringContaining("Host") });
+  const protocols = (token: string) => ["draftline", `draftline-token.${token}`];
+  expect(await upgradeStatus(`ws://${host}/api`, { origin: "http://evil.example" }, protocols(app.token))).toEqual({ status: 403, body: expect.stringContaining("foreign Origin") });
+  expect(await upgradeStatus(`ws://${host}/api`, { origin: app.origin }, protocols("wrong-token-0123456789"))).toEqual({ status: 401, body: expect.stringContaining("wrong token") });
+  expect(await upgradeStatus(`ws://${host}/api?token=${app.token}`, { origin: app.origin })).toEqual({ status: 401, body: expect.stringContaining("wrong token") });
+  expect(await upgradeStatus(`ws://${host}/api`, { origin: app.origin, headers: { host: "evil.example" } }, protocols(app.token))).toEqual({ status: 421, body: expect.stringContaining("Host") });
   // The right origin and token are accepted: the refusals above are not a broken server.
-  expect(await upgradeStatus(`ws://${host}/api?token=${app.token}`, { origin: app.origin })).toEqual({ status: 101, body: "" });
+  expect(await upgradeStatus(`ws://${host}/api`, { origin: app.origin }, protocols(app.token))).toEqual({ status: 101, body: "" });
 
   const rebinding = await request.get(`${app.origin}/`, { headers: { host: "evil.example" } });
   expect(rebinding.status()).toBe(421);
 });
 
 /** Opens a WebSocket from Node (which, unlike a browser, may send any Origin) and reports the answer. */
-function upgradeStatus(url: string, options: WebSocket.ClientOptions): Promise<{ status: number; body: string }> {
+function upgradeStatus(url: string, options: WebSocket.ClientOptions, protocols: string[] = []): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, options);
+    const socket = new WebSocket(url, protocols, options);
     socket.once("open", () => {
       socket.close();
       resolve({ status: 101, body: "" });

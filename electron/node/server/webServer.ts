@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { WireEvent } from "../../common/api";
+import { WEB_API_PROTOCOL, WEB_TOKEN_PROTOCOL_PREFIX } from "../../common/api/bridge";
 import { dispatch, type ApiHandlers } from "../../common/api/server";
 
 export interface WebServerOptions {
@@ -15,12 +16,20 @@ export interface WebServerOptions {
   handlers: Partial<ApiHandlers>;
   /** 0 picks a free port. */
   port?: number;
-  /** Fixed token for tests; a random one per run otherwise. */
+  /**
+   * A fixed token (DRAFTLINE_TOKEN, tests); a random one per run otherwise. It must be at least 16
+   * characters of A-Z a-z 0-9 . _ ~ - (it travels in a Sec-WebSocket-Protocol header); anything else,
+   * the empty string included, is refused: the server never starts open to anyone.
+   */
   token?: string;
+  /** Where the server reports what it refused or closed (a bad frame, a broken connection). */
+  log?: (message: string) => void;
+  /** Node's limits for a connection that sends nothing: tests shorten them. */
+  timeouts?: { headersMs: number; checkIntervalMs: number };
 }
 
 export interface WebServer {
-  /** The address to open, with the token in the fragment (never sent to the server in requests). */
+  /** The address to open, with the token in the fragment (never sent to the server in a request line). */
   url: string;
   port: number;
   token: string;
@@ -31,6 +40,33 @@ export interface WebServer {
 
 const HOST = "127.0.0.1";
 const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+const TOKEN_PATTERN = /^[A-Za-z0-9._~-]{16,512}$/;
+/** A connection that has not sent its request headers in this time is closed (Node checks every interval). */
+const HEADERS_TIMEOUT_MS = 60_000;
+const CHECK_INTERVAL_MS = 30_000;
+
+/**
+ * Refuses a fixed token that would leave the server open (empty) or easy to guess (short), or that a
+ * Sec-WebSocket-Protocol header cannot carry. Refusing is safer than making one up: whoever set it
+ * expects to connect with it.
+ */
+export function checkToken(token: string): void {
+  if (TOKEN_PATTERN.test(token)) return;
+  throw new WeakTokenError(
+    token === ""
+      ? "The access token is empty: that would let anyone on this machine in. Unset DRAFTLINE_TOKEN for a random one, or set at least 16 characters."
+      : "The access token must be 16 to 512 characters of A-Z, a-z, 0-9, '.', '_', '~' or '-'. Unset DRAFTLINE_TOKEN for a random one.",
+  );
+}
+
+/** Thrown for a DRAFTLINE_TOKEN (or options.token) that would leave the server open or cannot travel. */
+export class WeakTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WeakTokenError";
+  }
+}
+
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -46,10 +82,13 @@ const CONTENT_TYPES: Record<string, string> = {
 /**
  * Web mode: the built renderer and the API over a WebSocket, on loopback only. Every request must
  * name this server as its Host (no DNS rebinding); the WebSocket must come from this server's own
- * origin (no cross-site use) and carry the per-run token.
+ * origin (no cross-site use) and carry the per-run token as a subprotocol (Sec-WebSocket-Protocol), so
+ * the token is never part of a request line, a log of URLs or the browser's history.
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  if (options.token !== undefined) checkToken(options.token);
   const token = options.token ?? randomBytes(24).toString("base64url");
+  const log = options.log ?? ((message: string) => process.stderr.write(`draftline serve: ${message}\n`));
   const sockets = new Set<WebSocket>();
   let port = 0;
   let clientCounter = 0;
@@ -70,38 +109,56 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       "frame-ancestors 'none'",
     ].join("; ");
 
-  const server = http.createServer((req, res) => {
-    if (!allowedHosts().has(req.headers.host ?? "")) return refuse(res, 421, "Draftline answers only requests addressed to 127.0.0.1 or localhost.");
-    const url = new URL(req.url ?? "/", `http://${HOST}:${port}`);
-    if (url.pathname === "/session") {
-      // Lets the page explain a refused WebSocket: a browser cannot read the refusal itself.
-      const ok = tokenMatches(req.headers.authorization?.replace(/^Bearer /, "") ?? "", token);
-      res.writeHead(ok ? 200 : 401, { "content-type": "application/json", "cache-control": "no-store" });
-      return res.end(JSON.stringify(ok ? { ok: true } : { ok: false, error: "This page's access token is missing or wrong. Open the address that `draftline serve` printed." }));
-    }
-    if (req.method !== "GET" && req.method !== "HEAD") return refuse(res, 405, "Method not allowed.");
-    void serveStatic(options.rendererDir, url.pathname, req, res, csp());
-  });
+  const server = http.createServer(
+    { headersTimeout: options.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS, connectionsCheckingInterval: options.timeouts?.checkIntervalMs ?? CHECK_INTERVAL_MS },
+    (req, res) => {
+      if (!allowedHosts().has(req.headers.host ?? "")) return refuse(res, 421, "Draftline answers only requests addressed to 127.0.0.1 or localhost.");
+      const url = new URL(req.url ?? "/", `http://${HOST}:${port}`);
+      if (url.pathname === "/session") {
+        // Lets the page explain a refused WebSocket: a browser cannot read the refusal itself.
+        const ok = tokenMatches(req.headers.authorization?.replace(/^Bearer /, "") ?? "", token);
+        res.writeHead(ok ? 200 : 401, { "content-type": "application/json", "cache-control": "no-store" });
+        return res.end(JSON.stringify(ok ? { ok: true } : { ok: false, error: "This page's access token is missing or wrong. Open the address that `draftline serve` printed." }));
+      }
+      if (req.method !== "GET" && req.method !== "HEAD") return refuse(res, 405, "Method not allowed.");
+      void serveStatic(options.rendererDir, url.pathname, req, res, csp());
+    },
+  );
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    // The token's subprotocol is never echoed back: the answer names the API's.
+    handleProtocols: (offered) => (offered.has(WEB_API_PROTOCOL) ? WEB_API_PROTOCOL : false),
+  });
   server.on("upgrade", (req, socket: Duplex, head) => {
+    // A peer that resets the connection mid-handshake must not take the server down.
+    socket.on("error", (error) => log(`A connection broke during its handshake: ${error.message}`));
     const url = new URL(req.url ?? "/", `http://${HOST}:${port}`);
+    const offered = offeredProtocols(req.headers["sec-websocket-protocol"]);
     const problem = !allowedHosts().has(req.headers.host ?? "")
       ? [421, "wrong Host header"]
       : !allowedOrigins().has(req.headers.origin ?? "")
         ? [403, `foreign Origin ${req.headers.origin ?? "(none)"}`]
         : url.pathname !== "/api"
           ? [404, "no such endpoint"]
-          : !tokenMatches(url.searchParams.get("token") ?? "", token)
+          : !tokenMatches(tokenOf(offered), token)
             ? [401, "missing or wrong token"]
-            : null;
+            : !offered.includes(WEB_API_PROTOCOL)
+              ? [400, `the WebSocket must offer the '${WEB_API_PROTOCOL}' subprotocol`]
+              : null;
     if (problem) {
+      log(`Refused a WebSocket (${problem[0]}): ${problem[1]}.`);
       socket.end(`HTTP/1.1 ${problem[0]} Refused\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nDraftline refused the connection: ${problem[1]}.\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const clientId = `web-${++clientCounter}`;
       sockets.add(ws);
+      // A frame the protocol forbids (too large, invalid UTF-8, reserved bits or opcodes): ws closes
+      // this connection with the close code that says why (1009, 1007, 1002) and reports it here.
+      // Only that window is disconnected; the server, the other windows and any writing go on.
+      ws.on("error", (error) => log(`Closed ${clientId} after a bad frame: ${error.message}`));
       ws.on("close", () => sockets.delete(ws));
       ws.on("message", (data, isBinary) => {
         void (async () => {
@@ -146,7 +203,21 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
+/** The subprotocols a WebSocket request offers, in order. */
+function offeredProtocols(header: string | undefined): string[] {
+  return (header ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+}
+
+/** The token a client offered as a subprotocol ("" when none). */
+function tokenOf(offered: readonly string[]): string {
+  return offered.find((p) => p.startsWith(WEB_TOKEN_PROTOCOL_PREFIX))?.slice(WEB_TOKEN_PROTOCOL_PREFIX.length) ?? "";
+}
+
 function tokenMatches(given: string, expected: string): boolean {
+  if (given === "" || expected === "") return false;
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

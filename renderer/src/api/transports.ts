@@ -1,4 +1,4 @@
-import type { DraftlineBridge } from "../../../electron/common/api/bridge";
+import { webSocketProtocols, type DraftlineBridge } from "../../../electron/common/api/bridge";
 import type { ClientTransport } from "../../../electron/common/api/client";
 import { ApiError, type WireMessage } from "../../../electron/common/api/define";
 
@@ -26,10 +26,19 @@ export function ipcTransport(bridge: DraftlineBridge): ClientTransport {
   };
 }
 
-/** Web mode: a WebSocket to the server that served this page, authenticated by the run's token. */
+/**
+ * Web mode: a WebSocket to the server that served this page, authenticated by the run's token. The
+ * token is offered as a subprotocol (a header), never put in the address: it stays out of request lines.
+ */
 export async function webSocketTransport(token: string): Promise<ClientTransport> {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${location.host}/api?token=${encodeURIComponent(token)}`);
+  let socket: WebSocket;
+  try {
+    socket = new WebSocket(`${scheme}://${location.host}/api`, webSocketProtocols(token));
+  } catch {
+    // A token with characters no header may carry: it cannot be the one the server printed.
+    throw new ApiError("disconnected", "This page's access token is missing or wrong. Open the address that `draftline serve` printed.");
+  }
   await new Promise<void>((resolve, reject) => {
     socket.addEventListener("open", () => resolve(), { once: true });
     socket.addEventListener("error", () => void explainRefusal(token).then(reject), { once: true });

@@ -3,7 +3,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createBackend } from "../../app/backend";
 import { packageRoot } from "../../app/paths";
-import { startWebServer, type WebServer } from "../../server/webServer";
+import { checkToken, startWebServer, WeakTokenError, type WebServer } from "../../server/webServer";
 import { CliError, UsageError, type Command } from "../command";
 import { writeLine } from "../io";
 
@@ -17,11 +17,23 @@ export const serveCommand: Command = {
     "Only this machine can connect, and only with that address. Ctrl-C stops it.",
     "",
     "  --port P   listen on port P (default: a free port)",
+    "",
+    "DRAFTLINE_TOKEN=T fixes the access token (16 or more of A-Z a-z 0-9 . _ ~ -); an empty one is refused.",
   ].join("\n"),
   async run(argv, io) {
     const { values } = parseArgs({ args: argv, options: { port: { type: "string" } }, strict: true });
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, not '${values.port}'.`);
+
+    const token = io.env.DRAFTLINE_TOKEN;
+    if (token !== undefined) {
+      try {
+        checkToken(token);
+      } catch (error) {
+        if (error instanceof WeakTokenError) throw new CliError(`DRAFTLINE_TOKEN: ${error.message}`);
+        throw error;
+      }
+    }
 
     const rendererDir = path.join(packageRoot(), "dist", "renderer");
     if (!existsSync(path.join(rendererDir, "index.html"))) throw new CliError("The app is not built: run `npm run build` first.");
@@ -29,7 +41,7 @@ export const serveCommand: Command = {
     let server: WebServer | undefined;
     const backend = await createBackend({ shell: "web", emit: (event) => server?.emit(event), env: io.env });
     try {
-      server = await startWebServer({ rendererDir, handlers: backend.handlers, port, token: io.env.DRAFTLINE_TOKEN });
+      server = await startWebServer({ rendererDir, handlers: backend.handlers, port, token, log: (message) => writeLine(io.stderr, message) });
     } catch (error) {
       await backend.container.shutdown();
       const code = (error as NodeJS.ErrnoException).code;
