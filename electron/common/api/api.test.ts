@@ -53,6 +53,44 @@ describe("dispatch", () => {
   });
 });
 
+describe("models.setSampling", () => {
+  const set: Partial<ApiHandlers> = {
+    "models.setSampling": async () => {
+      throw new Error("a refused setting must never reach the model service");
+    },
+  };
+  const call = (sampling: unknown) => dispatch(set, { kind: "request", id: 1, method: "models.setSampling", params: { sampling } }, context);
+
+  it.each([
+    [{ temperature: 1e308 }, "params.sampling.temperature: temperature must be from 0 to 5"],
+    [{ temperature: 5.01 }, "temperature must be from 0 to 5"],
+    [{ temperature: -0.1 }, "temperature must be from 0 to 5"],
+    [{ topP: 1.5 }, "params.sampling.topP: top-p must be from 0 to 1"],
+    [{ minP: 2 }, "min-p must be from 0 to 1"],
+    [{ topK: 1e9 }, "top-k must be from 0 to 100000"],
+    [{ topK: 2.5 }, "top-k must be a whole number"],
+    [{ repeatPenalty: 1e308 }, "repeat penalty must be from 0 to 5"],
+    [{ seed: 2 ** 32 }, "seed must be from 0 to 4294967295"],
+  ])("refuses %j with a clear message, as the CLI does", async (sampling, message) => {
+    const reply = await call(sampling);
+    expect(reply).toMatchObject({ ok: false, error: { code: "bad-params" } });
+    expect(reply.ok === false && reply.error.message).toContain(message);
+  });
+
+  it("accepts the ends of every range", async () => {
+    const ok: Partial<ApiHandlers> = {
+      "models.setSampling": async () => {
+        throw new Error("reached");
+      },
+    };
+    for (const sampling of [{ temperature: 0, topP: 0, minP: 0, topK: 0, repeatPenalty: 0, seed: 0 }, { temperature: 5, topP: 1, minP: 1, topK: 100_000, repeatPenalty: 5, seed: 2 ** 32 - 1 }]) {
+      const reply = await dispatch(ok, { kind: "request", id: 2, method: "models.setSampling", params: { sampling } }, context);
+      // Valid parameters reach the handler (which fails here on purpose).
+      expect(reply).toMatchObject({ ok: false, error: { code: "failed", message: "reached" } });
+    }
+  });
+});
+
 /** A transport that dispatches in memory, like the WebSocket and IPC ones do across a boundary. */
 function loopback(): ClientTransport & { push(message: WireMessage): void; close(): void } {
   let receive: (message: WireMessage) => void = () => {};

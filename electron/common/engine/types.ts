@@ -8,21 +8,37 @@ import { z } from "zod";
 export const tokenIdSchema = z.number().int().nonnegative();
 export type TokenId = z.infer<typeof tokenIdSchema>;
 
+/**
+ * The ranges a writer may set, the same in the API, the settings form and the CLI: wider values do
+ * not sample anything useful, and a huge one (1e308) must be refused, not passed to llama.cpp.
+ */
+export const SAMPLING_LIMITS = {
+  temperature: 5,
+  topP: 1,
+  minP: 1,
+  topK: 100_000,
+  repeatPenalty: 5,
+  seed: 2 ** 32 - 1,
+} as const;
+
+const ranged = (name: string, max: number) => z.number().min(0, `${name} must be from 0 to ${max}`).max(max, `${name} must be from 0 to ${max}`);
+const counted = (name: string, max: number) => z.number().int(`${name} must be a whole number`).min(0, `${name} must be from 0 to ${max}`).max(max, `${name} must be from 0 to ${max}`);
+
 /** Sampling settings of one generation. Left out: the backend's default (greedy when no temperature). */
 export const samplingSettingsSchema = z
   .object({
-    /** 0 = greedy (always the most likely token). */
-    temperature: z.number().min(0).optional(),
+    /** 0 = greedy (always the most likely token); up to 5. */
+    temperature: ranged("temperature", SAMPLING_LIMITS.temperature).optional(),
     /** Nucleus sampling, 0..1 (1 disables). */
-    topP: z.number().min(0).max(1).optional(),
+    topP: ranged("top-p", SAMPLING_LIMITS.topP).optional(),
     /** Drop tokens below this share of the top token's probability, 0..1. */
-    minP: z.number().min(0).max(1).optional(),
-    /** Keep only the K most likely tokens (0 disables). */
-    topK: z.number().int().min(0).optional(),
-    /** Penalty for repeating a recent token (1 disables; the default). */
-    repeatPenalty: z.number().min(0).optional(),
-    /** Seed of the sampler, for reproducible generations with a temperature. */
-    seed: z.number().int().nonnegative().optional(),
+    minP: ranged("min-p", SAMPLING_LIMITS.minP).optional(),
+    /** Keep only the K most likely tokens (0 disables), up to 100,000. */
+    topK: counted("top-k", SAMPLING_LIMITS.topK).optional(),
+    /** Penalty for repeating a recent token (1 disables; the default), up to 5. */
+    repeatPenalty: ranged("repeat penalty", SAMPLING_LIMITS.repeatPenalty).optional(),
+    /** Seed of the sampler, for reproducible generations with a temperature (llama.cpp's is 32 bits). */
+    seed: counted("seed", SAMPLING_LIMITS.seed).optional(),
   })
   .strict();
 export type SamplingSettings = z.infer<typeof samplingSettingsSchema>;

@@ -1,7 +1,7 @@
 // The engine settings form: context size, GPU layers and threads as typed, checked against what the
 // engine accepts (see engineSettingsSchema).
 import type { EngineSettings } from "../../../electron/common/api";
-import type { SamplingSettings } from "../../../electron/common/engine/types";
+import { SAMPLING_LIMITS, type SamplingSettings } from "../../../electron/common/engine/types";
 import type { MessageKey } from "../i18n";
 
 export interface EngineSettingsForm {
@@ -74,12 +74,12 @@ export function checkSampling(form: SamplingForm): SamplingCheck {
     return null;
   };
   const problem =
-    ranged(form.temperature, "models.temperature", 5, (n) => (sampling.temperature = n)) ??
-    ranged(form.topP, "models.topP", 1, (n) => (sampling.topP = n)) ??
-    ranged(form.minP, "models.minP", 1, (n) => (sampling.minP = n)) ??
-    counted(form.topK, "models.topK", 100_000, (n) => (sampling.topK = n)) ??
-    ranged(form.repeatPenalty, "models.repeatPenalty", 5, (n) => (sampling.repeatPenalty = n)) ??
-    counted(form.seed, "models.seed", 2 ** 32 - 1, (n) => (sampling.seed = n));
+    ranged(form.temperature, "models.temperature", SAMPLING_LIMITS.temperature, (n) => (sampling.temperature = n)) ??
+    ranged(form.topP, "models.topP", SAMPLING_LIMITS.topP, (n) => (sampling.topP = n)) ??
+    ranged(form.minP, "models.minP", SAMPLING_LIMITS.minP, (n) => (sampling.minP = n)) ??
+    counted(form.topK, "models.topK", SAMPLING_LIMITS.topK, (n) => (sampling.topK = n)) ??
+    ranged(form.repeatPenalty, "models.repeatPenalty", SAMPLING_LIMITS.repeatPenalty, (n) => (sampling.repeatPenalty = n)) ??
+    counted(form.seed, "models.seed", SAMPLING_LIMITS.seed, (n) => (sampling.seed = n));
   return problem ?? { ok: true, sampling };
 }
 
