@@ -24,6 +24,8 @@ export const projectErrorCodes = [
   "read-only",
   /** An export format or file extension that no exporter handles. */
   "unsupported-format",
+  /** A file larger than Draftline reads (a project or a draft past its size cap). */
+  "too-large",
   /** Any other input/output failure. */
   "io-error",
 ] as const;

@@ -1,19 +1,33 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { isProjectError } from "../../common/project/errors";
+import { readRegularFile } from "../projects/regularFile";
 import { CliError, type CliIO } from "./command";
 
-/** Reads a text input: a path, or `-` / nothing for standard input. Refuses binary and empty input. */
+/** The largest text input a command reads (a transcript, a draft): 64 MiB. */
+export const MAX_TEXT_INPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a text input: a path, or `-` / nothing for standard input. Refuses what is not a regular file
+ * (a pipe named as a path, a device), input over MAX_TEXT_INPUT_BYTES, binary and empty input.
+ */
 export async function readTextInput(file: string | undefined, io: CliIO): Promise<string> {
   let bytes: Buffer;
   const label = file && file !== "-" ? file : "standard input";
   if (!file || file === "-") {
     const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    let total = 0;
+    for await (const chunk of io.stdin) {
+      const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      total += piece.length;
+      if (total > MAX_TEXT_INPUT_BYTES) throw new CliError(`standard input holds more than ${MAX_TEXT_INPUT_BYTES / (1024 * 1024)} MiB, the most a command reads.`);
+      chunks.push(piece);
+    }
     bytes = Buffer.concat(chunks);
   } else {
     try {
-      bytes = await readFile(path.resolve(io.cwd, file));
+      bytes = await readRegularFile(path.resolve(io.cwd, file), { maxBytes: MAX_TEXT_INPUT_BYTES, action: "read", kind: "an input" });
     } catch (error) {
+      if (isProjectError(error)) throw new CliError(error.message);
       throw new CliError(`Cannot read ${file}: ${describeFsError(error)}`);
     }
   }

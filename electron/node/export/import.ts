@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { reportedProgress, stepTargetWords } from "../../common/iscot/budget";
 import { renderPlan } from "../../common/iscot/plan";
@@ -12,6 +11,7 @@ import { ProjectError } from "../../common/project/errors";
 import type { GenerationInfo } from "../../common/project/file";
 import { protocolProfiles, type ProtocolProfile } from "../../common/engine/catalog";
 import { fsFailure } from "../projects/fsErrors";
+import { MAX_DRAFT_BYTES, readRegularFile } from "../projects/regularFile";
 import { parseMarkdownDraft, type ParsedDraft } from "./markdown/parse";
 
 export interface ImportedDraft {
@@ -43,12 +43,15 @@ export function importMarkdown(text: string, options: ImportOptions): ImportedDr
   return fromParsed(parseMarkdownDraft(text, options.fallbackTitle));
 }
 
-/** Reads and imports a Markdown or text file. Refuses binary files (a .docx, a project) and empty ones. */
+/**
+ * Reads and imports a Markdown or text file. Refuses what is not a regular file (a pipe, a device), a
+ * file over MAX_DRAFT_BYTES, binary files (a .docx, a project) and empty ones.
+ */
 export async function importMarkdownFile(file: string): Promise<ImportedDraft> {
   const name = path.basename(file);
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readRegularFile(file, { maxBytes: MAX_DRAFT_BYTES, action: "import", kind: "a draft" });
   } catch (error) {
     const failure = fsFailure(error, "import", file, false);
     if (failure.code === "not-found") throw new ProjectError("not-found", `Cannot import ${name}: there is no such file.`, { path: file });

@@ -3,8 +3,10 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { isProjectError } from "../../common/project/errors";
 import { tempPathFor } from "./atomicWrite";
 import { errnoOf } from "./fsErrors";
+import { readRegularFile } from "./regularFile";
 
 const lockFileSchema = z.object({
   app: z.literal("draftline"),
@@ -43,6 +45,9 @@ export function isStaleHolder(holder: LockHolder, hostname = os.hostname(), pid 
  * lock in the instant between its creation and its content being written.
  */
 const UNREADABLE_LOCK_GRACE_MS = 10_000;
+
+/** A lock is a few hundred bytes: anything else in its place (a pipe, a device, a big file) is unreadable. */
+const LOCK_READ = { maxBytes: 64 * 1024, action: "read", kind: "a lock" };
 
 /**
  * The one-writer lock of a project: `.Novel.draftline.lock` holds the writer's pid and host name and a
@@ -147,9 +152,10 @@ export class ProjectLock {
   private async readHolder(): Promise<LockHolder | "missing" | "unreadable"> {
     let text: string;
     try {
-      text = await fs.readFile(this.file, "utf8");
+      text = (await readRegularFile(this.file, LOCK_READ)).toString("utf8");
     } catch (error) {
       if (errnoOf(error) === "ENOENT") return "missing";
+      if (isProjectError(error)) return "unreadable";
       throw error;
     }
     try {
@@ -184,7 +190,7 @@ export class ProjectLock {
     }
     let moved: LockHolder | null = null;
     try {
-      const parsed = lockFileSchema.safeParse(JSON.parse(await fs.readFile(aside, "utf8")));
+      const parsed = lockFileSchema.safeParse(JSON.parse((await readRegularFile(aside, LOCK_READ)).toString("utf8")));
       if (parsed.success) moved = parsed.data;
     } catch {
       // An unreadable lock: what we meant to move when `stale` is null.

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { promises as fs } from "node:fs";
 import path from "node:path";
 import { ProjectError } from "../../common/project/errors";
 import { decodeProjectFile, encodeProjectFile, PROJECT_FORMAT, PROJECT_SCHEMA_VERSION, type ProjectFile } from "../../common/project/file";
 import { writeFileAtomic, type AtomicFs } from "./atomicWrite";
 import { errnoOf, fsFailure } from "./fsErrors";
+import { MAX_PROJECT_BYTES, readRegularFile } from "./regularFile";
 
 /** The project file's extension. */
 export const PROJECT_EXTENSION = ".draftline";
@@ -26,15 +26,20 @@ export function journalPathFor(projectPath: string): string {
   return path.join(path.dirname(projectPath), `.${path.basename(projectPath)}.autosave`);
 }
 
+/** Reads a project file's text: only a regular file of at most MAX_PROJECT_BYTES (see readRegularFile). */
+export async function readProjectText(file: string, action = "open"): Promise<string> {
+  return (await readRegularFile(file, { maxBytes: MAX_PROJECT_BYTES, action, kind: "a project" })).toString("utf8");
+}
+
 /**
  * Reads and validates a project file. Every refusal is a ProjectError with its own code (not-found,
- * foreign, corrupt, future-version, permission-denied); the file is only read, never changed.
+ * foreign, corrupt, future-version, permission-denied, too-large); the file is only read, never changed.
  */
 export async function readProjectFile(file: string): Promise<ProjectFile> {
   const name = path.basename(file);
   let text: string;
   try {
-    text = await fs.readFile(file, "utf8");
+    text = await readProjectText(file);
   } catch (error) {
     switch (errnoOf(error)) {
       case "ENOENT":
@@ -55,8 +60,7 @@ export async function readProjectFile(file: string): Promise<ProjectFile> {
       error.details.path = file;
       if (error.code === "corrupt") {
         const backup = backupPathFor(file);
-        const usable = await fs
-          .readFile(backup, "utf8")
+        const usable = await readProjectText(backup)
           .then((t) => decodeProjectFile(t, path.basename(backup)))
           .catch(() => null);
         if (usable) {

@@ -16,7 +16,7 @@ import { AutosaveScheduler, DEFAULT_AUTOSAVE_TIMING, type AutosaveTiming } from 
 import { errnoOf, fsFailure } from "./fsErrors";
 import { HistoryStore, historyDirFor } from "./history";
 import { isStaleHolder, processAlive, ProjectLock, type LockHolder } from "./lock";
-import { journalPathFor, PROJECT_EXTENSION, readProjectFile, writeProjectFile } from "./projectFile";
+import { journalPathFor, PROJECT_EXTENSION, readProjectFile, readProjectText, writeProjectFile } from "./projectFile";
 import type { RecentProjects } from "./recent";
 
 export type ChangeSource = "writer" | "model";
@@ -643,7 +643,7 @@ export class ProjectsService implements Service {
   private async readJournal(journal: string, moveDamaged = true): Promise<{ kind: "none" } | { kind: "ok"; file: ProjectFile } | { kind: "damaged"; movedTo: string }> {
     let text: string;
     try {
-      text = await fs.readFile(journal, "utf8");
+      text = await readProjectText(journal);
     } catch {
       return { kind: "none" };
     }

@@ -1,11 +1,10 @@
-import { promises as fs } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { isProjectError } from "../../../common/project/errors";
 import { decodeProjectFile } from "../../../common/project/file";
 import { exportManuscript } from "../../export/exportManuscript";
 import { findExporter, listExporters } from "../../export/registry";
-import { journalPathFor, readProjectFile } from "../../projects/projectFile";
+import { journalPathFor, readProjectFile, readProjectText } from "../../projects/projectFile";
 import { CliError, UsageError, type Command } from "../command";
 import { writeLine } from "../io";
 
@@ -46,8 +45,7 @@ export const exportCommand: Command = {
 
     try {
       const project = await readProjectFile(input);
-      const journal = await fs
-        .readFile(journalPathFor(input), "utf8")
+      const journal = await readProjectText(journalPathFor(input))
         .then((text) => decodeProjectFile(text, "autosave"))
         .catch(() => null);
       if (journal && journal.savedAt > project.savedAt) {
