@@ -4,3 +4,4 @@ export { continueWriterCount, countAppendedWords, countLongBenchWords, countWord
 export { lengthBucket, lengthScore, meanLengthScore, type LengthBucket } from "./score";
 export { detectLanguage, type Language } from "./language";
 export { isTrimSpace } from "./chars";
+export { dimensionLabel, dimensionScore, parseJudgeAnswer, QUALITY_DIMENSIONS, qualityScore, totalScore, type DimensionScores, type JudgeAnswer, type QualityDimension, type QualityScore } from "./quality";

@@ -1,6 +1,6 @@
-// `draftline write` and `draftline eval` with the scripted engine (DRAFTLINE_ENGINE=scripted): the
-// whole command path — model, project, controller, save, export, scores — without inference.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// `draftline write` with the scripted engine (DRAFTLINE_ENGINE=scripted): the whole command path —
+// model, project, controller, save, export, scores — without inference. (`draftline eval`: eval.test.ts.)
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -70,49 +70,5 @@ describe("draftline write", () => {
     const { io, err } = memoryIO();
     expect(await runCli(argv, io)).toBeGreaterThan(0);
     expect(err()).toMatch(message);
-  });
-});
-
-describe("draftline eval longbench-write", () => {
-  it("scores each prompt's length and reports the buckets", async () => {
-    const data = path.join(dir, "prompts.jsonl");
-    await writeFile(data, ['{"prompt":"Write 300 words about rain.","type":"t","length":300}', '{"prompt":"写一篇800字的短文。","type":"t","length":800}', ""].join("\n"));
-    const { io, out } = memoryIO();
-    expect(await runCli(["eval", "longbench-write", "--model", "scripted", "--data", "prompts.jsonl", "--out", "results.jsonl"], io)).toBe(0);
-    expect(out()).toMatch(/length score S_l over 2 prompts: \d+\.\d\d/);
-    expect(out()).toMatch(/0-500 +1 prompts/);
-    expect(out()).toMatch(/500-2k +1 prompts/);
-    const items = (await readFile(path.join(dir, "results.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { required: number; produced: number; score: number });
-    expect(items.map((i) => i.required)).toEqual([300, 800]);
-    for (const item of items) expect(item.produced).toBeGreaterThan(0);
-    const summary = JSON.parse(await readFile(path.join(dir, "results.summary.json"), "utf8")) as { items: number };
-    expect(summary.items).toBe(2);
-  });
-
-  it("says which line of the data is wrong", async () => {
-    await writeFile(path.join(dir, "bad.jsonl"), '{"prompt":"ok","length":100}\n{"prompt":"no length"}\n');
-    const { io, err } = memoryIO();
-    expect(await runCli(["eval", "longbench-write", "--model", "scripted", "--data", "bad.jsonl"], io)).toBe(1);
-    expect(err()).toMatch(/bad\.jsonl line 2 is not a prompt/);
-  });
-
-  it("needs --data", async () => {
-    const { io, err } = memoryIO();
-    expect(await runCli(["eval", "longbench-write", "--model", "scripted"], io)).toBe(2);
-    expect(err()).toMatch(/--data FILE is required/);
-  });
-});
-
-describe("draftline eval --from", () => {
-  it("resumes an interrupted run and scores the summary over every prompt", async () => {
-    const data = path.join(dir, "three.jsonl");
-    await writeFile(data, ['{"prompt":"a","length":200}', '{"prompt":"b","length":300}', '{"prompt":"c","length":400}'].join("\n"));
-    const first = memoryIO();
-    expect(await runCli(["eval", "longbench-write", "--model", "scripted", "--data", "three.jsonl", "--out", "r.jsonl", "--limit", "2"], first.io)).toBe(0);
-    const resumed = memoryIO();
-    expect(await runCli(["eval", "longbench-write", "--model", "scripted", "--data", "three.jsonl", "--out", "r.jsonl", "--from", "2"], resumed.io)).toBe(0);
-    expect(resumed.out()).toMatch(/over 3 prompts/);
-    const rows = (await readFile(path.join(dir, "r.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { required: number });
-    expect(rows.map((r) => r.required)).toEqual([200, 300, 400]);
   });
 });
