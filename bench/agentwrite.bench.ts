@@ -14,7 +14,8 @@ import { createManuscript, type Manuscript } from "../electron/common/manuscript
 import { withRevision } from "../electron/common/manuscript/reducer";
 import { matchSections } from "../electron/common/manuscript/sections";
 import { EmbeddedBackend } from "../electron/node/engine/embedded";
-import { AgentWriteController } from "../electron/node/generation/agentwrite";
+import { AgentWriteMode } from "../electron/node/generation/agentwrite";
+import { Writer } from "../electron/node/generation/writer";
 import { ensureTestModel } from "../electron/node/models/testModel";
 
 const TARGETS = [5000, 20000];
@@ -60,10 +61,10 @@ export default async function run(): Promise<Record<string, unknown>> {
     for (const target of TARGETS) {
       const started = Date.now();
       const notes: string[] = [];
-      const controller = new AgentWriteController({
+      const controller = new Writer({
         backend,
         manuscript: planned(target),
-        useGrammars: true,
+        mode: new AgentWriteMode({ useGrammars: true }),
         sampling: { temperature: 0.9, seed: 17 },
         onNote: (n) => notes.push(n),
       });

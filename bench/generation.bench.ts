@@ -8,14 +8,16 @@
 // The baseline's prompts are tokenized with the same tokenizer; each is decoded whole, as a request
 // without a shared cache is.
 import { protocolGrammars } from "../electron/common/generation/grammars";
+import { writtenWords } from "../electron/common/generation/rules";
 import { renderPlan } from "../electron/common/iscot/plan";
 import { createManuscript, type Manuscript } from "../electron/common/manuscript";
 import { withRevision } from "../electron/common/manuscript/reducer";
 import { matchSections } from "../electron/common/manuscript/sections";
 import { EmbeddedBackend } from "../electron/node/engine/embedded";
-import { WritingController } from "../electron/node/generation/controller";
+import { IsCotMode } from "../electron/node/generation/iscot";
 import { fakeWriter } from "../electron/node/generation/testing/fakeWriter";
 import { ScriptedBackend } from "../electron/node/generation/testing/scriptedBackend";
+import { Writer } from "../electron/node/generation/writer";
 import { ensureTestModel } from "../electron/node/models/testModel";
 
 const STEPS = 20;
@@ -69,11 +71,10 @@ export default async function run(): Promise<Record<string, unknown>> {
     for (const target of LENGTHS) {
       const calls: CallLog[] = [];
       const started = Date.now();
-      const controller = new WritingController({
+      const controller = new Writer({
         backend,
         manuscript: planned(target),
-        mode: "native",
-        grammars: protocolGrammars("en"),
+        mode: new IsCotMode("native", protocolGrammars("en")),
         sampling: { temperature: 0.9, seed: 17 },
         limits: { maxSteps: 200 },
         onCall: (c) => calls.push(c),
@@ -85,7 +86,7 @@ export default async function run(): Promise<Record<string, unknown>> {
       for (let k = 0; k < wrote; k++) baseline += (await backend.applyChatTemplate([{ role: "user", content: agentWritePrompt(m, k) }])).tokens.length;
       curves.push({
         targetWords: target,
-        words: m.steps.reduce((n, s) => n + s.words, 0),
+        words: writtenWords(m),
         steps: wrote,
         status: outcome.status,
         draftlineTokensDecoded: controller.accounting.tokensDecoded,
@@ -130,10 +131,10 @@ async function editRun(kind: "plan" | "text") {
   const calls: CallLog[] = [];
   let editCall = -1;
   let step3Offset = 0;
-  const controller: WritingController = new WritingController({
+  const controller: Writer = new Writer({
     backend,
     manuscript: planned(2000),
-    mode: "native",
+    mode: new IsCotMode("native"),
     onCall: (c) => {
       calls.push(c);
       const m = controller.manuscript;

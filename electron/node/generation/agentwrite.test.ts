@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { targetTolerance, writtenWords } from "../../common/generation/rules";
 import { checkInvariants, createManuscript, type Manuscript } from "../../common/manuscript";
-import { AgentWriteController } from "./agentwrite";
+import { AgentWriteMode } from "./agentwrite";
 import { fakeWriter } from "./testing/fakeWriter";
 import { ScriptedBackend } from "./testing/scriptedBackend";
+import { Writer } from "./writer";
 
 function occurrences(text: string, part: string): number {
   return text.split(part).length - 1;
@@ -13,7 +14,8 @@ describe("AgentWrite", () => {
   it("plans paragraphs with main point and word count, then writes each in turn, keeping one token array", async () => {
     const backend = new ScriptedBackend(fakeWriter());
     const seen: Manuscript[] = [];
-    const controller = new AgentWriteController({
+    const controller = new Writer({
+      mode: new AgentWriteMode(),
       backend,
       manuscript: createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }),
       onChange: (m) => seen.push(m),
@@ -53,7 +55,7 @@ describe("AgentWrite", () => {
 
   it("goes on with a paragraph the model ended short, then with the next, until the target", async () => {
     const backend = new ScriptedBackend(fakeWriter({ wordsInStep: (k, asked) => (k === 0 ? 120 : asked) }));
-    const controller = new AgentWriteController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }) });
+    const controller = new Writer({ mode: new AgentWriteMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }) });
     expect((await controller.run()).status).toBe("finished");
     const m = controller.manuscript;
     expect(m.steps[0]!.words).toBe(120);
@@ -65,7 +67,7 @@ describe("AgentWrite", () => {
 
   it("bounds each paragraph by its word count: a model that runs on is cut at the first sentence end past it", async () => {
     const backend = new ScriptedBackend(fakeWriter({ wordsInStep: (_k, asked) => asked * 3 }));
-    const controller = new AgentWriteController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 600, language: "en" }), limits: {} });
+    const controller = new Writer({ mode: new AgentWriteMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 600, language: "en" }), limits: {} });
     await controller.run();
     const m = controller.manuscript;
     for (const step of m.steps) {
@@ -81,7 +83,7 @@ describe("AgentWrite", () => {
         if (call === 2) expect(controller.submitEdit({ type: "editSection", sectionId: controller.manuscript.sections[2]!.id, budget: 150 }).ok).toBe(true);
       },
     });
-    const controller: AgentWriteController = new AgentWriteController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }) });
+    const controller: Writer = new Writer({ mode: new AgentWriteMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }) });
     await controller.run();
     const revised = backend.calls.find((c) => c.context.includes("The plan was revised; it now is:"));
     expect(revised?.context).toContain("Paragraph 3 - Main point: The part called ending. - Word count: 150 words");
@@ -92,7 +94,7 @@ describe("AgentWrite", () => {
   it("compacts a full window by eliding the oldest paragraphs after the plan, which stays in place", async () => {
     const notes: string[] = [];
     const backend = new ScriptedBackend(fakeWriter(), { contextSize: 5200 });
-    const controller = new AgentWriteController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), onNote: (n) => notes.push(n), limits: { keepFullSteps: 1 } });
+    const controller = new Writer({ mode: new AgentWriteMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), onNote: (n) => notes.push(n), limits: { keepFullSteps: 1 } });
     expect((await controller.run()).status).toBe("finished");
     expect(notes.some((n) => n.startsWith("The context was compacted to make room"))).toBe(true);
     const after = backend.calls.findIndex((c) => c.context.includes("[The text of the first "));
@@ -108,7 +110,7 @@ describe("AgentWrite", () => {
 
   it("writes the paragraph requests in Chinese for a Chinese document", async () => {
     const backend = new ScriptedBackend(() => "茶。\u0000");
-    const controller = new AgentWriteController({ backend, manuscript: createManuscript({ instruction: "写茶。", targetWords: 100, language: "zh" }), limits: { maxSteps: 2, stepWords: 1000 } });
+    const controller = new Writer({ mode: new AgentWriteMode(), backend, manuscript: createManuscript({ instruction: "写茶。", targetWords: 100, language: "zh" }), limits: { maxSteps: 2, stepWords: 1000 } });
     await controller.run();
     expect(backend.calls[0]!.context).toContain("段落1 - 主要内容：");
     expect(backend.calls[1]!.context).toMatch(/现在写计划中的「正文」/);

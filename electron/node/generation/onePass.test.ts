@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { targetTolerance, writtenWords } from "../../common/generation/rules";
 import { checkInvariants, createManuscript, type Manuscript } from "../../common/manuscript";
-import { DirectController } from "./onePass";
+import { directMode } from "./onePass";
 import { fakeWriter, prose } from "./testing/fakeWriter";
 import { ScriptedBackend } from "./testing/scriptedBackend";
-import { ThinkAnswerController } from "./thinkAnswer";
+import { thinkAnswerMode } from "./thinkAnswer";
+import { Writer } from "./writer";
 
 const titles = (m: Manuscript) => m.sections.map((s) => s.title);
 
@@ -12,7 +13,7 @@ describe("the direct mode", () => {
   it("writes the draft in one pass; its headings become sections and steps as they stream", async () => {
     const backend = new ScriptedBackend(fakeWriter());
     const seen: Manuscript[] = [];
-    const controller = new DirectController({ backend, manuscript: createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }), onChange: (m) => seen.push(m) });
+    const controller = new Writer({ mode: directMode(), backend, manuscript: createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }), onChange: (m) => seen.push(m) });
     expect(await controller.run()).toMatchObject({ status: "finished" });
     const m = controller.manuscript;
     expect(backend.calls).toHaveLength(1);
@@ -35,7 +36,7 @@ describe("the direct mode", () => {
   it("asks the model to continue when it ends well below the target, keeping the token array", async () => {
     const backend = new ScriptedBackend(fakeWriter({ wordsInStep: (_k, budget) => Math.round(budget / 3) }));
     const notes: string[] = [];
-    const controller = new DirectController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), onNote: (n) => notes.push(n) });
+    const controller = new Writer({ mode: directMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), onNote: (n) => notes.push(n) });
     expect((await controller.run()).status).toBe("finished");
     const m = controller.manuscript;
     const ended = /^The model ended at (\d+) of 1000 words: it is asked to continue\.$/.exec(notes[0] ?? "");
@@ -54,7 +55,7 @@ describe("the direct mode", () => {
   it("ends a draft that runs past the target at the sentence end nearest it", async () => {
     const backend = new ScriptedBackend(fakeWriter());
     const notes: string[] = [];
-    const controller = new DirectController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 600, language: "en" }), onNote: (n) => notes.push(n) });
+    const controller = new Writer({ mode: directMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 600, language: "en" }), onNote: (n) => notes.push(n) });
     expect((await controller.run()).status).toBe("finished");
     const m = controller.manuscript;
     expect(Math.abs(writtenWords(m) - 600)).toBeLessThanOrEqual(6);
@@ -71,10 +72,10 @@ describe("the direct mode", () => {
       if (!context.endsWith("[/INST]")) throw new Error(`unexpected context end: ${context.slice(-40)}`);
       return call === 1 ? `## A\n\n${prose(100)}<|user|>: now something else` : `## B\n\n${prose(200, 1)}\u0000`;
     });
-    const controller = new DirectController({
+    const controller = new Writer({
       backend,
       manuscript: createManuscript({ instruction: "Write about rain.", targetWords: 300, language: "en" }),
-      promptFormat: { kind: "raw", turn: "[INST]{prompt}[/INST]", stop: ["<|user|>"] },
+      mode: directMode({ promptFormat: { kind: "raw", turn: "[INST]{prompt}[/INST]", stop: ["<|user|>"] } }),
     });
     expect((await controller.run()).status).toBe("finished");
     expect(backend.calls[0]!.context).toMatch(/^\[INST\]Write about rain\.\n\nTarget length: about 300 words\./);
@@ -86,7 +87,7 @@ describe("the direct mode", () => {
   it("opens the document with a section for text before any heading, and goes on with the last section after a continuation", async () => {
     let call = 0;
     const backend = new ScriptedBackend(() => (++call === 1 ? `# Rain\n\n${prose(80)}\n\n## Clouds\n\n${prose(50, 1)}\u0000` : `${prose(200, 2)}\u0000`));
-    const controller = new DirectController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 330, language: "en" }) });
+    const controller = new Writer({ mode: directMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 330, language: "en" }) });
     await controller.run();
     const m = controller.manuscript;
     expect(titles(m)).toEqual(["Rain", "Clouds"]);
@@ -97,7 +98,8 @@ describe("the direct mode", () => {
 
   it("takes a text edit in at the next request: the model reads the edited draft", async () => {
     const backend = new ScriptedBackend(fakeWriter({ wordsInStep: (_k, budget) => Math.round(budget / 3) }));
-    const controller: DirectController = new DirectController({
+    const controller: Writer = new Writer({
+      mode: directMode(),
       backend,
       manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }),
       onNote: (note) => {
@@ -115,7 +117,8 @@ describe("the direct mode", () => {
 
   it("keeps what was written when the writer stops it mid-draft", async () => {
     const backend = new ScriptedBackend(fakeWriter());
-    const controller: DirectController = new DirectController({
+    const controller: Writer = new Writer({
+      mode: directMode(),
       backend,
       manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }),
       onChange: (m) => {
@@ -133,7 +136,7 @@ describe("the direct mode", () => {
     let call = 0;
     const backend = new ScriptedBackend(() => `## Part ${++call}\n\n${prose(150, call)}\u0000`, { contextSize: 2600 });
     const notes: string[] = [];
-    const controller = new DirectController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1500, language: "en" }), onNote: (n) => notes.push(n), maxContinuations: 20, limits: { maxTokensPerSegment: 1200 } });
+    const controller = new Writer({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1500, language: "en" }), onNote: (n) => notes.push(n), mode: directMode({ maxContinuations: 20 }), limits: { maxTokensPerSegment: 1200 } });
     expect((await controller.run()).status).toBe("finished");
     expect(notes.some((n) => n.startsWith("The context was compacted to make room"))).toBe(true);
     expect(backend.calls[backend.calls.length - 1]!.context).toMatch(/\[\d+ words of the text above are not shown here\.\]/);
@@ -143,7 +146,7 @@ describe("the direct mode", () => {
   });
 
   it("refuses to write one step again: the draft is one pass", async () => {
-    const controller = new DirectController({ backend: new ScriptedBackend(fakeWriter()), manuscript: createManuscript({ instruction: "x", targetWords: 100 }), regenerate: [0] });
+    const controller = new Writer({ mode: directMode(), backend: new ScriptedBackend(fakeWriter()), manuscript: createManuscript({ instruction: "x", targetWords: 100 }), regenerate: [0] });
     expect(await controller.run()).toMatchObject({ status: "error", reason: expect.stringMatching(/one pass/) });
   });
 });
@@ -152,7 +155,7 @@ describe("the think-answer mode", () => {
   it("streams the think block into the plan and splits the answer into steps of its sections", async () => {
     const backend = new ScriptedBackend(fakeWriter());
     const seen: Manuscript[] = [];
-    const controller = new ThinkAnswerController({ backend, manuscript: createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }), onChange: (m) => seen.push(m) });
+    const controller = new Writer({ mode: thinkAnswerMode(), backend, manuscript: createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }), onChange: (m) => seen.push(m) });
     expect((await controller.run()).status).toBe("finished");
     const m = controller.manuscript;
     expect(backend.calls[0]!.context).toMatch(/<think> <\/think> and the finished text inside <answer> <\/answer>[^]*<\|assistant\|>\n<think>\n$/);
@@ -169,7 +172,7 @@ describe("the think-answer mode", () => {
 
   it("asks for more when the answer stops short, and opens the next answer with <answer>", async () => {
     const backend = new ScriptedBackend(fakeWriter({ wordsInStep: (_k, budget) => Math.round(budget / 2) }));
-    const controller = new ThinkAnswerController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }) });
+    const controller = new Writer({ mode: thinkAnswerMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }) });
     expect((await controller.run()).status).toBe("finished");
     const last = backend.calls[backend.calls.length - 1]!;
     expect(last.context).toMatch(/<\|user\|>\nThe text stopped at \d+ of the 1000 words asked for\.[^]*<\|assistant\|>\n<answer>\n$/);
@@ -181,7 +184,7 @@ describe("the think-answer mode", () => {
   it("makes a think block without sections one section with the target", async () => {
     const backend = new ScriptedBackend((context) => (context.endsWith("<think>\n") ? "I will write calmly about the sea, in one flowing piece.</think>" : `${prose(500)}</answer>`));
     const notes: string[] = [];
-    const controller = new ThinkAnswerController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 500, language: "en" }), onNote: (n) => notes.push(n) });
+    const controller = new Writer({ mode: thinkAnswerMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 500, language: "en" }), onNote: (n) => notes.push(n) });
     expect((await controller.run()).status).toBe("finished");
     const m = controller.manuscript;
     expect(m.revisions[0]!.text).toBe("I will write calmly about the sea, in one flowing piece.");
@@ -195,7 +198,7 @@ describe("the think-answer mode", () => {
   it("begins the answer when the thinking runs out of room without </think>", async () => {
     const backend = new ScriptedBackend((context) => (context.endsWith("<think>\n") ? "think more ".repeat(600) : `${prose(300)}</answer>`));
     const notes: string[] = [];
-    const controller = new ThinkAnswerController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 300, language: "en" }), onNote: (n) => notes.push(n) });
+    const controller = new Writer({ mode: thinkAnswerMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 300, language: "en" }), onNote: (n) => notes.push(n) });
     expect((await controller.run()).status).toBe("finished");
     expect(notes).toContain("The model's thinking did not end with </think>: its plan is taken as it stands and the answer begins.");
     expect(backend.calls[1]!.context).toMatch(/<think>\n(think more )+thi?n?k?\n<\/think>\n<answer>\n$/);

@@ -1,51 +1,90 @@
 // The one-pass modes, for models that write a whole document in one answer without protocol tags:
 // "direct" (the LongWriter models: Markdown with headings) and "think-answer" (LongWriter-Zero:
-// `<think>` planning, then the `<answer>`). The manuscript is still fed IS-CoT, made up from the draft
-// as it streams: each section heading starts a step of its section, the text under it is its content,
-// and a closed step gets the exact progress as its reflection; think-answer's `<think>` block is the
-// global plan. The controller keeps one token array: when the model ends well below the target it is
-// asked to continue (the continuation rule), and past the target the draft ends at the sentence end
-// nearest it.
+// `<think>` planning, then the `<answer>`; thinkAnswer.ts). The manuscript is still fed IS-CoT, made up
+// from the draft as it streams: each section heading starts a step of its section, the text under it
+// is its content, and a closed step gets the exact progress as its reflection. One token array: when
+// the model ends well below the target it is asked to continue (the continuation rule), and past the
+// target the draft ends at the sentence end nearest it.
 import type { PromptFormat } from "../../common/engine/catalog";
 import type { OnePassGrammars } from "../../common/generation/grammars";
 import { HeadingSplitter, type DraftPiece } from "../../common/generation/headings";
-import { continueAsk, directMessages } from "../../common/generation/prompts";
-import { endsTooEarly, findLoop, progressLine, targetReached, targetTolerance, writtenWords } from "../../common/generation/rules";
+import { continueAsk, directMessages, type PromptLanguage } from "../../common/generation/prompts";
+import { progressLine, writtenWords } from "../../common/generation/rules";
 import { renderPlan } from "../../common/iscot/plan";
 import { TranscriptParser } from "../../common/iscot/parser";
+import type { ManuscriptEdit } from "../../common/manuscript/edits";
 import { nextSectionNumber, withRevision } from "../../common/manuscript/reducer";
 import { matchSections } from "../../common/manuscript/sections";
-import type { PlanRevision } from "../../common/manuscript/types";
+import type { Manuscript, PlanRevision } from "../../common/manuscript/types";
 import { manuscriptText } from "../../common/manuscript/views";
 import { countWriterWords } from "../../common/metrics/words";
 import type { ChatMessage, TokenId } from "../engine/backend";
+import { elideOldest } from "./compaction";
 import type { Piece } from "./context";
-import { WritingController, type ControllerOptions, type Outcome } from "./controller";
+import { SegmentGuard, type Verdict } from "./guard";
+import type { PartEnd, WritingMode } from "./mode";
+import type { SegmentWatch, WritingSession } from "./session";
 import { PromptBuilder } from "./turns";
 
-export interface OnePassOptions extends Omit<ControllerOptions, "mode" | "grammars"> {
+export interface OnePassOptions {
   /** The model's prompt format from the catalog; left out: its chat template. */
   promptFormat?: PromptFormat;
   /** Grammars for the tiny test model (see onePassGrammars). */
-  passGrammars?: Partial<OnePassGrammars>;
+  grammars?: Partial<OnePassGrammars>;
   /** How many times a model that ends short is asked to go on before the run stops (default 12). */
   maxContinuations?: number;
 }
 
-const STOPPED: Outcome = { status: "stopped", reason: "Stopped by the writer." };
-
-/** Direct mode: one pass of Markdown; its headings are the sections of the plan, as they stream. */
-export class DirectController extends WritingController {
-  protected readonly turns: PromptBuilder;
-  protected readonly passGrammars: Partial<OnePassGrammars>;
-  protected readonly splitter = new HeadingSplitter();
-  /** What the model writes now: its planning (think-answer) or the draft. */
-  protected stage: "think" | "draft" = "draft";
+/** What sets the one-pass modes apart. */
+export interface OnePassFlavor {
+  readonly kind: "direct" | "think-answer";
+  /** The first request's messages. */
+  messages(m: Manuscript, language: PromptLanguage): ChatMessage[];
+  /** Stop strings of the draft besides the prompt format's (think-answer: `</answer>`). */
+  readonly stops: readonly string[];
   /** The text that opens the model's answer after a continuation request (think-answer: `<answer>`). */
-  protected answerOpener = "";
-  /** The plan changed (the writer's edit, budgets made to add up): the next continuation request carries it. */
-  protected planRevised = false;
+  readonly answerOpener: string;
+  /** The tokens that stand for a plan already written, when a project is continued. */
+  resumedPlan(s: WritingSession): Promise<TokenId[]>;
+  /** The section a new step goes to, and whether that adds it to the plan. */
+  sectionFor(m: Manuscript, title: string | null, heading: boolean, language: PromptLanguage): { title: string | null; adds: boolean };
+  /** Writes the plan before the draft; true when the plan was then revised to be steerable. */
+  plan?(s: WritingSession, ask: { grammar: string | undefined; stops: readonly string[] }): Promise<boolean>;
+}
+
+/** Direct: one pass of Markdown; its headings are the sections of the plan, as they stream. */
+export const directFlavor: OnePassFlavor = {
+  kind: "direct",
+  messages: (m, language) => directMessages(m.instruction, m.targetWords, language),
+  stops: [],
+  answerOpener: "",
+  resumedPlan: async () => [],
+  // A heading adds a section to the plan; text with no heading goes on with the last section (or opens the document).
+  sectionFor: (m, title, heading, language) => {
+    const lastTitle = lastSectionTitle(m);
+    if (!heading && lastTitle !== null && title === null) return { title: lastTitle, adds: false };
+    return { title: title ?? (language === "zh" ? "开篇" : "Opening"), adds: true };
+  },
+};
+
+/** The title of the section the last step wrote, if any. */
+export function lastSectionTitle(m: Manuscript): string | null {
+  const last = m.steps[m.steps.length - 1];
+  return last?.sectionId ? (m.sections.find((s) => s.id === last.sectionId)?.title ?? null) : null;
+}
+
+export class OnePassMode implements WritingMode {
+  readonly rewritesSteps = false;
+  readonly kind: OnePassFlavor["kind"];
+  readonly plan?: (s: WritingSession) => Promise<void>;
+  private builder: PromptBuilder | null = null;
+  private readonly splitter = new HeadingSplitter();
+  private readonly guard = new SegmentGuard("target");
   private readonly maxContinuations: number;
+  /** The plan changed (the writer's edit, budgets made to add up): the next continuation request carries it. */
+  private planRevised = false;
+  /** The next answer follows a continuation request (the document already has text). */
+  private askNext = false;
   private stepOpen = false;
   /** The draft text of the live piece, as streamed, and how much of it the splitter has passed on. */
   private answerText = "";
@@ -56,163 +95,164 @@ export class DirectController extends WritingController {
   private answerBase = 0;
   /** Where the open step's text starts in answerText. */
   private stepTextStart = 0;
-  private contentSinceLoopCheck = 0;
   /** The plan revision this run grows from the headings (replaced in place while it is the last). */
   private headingRevision: PlanRevision | null = null;
-  /** The text of each closed answer piece, for compacting the context. */
+  /** The text of each closed answer piece, for compacting the context ("" for the line that stands for elided text). */
   private readonly pieceTexts = new Map<Piece, string>();
   /** Words of the draft no longer in the model's view (compacted away). */
   private elidedWords = 0;
 
-  constructor(options: OnePassOptions) {
-    super({ ...options, mode: "native" });
-    this.turns = new PromptBuilder(this.backend, options.promptFormat);
-    this.passGrammars = options.passGrammars ?? {};
+  constructor(
+    private readonly flavor: OnePassFlavor,
+    private readonly options: OnePassOptions = {},
+  ) {
+    this.kind = flavor.kind;
     this.maxContinuations = options.maxContinuations ?? 12;
-  }
-
-  /** The first request's messages. */
-  protected messages(): ChatMessage[] {
-    return directMessages(this.m.instruction, this.m.targetWords, this.language());
-  }
-
-  /** True when the model plans before it writes (think-answer). */
-  protected plansFirst(): boolean {
-    return false;
-  }
-
-  /** Think-answer: the planning, as the global plan. */
-  protected async writeThink(): Promise<void> {}
-
-  override async run(): Promise<Outcome> {
-    try {
-      if (this.options.regenerate && this.options.regenerate.length > 0) {
-        return { status: "error", reason: "This mode writes the document in one pass: a step cannot be written again on its own. Continue from that step instead." };
-      }
-      let ask = await this.buildOnePassContext();
-      if (this.plansFirst() && this.m.revisions.length === 0) {
-        await this.writeThink();
-        if (this.stopped) return STOPPED;
-      }
-      let continuations = 0;
-      for (;;) {
-        await this.takeInEdits();
-        if (this.stopped) return STOPPED;
-        const words = writtenWords(this.m);
-        const target = this.m.targetWords;
-        if (targetReached(words, target)) {
-          await this.finish();
-          return { status: "finished", reason: `Finished at ${words} words${target === null ? "" : ` of ${target}`}.` };
-        }
-        if (continuations >= this.maxContinuations) {
-          return { status: "stopped", reason: `The model ended short ${continuations} times: stopped at ${words} of ${target} words.` };
-        }
-        const ended = await this.writeDraft(ask);
-        ask = true;
-        if (ended === "stopped") return STOPPED;
-        const now = writtenWords(this.m);
-        if (ended === "cut") {
-          this.options.onNote?.(`The draft reached its target: it ends at the sentence nearest ${target} words.`);
-          await this.finish();
-          return { status: "finished", reason: `Finished at ${now} words${target === null ? "" : ` of ${target}`}.` };
-        }
-        if (!endsTooEarly(now, target)) {
-          await this.finish();
-          return { status: "finished", reason: `The model finished at ${now} words${target === null ? "" : ` of ${target}`}.` };
-        }
-        continuations++;
-        this.options.onNote?.(`The model ended at ${now} of ${target} words: it is asked to continue.`);
-      }
-    } catch (error) {
-      return { status: "error", reason: error instanceof Error ? error.message : String(error) };
+    const plan = flavor.plan;
+    if (plan) {
+      this.plan = async (s) => {
+        if (await plan(s, { grammar: this.options.grammars?.think, stops: this.turns.stops })) this.planRevised = true;
+      };
     }
   }
 
-  /**
-   * The prompt, then what the model already wrote (a project being continued): the plan (think-answer)
-   * and the draft. Returns true when the next request must ask the model to go on.
-   */
-  protected async buildOnePassContext(): Promise<boolean> {
-    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.turns.first(this.messages()) }];
-    const steps = this.m.steps.filter((s) => s.status === "done" || s.status === "edited");
-    if (steps.length !== this.m.steps.length || this.m.finished) this.setManuscript({ ...this.m, steps, finished: false });
-    const plan = await this.resumedPlanTokens();
+  private get turns(): PromptBuilder {
+    if (!this.builder) throw new Error("The one-pass mode was not opened.");
+    return this.builder;
+  }
+
+  /** The prompt, then what the model already wrote (a project being continued): the plan (think-answer) and the draft. */
+  async open(s: WritingSession): Promise<void> {
+    this.builder = new PromptBuilder(s.backend, this.options.promptFormat);
+    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.turns.first(this.flavor.messages(s.manuscript, s.language())) }];
+    s.resumeWritten();
+    const plan = await this.flavor.resumedPlan(s);
     if (plan.length > 0) pieces.push({ kind: "plan", tokens: plan });
-    const draft = manuscriptText(this.m);
+    const draft = manuscriptText(s.manuscript);
     if (draft !== "") {
-      const piece: Piece = { kind: "turn", tokens: await this.tokenize(draft) };
+      const piece: Piece = { kind: "turn", tokens: await s.tokenize(draft) };
       this.pieceTexts.set(piece, draft);
       pieces.push(piece);
     }
-    this.context.replaceAll(pieces);
-    return draft !== "";
+    s.context.replaceAll(pieces);
+    this.askNext = draft !== "";
   }
 
-  /** The tokens that stand for a plan already written, when a project is continued. */
-  protected async resumedPlanTokens(): Promise<TokenId[]> {
-    return [];
+  /**
+   * One answer of the model: after a continuation request when the document has text, until the model
+   * ends it, the target cuts it, or the writer stops. A call that runs out of tokens goes on in a fresh
+   * piece (so the context can be compacted between them) without any request.
+   */
+  async write(s: WritingSession): Promise<PartEnd> {
+    const ask = this.askNext;
+    this.askNext = true;
+    this.startDraftPiece(s);
+    const live = s.live!;
+    if (ask) {
+      const m = s.manuscript;
+      const language = s.language();
+      const target = m.targetWords ?? writtenWords(m);
+      live.piece.tokens.push(...(await this.turns.userTurn(continueAsk(writtenWords(m), target, language, this.planRevised ? renderPlan(m.sections, language) : null))));
+      this.planRevised = false;
+      if (this.flavor.answerOpener) live.piece.tokens.push(...(await s.tokenize(this.flavor.answerOpener)));
+      this.answerBase = live.piece.tokens.length;
+    }
+    const watch: SegmentWatch = {
+      // The loop check counts tokens from the start of each step (openStep), not of each call.
+      begin: () => {},
+      batch: (pieceTokens, tokens) => {
+        this.answerMarks.push({ tokens: pieceTokens, text: this.answerText.length });
+        return this.stepOpen ? this.guard.check(s.manuscript, s.manuscript.steps.length - 1, tokens) : null;
+      },
+    };
+    for (;;) {
+      const out = await s.generate({
+        expected: this.draftTokens(s),
+        maxTokens: s.limits.maxTokensPerSegment,
+        stop: [...this.flavor.stops, ...this.turns.stops],
+        grammar: this.options.grammars?.answer,
+        read: (text) => this.readDraft(s, text),
+        watch,
+      });
+      if (!out) return this.abandonDraft(s);
+      if (out.verdict) {
+        await this.trimDraft(s, out.verdict);
+        if (out.verdict === "loop") s.note("The draft began to repeat itself: the repetition was cut.");
+        this.splitter.flush();
+        this.endDraftPiece(s);
+        if (out.verdict === "loop") return "ended";
+        s.note(`The draft reached its target: it ends at the sentence nearest ${s.manuscript.targetWords} words.`);
+        return "cut";
+      }
+      if (out.result.stopReason !== "maxTokens") break;
+      // The call's token limit, not the model: it goes on where it stood, in a fresh piece.
+      this.endDraftPiece(s);
+      this.startDraftPiece(s);
+    }
+    this.takePieces(s, this.splitter.flush());
+    this.endDraftPiece(s);
+    return "ended";
   }
 
-  protected override async buildContext(): Promise<void> {
-    await this.buildOnePassContext();
+  /**
+   * The writer's edits, at a request boundary. Plan edits reach the model in the next continuation
+   * request; an edit of written text makes the model read the draft again from the manuscript.
+   */
+  async takeIn(s: WritingSession, edits: readonly ManuscriptEdit[]): Promise<void> {
+    if (edits.some((e) => e.type !== "editStep")) this.planRevised = true;
+    if (!edits.some((e) => e.type === "editStep")) return;
+    const first = s.context.pieces.findIndex((p) => p.kind === "turn");
+    if (first < 0) return;
+    const draft = manuscriptText(s.manuscript);
+    const piece: Piece = { kind: "turn", tokens: await s.tokenize(draft) };
+    s.context.truncate(first);
+    s.context.push(piece);
+    this.pieceTexts.set(piece, draft);
+    s.note("The writer's edit of the text is in the model's context: it reads the draft again from the start.");
   }
 
-  /** A plan revision is not in the model's text: the next continuation request carries it. */
-  protected override async planPieceTokens(): Promise<TokenId[]> {
-    this.planRevised = true;
-    return [];
+  /**
+   * Makes room: the prompt and the plan stay, and the latest pieces of the draft (as many as fit, at
+   * most `keepFullSteps`); the older pieces are replaced by one line that says how many words they held
+   * (they stay in the document).
+   */
+  compact(s: WritingSession, needed: number): Promise<void> {
+    const live = s.live?.piece;
+    const turns = s.context.pieces.filter((p) => p.kind === "turn");
+    const drafts = turns.filter((p) => p !== live && this.pieceTexts.get(p) !== "");
+    const notes = turns.filter((p) => this.pieceTexts.get(p) === "");
+    return elideOldest(s, needed, drafts, notes, "turn", async (old) => {
+      const words = this.elidedWords + old.reduce((n, p) => n + countWriterWords(this.pieceTexts.get(p) ?? ""), 0);
+      const note = s.language() === "zh" ? `\n[此处省略前文${words}字]\n` : `\n[${words} words of the text above are not shown here.]\n`;
+      const piece: Piece = { kind: "turn", tokens: await s.tokenize(note) };
+      return {
+        piece,
+        made: () => {
+          this.pieceTexts.set(piece, "");
+          this.elidedWords = words;
+        },
+        told: (before, after) => `The context was compacted to make room: ${before} → ${after} tokens; ${words} words of the earlier text are elided from the model's view (not from the document).`,
+      };
+    });
   }
 
-  protected override async finish(): Promise<void> {
-    this.setManuscript({ ...this.m, finished: true });
+  async finish(s: WritingSession): Promise<void> {
+    s.setManuscript({ ...s.manuscript, finished: true });
+  }
+
+  limit(s: WritingSession, shortEnds: number): string | null {
+    if (shortEnds < this.maxContinuations) return null;
+    return `The model ended short ${shortEnds} times: stopped at ${writtenWords(s.manuscript)} of ${s.manuscript.targetWords} words.`;
+  }
+
+  shortEnd(words: number, target: number | null): string {
+    return `The model ended at ${words} of ${target} words: it is asked to continue.`;
   }
 
   // ---- the draft -------------------------------------------------------------------------------
 
-  /**
-   * One answer of the model: after a continuation request when `ask`, until the model ends it, the
-   * target cuts it, or the writer stops. A call that runs out of tokens goes on in a fresh piece (so
-   * the context can be compacted between them) without any request.
-   */
-  private async writeDraft(ask: boolean): Promise<"ended" | "cut" | "stopped"> {
-    this.startDraftPiece();
-    const live = this.live!;
-    if (ask) {
-      const target = this.m.targetWords ?? writtenWords(this.m);
-      live.piece.tokens.push(...(await this.turns.userTurn(continueAsk(writtenWords(this.m), target, this.language(), this.planRevised ? renderPlan(this.m.sections, this.language()) : null))));
-      this.planRevised = false;
-      if (this.answerOpener) live.piece.tokens.push(...(await this.tokenize(this.answerOpener)));
-      this.answerBase = live.piece.tokens.length;
-    }
-    for (;;) {
-      const out = await this.generate(this.draftTokens(), this.limits.maxTokensPerSegment, [...this.draftStops(), ...this.turns.stops], this.passGrammars.answer);
-      if (!out) return this.abandonDraft();
-      if (out.reason === "cut" || out.reason === "loop") {
-        await this.trimDraft(out.reason);
-        if (out.reason === "loop") this.options.onNote?.("The draft began to repeat itself: the repetition was cut.");
-        this.splitter.flush();
-        this.endDraftPiece();
-        return out.reason === "cut" ? "cut" : "ended";
-      }
-      if (out.result.stopReason !== "maxTokens") break;
-      // The call's token limit, not the model: it goes on where it stood, in a fresh piece.
-      this.endDraftPiece();
-      this.startDraftPiece();
-    }
-    this.takePieces(this.splitter.flush());
-    this.endDraftPiece();
-    return "ended";
-  }
-
-  /** Stop strings of the draft besides the prompt format's (think-answer: `</answer>`). */
-  protected draftStops(): string[] {
-    return [];
-  }
-
-  private startDraftPiece(): void {
-    const piece = this.context.push({ kind: "turn", tokens: [] });
-    this.live = { piece, parser: new TranscriptParser(), stepBase: this.m.steps.length };
-    this.marks = [];
+  private startDraftPiece(s: WritingSession): void {
+    s.startLive("turn");
     this.answerText = "";
     this.emitted = 0;
     this.answerMarks = [];
@@ -220,63 +260,53 @@ export class DirectController extends WritingController {
     this.stepTextStart = 0;
   }
 
-  private endDraftPiece(): void {
-    const live = this.live;
+  private endDraftPiece(s: WritingSession): void {
+    const live = s.live;
     if (!live) return;
-    if (this.stepOpen) this.closeStep();
+    if (this.stepOpen) this.closeStep(s);
     this.pieceTexts.set(live.piece, this.answerText);
-    this.endLive();
+    s.endLive();
   }
 
   /** Stopped by the writer: the text written stays in the document, its step closed. */
-  private abandonDraft(): "stopped" {
-    const live = this.live;
+  private abandonDraft(s: WritingSession): "stopped" {
+    const live = s.live;
     if (live) {
-      this.takePieces(this.splitter.flush());
-      if (this.stepOpen) this.closeStep();
-      this.applyParserEvents(live.parser.end(), live.stepBase);
-      const index = this.context.pieces.indexOf(live.piece);
-      if (index >= 0) this.context.truncate(index);
-      this.live = null;
-      this.phase = "none";
+      this.takePieces(s, this.splitter.flush());
+      if (this.stepOpen) this.closeStep(s);
+      s.applyParserEvents(live.parser.end(), live.stepBase);
+      s.dropLive();
     }
     return "stopped";
   }
 
   /** Tokens to make room for: what is left of the target at the tokens per word seen so far. */
-  private draftTokens(): number {
-    const words = writtenWords(this.m);
-    const left = this.m.targetWords === null ? 2000 : Math.max(200, this.m.targetWords - words);
-    const perWord = words > 50 && this.accounting.tokensGenerated > 0 ? Math.min(8, this.accounting.tokensGenerated / words) : 2;
-    return Math.min(this.limits.maxTokensPerSegment, Math.ceil(left * 1.3 * perWord) + 64);
+  private draftTokens(s: WritingSession): number {
+    const m = s.manuscript;
+    const words = writtenWords(m);
+    const left = m.targetWords === null ? 2000 : Math.max(200, m.targetWords - words);
+    const generated = s.accounting.tokensGenerated;
+    const perWord = words > 50 && generated > 0 ? Math.min(8, generated / words) : 2;
+    return Math.min(s.limits.maxTokensPerSegment, Math.ceil(left * 1.3 * perWord) + 64);
   }
 
-  /** The model's text: the draft goes through the heading splitter; the planning straight to the plan. */
-  protected override feedLive(text: string): void {
-    if (this.stage === "think") {
-      super.feedLive(text);
-      return;
-    }
-    if (!this.live || text === "") return;
+  /** The model's text goes through the heading splitter. */
+  private readDraft(s: WritingSession, text: string): void {
+    if (!s.live || text === "") return;
     this.answerText += text;
-    this.takePieces(this.splitter.push(text));
+    this.takePieces(s, this.splitter.push(text));
   }
 
-  /** Feeds IS-CoT the controller made up to the live parser (bypassing the splitter). */
-  protected feedProtocol(text: string): void {
-    super.feedLive(text);
-  }
-
-  private takePieces(pieces: DraftPiece[]): void {
+  private takePieces(s: WritingSession, pieces: DraftPiece[]): void {
     for (const p of pieces) {
       if (p.type === "section") {
-        this.openStep(p.title, p.heading);
+        this.openStep(s, p.title, p.heading);
         continue;
       }
-      if (!this.stepOpen) this.openStep(null, false);
+      if (!this.stepOpen) this.openStep(s, null, false);
       if (this.stepTextStart < 0) this.stepTextStart = this.emitted;
       this.emitted += p.text.length;
-      this.feedProtocol(p.text);
+      s.feedLive(p.text);
     }
   }
 
@@ -284,71 +314,40 @@ export class DirectController extends WritingController {
    * A step starts: at a section heading, or where text goes on with no step open (the opening, or the
    * text after a continuation request or a piece boundary, which goes on with the last section).
    */
-  private openStep(title: string | null, heading: boolean): void {
-    if (this.stepOpen) this.closeStep();
-    const section = this.sectionForStep(title, heading);
-    this.feedProtocol(`<step_plan>\n${section === null ? "" : `${this.language() === "zh" ? "部分" : "Section"}: ${section}`}\n</step_plan>\n<content>\n`);
+  private openStep(s: WritingSession, title: string | null, heading: boolean): void {
+    if (this.stepOpen) this.closeStep(s);
+    const language = s.language();
+    const section = this.flavor.sectionFor(s.manuscript, title, heading, language);
+    if (section.adds && section.title !== null) this.addSection(s, section.title);
+    s.feedLive(`<step_plan>\n${section.title === null ? "" : `${language === "zh" ? "部分" : "Section"}: ${section.title}`}\n</step_plan>\n<content>\n`);
     this.stepOpen = true;
     this.stepTextStart = -1;
-    this.contentSinceLoopCheck = 0;
-  }
-
-  /**
-   * The title the new step's plan names. Direct: a heading adds a section to the plan; text with no
-   * heading goes on with the last section (or opens the document).
-   */
-  protected sectionForStep(title: string | null, heading: boolean): string | null {
-    const last = this.m.steps[this.m.steps.length - 1];
-    const lastTitle = last?.sectionId ? (this.m.sections.find((s) => s.id === last.sectionId)?.title ?? null) : null;
-    if (!heading && lastTitle !== null && title === null) return lastTitle;
-    const name = title ?? (this.language() === "zh" ? "开篇" : "Opening");
-    this.addSection(name);
-    return name;
+    this.guard.reset();
   }
 
   /** Adds a section to the plan this run grows from the headings. */
-  private addSection(title: string): void {
-    const drafts = [...this.m.sections.map((s) => ({ title: s.title, brief: s.brief, budget: s.budget })), { title, brief: "", budget: 0 }];
-    const own = this.headingRevision !== null && this.m.revisions[this.m.revisions.length - 1] === this.headingRevision;
-    const base = own ? this.m.revisions.slice(0, -1) : this.m.revisions;
-    const { sections, next } = matchSections(this.m.sections, drafts, nextSectionNumber(this.m));
+  private addSection(s: WritingSession, title: string): void {
+    const m = s.manuscript;
+    const drafts = [...m.sections.map((x) => ({ title: x.title, brief: x.brief, budget: x.budget })), { title, brief: "", budget: 0 }];
+    const own = this.headingRevision !== null && m.revisions[m.revisions.length - 1] === this.headingRevision;
+    const { sections, next } = matchSections(m.sections, drafts, nextSectionNumber(m));
     const text = drafts.map((d) => `## ${d.title}`).join("\n");
     if (own) {
       const revision: PlanRevision = { ...this.headingRevision!, text, sections, nextSectionNumber: next };
       this.headingRevision = revision;
-      this.setManuscript({ ...this.m, sections, revisions: [...base, revision] });
+      s.setManuscript({ ...m, sections, revisions: [...m.revisions.slice(0, -1), revision] });
     } else {
-      const m = withRevision(this.m, text, sections, next);
-      this.headingRevision = m.revisions[m.revisions.length - 1]!;
-      this.setManuscript(m);
+      const grown = withRevision(m, text, sections, next);
+      this.headingRevision = grown.revisions[grown.revisions.length - 1]!;
+      s.setManuscript(grown);
     }
   }
 
   /** Closes the open step with the exact progress as its reflection. */
-  private closeStep(): void {
-    this.feedProtocol("\n</content>\n");
-    this.feedProtocol(`<reflection>\n${progressLine(writtenWords(this.m), this.m.targetWords, this.language())}\n</reflection>\n`);
+  private closeStep(s: WritingSession): void {
+    s.feedLive("\n</content>\n");
+    s.feedLive(`<reflection>\n${progressLine(writtenWords(s.manuscript), s.manuscript.targetWords, s.language())}\n</reflection>\n`);
     this.stepOpen = false;
-  }
-
-  protected override mark(tokens: number): void {
-    if (this.stage === "draft") this.answerMarks.push({ tokens, text: this.answerText.length });
-  }
-
-  /** Past the target (with its tolerance) the draft is cut; a draft that loops is cut too. */
-  protected override watch(tokenCount: number): void {
-    if (this.stage !== "draft" || !this.stepOpen) return;
-    const target = this.m.targetWords;
-    if (target !== null && writtenWords(this.m) >= target + targetTolerance(target)) {
-      this.requestAbort("cut");
-      return;
-    }
-    this.contentSinceLoopCheck += tokenCount;
-    if (this.contentSinceLoopCheck >= 24) {
-      this.contentSinceLoopCheck = 0;
-      const step = this.m.steps[this.m.steps.length - 1];
-      if (step && findLoop(step.content) !== null) this.requestAbort("loop");
-    }
   }
 
   /**
@@ -356,12 +355,12 @@ export class DirectController extends WritingController {
    * first occurrence. The model's tokens are kept up to the last batch inside the kept text; only the
    * rest is tokenized again.
    */
-  private async trimDraft(reason: "cut" | "loop"): Promise<void> {
-    const live = this.live;
-    const index = this.m.steps.length - 1;
-    const step = this.m.steps[index];
+  private async trimDraft(s: WritingSession, verdict: Verdict): Promise<void> {
+    const live = s.live;
+    const index = s.manuscript.steps.length - 1;
+    const step = s.manuscript.steps[index];
     if (!live || !step || !this.stepOpen || this.stepTextStart < 0) return;
-    const end = reason === "loop" ? findLoop(step.content) : this.sentenceEndNearTarget(index, step.content);
+    const end = this.guard.cutPoint(s.manuscript, index, verdict);
     if (end === null || end >= step.content.length) return;
     const kept = step.content.slice(0, end).trimEnd();
     const from = this.stepTextStart + (this.answerText.slice(this.stepTextStart).length - this.answerText.slice(this.stepTextStart).trimStart().length);
@@ -370,76 +369,20 @@ export class DirectController extends WritingController {
     if (this.answerText.slice(from, cutAt) !== kept) cutAt = this.answerText.length;
     const mark = [...this.answerMarks].reverse().find((m) => m.text <= cutAt);
     const keptTokens = live.piece.tokens.slice(0, mark ? mark.tokens : this.answerBase);
-    live.piece.tokens = [...keptTokens, ...(await this.tokenize(this.answerText.slice(mark ? mark.text : 0, cutAt)))];
+    live.piece.tokens = [...keptTokens, ...(await s.tokenize(this.answerText.slice(mark ? mark.text : 0, cutAt)))];
     this.answerText = this.answerText.slice(0, cutAt);
     this.answerMarks = this.answerMarks.filter((m) => m.text <= cutAt);
     // The step starts again from its plan with the kept text; the splitter's held text is dropped.
-    this.setManuscript({ ...this.m, steps: this.m.steps.slice(0, index) });
+    s.setManuscript({ ...s.manuscript, steps: s.manuscript.steps.slice(0, index) });
     live.parser = new TranscriptParser();
     live.stepBase = index;
-    this.feedProtocol(`<step_plan>\n${step.plan}\n</step_plan>\n<content>\n${kept}`);
+    s.feedLive(`<step_plan>\n${step.plan}\n</step_plan>\n<content>\n${kept}`);
     this.splitter.flush();
-    if (this.m.steps[index]?.words !== countWriterWords(kept)) throw new Error("The trimmed step does not hold the kept text.");
+    if (s.manuscript.steps[index]?.words !== countWriterWords(kept)) throw new Error("The trimmed step does not hold the kept text.");
   }
+}
 
-  /**
-   * The writer's edits, at a request boundary. Plan edits reach the model in the next continuation
-   * request; an edit of written text makes the model read the draft again from the manuscript.
-   */
-  protected override async takeInEdits(): Promise<void> {
-    const pending = this.edits.filter((e) => e.info.state === "pending");
-    if (pending.length === 0) {
-      if (this.edits.length > 0) {
-        this.edits = [];
-        this.options.onEdits?.([]);
-      }
-      return;
-    }
-    if (pending.some((e) => e.edit.type !== "editStep")) this.planRevised = true;
-    if (pending.some((e) => e.edit.type === "editStep")) {
-      const first = this.context.pieces.findIndex((p) => p.kind === "turn");
-      if (first >= 0) {
-        const draft = manuscriptText(this.m);
-        const piece: Piece = { kind: "turn", tokens: await this.tokenize(draft) };
-        this.context.truncate(first);
-        this.context.push(piece);
-        this.pieceTexts.set(piece, draft);
-        this.options.onNote?.("The writer's edit of the text is in the model's context: it reads the draft again from the start.");
-      }
-    }
-    for (const e of pending) e.info = { ...e.info, state: "applied" };
-    this.options.onEdits?.(this.pendingEdits());
-    this.edits = [];
-  }
-
-  /**
-   * Makes room: the prompt and the plan stay, and the latest pieces of the draft (as many as fit, at
-   * most `keepFullSteps`); the older pieces are replaced by one line that says how many words they held
-   * (they stay in the document).
-   */
-  protected override async compact(needed: number): Promise<void> {
-    const size = this.inputLimit();
-    const live = this.live?.piece;
-    const drafts = this.context.pieces.filter((p) => p.kind === "turn" && p !== live && this.pieceTexts.get(p) !== "");
-    for (let keep = Math.min(this.limits.keepFullSteps, drafts.length - 1); keep >= 0; keep--) {
-      const old = drafts.slice(0, drafts.length - keep);
-      const words = this.elidedWords + old.reduce((n, p) => n + countWriterWords(this.pieceTexts.get(p) ?? ""), 0);
-      const note = this.language() === "zh" ? `\n[此处省略前文${words}字]\n` : `\n[${words} words of the text above are not shown here.]\n`;
-      const elided: Piece = { kind: "turn", tokens: await this.tokenize(note) };
-      // Notes of earlier compactions go too: the new one counts their words.
-      const notes = this.context.pieces.filter((p) => p.kind === "turn" && this.pieceTexts.get(p) === "");
-      const pieces = this.context.pieces.filter((p) => !old.includes(p) && !notes.includes(p));
-      const at = pieces.findIndex((p) => p.kind === "turn");
-      pieces.splice(at < 0 ? pieces.length : at, 0, elided);
-      const length = pieces.reduce((n, p) => n + p.tokens.length, 0);
-      if (length + needed > size && keep > 0) continue;
-      const before = this.context.length;
-      if (length >= before) return;
-      this.pieceTexts.set(elided, "");
-      this.elidedWords = words;
-      this.context.replaceAll(pieces);
-      this.options.onNote?.(`The context was compacted to make room: ${before} → ${length} tokens; ${this.elidedWords} words of the earlier text are elided from the model's view (not from the document).`);
-      return;
-    }
-  }
+/** The direct mode. */
+export function directMode(options: OnePassOptions = {}): OnePassMode {
+  return new OnePassMode(directFlavor, options);
 }

@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { writtenWords } from "../../common/generation/rules";
 import { checkInvariants, createManuscript } from "../../common/manuscript";
-import { OrchestratedController, readJsonPlan } from "./orchestrated";
+import { OrchestratedMode, readJsonPlan } from "./orchestrated";
 import { fakeWriter } from "./testing/fakeWriter";
 import { ScriptedBackend } from "./testing/scriptedBackend";
+import { Writer } from "./writer";
 
 describe("the orchestrated mode", () => {
   it("asks for the plan, then each step's plan, text and reflection, keeping one token array", async () => {
     const backend = new ScriptedBackend(fakeWriter({ wordsInStep: (_k, asked) => asked * 2 }));
-    const controller = new OrchestratedController({ backend, manuscript: createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }) });
+    const controller = new Writer({ mode: new OrchestratedMode(), backend, manuscript: createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }) });
     const outcome = await controller.run();
     expect(outcome.status).toBe("finished");
     const m = controller.manuscript;
@@ -42,7 +43,7 @@ describe("the orchestrated mode", () => {
         }
       },
     });
-    const controller: OrchestratedController = new OrchestratedController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }) });
+    const controller: Writer = new Writer({ mode: new OrchestratedMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }) });
     await controller.run();
     expect(backend.calls.some((c) => c.context.includes("The plan was revised:") && c.context.includes('"budget":150'))).toBe(true);
     expect(controller.manuscript.steps[2]?.words).toBeGreaterThanOrEqual(150);
@@ -51,7 +52,7 @@ describe("the orchestrated mode", () => {
 
   it("continues after the sections are written until the target is reached", async () => {
     const backend = new ScriptedBackend(fakeWriter({ sections: [["Only", 200]] }));
-    const controller = new OrchestratedController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 600, language: "en" }) });
+    const controller = new Writer({ mode: new OrchestratedMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 600, language: "en" }) });
     await controller.run();
     // The plan's 200 words were scaled to the target of 600.
     expect(controller.manuscript.sections[0]?.budget).toBe(600);

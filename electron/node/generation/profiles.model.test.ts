@@ -18,10 +18,11 @@ import { writeCommand } from "../cli/commands/write";
 import { EmbeddedBackend } from "../engine/embedded";
 import { ModelService } from "../models/service";
 import { ensureTestModel } from "../models/testModel";
-import { AgentWriteController } from "./agentwrite";
-import { DirectController } from "./onePass";
+import { AgentWriteMode } from "./agentwrite";
+import { directMode } from "./onePass";
 import { PROBE_SUGGESTION } from "./probe";
-import { ThinkAnswerController } from "./thinkAnswer";
+import { thinkAnswerMode } from "./thinkAnswer";
+import { Writer } from "./writer";
 
 let backend: EmbeddedBackend;
 let model: string;
@@ -46,10 +47,10 @@ function expectLengthRules(m: Manuscript, target: number): void {
 describe("each profile with the tiny model", () => {
   it("agentwrite: a plan of paragraphs on the timeline, each paragraph a step bounded by its word count, the cache reused", async () => {
     const seen: Manuscript[] = [];
-    const controller = new AgentWriteController({
+    const controller = new Writer({
       backend,
       manuscript: createManuscript({ instruction: "Write about the plan.", targetWords: 400, language: "en" }),
-      useGrammars: true,
+      mode: new AgentWriteMode({ useGrammars: true }),
       sampling: { temperature: 0.9, seed: 5 },
       onChange: (m) => seen.push(m),
     });
@@ -76,10 +77,10 @@ describe("each profile with the tiny model", () => {
       await small.load({ model, threads: 1, contextSize: 2048 });
       const calls: { sent: number; decoded: number }[] = [];
       const notes: string[] = [];
-      const controller = new AgentWriteController({
+      const controller = new Writer({
         backend: small,
         manuscript: createManuscript({ instruction: "Write about the plan.", targetWords: 1500, language: "en" }),
-        useGrammars: true,
+        mode: new AgentWriteMode({ useGrammars: true }),
         sampling: { temperature: 0.9, seed: 21 },
         onCall: (c) => calls.push(c),
         onNote: (n) => notes.push(n),
@@ -99,10 +100,10 @@ describe("each profile with the tiny model", () => {
   it("direct: sections from the draft's headings as it streams, continued when it ends short", async () => {
     const notes: string[] = [];
     const seen: number[] = [];
-    const controller = new DirectController({
+    const controller = new Writer({
       backend,
       manuscript: createManuscript({ instruction: "Write about the section.", targetWords: 600, language: "en" }),
-      passGrammars: onePassGrammars("en", "direct"),
+      mode: directMode({ grammars: onePassGrammars("en", "direct") }),
       sampling: { temperature: 0.9, seed: 9 },
       onNote: (n) => notes.push(n),
       onChange: (m) => seen.push(m.sections.length),
@@ -123,10 +124,10 @@ describe("each profile with the tiny model", () => {
 
   it("think-answer: the think block is the plan, the answer the draft split by its headings, continued when short", async () => {
     const notes: string[] = [];
-    const controller = new ThinkAnswerController({
+    const controller = new Writer({
       backend,
       manuscript: createManuscript({ instruction: "Write about the writer.", targetWords: 600, language: "en" }),
-      passGrammars: onePassGrammars("en", "think-answer"),
+      mode: thinkAnswerMode({ grammars: onePassGrammars("en", "think-answer") }),
       sampling: { temperature: 0.9, seed: 3 },
       onNote: (n) => notes.push(n),
     });

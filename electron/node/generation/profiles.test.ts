@@ -7,15 +7,15 @@ import type { GenerationMode, GenerationUpdate } from "../../common/api/generati
 import { protocolProfiles } from "../../common/engine/catalog";
 import { createManuscript } from "../../common/manuscript";
 import { loadCatalog } from "../models/catalog";
-import { AgentWriteController } from "./agentwrite";
-import { WritingController } from "./controller";
+import { AgentWriteMode } from "./agentwrite";
+import { IsCotMode } from "./iscot";
 import { MemoryStore } from "./memoryStore";
-import { DirectController } from "./onePass";
-import { OrchestratedController } from "./orchestrated";
-import { createController, GenerationService, type LoadedModel } from "./service";
+import { createMode } from "./modes";
+import { OnePassMode } from "./onePass";
+import { OrchestratedMode } from "./orchestrated";
+import { GenerationService, type LoadedModel } from "./service";
 import { fakeWriter } from "./testing/fakeWriter";
 import { ScriptedBackend } from "./testing/scriptedBackend";
-import { ThinkAnswerController } from "./thinkAnswer";
 
 async function write(mode: GenerationMode | undefined, profile: LoadedModel["profile"]) {
   const store = new MemoryStore();
@@ -48,11 +48,11 @@ describe("the profiles through the generation service", () => {
     expect(manuscript.revisions[0]!.text).toMatch(/^## Opening\nWord count: 300/);
   });
 
-  it("makes the controller of each mode", () => {
+  it("makes the mode of each profile", () => {
     const model: LoadedModel = { backend: new ScriptedBackend(fakeWriter()), profile: null, useProtocolGrammars: true };
-    const common = { backend: model.backend, manuscript: createManuscript({ instruction: "x", targetWords: 100 }) };
-    const kinds = protocolProfiles.map((mode) => createController(mode, common, model, "en").constructor);
-    expect(kinds).toEqual([WritingController, WritingController, OrchestratedController, AgentWriteController, DirectController, ThinkAnswerController]);
+    const modes = protocolProfiles.map((mode) => createMode(mode, model, "en"));
+    expect(modes.map((m) => m.constructor)).toEqual([IsCotMode, IsCotMode, OrchestratedMode, AgentWriteMode, OnePassMode, OnePassMode]);
+    expect(modes.map((m) => m.kind)).toEqual(["native", "prompted", "orchestrated", "agentwrite", "direct", "think-answer"]);
   });
 });
 

@@ -1,20 +1,17 @@
-// One writing run per project: starts the controller on the loaded model, turns its changes into
+// One writing run per project: starts a writer (writer.ts) on the loaded model, turns its changes into
 // coalesced `generation.update` events, keeps the project (and its autosave) up to date while the model
-// writes, and routes the writer's edits to the controller while it runs.
+// writes, and routes the writer's edits to the running writer.
 import type { GenerationMode, GenerationState, GenerationStatus, GenerationUpdate, PendingEdit } from "../../common/api/generation";
 import { ApiError } from "../../common/api/define";
 import type { PromptFormat, ProtocolProfile } from "../../common/engine/catalog";
-import { onePassGrammars, protocolGrammars } from "../../common/generation/grammars";
 import { projectedScore, writtenWords } from "../../common/generation/rules";
-import { applyEdit, effectiveLanguage, type EditResult, type ManuscriptEdit } from "../../common/manuscript/edits";
+import { effectiveLanguage, type EditResult, type ManuscriptEdit } from "../../common/manuscript/edits";
 import type { Manuscript, Section, Step } from "../../common/manuscript/types";
 import type { Service } from "../app/container";
 import type { Backend, SamplingSettings } from "../engine/backend";
-import { WritingController, type ControllerLimits, type ControllerOptions, type Outcome } from "./controller";
-import { AgentWriteController } from "./agentwrite";
-import { DirectController } from "./onePass";
-import { OrchestratedController } from "./orchestrated";
-import { ThinkAnswerController } from "./thinkAnswer";
+import { createMode } from "./modes";
+import type { Outcome, SessionOptions, WritingLimits } from "./session";
+import { Writer } from "./writer";
 
 /** The model the writer loaded, as the generation service needs it. */
 export interface LoadedModel {
@@ -44,13 +41,13 @@ export interface GenerationServiceOptions {
   emit: (update: GenerationUpdate) => void;
   /** How often updates go out while the model writes (ms). */
   flushMs?: number;
-  limits?: Partial<ControllerLimits>;
+  limits?: Partial<WritingLimits>;
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
 interface Run {
   projectId: string;
-  controller: WritingController;
+  writer: Writer;
   mode: GenerationMode;
   status: GenerationStatus;
   error: string | null;
@@ -75,7 +72,7 @@ export class GenerationService implements Service {
 
   async shutdown(): Promise<void> {
     const runs = [...this.runs.values()];
-    for (const run of runs) run.controller.stop();
+    for (const run of runs) run.writer.stop();
     await Promise.allSettled(runs.map((r) => r.done));
   }
 
@@ -135,7 +132,7 @@ export class GenerationService implements Service {
   pause(projectId: string): GenerationState {
     const run = this.activeRun(projectId);
     if (run.status === "writing") {
-      run.controller.pause();
+      run.writer.pause();
       run.status = "paused";
     }
     return this.flush(run);
@@ -144,7 +141,7 @@ export class GenerationService implements Service {
   resume(projectId: string): GenerationState {
     const run = this.activeRun(projectId);
     if (run.status === "paused") {
-      run.controller.resume();
+      run.writer.resume();
       run.status = "writing";
     }
     return this.flush(run);
@@ -154,7 +151,7 @@ export class GenerationService implements Service {
     const run = this.runs.get(projectId);
     if (!run) return this.state(projectId);
     run.status = "stopping";
-    run.controller.stop();
+    run.writer.stop();
     this.flush(run);
     await run.done;
     return this.state(projectId);
@@ -167,20 +164,16 @@ export class GenerationService implements Service {
   }
 
   /**
-   * The writer's edit: to the controller while the model writes (it takes it in at the next step
+   * The writer's edit: to the running writer while the model writes (it takes it in at the next step
    * boundary), to the project otherwise.
    */
   applyEdit(projectId: string, edit: ManuscriptEdit): EditResult {
     const run = this.runs.get(projectId);
     if (!run) return this.options.store.applyEdit(projectId, edit);
-    const result = run.controller.submitEdit(edit);
-    if (!result.ok) {
-      // The same refusal the manuscript gives, typed.
-      const check = applyEdit(run.controller.manuscript, edit);
-      return check.ok ? { ok: false, error: { kind: "not-representable", message: result.message } } : check;
-    }
+    const result = run.writer.submitEdit(edit);
+    if (!result.ok) return result;
     this.flush(run);
-    return { ok: true, manuscript: run.controller.manuscript };
+    return { ok: true, manuscript: result.manuscript };
   }
 
   // ---- internals -------------------------------------------------------------------------------
@@ -209,15 +202,14 @@ export class GenerationService implements Service {
     const manuscript = this.options.store.getManuscript(projectId);
     if (manuscript.instruction.trim() === "") throw new ApiError("bad-params", "The document has no instruction: write what the model should write first.");
     const language = effectiveLanguage(manuscript);
-    // The controller reports through the run it belongs to, which needs the controller: a late binding.
+    // The writer reports through the run it belongs to, which needs the writer: a late binding.
     const ref: { run?: Run } = {};
-    const common: Omit<ControllerOptions, "mode"> = {
+    const common: SessionOptions = {
       backend: model.backend,
       manuscript,
       // The sampling of the model as it is now, before each request: the writer may change it while the model writes.
       sampling: () => this.currentSampling(model),
       ...(this.options.limits ? { limits: this.options.limits } : {}),
-      ...(regenerate ? { regenerate } : {}),
       onChange: () => this.schedule(ref.run),
       onNote: (note) => {
         if (!ref.run) return;
@@ -230,10 +222,10 @@ export class GenerationService implements Service {
         this.schedule(ref.run);
       },
     };
-    const controller = createController(mode, common, model, language);
+    const writer = new Writer({ ...common, mode: createMode(mode, model, language), ...(regenerate ? { regenerate } : {}) });
     const run: Run = {
       projectId,
-      controller,
+      writer,
       mode,
       status: "writing",
       error: null,
@@ -249,7 +241,7 @@ export class GenerationService implements Service {
     this.last.delete(projectId);
     this.options.store.updateProject?.(projectId, { generation: { mode, model: model.backend.modelInfo?.name ?? null } });
     this.options.log?.("generation.start", { projectId, mode, regenerate: regenerate?.length ?? 0 });
-    run.done = controller.run().then((outcome) => {
+    run.done = writer.run().then((outcome) => {
       run.status = outcome.status === "finished" ? "finished" : outcome.status === "error" ? "error" : "stopped";
       run.error = outcome.status === "error" ? outcome.reason : null;
       if (outcome.status !== "error") run.notes = [...run.notes.slice(-19), outcome.reason];
@@ -276,7 +268,7 @@ export class GenerationService implements Service {
       clearTimeout(run.timer);
       run.timer = null;
     }
-    const m = run.controller.manuscript;
+    const m = run.writer.manuscript;
     const changed: GenerationUpdate["steps"] = [];
     m.steps.forEach((step, index) => {
       if (run.sent.steps[index] !== step) changed.push({ index, step });
@@ -312,12 +304,12 @@ export class GenerationService implements Service {
   }
 
   private stateOf(run: Run): GenerationState {
-    const m = run.controller.manuscript;
+    const m = run.writer.manuscript;
     return {
       projectId: run.projectId,
       status: run.status,
       mode: run.mode,
-      progress: { ...run.controller.progress(), projectedScore: projectedScore(m) },
+      progress: { ...run.writer.progress(), projectedScore: projectedScore(m) },
       edits: run.edits,
       error: run.error,
       notes: run.notes,
@@ -331,25 +323,5 @@ export class GenerationService implements Service {
     } catch {
       return { ...IDLE_PROGRESS, words: 0, target: null, projectedScore: null };
     }
-  }
-}
-
-/** The controller that drives a model in a mode, with the grammars the tiny test model needs. */
-export function createController(mode: GenerationMode, common: Omit<ControllerOptions, "mode">, model: LoadedModel, language: "en" | "zh"): WritingController {
-  const format = model.promptFormat ? { promptFormat: model.promptFormat } : {};
-  switch (mode) {
-    case "native":
-    case "prompted":
-      return new WritingController({ ...common, mode, ...(model.useProtocolGrammars ? { grammars: protocolGrammars(language) } : {}) });
-    case "orchestrated":
-      return new OrchestratedController({ ...common, ...format, useGrammars: model.useProtocolGrammars });
-    case "agentwrite":
-      return new AgentWriteController({ ...common, ...format, useGrammars: model.useProtocolGrammars });
-    case "direct":
-      return new DirectController({ ...common, ...format, ...(model.useProtocolGrammars ? { passGrammars: onePassGrammars(language, "direct") } : {}) });
-    case "think-answer":
-      return new ThinkAnswerController({ ...common, ...format, ...(model.useProtocolGrammars ? { passGrammars: onePassGrammars(language, "think-answer") } : {}) });
-    default:
-      return mode satisfies never;
   }
 }

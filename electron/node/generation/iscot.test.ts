@@ -1,17 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { checkInvariants, createManuscript, type Manuscript } from "../../common/manuscript";
 import { writtenWords } from "../../common/generation/rules";
-import { WritingController, type ControllerOptions } from "./controller";
+import { IsCotMode } from "./iscot";
 import { fakeWriter, prose, type FakeWriterOptions } from "./testing/fakeWriter";
 import { ScriptedBackend } from "./testing/scriptedBackend";
+import { Writer, type WriterOptions } from "./writer";
 
-function setup(writer: FakeWriterOptions = {}, target = 1000, extra: Partial<ControllerOptions> & { contextSize?: number } = {}) {
+function setup(writer: FakeWriterOptions = {}, target = 1000, extra: Partial<WriterOptions> & { contextSize?: number } = {}) {
   const backend = new ScriptedBackend(fakeWriter(writer), { contextSize: extra.contextSize ?? 1_000_000 });
   const notes: string[] = [];
-  const controller = new WritingController({
+  const controller = new Writer({
     backend,
     manuscript: createManuscript({ instruction: "Write a story about a harbor town.", targetWords: target, language: "en" }),
-    mode: "native",
+    mode: new IsCotMode("native"),
     onNote: (n) => notes.push(n),
     ...extra,
   });
@@ -22,7 +23,7 @@ function expectSound(m: Manuscript) {
   expect(checkInvariants(m)).toEqual([]);
 }
 
-describe("the controller in native mode", () => {
+describe("the IS-CoT mode, native", () => {
   it("writes the plan, one step per section, the exact progress in each reflection, then FINISHED", async () => {
     const { controller, backend } = setup();
     const outcome = await controller.run();
@@ -116,7 +117,7 @@ describe("the controller in native mode", () => {
   });
 
   it("prompted mode teaches the protocol in a system prompt", async () => {
-    const { controller, backend } = setup({}, 1000, { mode: "prompted" });
+    const { controller, backend } = setup({}, 1000, { mode: new IsCotMode("prompted") });
     await controller.run();
     expect(backend.calls[0]!.context).toMatch(/^<\|system\|>\nYou write long documents in a fixed protocol/);
     expect(controller.manuscript.finished).toBe(true);
@@ -138,7 +139,7 @@ describe("edits while the model writes", () => {
         }
       },
     });
-    const controller: WritingController = new WritingController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), mode: "native" });
+    const controller: Writer = new Writer({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), mode: new IsCotMode("native") });
     const outcome = await controller.run();
     expect(submittedAt).toBe(3);
     expect(outcome.status).toBe("finished");
@@ -163,7 +164,7 @@ describe("edits while the model writes", () => {
           if (call === 3) expect(controller.submitEdit({ type: "setTarget", targetWords: to }).ok).toBe(true);
         },
       });
-      const controller: WritingController = new WritingController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: from, language: "en" }), mode: "native" });
+      const controller: Writer = new Writer({ backend, manuscript: createManuscript({ instruction: "x", targetWords: from, language: "en" }), mode: new IsCotMode("native") });
       const outcome = await controller.run();
       expect(outcome.status).toBe("finished");
       expectSound(controller.manuscript);
@@ -189,7 +190,7 @@ describe("edits while the model writes", () => {
         if (call === 7) expect(controller.submitEdit({ type: "editStep", stepId: "step-2", content: edited }).ok).toBe(true);
       },
     });
-    const controller: WritingController = new WritingController({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), mode: "native" });
+    const controller: Writer = new Writer({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), mode: new IsCotMode("native") });
     await controller.run();
     const m = controller.manuscript;
     expect(m.steps[1]).toMatchObject({ content: edited, status: "edited", words: 120 });
@@ -211,7 +212,7 @@ describe("edits while the model writes", () => {
     await controller.run();
     const before = controller.manuscript;
     const result = controller.submitEdit({ type: "editSection", sectionId: "sec-99", budget: 10 });
-    expect(result).toEqual({ ok: false, message: expect.stringContaining("sec-99") });
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ message: expect.stringContaining("sec-99") }) });
     expect(controller.manuscript).toBe(before);
   });
 });
@@ -220,10 +221,10 @@ describe("pause, resume, stop, regenerate", () => {
   it("pauses after the token in flight and resumes with the context kept", async () => {
     let paused = false;
     const backend = new ScriptedBackend(fakeWriter());
-    const controller: WritingController = new WritingController({
+    const controller: Writer = new Writer({
       backend,
       manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }),
-      mode: "native",
+      mode: new IsCotMode("native"),
       onChange(m) {
         if (!paused && (m.steps[1]?.words ?? 0) >= 100) {
           paused = true;
@@ -249,10 +250,10 @@ describe("pause, resume, stop, regenerate", () => {
     const backend = new ScriptedBackend(fakeWriter(), { tokensAfterAbort: 40 });
     let atPause: string | null = null;
     const whilePaused: string[] = [];
-    const controller: WritingController = new WritingController({
+    const controller: Writer = new Writer({
       backend,
       manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }),
-      mode: "native",
+      mode: new IsCotMode("native"),
       onChange(m) {
         const text = m.steps[1]?.content ?? "";
         if (controller.isPaused) whilePaused.push(text);
@@ -278,10 +279,10 @@ describe("pause, resume, stop, regenerate", () => {
   it("keeps no text the engine sends after a stop", async () => {
     const backend = new ScriptedBackend(fakeWriter(), { tokensAfterAbort: 40 });
     let atStop: string | null = null;
-    const controller: WritingController = new WritingController({
+    const controller: Writer = new Writer({
       backend,
       manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }),
-      mode: "native",
+      mode: new IsCotMode("native"),
       onChange(m) {
         if (atStop === null && (m.steps[1]?.words ?? 0) >= 50) {
           atStop = m.steps[1]!.content;
@@ -297,10 +298,10 @@ describe("pause, resume, stop, regenerate", () => {
 
   it("stops on request and keeps the text already written", async () => {
     const backend = new ScriptedBackend(fakeWriter());
-    const controller: WritingController = new WritingController({
+    const controller: Writer = new Writer({
       backend,
       manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }),
-      mode: "native",
+      mode: new IsCotMode("native"),
       onChange(m) {
         if ((m.steps[1]?.words ?? 0) >= 50) controller.stop();
       },
@@ -318,7 +319,7 @@ describe("pause, resume, stop, regenerate", () => {
   it("continues a stopped document where it stood", async () => {
     const first = setup({}, 1000, { limits: { maxSteps: 1, stepWords: 1000 } });
     await first.controller.run();
-    const second = new WritingController({ backend: new ScriptedBackend(fakeWriter()), manuscript: first.controller.manuscript, mode: "native" });
+    const second = new Writer({ backend: new ScriptedBackend(fakeWriter()), manuscript: first.controller.manuscript, mode: new IsCotMode("native") });
     await second.run();
     expect(second.manuscript.steps.map((s) => s.words)).toEqual([300, 400, 300]);
     expect(second.manuscript.steps[0]).toEqual(first.controller.manuscript.steps[0]);
@@ -328,10 +329,10 @@ describe("pause, resume, stop, regenerate", () => {
     const { controller } = setup();
     await controller.run();
     const before = controller.manuscript;
-    const again = new WritingController({
+    const again = new Writer({
       backend: new ScriptedBackend(fakeWriter({ wordsInStep: (k, budget) => (k === 1 ? 380 : budget) })),
       manuscript: before,
-      mode: "native",
+      mode: new IsCotMode("native"),
       regenerate: [1],
     });
     const outcome = await again.run();

@@ -7,8 +7,9 @@ import { checkInvariants, createManuscript } from "../../common/manuscript";
 import { lengthScore } from "../../common/metrics";
 import { EmbeddedBackend } from "../engine/embedded";
 import { ensureTestModel } from "../models/testModel";
-import { WritingController } from "./controller";
-import { OrchestratedController } from "./orchestrated";
+import { IsCotMode } from "./iscot";
+import { OrchestratedMode } from "./orchestrated";
+import { Writer } from "./writer";
 
 describe("the controller with the tiny model", () => {
   let backend: EmbeddedBackend;
@@ -23,11 +24,10 @@ describe("the controller with the tiny model", () => {
 
   it("writes a document to its target: plan, steps with exact progress, FINISHED", async () => {
     const notes: string[] = [];
-    const controller = new WritingController({
+    const controller = new Writer({
       backend,
       manuscript: createManuscript({ instruction: "Write about the writer's plan.", targetWords: 400, language: "en" }),
-      mode: "native",
-      grammars: protocolGrammars("en"),
+      mode: new IsCotMode("native", protocolGrammars("en")),
       sampling: { temperature: 0.9, seed: 7 },
       onNote: (n) => notes.push(n),
     });
@@ -53,11 +53,10 @@ describe("the controller with the tiny model", () => {
   });
 
   it("writes Chinese to a target counted in characters", async () => {
-    const controller = new WritingController({
+    const controller = new Writer({
       backend,
       manuscript: createManuscript({ instruction: "写一篇关于河流的短文。", targetWords: 200, language: "zh" }),
-      mode: "native",
-      grammars: protocolGrammars("zh"),
+      mode: new IsCotMode("native", protocolGrammars("zh")),
       sampling: { temperature: 0.9, seed: 3 },
     });
     expect((await controller.run()).status).toBe("finished");
@@ -71,11 +70,10 @@ describe("the controller with the tiny model", () => {
     const small = new EmbeddedBackend();
     try {
       await small.load({ model: await ensureTestModel(), threads: 1, contextSize: 1024 });
-      const controller = new WritingController({
+      const controller = new Writer({
         backend: small,
         manuscript: createManuscript({ instruction: "Write a long report.", targetWords: 900, language: "en" }),
-        mode: "native",
-        grammars: protocolGrammars("en"),
+        mode: new IsCotMode("native", protocolGrammars("en")),
         sampling: { temperature: 0.9, seed: 11 },
         limits: { maxTokensPerSegment: 400 },
         onNote: (n) => notes.push(n),
@@ -96,10 +94,10 @@ describe("the orchestrated mode with the tiny model", () => {
     const backend = new EmbeddedBackend();
     try {
       await backend.load({ model: await ensureTestModel(), threads: 1, contextSize: 4096 });
-      const controller = new OrchestratedController({
+      const controller = new Writer({
         backend,
         manuscript: createManuscript({ instruction: "Write about the plan.", targetWords: 300, language: "en" }),
-        useGrammars: true,
+        mode: new OrchestratedMode({ useGrammars: true }),
         sampling: { temperature: 0.9, seed: 5 },
       });
       expect((await controller.run()).status).toBe("finished");

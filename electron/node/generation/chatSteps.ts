@@ -1,0 +1,111 @@
+// What the chat modes share (orchestrated, AgentWrite): every request is a chat turn appended to one
+// token array, so each request decodes only its own new turn. Each step's text is bounded by its
+// budget (it ends at the first sentence end past it), a plan the writer revised goes with the next
+// step's request, and a full window gives way by putting one line in place of the oldest steps.
+import type { PromptFormat } from "../../common/engine/catalog";
+import { writtenWords } from "../../common/generation/rules";
+import type { ChatMessage } from "../engine/backend";
+import type { ManuscriptEdit } from "../../common/manuscript/edits";
+import type { Step } from "../../common/manuscript/types";
+import { countWriterWords } from "../../common/metrics/words";
+import type { TokenId } from "../engine/backend";
+import { elideOldest } from "./compaction";
+import { SegmentGuard, type Verdict } from "./guard";
+import type { Answer, WritingSession } from "./session";
+import { StepWatch, takeInTextEdits } from "./steps";
+import { PromptBuilder } from "./turns";
+
+export class ChatSteps {
+  /** The plan changed since the model last read it: the next step's request carries it. */
+  planRevised = false;
+  private builder: PromptBuilder | null = null;
+  private readonly guard = new SegmentGuard("bounded");
+  private watch: StepWatch | null = null;
+  /** Where the model's text of the step being written starts in its piece (after its request). */
+  private contentStart = 0;
+
+  constructor(private readonly promptFormat?: PromptFormat) {}
+
+  private get turns(): PromptBuilder {
+    if (!this.builder) throw new Error("The chat mode was not opened.");
+    return this.builder;
+  }
+
+  /** Strings that end the model's answer besides its end token. */
+  get stops(): string[] {
+    return this.turns.stops;
+  }
+
+  /** The context starts with the first request; what the document holds goes on from its written steps. */
+  async open(s: WritingSession, messages: readonly ChatMessage[]): Promise<void> {
+    this.builder = new PromptBuilder(s.backend, this.promptFormat);
+    s.context.replaceAll([{ kind: "prompt", tokens: await this.turns.first(messages) }]);
+    s.resumeWritten();
+  }
+
+  /** Tokens that end the assistant's turn, say `message` as the user, and open the assistant's answer. */
+  userTurn(message: string): Promise<TokenId[]> {
+    return this.turns.userTurn(message);
+  }
+
+  /** Asks for the step's text (its request already in the live piece), bounded by its budget; a cut text is trimmed. */
+  async content(s: WritingSession, expected: number, grammar: string | undefined): Promise<Answer | null> {
+    this.contentStart = s.live?.piece.tokens.length ?? 0;
+    this.watch = new StepWatch(this.guard, s);
+    const out = await s.generate({ expected, maxTokens: s.limits.maxTokensPerSegment, stop: this.stops, grammar, watch: this.watch });
+    if (out?.verdict) await this.trim(s, out.verdict);
+    return out;
+  }
+
+  /** Text edits rewrite their step's turns; a plan edit goes with the next step's request. */
+  async takeIn(s: WritingSession, edits: readonly ManuscriptEdit[], stepTokens: (step: Step, compacted: boolean) => Promise<TokenId[]>): Promise<void> {
+    if (await takeInTextEdits(s, edits, stepTokens)) this.planRevised = true;
+  }
+
+  /**
+   * Makes room: the prompt and the plan (the model's answer to the plan request) stay as they are; the
+   * oldest steps (each a request and its text) give way to one line that says how many words they
+   * held, and the last steps stay in full. Nothing before that line changes, so only it and what
+   * follows are decoded again.
+   */
+  compact(s: WritingSession, needed: number): Promise<void> {
+    const live = s.live?.piece;
+    const steps = s.context.pieces.filter((p) => p.kind === "step" && p !== live);
+    const notes = s.context.pieces.filter((p) => p.kind === "turn");
+    return elideOldest(s, needed, steps, notes, "step", async (_old, keep) => {
+      const m = s.manuscript;
+      const firstKept = steps[steps.length - keep]?.stepIndex ?? live?.stepIndex ?? m.steps.length;
+      const words = writtenWords({ steps: m.steps.slice(0, firstKept) });
+      const text = s.language() === "zh" ? `\n\n[前${firstKept}步的正文共${words}字，此处省略。]` : `\n\n[The text of the first ${firstKept} steps, ${words} words, is not shown here.]`;
+      return {
+        piece: { kind: "turn", tokens: await s.tokenize(text) },
+        told: (before, after) => `The context was compacted to make room: ${before} → ${after} tokens; the text of the ${firstKept} oldest steps is elided from the model's view (not from the document).`,
+      };
+    });
+  }
+
+  async finish(s: WritingSession): Promise<void> {
+    s.setManuscript({ ...s.manuscript, finished: true });
+  }
+
+  /**
+   * A cut text is trimmed back: a loop to the end of its first occurrence, a budget cut to the first
+   * sentence end past the budget. The context keeps the model's tokens up to the last batch inside the
+   * kept text; only the rest of it is tokenized again.
+   */
+  private async trim(s: WritingSession, verdict: Verdict): Promise<void> {
+    const live = s.live;
+    const index = live?.piece.stepIndex;
+    const watch = this.watch;
+    if (!live || index === undefined || !watch) return;
+    const step = s.manuscript.steps[index];
+    if (!step) return;
+    const end = this.guard.cutPoint(s.manuscript, index, verdict);
+    if (end === null || end >= step.content.length) return;
+    const kept = step.content.slice(0, end).trimEnd();
+    const mark = [...watch.marks].reverse().find((m) => m.content <= kept.length && m.tokens >= this.contentStart);
+    live.piece.tokens = [...live.piece.tokens.slice(0, mark ? mark.tokens : this.contentStart), ...(await s.tokenize(kept.slice(mark ? mark.content : 0)))];
+    watch.marks = watch.marks.filter((m) => m.content <= kept.length);
+    s.setManuscript({ ...s.manuscript, steps: s.manuscript.steps.map((x, i) => (i === index ? { ...x, content: kept, words: countWriterWords(kept) } : x)) });
+  }
+}

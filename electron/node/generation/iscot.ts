@@ -1,0 +1,200 @@
+// The IS-CoT modes: the model writes the protocol itself, from its training ("native", IS-Writer) or
+// taught by a system prompt ("prompted"). The mode drives it the way the paper's synthesis loop does,
+// made interactive: it forces `<global_plan>` and `<step_plan>` at the decision points, writes the
+// exact progress into every reflection, closes segments the guard cuts (keeping the model's tokens up
+// to the cut), takes plan edits in as a revision appended to the transcript and text edits by
+// rewriting one step's piece, and compacts the transcript before the window fills.
+import { targetTolerance, writtenWords } from "../../common/generation/rules";
+import { nativeMessages, promptedMessages } from "../../common/generation/prompts";
+import { progressLine } from "../../common/generation/rules";
+import { TranscriptParser } from "../../common/iscot/parser";
+import { writeGlobalPlan, writeStep } from "../../common/iscot/transcript";
+import type { ManuscriptEdit } from "../../common/manuscript/edits";
+import type { Step } from "../../common/manuscript/types";
+import type { TokenId } from "../engine/backend";
+import { compactTranscript } from "./compaction";
+import type { Piece } from "./context";
+import { SegmentGuard, type Verdict } from "./guard";
+import type { PartEnd, StepPreset, WritingMode } from "./mode";
+import type { WritingSession } from "./session";
+import { currentStepNumber, elided, plansAnotherStep, segmentTokens, steerablePlan, stepLimitReached, StepWatch, takeInTextEdits } from "./steps";
+
+/** Grammars for models that need them to keep the protocol (the tiny test model; weak models). */
+export interface PhaseGrammars {
+  /** After the forced `<global_plan>\n`: the plan, up to `</global_plan>`. */
+  plan?: string;
+  /** After the forced `<step_plan>\n`: the step plan, the content, up to `<reflection>`. */
+  step?: string;
+  /** After `<content>\n` is forced (a regenerated step): the content up to `<reflection>`. */
+  content?: string;
+  /** After the forced `<reflection>\n` and progress line: the reflection, up to `</reflection>`. */
+  reflection?: string;
+}
+
+const STOPS_IN_STEP = ["<reflection>", "</reflection>", "<FINISHED>"];
+
+export class IsCotMode implements WritingMode {
+  readonly rewritesSteps = true;
+  private readonly guard = new SegmentGuard("steered");
+  private watch: StepWatch | null = null;
+
+  constructor(
+    readonly kind: "native" | "prompted",
+    private readonly grammars: PhaseGrammars = {},
+  ) {}
+
+  /** The prompt, then the transcript so far: each plan revision before the step it precedes, each step. */
+  async open(s: WritingSession): Promise<void> {
+    const m = s.manuscript;
+    const messages = this.kind === "native" ? nativeMessages(m.instruction, m.targetWords, s.language()) : promptedMessages(m.instruction, m.targetWords, s.language());
+    const prompt = await s.backend.applyChatTemplate(messages);
+    const pieces: Piece[] = [{ kind: "prompt", tokens: prompt.tokens }];
+    s.resumeWritten();
+    const { steps, revisions } = s.manuscript;
+    let r = 0;
+    for (let i = 0; i <= steps.length; i++) {
+      while (r < revisions.length && revisions[r]!.afterStep <= i) pieces.push({ kind: "plan", tokens: await this.planTokens(s, revisions[r++]!.text) });
+      const step = steps[i];
+      if (step) pieces.push({ kind: "step", stepIndex: i, tokens: await this.stepTokens(s, step, false) });
+    }
+    while (r < revisions.length) pieces.push({ kind: "plan", tokens: await this.planTokens(s, revisions[r++]!.text) });
+    s.context.replaceAll(pieces);
+  }
+
+  async plan(s: WritingSession): Promise<void> {
+    s.startLive("plan");
+    await s.force("<global_plan>\n");
+    const out = await s.generate({ expected: s.limits.maxPlanTokens, maxTokens: s.limits.maxPlanTokens, stop: ["</global_plan>"], grammar: this.grammars.plan });
+    if (!out) return;
+    await s.force("\n</global_plan>\n");
+    s.endLive();
+    await steerablePlan(s, async (text) => {
+      s.context.push({ kind: "plan", tokens: await this.planTokens(s, text) });
+    });
+  }
+
+  /**
+   * One step: forces `<step_plan>`, lets the model plan and write, writes the progress into its
+   * reflection, and closes the step.
+   */
+  async write(s: WritingSession, preset?: StepPreset): Promise<PartEnd> {
+    let modelEnded = false;
+    s.startLive("step");
+    const watch = new StepWatch(this.guard, s);
+    this.watch = watch;
+    const words = () => progressLine(writtenWords(s.manuscript), s.manuscript.targetWords, s.language());
+    await s.force(preset ? `<step_plan>\n${preset.plan}\n</step_plan>\n<content>\n` : "<step_plan>\n");
+    const segment = (grammar: string | undefined) => s.generate({ expected: segmentTokens(s), maxTokens: s.limits.maxTokensPerSegment, stop: STOPS_IN_STEP, grammar, watch });
+    let out = await segment(preset ? this.grammars.content : this.grammars.step);
+    if (!out) return s.abandonLive();
+    // The model may end the segment in many ways; each path leads to a closed reflection.
+    for (;;) {
+      const { result, verdict } = out;
+      if (verdict) await this.trim(s, verdict);
+      const inReflection = s.phase === "reflection";
+      if (result.stopReason === "stop" && result.stopString === "</reflection>") {
+        await s.force("</reflection>\n");
+        break;
+      }
+      if (result.stopReason === "stop" && result.stopString === "<reflection>") {
+        await s.force(`<reflection>\n${words()}\n`);
+      } else if (inReflection) {
+        // The reflection ran too long or the model ended inside it: close it.
+        if (result.stopReason !== "stop") modelEnded = result.stopReason === "eog";
+        await s.force("\n</reflection>\n");
+        break;
+      } else if (s.phase === "step-plan") {
+        // Ended inside its own step plan: close the plan and have it write the content.
+        await s.force("\n</step_plan>\n<content>\n");
+        out = await segment(this.grammars.content);
+        if (!out) return s.abandonLive();
+        continue;
+      } else {
+        // In the content: cut (overrun, loop), the token limit, or the model ending there.
+        if (result.stopReason === "eog" || (result.stopReason === "stop" && result.stopString === "<FINISHED>")) modelEnded = true;
+        if (verdict) s.note(this.cutNote(s, verdict));
+        await s.force(`\n</content>\n<reflection>\n${words()}\n`);
+      }
+      out = await s.generate({ expected: s.limits.maxReflectionTokens, maxTokens: s.limits.maxReflectionTokens, stop: ["</reflection>", "<FINISHED>", "<step_plan>"], grammar: this.grammars.reflection, watch });
+      if (!out) return s.abandonLive();
+      if (out.result.stopReason === "eog" || (out.result.stopReason === "stop" && out.result.stopString === "<FINISHED>")) modelEnded = true;
+      if (out.result.stopReason !== "stop" || out.result.stopString !== "</reflection>") {
+        await s.force("\n</reflection>\n");
+        break;
+      }
+    }
+    s.endLive();
+    return modelEnded ? "ended" : "done";
+  }
+
+  /** The boundary: text edits rewrite their step's piece; plan edits become one revision appended to the transcript. */
+  async takeIn(s: WritingSession, edits: readonly ManuscriptEdit[]): Promise<void> {
+    const planChanged = await takeInTextEdits(s, edits, (step, compacted) => this.stepTokens(s, step, compacted));
+    const latest = s.manuscript.revisions[s.manuscript.revisions.length - 1];
+    if (planChanged && latest) s.context.push({ kind: "plan", tokens: await this.planTokens(s, latest.text) });
+  }
+
+  compact(s: WritingSession, needed: number): Promise<void> {
+    return compactTranscript(s, needed, { step: (step, compacted) => this.stepTokens(s, step, compacted), plan: (text) => this.planTokens(s, text) });
+  }
+
+  /** Appends FINISHED to the transcript, after the edits the writer made while the last step was written. */
+  async finish(s: WritingSession): Promise<void> {
+    await s.takeInEdits((edits) => this.takeIn(s, edits));
+    s.startLive("plan");
+    await s.force("<FINISHED>");
+    s.endLive();
+  }
+
+  limit(s: WritingSession): string | null {
+    return stepLimitReached(s);
+  }
+
+  shortEnd(words: number, target: number | null): string {
+    return plansAnotherStep(words, target);
+  }
+
+  /** The tokens of a written step in the context (its text elided when compacted). */
+  private stepTokens(s: WritingSession, step: Step, compacted: boolean): Promise<TokenId[]> {
+    return s.tokenize(writeStep(compacted ? elided(step, s.language()) : step));
+  }
+
+  /** The tokens of a plan revision in the context. */
+  private planTokens(s: WritingSession, text: string): Promise<TokenId[]> {
+    return s.tokenize(writeGlobalPlan(text));
+  }
+
+  private cutNote(s: WritingSession, verdict: Verdict): string {
+    const step = currentStepNumber(s);
+    if (verdict === "loop") return `Step ${step} began to repeat itself: the repetition was cut.`;
+    const target = s.manuscript.targetWords;
+    return target !== null && writtenWords(s.manuscript) >= target - targetTolerance(target)
+      ? `The document reached its target in step ${step}: the step ends at the sentence nearest the target.`
+      : `Step ${step} ran far past its budget: it was closed at a ${verdict === "paragraph" ? "paragraph break" : "sentence end"}.`;
+  }
+
+  /**
+   * Cuts the segment being written back to where the guard's verdict says. Only this step is tokenized
+   * again: the model's own tokens are kept up to the last batch inside the kept text.
+   */
+  private async trim(s: WritingSession, verdict: Verdict): Promise<void> {
+    const live = s.live;
+    const index = live?.piece.stepIndex;
+    const watch = this.watch;
+    if (!live || index === undefined || !watch) return;
+    const step = s.manuscript.steps[index];
+    if (!step || s.phase !== "content") return;
+    const end = this.guard.cutPoint(s.manuscript, index, verdict);
+    if (end === null || end >= step.content.length) return;
+    const content = step.content.slice(0, end).trimEnd();
+    const mark = [...watch.marks].reverse().find((m) => m.content <= content.length);
+    const keptTokens = mark ? live.piece.tokens.slice(0, mark.tokens) : [];
+    const rest = mark ? content.slice(mark.content) : `<step_plan>\n${step.plan}\n</step_plan>\n<content>\n${content}`;
+    live.piece.tokens = [...keptTokens, ...(await s.tokenize(rest))];
+    watch.marks = mark ? watch.marks.filter((m) => m.tokens <= mark.tokens) : [];
+    // The manuscript and the live parser start again from the trimmed step.
+    s.setManuscript({ ...s.manuscript, steps: s.manuscript.steps.slice(0, index) });
+    live.parser = new TranscriptParser();
+    s.feedLive(`<step_plan>\n${step.plan}\n</step_plan>\n<content>\n${content}`);
+  }
+}
