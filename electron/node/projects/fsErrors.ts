@@ -22,8 +22,9 @@ export function fsFailure(error: unknown, action: string, file: string, intact =
       return new ProjectError("disk-full", `Could not ${action} ${name}: the disk is full. Free some space and try again.${kept}`, { path: file });
     case "EACCES":
     case "EPERM":
-    case "EROFS":
       return new ProjectError("permission-denied", `Could not ${action} ${name}: permission denied in ${folder}. Choose another folder or check its permissions.${kept}`, { path: file });
+    case "EROFS":
+      return new ProjectError("permission-denied", `Could not ${action} ${name}: the disk ${folder} is on is read-only. Choose a folder on another disk.${kept}`, { path: file });
     case "ENOENT":
       return new ProjectError("not-found", `Could not ${action} ${name}: the folder ${folder} does not exist.${kept}`, { path: file });
     case "EISDIR":

@@ -2,11 +2,11 @@ import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkInvariants } from "../../common/manuscript";
 import { PROJECT_SCHEMA_VERSION } from "../../common/project/file";
 import { realFs, type AtomicFs } from "./atomicWrite";
-import { lockPathFor } from "./lock";
+import { lockPathFor, ProjectLock } from "./lock";
 import { backupPathFor, journalPathFor } from "./projectFile";
 import { RecentProjects } from "./recent";
 import { ProjectsService, type ProjectEvent } from "./service";
@@ -156,6 +156,7 @@ describe("saving when the disk fails", () => {
   it.each([
     ["the disk is full", "ENOSPC", "disk-full", /disk is full/],
     ["permission is denied", "EACCES", "permission-denied", /permission denied/],
+    ["the disk is read-only", "EROFS", "permission-denied", /the disk .* is on is read-only/],
   ])("reports that %s and keeps the previous file intact", async (_label, errno, code, message) => {
     const { s, file, projectId } = await savedProject();
     await s.close(projectId);
@@ -306,6 +307,68 @@ describe("the one-writer lock", () => {
     s.applyEdit(projectId, { type: "setTarget", targetWords: 5 });
     await expect(s.save(projectId)).rejects.toMatchObject({ code: "locked", message: expect.stringMatching(/Save As/) });
     expect(JSON.parse(await readFile(file, "utf8")).manuscript.targetWords).toBe(100);
+  });
+
+  it("after another window takes the lock over, Save As and export keep the first window's edits", async () => {
+    const { s, file, projectId } = await savedProject();
+    const second = service();
+    const forced = await second.open(file, { force: true });
+    s.applyEdit(projectId, { type: "editStep", stepId: "step-3", content: "My own ending, written here." });
+    await expect(s.save(projectId)).rejects.toMatchObject({ code: "locked", message: expect.stringMatching(/was taken over by process .*; this window can no longer save it\. Use Save As to keep your version\./) });
+    // The file is the other window's now: no more changes here, and the same advice.
+    expect(() => s.update(projectId, (m) => ({ ...m, targetWords: 7 }), { source: "writer" })).toThrow(/Use Save As to keep your version/);
+    expect(s.getState(projectId)).toMatchObject({ readOnly: true, modified: true });
+
+    const exported = await s.export(projectId, { format: "markdown", path: path.join(dir, "mine.md") });
+    expect(await readFile(exported.path, "utf8")).toContain("My own ending, written here.");
+
+    const mine = path.join(dir, "mine.draftline");
+    const saved = await s.saveAs(projectId, mine);
+    expect(saved).toMatchObject({ path: mine, readOnly: false, modified: false });
+    expect(JSON.parse(await readFile(mine, "utf8")).manuscript.steps[2].content).toBe("My own ending, written here.");
+    // It goes on there: edits and saves work again.
+    s.applyEdit(projectId, { type: "setTarget", targetWords: 120 });
+    await s.save(projectId);
+    expect(JSON.parse(await readFile(mine, "utf8")).manuscript.targetWords).toBe(120);
+    // The other window keeps the original file, its lock and its own saves.
+    expect(JSON.parse(await readFile(file, "utf8")).manuscript.steps[2].content).not.toBe("My own ending, written here.");
+    second.update(forced.project.projectId, (m) => ({ ...m, targetWords: 300 }), { source: "writer" });
+    await second.save(forced.project.projectId);
+    expect(JSON.parse(await readFile(file, "utf8")).manuscript.targetWords).toBe(300);
+  });
+
+  it("closing a window whose project was taken over keeps its unsaved edits as an unsaved project to recover", async () => {
+    const { s, file, projectId } = await savedProject();
+    await service().open(file, { force: true });
+    s.applyEdit(projectId, { type: "editStep", stepId: "step-3", content: "Words nobody saved." });
+    await expect(s.save(projectId)).rejects.toMatchObject({ code: "locked" });
+    const { title, words } = s.getState(projectId);
+    await s.close(projectId);
+    const later = service();
+    const [kept] = await later.listRecoverable();
+    expect(kept).toMatchObject({ title, words });
+    const recovered = await later.openRecovered(kept!.projectId);
+    expect(recovered.project.manuscript.steps[2]?.content).toBe("Words nobody saved.");
+  });
+
+  it.each([
+    ["EROFS", /^lighthouse\.draftline is open read-only: the disk it is on is read-only\. Use Save As to save it somewhere else\.$/],
+    ["EACCES", /^lighthouse\.draftline is open read-only: this window may not write in its folder \(.*\)\. Use Save As to save it somewhere else\.$/],
+  ])("opens a project on a disk it cannot write (%s) read-only, says so (not 'another window'), and saves it elsewhere", async (errno, message) => {
+    const { s, file, projectId } = await savedProject();
+    await s.close(projectId);
+    // The lock is the first file open writes: it fails as it does on a read-only disk or folder.
+    const acquire = vi.spyOn(ProjectLock.prototype, "acquire").mockRejectedValueOnce(Object.assign(new Error(errno), { code: errno }));
+    const reader = service();
+    const opened = await reader.open(file);
+    acquire.mockRestore();
+    expect(opened).toMatchObject({ project: { readOnly: true }, lock: { held: false, heldBy: null } });
+    const id = opened.project.projectId;
+    await expect(reader.save(id)).rejects.toMatchObject({ code: "permission-denied", message: expect.stringMatching(message) });
+    expect(() => reader.update(id, (m) => ({ ...m, targetWords: 1 }), { source: "writer" })).toThrow(message);
+    const elsewhere = await reader.saveAs(id, path.join(dir, "copy.draftline"));
+    expect(elsewhere).toMatchObject({ readOnly: false, modified: false });
+    expect(JSON.parse(await readFile(path.join(dir, "copy.draftline"), "utf8")).title).toBe(opened.project.title);
   });
 
   it("releases its locks on shutdown", async () => {

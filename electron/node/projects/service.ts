@@ -56,6 +56,14 @@ export interface OpenProjectResult {
   lock: LockStatus;
 }
 
+/**
+ * Why a project is read-only here: another window or process held its lock when it opened ("locked"),
+ * its folder may not be written ("no-write-access": a read-only disk, no permission), or another
+ * window took the lock over while it was open here ("taken-over": its edits exist only in this window
+ * until Save As or an export keeps them).
+ */
+type ReadOnly = { reason: "locked" | "taken-over"; holder: LockHolder | null } | { reason: "no-write-access"; errno: string };
+
 /** One open project: the document and its versions, its files and its timers. */
 interface OpenProject {
   id: string;
@@ -73,7 +81,8 @@ interface OpenProject {
   savedAt: number | null;
   autosavedAt: number | null;
   lock: ProjectLock | null;
-  readOnly: boolean;
+  /** Why this window may not write the project's file (null: it may). */
+  readOnly: ReadOnly | null;
   history: HistoryStore;
   autosave: AutosaveScheduler;
   /** File writes of this project, one at a time. */
@@ -141,7 +150,7 @@ export class ProjectsService implements Service {
       manuscript,
       savedAt: null,
       lock: null,
-      readOnly: false,
+      readOnly: null,
       history: new HistoryStore(path.join(this.unsavedDir(id), "history"), this.historyLimits),
     });
     try {
@@ -162,19 +171,22 @@ export class ProjectsService implements Service {
   async open(file: string, options: { force?: boolean } = {}): Promise<OpenProjectResult> {
     const projectPath = path.resolve(file);
     const already = [...this.projects.values()].find((p) => p.path === projectPath);
-    if (already) return { project: this.state(already), recovery: { recovered: false }, lock: { held: !already.readOnly, heldBy: null, tookOverStale: false } };
+    if (already) return { project: this.state(already), recovery: { recovered: false }, lock: { held: already.readOnly === null, heldBy: null, tookOverStale: false } };
 
     const saved = await readProjectFile(projectPath);
     const lock = new ProjectLock(projectPath);
     let lockResult;
+    let readOnly: ReadOnly | null = null;
     try {
       lockResult = await lock.acquire(options);
+      if (!lockResult.acquired) readOnly = { reason: "locked", holder: lockResult.holder };
     } catch (error) {
-      // A folder we may read but not write: the project opens read-only.
-      if (!["EACCES", "EPERM", "EROFS"].includes(errnoOf(error) ?? "")) throw fsFailure(error, "lock", projectPath);
+      // A folder we may read but not write (a read-only disk, no permission): the project opens read-only.
+      const errno = errnoOf(error) ?? "";
+      if (!["EACCES", "EPERM", "EROFS"].includes(errno)) throw fsFailure(error, "lock", projectPath);
       lockResult = { acquired: false as const, holder: null };
+      readOnly = { reason: "no-write-access", errno };
     }
-    const readOnly = !lockResult.acquired;
     const lockStatus: LockStatus = {
       held: lockResult.acquired,
       heldBy: !lockResult.acquired && lockResult.holder ? describeHolder(lockResult.holder) : null,
@@ -229,6 +241,7 @@ export class ProjectsService implements Service {
   async close(projectId: string, options: { discard?: boolean } = {}): Promise<void> {
     const project = this.get(projectId);
     try {
+      if (project.readOnly?.reason === "taken-over" && !options.discard) await this.keepTakenOver(project);
       if (!project.readOnly) {
         if (options.discard) {
           project.autosave.cancel(true);
@@ -281,7 +294,7 @@ export class ProjectsService implements Service {
       manuscript: file.manuscript,
       savedAt: null,
       lock: null,
-      readOnly: false,
+      readOnly: null,
       history: new HistoryStore(path.join(this.unsavedDir(projectId), "history"), this.historyLimits),
     });
     await this.lockUnsaved(project).catch((error: unknown) => {
@@ -368,7 +381,9 @@ export class ProjectsService implements Service {
    * history is copied beside it, the old file stays as it was.
    */
   async saveAs(projectId: string, file: string): Promise<ProjectState> {
-    const project = this.writable(projectId);
+    // A read-only project may be saved elsewhere: that is how the writer keeps a version whose file
+    // another window took over, or one opened from a disk this window may not write.
+    const project = this.get(projectId);
     let target = path.resolve(file);
     if (!target.endsWith(PROJECT_EXTENSION)) target += PROJECT_EXTENSION;
     if (target === project.path) return this.save(projectId);
@@ -395,14 +410,17 @@ export class ProjectsService implements Service {
       }
       const previousPath = project.path;
       const previousLock = project.lock;
-      await this.removeJournal(project);
+      // The files beside the old path belong to whoever holds it now when this window lost it.
+      const ownedBefore = project.readOnly === null;
+      if (ownedBefore) await this.removeJournal(project);
       project.path = target;
       project.lock = lock;
-      if (previousPath) await project.history.copyTo(historyDirFor(target)).catch(() => {});
+      project.readOnly = null;
+      if (previousPath || !ownedBefore) await project.history.copyTo(historyDirFor(target)).catch(() => {});
       else await project.history.moveTo(historyDirFor(target)).catch(() => {});
       project.history = new HistoryStore(historyDirFor(target), this.historyLimits);
       await previousLock?.release().catch(() => {});
-      if (!previousPath) await fs.rm(this.unsavedDir(project.id), { recursive: true, force: true }).catch(() => {});
+      if (!previousPath && ownedBefore) await fs.rm(this.unsavedDir(project.id), { recursive: true, force: true }).catch(() => {});
     });
     await this.touchRecent(project);
     return this.state(project);
@@ -503,7 +521,7 @@ export class ProjectsService implements Service {
 
   private writable(projectId: string): OpenProject {
     const project = this.get(projectId);
-    if (project.readOnly) throw new ProjectError("read-only", `${project.title} is open read-only: another window or process is editing it.`);
+    if (project.readOnly) throw readOnlyError(project.title, project.path, project.readOnly);
     return project;
   }
 
@@ -527,7 +545,7 @@ export class ProjectsService implements Service {
       currentVersion: project.currentVersion,
       lastSavedVersion: project.lastSavedVersion,
       modified: project.currentVersion !== project.lastSavedVersion,
-      readOnly: project.readOnly,
+      readOnly: project.readOnly !== null,
       words: words(project.manuscript),
       savedAt: project.savedAt,
       autosavedAt: project.autosavedAt,
@@ -600,9 +618,26 @@ export class ProjectsService implements Service {
     if (!lock || (await lock.stillHeld())) return;
     const again = await lock.acquire();
     if (!again.acquired) {
-      project.readOnly = lock === project.lock;
-      const by = again.holder ? ` by ${describeHolderText(again.holder)}` : "";
-      throw new ProjectError("locked", `${target ? path.basename(target) : project.title} was taken over${by}; this window can no longer save it. Use Save As to keep your version.`);
+      const takenOver: ReadOnly = { reason: "taken-over", holder: again.holder };
+      if (lock === project.lock) project.readOnly = takenOver;
+      throw readOnlyError(project.title, target, takenOver);
+    }
+  }
+
+  /**
+   * A project whose file another window took over, closed with changes this window could not save:
+   * they are kept as an unsaved project (listRecoverable offers it), never dropped.
+   */
+  private async keepTakenOver(project: OpenProject): Promise<void> {
+    if (project.currentVersion === project.lastSavedVersion) return;
+    const id = randomUUID();
+    const journal = path.join(this.unsavedDir(id), "autosave.draftline");
+    const file: ProjectFile = { ...this.toFile(project, Date.now()), id, autosave: { projectPath: null, baseSavedAt: null } };
+    try {
+      await fs.mkdir(path.dirname(journal), { recursive: true });
+      await writeFileAtomic(journal, encodeProjectFile(file), { fs: this.fs });
+    } catch (error) {
+      throw fsFailure(error, "keep the changes of", project.path ?? project.title, false);
     }
   }
 
@@ -667,6 +702,23 @@ export class ProjectsService implements Service {
   private reportFailure(project: OpenProject, kind: "save" | "autosave", error: unknown): void {
     const failure = fsFailure(error, kind, project.path ?? project.title, true);
     this.options.emit?.({ name: "project.saveFailed", payload: { projectId: project.id, kind, code: failure.code, message: failure.message } });
+  }
+}
+
+/** Why a read-only project cannot be changed or saved here, and what keeps the writer's version. */
+function readOnlyError(title: string, file: string | null, readOnly: ReadOnly): ProjectError {
+  const name = file ? path.basename(file) : title;
+  switch (readOnly.reason) {
+    case "locked":
+      return new ProjectError("read-only", `${name} is open read-only: another window or process is editing it${readOnly.holder ? ` (${describeHolderText(readOnly.holder)})` : ""}.`);
+    case "taken-over":
+      return new ProjectError("locked", `${name} was taken over${readOnly.holder ? ` by ${describeHolderText(readOnly.holder)}` : ""}; this window can no longer save it. Use Save As to keep your version.`);
+    case "no-write-access": {
+      const why = readOnly.errno === "EROFS" ? "the disk it is on is read-only" : `this window may not write in its folder (${file ? path.dirname(file) : "permission denied"})`;
+      return new ProjectError("permission-denied", `${name} is open read-only: ${why}. Use Save As to save it somewhere else.`);
+    }
+    default:
+      return readOnly satisfies never;
   }
 }
 
