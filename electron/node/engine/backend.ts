@@ -103,8 +103,12 @@ export const backendErrorCodes = [
   "bad-model",
   /** The request is wrong (empty context, context too long, bad grammar). */
   "bad-request",
-  /** The server cannot be reached. */
+  /** The server cannot be reached, or the connection broke. */
   "connection",
+  /** The engine or server did not answer in time (the engine was then restarted). */
+  "timeout",
+  /** The server sent more than the app accepts (an endless body, a line without end). */
+  "too-large",
   /** The server answered with an HTTP error. */
   "http",
   /** The server or engine answered something that does not follow the protocol. */

@@ -5,6 +5,7 @@ import { writeFile, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hostileGgufs } from "../models/testing/hostileGguf";
 import { buildTestModel, ensureTestModel, TEST_MODEL_TAGS } from "../models/testModel";
 import { BackendError, type GenerateResult } from "./backend";
 import { EmbeddedBackend } from "./embedded";
@@ -216,15 +217,31 @@ describe("embedded backend refusing bad model files", () => {
     return error as BackendError;
   }
 
-  // The engine reads the file's metadata before loading anything: the refusal comes from a check, not a
-  // crash, so the same engine process stays up and loads a good model next.
-  it("refuses a file that is not a GGUF before loading it, and the engine stays up", async () => {
+  // The file's header is read (bounded) before any engine starts: the refusal comes from a check, not a
+  // crash, and a good model loads next.
+  it("refuses a file that is not a GGUF before any engine starts, then loads a good model", async () => {
     const error = await refused("notes.gguf", "These are my notes, not a model.\n");
     expect(error.code).toBe("bad-model");
     expect(error.message).toMatch(/is not a GGUF model file/);
+    expect(backend.pid).toBeUndefined();
+    await backend.load({ model: await ensureTestModel(), ...LOAD });
+    expect(backend.pid).toBeGreaterThan(0);
+    await backend.unload();
+  });
+
+  it("refuses every hostile GGUF with a clear message, never crashing the engine, and then loads and runs a good model", async () => {
     const pid = backend.pid;
     expect(pid).toBeGreaterThan(0);
+    for (const hostile of hostileGgufs()) {
+      const error = await refused(hostile.name, hostile.bytes);
+      expect(error.code).toBe("bad-model");
+      expect(error.message).toMatch(hostile.refusal);
+    }
+    // The same engine process: nothing crashed or hung.
+    expect(backend.pid).toBe(pid);
     await backend.load({ model: await ensureTestModel(), ...LOAD });
+    const result = await backend.generate({ tokens: await backend.tokenize("The river"), maxTokens: 4 });
+    expect(result.generatedTokens).toBeGreaterThan(0);
     expect(backend.pid).toBe(pid);
     await backend.unload();
   });

@@ -1,5 +1,9 @@
 // The engine process's side of the protocol, through a fake port and an engine without a model.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { hostileGgufs } from "../models/testing/hostileGguf";
 import { serveEngine, type HostPort } from "./engineHost";
 import { LlamaEngine } from "./llamaEngine";
 import type { HostMessage } from "./protocol";
@@ -53,5 +57,24 @@ describe("serveEngine", () => {
     serveEngine(port, new LlamaEngine());
     send({ type: "call", id: 4, method: "load", params: { model: import.meta.filename } });
     expect(await next(4)).toMatchObject({ type: "error", error: { code: "bad-model", message: expect.stringMatching(/is not a GGUF model file/) } });
+  });
+
+  it("refuses every hostile GGUF itself too, before llama.cpp starts", async () => {
+    const { port, send, next } = fakePort();
+    serveEngine(port, new LlamaEngine());
+    const dir = await mkdtemp(path.join(os.tmpdir(), "draftline-host-hostile-"));
+    try {
+      let id = 10;
+      for (const hostile of hostileGgufs()) {
+        const file = path.join(dir, hostile.name);
+        await writeFile(file, hostile.bytes);
+        send({ type: "call", id: ++id, method: "load", params: { model: file } });
+        expect(await next(id)).toMatchObject({ type: "error", error: { code: "bad-model", message: expect.stringMatching(hostile.refusal) } });
+        send({ type: "call", id: ++id, method: "inspect", params: { file } });
+        expect(await next(id)).toMatchObject({ type: "error", error: { code: "bad-model" } });
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

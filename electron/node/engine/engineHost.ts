@@ -55,10 +55,29 @@ export function currentProcessPort(): HostPort {
  */
 const FLUSH_MS = 16;
 
+/**
+ * While calls run, the engine's progress is looked at this often and an "alive" message sent when it
+ * moved: the app's deadlines then start again, so a long prompt decoded batch by batch is not taken
+ * for a hang. A blocked event loop or a stuck native call sends nothing, and meets the deadline.
+ */
+const ALIVE_MS = 1000;
+
 type Handlers = { [M in EngineMethod]: (params: EngineParams<M>, call: { id: number; signal: AbortSignal }) => Promise<EngineResult<M>> };
 
 export function serveEngine(port: HostPort, engine: LlamaEngine = new LlamaEngine()): void {
   const aborts = new Map<number, AbortController>();
+  let lastMark = engine.progressMark();
+  let watch: NodeJS.Timeout | undefined;
+  const watchProgress = () => {
+    if (aborts.size === 0) {
+      clearInterval(watch);
+      watch = undefined;
+      return;
+    }
+    const mark = engine.progressMark();
+    if (mark !== lastMark) port.send({ type: "alive" });
+    lastMark = mark;
+  };
 
   const handlers: Handlers = {
     load: (params) => engine.load(params),
@@ -115,6 +134,11 @@ export function serveEngine(port: HostPort, engine: LlamaEngine = new LlamaEngin
     }
     const controller = new AbortController();
     aborts.set(id, controller);
+    if (!watch) {
+      lastMark = engine.progressMark();
+      watch = setInterval(watchProgress, ALIVE_MS);
+      watch.unref();
+    }
     try {
       const handler = handlers[method] as (params: unknown, call: { id: number; signal: AbortSignal }) => Promise<unknown>;
       const result = await handler(parsed.data, { id, signal: controller.signal });

@@ -18,7 +18,8 @@ import {
   type Token,
 } from "node-llama-cpp";
 import type { FitEstimate, HardwareInfo, ModelInfo, StopReason, TokenId } from "../../common/engine/types";
-import { estimateFit, GgufError, inspectGguf, type FitOptions } from "../models/gguf";
+import { GgufError, inspectGguf } from "../models/gguf";
+import { estimateFit, readCheckedGguf, type FitOptions } from "../models/ggufFit";
 import { getHardwareInfo } from "../models/hardware";
 import {
   BackendError,
@@ -58,8 +59,22 @@ export class LlamaEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly grammars = new Map<string, LlamaGrammar>();
   private llamaQueue: Promise<unknown> = Promise.resolve();
+  /** Queries running on the current llama.cpp instance (see useLlama). */
+  private readonly llamaUses = new Set<Promise<unknown>>();
+  /** Steps of model loads seen (onLoadProgress): part of progressMark(). */
+  private loadSteps = 0;
 
   constructor(private readonly options: LlamaEngineOptions = {}) {}
+
+  /**
+   * A number that changes whenever the engine makes progress: a step of a model load, or a batch of
+   * tokens decoded or generated. The engine host compares it over time to tell a slow engine (a long
+   * prompt decoded batch by batch) from a stuck one.
+   */
+  progressMark(): number {
+    const meter = this.loaded?.sequence.tokenMeter;
+    return this.loadSteps + (meter ? meter.usedInputTokens + meter.usedOutputTokens : 0);
+  }
 
   get modelInfo(): ModelInfo | undefined {
     return this.loaded?.info;
@@ -86,9 +101,31 @@ export class LlamaEngine {
     return next;
   }
 
+  /**
+   * Runs a query (a fit estimate, the hardware) on the current llama.cpp instance, or a new default one,
+   * and registers it before any later load may replace the instance: that load waits for it.
+   */
+  private useLlama<T>(gpu: LoadOptions["gpu"], task: (llama: Llama) => Promise<T>): Promise<T> {
+    const step = this.llamaQueue.then(async () => {
+      const llama = this.llama ?? (await this.getLlamaNow(gpu, undefined));
+      const run = task(llama);
+      this.llamaUses.add(run);
+      run.then(
+        () => this.llamaUses.delete(run),
+        () => this.llamaUses.delete(run),
+      );
+      // Wrapped: the queue moves on once the query is registered, not when it ends.
+      return { run };
+    });
+    this.llamaQueue = step.catch(() => undefined);
+    return step.then(({ run }) => run);
+  }
+
   private async getLlamaNow(gpu: LoadOptions["gpu"], threads: number | undefined): Promise<Llama> {
     const key = JSON.stringify([gpu ?? "auto", threads ?? null]);
     if (this.llama && this.llamaKey === key) return this.llama;
+    // Queries still running on the old instance finish first: disposing it under them fails them.
+    await Promise.allSettled([...this.llamaUses]);
     if (this.llama) await this.llama.dispose();
     const logger = this.options.logger ?? ((level: string, message: string) => process.stderr.write(`[llama.cpp ${level}] ${message}\n`));
     this.llama = await getLlama({
@@ -121,7 +158,13 @@ export class LlamaEngine {
       const llama = await this.getLlama(options.gpu, options.threads);
       let model: LlamaModel;
       try {
-        model = await llama.loadModel({ modelPath: file, gpuLayers: options.gpuLayers ?? "auto" });
+        model = await llama.loadModel({
+          modelPath: file,
+          gpuLayers: options.gpuLayers ?? "auto",
+          onLoadProgress: () => {
+            this.loadSteps++;
+          },
+        });
       } catch (error) {
         throw new BackendError("bad-model", `Could not load ${path.basename(file)}: ${(error as Error).message}`);
       }
@@ -320,17 +363,17 @@ export class LlamaEngine {
   async estimateFit(file: string, options: FitOptions & { gpu?: LoadOptions["gpu"] } = {}): Promise<FitEstimate> {
     let checked;
     try {
-      checked = await inspectGguf(path.resolve(file));
+      checked = await readCheckedGguf(path.resolve(file));
     } catch (error) {
       if (error instanceof GgufError) throw new BackendError("bad-model", error.message);
       throw error;
     }
-    const llama = this.llama ?? (await this.getLlama(options.gpu, undefined));
-    return estimateFit(checked.info, llama, options);
+    const info = checked.info;
+    return this.useLlama(options.gpu, (llama) => estimateFit(info, llama, options));
   }
 
   async hardware(): Promise<HardwareInfo> {
-    return getHardwareInfo(this.llama ?? (await this.getLlama("auto", undefined)));
+    return this.useLlama("auto", (llama) => getHardwareInfo(llama));
   }
 
   /**

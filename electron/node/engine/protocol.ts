@@ -107,6 +107,8 @@ export const hostMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), pid: z.number().int() }),
   z.object({ type: z.literal("result"), id, result: z.unknown() }),
   z.object({ type: z.literal("error"), id, error: engineErrorSchema }),
+  /** The engine made progress (a step of a load, a batch of a prompt decoded): deadlines start again. */
+  z.object({ type: z.literal("alive") }),
   /** Streamed output of a `generate` call: tokens in order, with their text. */
   z.object({ type: z.literal("tokens"), id, tokens, text: z.string() }),
 ]);

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GgufError, inspectGguf } from "./gguf";
+import { GGUF_LIMITS, GgufError, inspectGguf } from "./gguf";
+import { hostileGgufs } from "./testing/hostileGguf";
 import { buildTestModel } from "./testModel";
 
 describe("inspectGguf", () => {
@@ -58,7 +59,7 @@ describe("inspectGguf", () => {
   it("refuses a file whose header is cut short", async () => {
     for (const size of [10, 100, 3000]) {
       const error = await refusal(await file(`header-${size}.gguf`, buildTestModel().subarray(0, size)));
-      expect((error as Error).message).toMatch(new RegExp(`is truncated: its GGUF header alone needs \\d+ bytes but the file has ${size}`));
+      expect((error as Error).message).toMatch(new RegExp(`is truncated: its GGUF header alone needs at least [\\d,]+ bytes but the file has ${size.toLocaleString("en-US")}\\.`));
     }
   });
 
@@ -78,5 +79,37 @@ describe("inspectGguf", () => {
   it("refuses a file without an architecture", async () => {
     const error = await refusal(await file("arch.gguf", buildTestModel({ omitKeys: ["general.architecture"] })));
     expect((error as Error).message).toMatch(/lacks general.architecture/);
+  });
+
+  // Each of these made llama.cpp abort the process or node-llama-cpp's reader allocate without bound.
+  for (const hostile of hostileGgufs()) {
+    it(`refuses ${hostile.what} (${hostile.name})`, async () => {
+      const error = await refusal(await file(hostile.name, hostile.bytes));
+      expect(error).toBeInstanceOf(GgufError);
+      expect((error as Error).message).toMatch(hostile.refusal);
+      expect((error as Error).message).toContain(`'${path.join(dir, hostile.name)}'`);
+    });
+  }
+
+  it("reads at most the header limit, however large the header claims to be", async () => {
+    const bytes = buildTestModel();
+    const error = await refusal(await file("big-header.gguf", bytes));
+    expect(error).toBeUndefined();
+    const limited = await inspectGguf(path.join(dir, "big-header.gguf"), { ...GGUF_LIMITS, maxHeaderBytes: 2048 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((limited as Error).message).toMatch(/has a damaged GGUF header: its header is larger than 0\.001953125 MiB/);
+  });
+
+  it("keeps per-layer values and accepts layers without attention", async () => {
+    const { encodeGguf, testModelParts } = await import("./testModel");
+    const parts = testModelParts();
+    const metadata = parts.metadata.map(([key, value]): [string, typeof value] =>
+      key === "llama.attention.head_count" ? [key, { type: "i32s", value: [4, 4] }] : key === "llama.attention.head_count_kv" ? [key, { type: "i32s", value: [2, 4] }] : [key, value],
+    );
+    const { facts, header } = await inspectGguf(await file("per-layer.gguf", encodeGguf({ ...parts, metadata })));
+    expect(facts.headCount).toBe(4);
+    expect(header.metadata.get("llama.attention.head_count_kv")).toEqual({ kind: "array", type: 5, length: 2, values: [2, 4] });
   });
 });

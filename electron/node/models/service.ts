@@ -10,7 +10,7 @@ import type { Catalog, CatalogEntry, ProtocolProfile } from "../../common/engine
 import type { HardwareInfo, SamplingSettings } from "../../common/engine/types";
 import type { Service } from "../app/container";
 import { BackendError, type Backend, type ModelInfo } from "../engine/backend";
-import { EmbeddedBackend } from "../engine/embedded";
+import { EmbeddedBackend, type EmbeddedBackendOptions } from "../engine/embedded";
 import type { EngineProcessLauncher } from "../engine/launcher";
 import { OpenAICompatibleBackend } from "../engine/openai";
 import { probeProtocol } from "../generation/probe";
@@ -35,6 +35,8 @@ export interface ModelServiceOptions {
   emitState: (state: EngineState) => void;
   emitDownload: (state: DownloadState) => void;
   launcher?: EngineProcessLauncher;
+  /** The engine's deadlines (default DEFAULT_ENGINE_DEADLINES). */
+  engineDeadlines?: EmbeddedBackendOptions["deadlines"];
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -51,6 +53,8 @@ export class ModelService implements Service {
   /** Serializes load and unload: one owner, one operation at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly downloads = new Map<string, { abort: AbortController; state: DownloadState }>();
+  /** Servers being connected to by a load (shut down with the service). */
+  private readonly connecting = new Set<OpenAICompatibleBackend>();
 
   constructor(private readonly options: ModelServiceOptions) {
     this.env = options.env ?? process.env;
@@ -62,9 +66,11 @@ export class ModelService implements Service {
 
   async shutdown(): Promise<void> {
     for (const d of this.downloads.values()) d.abort.abort();
+    // At once, not after the load or inspection in progress: disposing ends the engine process and a
+    // server's open requests, so what waits on them fails ("disposed") and the queue drains.
+    const backends = new Set([this.backend, this.embedded, ...this.connecting]);
+    await Promise.allSettled([...backends].map((b) => b?.dispose()));
     await this.serialized(async () => {
-      await this.backend?.dispose();
-      if (this.embedded && this.embedded !== this.backend) await this.embedded.dispose();
       this.backend = undefined;
       this.embedded = undefined;
     });
@@ -101,6 +107,7 @@ export class ModelService implements Service {
   private embeddedBackend(): EmbeddedBackend {
     this.embedded ??= new EmbeddedBackend({
       ...(this.options.launcher ? { launcher: this.options.launcher } : {}),
+      ...(this.options.engineDeadlines ? { deadlines: this.options.engineDeadlines } : {}),
       onCrash: (error) => {
         this.options.log?.("engine.crash", { message: error.message });
         this.setState({ error: error.message });
@@ -250,8 +257,13 @@ export class ModelService implements Service {
     if (this.isScripted()) return { kind: "scripted" };
     if (source.kind === "server") {
       const backend = new OpenAICompatibleBackend({ baseUrl: source.baseUrl, ...(source.apiKey ? { apiKey: source.apiKey } : {}) });
-      const model = await backend.load({ model: source.model ?? "" });
-      return { kind: "server", backend, model, device: `server at ${new URL(source.baseUrl).host}` };
+      this.connecting.add(backend);
+      try {
+        const model = await backend.load({ model: source.model ?? "" });
+        return { kind: "server", backend, model, device: `server at ${new URL(source.baseUrl).host}` };
+      } finally {
+        this.connecting.delete(backend);
+      }
     }
     let file: string;
     let entry: CatalogEntry | undefined;

@@ -130,16 +130,18 @@ function random(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
 }
 
-type MetadataValue =
+/** A metadata value as the writer encodes it. */
+export type MetadataValue =
   | { type: "u32"; value: number }
+  | { type: "u64"; value: number | bigint }
   | { type: "f32"; value: number }
   | { type: "bool"; value: boolean }
   | { type: "string"; value: string }
   | { type: "strings"; value: string[] }
   | { type: "i32s"; value: number[] };
 
-/** Appends GGUF-encoded values to a list of buffers. */
-class GgufWriter {
+/** Appends GGUF-encoded values to a list of buffers (also used to build damaged files for tests). */
+export class GgufWriter {
   private readonly chunks: Buffer[] = [];
   private size = 0;
 
@@ -152,7 +154,7 @@ class GgufWriter {
     b.writeUInt32LE(value);
     this.push(b);
   }
-  u64(value: number): void {
+  u64(value: number | bigint): void {
     const b = Buffer.alloc(8);
     b.writeBigUInt64LE(BigInt(value));
     this.push(b);
@@ -175,6 +177,10 @@ class GgufWriter {
       case "u32":
         this.u32(4);
         this.u32(value.value);
+        break;
+      case "u64":
+        this.u32(10);
+        this.u64(value.value);
         break;
       case "f32": {
         this.u32(6);
@@ -215,16 +221,29 @@ class GgufWriter {
   }
 }
 
-interface Tensor {
+export interface TestModelTensor {
   name: string;
   /** ggml order: the fastest-varying dimension first. */
   dims: number[];
   data: Float32Array;
 }
 
+/** What the test model is made of: its metadata and its tensors, in file order. */
+export interface TestModelParts {
+  metadata: [string, MetadataValue][];
+  tensors: TestModelTensor[];
+}
+
 /** Builds the test model's bytes. Deterministic for a given set of options; takes a few milliseconds. */
 export function buildTestModel(options: TestModelOptions = {}): Buffer {
-  const { seed = 1234, merges: mergeCount = 200, contextLength = 4096, omitKeys = [] } = options;
+  const parts = testModelParts(options);
+  const omit = options.omitKeys ?? [];
+  return encodeGguf({ ...parts, metadata: parts.metadata.filter(([key]) => !omit.includes(key)) });
+}
+
+/** The test model's metadata and tensors, before they are encoded (tests change them to build bad files). */
+export function testModelParts(options: TestModelOptions = {}): TestModelParts {
+  const { seed = 1234, merges: mergeCount = 200, contextLength = 4096 } = options;
   const bytes = byteToUnicode();
   const merges = learnMerges(mergeCount, bytes);
   const tokens = [...bytes, ...merges.map(([a, b]) => a + b)];
@@ -266,7 +285,6 @@ export function buildTestModel(options: TestModelOptions = {}): Buffer {
     ["tokenizer.ggml.add_bos_token", { type: "bool", value: false }],
     ["tokenizer.chat_template", { type: "string", value: TEST_MODEL_CHAT_TEMPLATE }],
   ];
-  const kept = metadata.filter(([key]) => !omitKeys.includes(key));
 
   const normal = random(seed);
   const weights = (n: number, scale: number) => Float32Array.from({ length: n }, () => normal() * scale);
@@ -278,7 +296,7 @@ export function buildTestModel(options: TestModelOptions = {}): Buffer {
   types.forEach((type, token) => {
     if (type === 3) output.fill(0, token * EMBEDDING, (token + 1) * EMBEDDING);
   });
-  const tensors: Tensor[] = [
+  const tensors: TestModelTensor[] = [
     { name: "token_embd.weight", dims: [EMBEDDING, vocab], data: embedding },
     { name: "output_norm.weight", dims: [EMBEDDING], data: ones(EMBEDDING) },
     { name: "output.weight", dims: [EMBEDDING, vocab], data: output },
@@ -299,12 +317,17 @@ export function buildTestModel(options: TestModelOptions = {}): Buffer {
     );
   }
 
+  return { metadata, tensors };
+}
+
+/** Encodes metadata and F32 tensors as a GGUF v3 file, 32-byte aligned. */
+export function encodeGguf({ metadata, tensors }: TestModelParts): Buffer {
   const w = new GgufWriter();
   w.raw(Buffer.from("GGUF", "ascii"));
   w.u32(3);
   w.u64(tensors.length);
-  w.u64(kept.length);
-  for (const [key, value] of kept) w.keyValue(key, value);
+  w.u64(metadata.length);
+  for (const [key, value] of metadata) w.keyValue(key, value);
   let offset = 0;
   for (const t of tensors) {
     w.string(t.name);

@@ -1,4 +1,4 @@
-// `draftline models info` and `models hardware` load llama.cpp (without a model) in this process.
+// `draftline models info` (its fit estimate in the engine process) and `models hardware` (llama.cpp without a model, in this process).
 import os from "node:os";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hostileGgufs } from "../../models/testing/hostileGguf";
 import { buildTestModel } from "../../models/testModel";
 import type { CliIO } from "../command";
 import { runCli } from "../main";
@@ -147,6 +148,20 @@ describe("draftline models and test-model", () => {
     expect(err()).toMatch(/is not a GGUF model file/);
     expect(out()).toBe("");
     expect(existsSync(file)).toBe(true);
+  });
+
+  // These aborted the process with GGML_ASSERT or SIGILL, or ran it out of memory: each is now refused
+  // by the bounded reader, in this process, before llama.cpp or an engine starts.
+  it("info refuses every hostile GGUF with a clear message", async () => {
+    for (const hostile of hostileGgufs()) {
+      const file = path.join(dir, hostile.name);
+      await writeFile(file, hostile.bytes);
+      const { io, err, out } = fakeIO(env);
+      expect(await runCli(["models", "info", file], io)).toBe(1);
+      expect(err()).toMatch(hostile.refusal);
+      expect(err()).not.toMatch(/\n\s+at /);
+      expect(out()).toBe("");
+    }
   });
 
   it("reports usage errors", async () => {

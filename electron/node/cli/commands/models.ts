@@ -7,7 +7,9 @@ import type { CatalogEntry } from "../../../common/engine/catalog";
 import type { DownloadProgress, FitEstimate, HardwareInfo } from "../../../common/engine/types";
 import { CatalogError, findCatalogEntry, hfEndpoint, loadCatalog, resolveHfUri } from "../../models/catalog";
 import { DownloadError, downloadFile, modelPartialPath } from "../../models/download";
-import { estimateFit, GgufError, inspectGguf, type GgufFacts } from "../../models/gguf";
+import { BackendError } from "../../engine/backend";
+import { EmbeddedBackend } from "../../engine/embedded";
+import { GgufError, inspectGguf, type GgufFacts } from "../../models/gguf";
 import { formatBytes, getHardwareInfo } from "../../models/hardware";
 import { catalogPath, findRepoRoot, modelsDir } from "../../models/paths";
 import { CliError, UsageError, type CliIO, type Command } from "../command";
@@ -130,14 +132,19 @@ async function info(argv: string[], io: CliIO): Promise<number> {
     throw error;
   }
   for (const line of factsLines(checked.facts)) writeLine(io.stdout, line);
-  // Only a file that passed the checks above reaches llama.cpp (the fit estimate simulates it there).
-  const llama = await llamaFor(io);
+  // Only a file that passed the checks above reaches llama.cpp, and only in the engine process: the fit
+  // estimate simulates the model there, under the engine's deadlines.
+  const engine = new EmbeddedBackend();
   try {
-    const fit = await estimateFit(checked.info, llama, { contextSize: context, gpuLayers });
-    writeLine(io.stdout, `Hardware      ${describeHardware(await getHardwareInfo(llama))}`);
+    const fit = await engine.estimateFit(file, { contextSize: context, gpuLayers });
+    const hardwareInfo = await engine.hardware();
+    writeLine(io.stdout, `Hardware      ${describeHardware(hardwareInfo)}`);
     writeLine(io.stdout, `Fit           ${describeFit(fit)}`);
+  } catch (error) {
+    if (error instanceof BackendError) throw new CliError(error.message);
+    throw error;
   } finally {
-    await llama.dispose();
+    await engine.dispose();
   }
   return 0;
 }

@@ -1,0 +1,94 @@
+// The model service with a scripted engine process (no llama.cpp): hostile files refused before any
+// engine starts, an engine that hangs while loading stopped at its deadline, a prompt shutdown.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EngineState } from "../../common/api/models";
+import type { ParentMessage } from "../engine/protocol";
+import { scriptedLauncher, type ScriptedEngine } from "../engine/testing/scriptedEngine";
+import { ModelService } from "./service";
+import { hostileGgufs } from "./testing/hostileGguf";
+import { writeTestModel } from "./testModel";
+
+const modelInfo = { source: "tiny.gguf", name: "tiny", architecture: "llama", contextSize: 2048, gpu: false, hasChatTemplate: true, addsBosToken: false };
+
+/** Answers like an engine with the tiny model; `hangOnLoad` takes the load and never answers it. */
+function answer(hangOnLoad: boolean) {
+  return (message: ParentMessage, engine: ScriptedEngine) => {
+    if (message.type !== "call") return;
+    const reply = (result: unknown) => engine.emit({ type: "result", id: message.id, result });
+    if (message.method === "inspect") reply({ facts: { name: "tiny" } });
+    else if (message.method === "load" && !hangOnLoad) reply(modelInfo);
+    else if (message.method === "unload") reply({});
+    else if (message.method === "hardware") engine.emit({ type: "error", id: message.id, error: { code: "failed", message: "no hardware here" } });
+  };
+}
+
+describe("ModelService and a misbehaving engine", () => {
+  let dir: string;
+  let good: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "draftline-model-service-"));
+    good = path.join(dir, "tiny.gguf");
+    await writeTestModel(good);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses hostile files in inspect and load without starting an engine", async () => {
+    const launcher = scriptedLauncher(answer(false));
+    const service = new ModelService({ env: { DRAFTLINE_MODELS_DIR: dir }, emitState: () => {}, emitDownload: () => {}, launcher });
+    try {
+      for (const hostile of hostileGgufs()) {
+        const file = path.join(dir, hostile.name);
+        await writeFile(file, hostile.bytes);
+        const inspection = await service.inspect(file);
+        expect(inspection).toMatchObject({ ok: false, problem: expect.stringMatching(hostile.refusal) });
+        await expect(service.load({ kind: "file", path: file })).rejects.toThrow(hostile.refusal);
+      }
+      expect(launcher.engines).toHaveLength(0);
+      expect((await service.load({ kind: "file", path: good })).status).toBe("ready");
+    } finally {
+      await service.shutdown();
+    }
+  });
+
+  it("stops an engine that hangs while loading, says so, and the next load of a good model works", async () => {
+    const launcher = scriptedLauncher((message, engine, index) => answer(index === 0)(message, engine));
+    const states: EngineState[] = [];
+    const service = new ModelService({
+      env: { DRAFTLINE_MODELS_DIR: dir },
+      emitState: (s) => states.push(s),
+      emitDownload: () => {},
+      launcher,
+      engineDeadlines: { methods: { load: 50 } },
+    });
+    try {
+      await expect(service.load({ kind: "file", path: good })).rejects.toThrow(/did not answer for 50 ms while loading the model; it was stopped/);
+      expect(service.getState()).toMatchObject({ status: "error", error: expect.stringMatching(/did not answer/) });
+      expect(launcher.engines[0]!.killed).toBe(true);
+      const state = await service.load({ kind: "file", path: good });
+      expect(state).toMatchObject({ status: "ready", model: { name: "tiny" } });
+      expect(launcher.engines).toHaveLength(2);
+    } finally {
+      await service.shutdown();
+    }
+  });
+
+  it("shuts down at once while a load hangs, without waiting for its deadline", async () => {
+    const launcher = scriptedLauncher(answer(true));
+    const service = new ModelService({ env: { DRAFTLINE_MODELS_DIR: dir }, emitState: () => {}, emitDownload: () => {}, launcher });
+    const loading = service.load({ kind: "file", path: good });
+    const outcome = loading.then(
+      () => "loaded",
+      (e: Error) => e.message,
+    );
+    while (!launcher.engines[0]?.calls().includes("load")) await new Promise((resolve) => setTimeout(resolve, 1));
+    await service.shutdown();
+    expect(await outcome).toMatch(/disposed/);
+    expect(launcher.engines[0]!.killed).toBe(true);
+  });
+});
