@@ -4,6 +4,7 @@ import type { RequestSpec } from "./define";
 import { generationEvents, generationRequests } from "./generation";
 import { modelEvents, modelRequests } from "./models";
 import { projectEvents, projectRequests } from "./projects";
+import { reportRequests } from "./report";
 import { uiEvents, uiRequests } from "./ui";
 
 export * from "./define";
@@ -12,6 +13,7 @@ export * from "./projects";
 export * from "./generation";
 export * from "./models";
 export * from "./ui";
+export * from "./report";
 
 /**
  * Every request between the UI and the back end, defined once. Names, parameter and result types,
@@ -23,6 +25,7 @@ export const requests = {
   ...uiRequests,
   ...generationRequests,
   ...modelRequests,
+  ...reportRequests,
 } as const satisfies Record<string, RequestSpec>;
 
 /** Every event the back end pushes to the UI. */

@@ -10,6 +10,8 @@ import { modelHandlers } from "../models/handlers";
 import { ModelService } from "../models/service";
 import { createProjectHandlers } from "../projects/handlers";
 import { RecentProjects } from "../projects/recent";
+import { reportHandlers } from "../report/handlers";
+import { ReportService } from "../report/service";
 import { ProjectsService } from "../projects/service";
 import { ServiceContainer } from "./container";
 import { createHandlers } from "./handlers";
@@ -63,8 +65,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     emit: (payload) => options.emit({ kind: "event", name: "generation.update", payload }),
     log,
   });
+  // The report's settings (stock phrases, judge) and its judge requests.
+  const report = new ReportService({ dataDir, manuscript: (id) => projects.getManuscript(id), model: () => models.loaded(), busy: () => generation.busy, log });
   // Shut down in reverse: generation stops writing first, then projects save, then the model is freed.
-  const container = new ServiceContainer([models, projects, generation]);
+  const container = new ServiceContainer([models, projects, generation, report]);
   await container.boot();
   const projectHandlers: Partial<ApiHandlers> = createProjectHandlers(projects);
   const update = projectHandlers["projects.update"];
@@ -95,6 +99,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...projectHandlers,
     ...modelApi,
     ...generationHandlers(generation),
+    ...reportHandlers(report),
   };
   return { handlers, container, dataDir };
 }
