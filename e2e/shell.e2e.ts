@@ -11,6 +11,11 @@ test.afterAll(async () => {
 });
 
 test("the app shell loads and the API round-trips through the WebSocket", async ({ page }, testInfo) => {
+  // The page carries a CSP <meta> tag as well as the server's header: neither may block what the app does.
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
   await page.goto(app.url);
   await expect(page.getByRole("heading", { name: "Draftline", level: 1 })).toBeVisible();
   await expect(page.getByRole("status")).toContainText("Connected · web mode");
@@ -26,6 +31,7 @@ test("the app shell loads and the API round-trips through the WebSocket", async 
     return JSON.parse(await reply);
   }, app.token);
   expect(echoed).toMatchObject({ kind: "response", id: 7, ok: true, result: { text: "a long draft, 长文" } });
+  expect(violations).toEqual([]);
 });
 
 test("a malformed message gets an error reply and the connection stays usable", async ({ page }) => {

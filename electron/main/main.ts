@@ -14,7 +14,7 @@ import { DesktopApp } from "./desktop";
 import { APP_ID, PRODUCT_NAME } from "./identity";
 import { desktopEngineLauncher, type DesktopEngineLauncher } from "./engineLauncher";
 import { PendingOpens, projectFilesFromArgv } from "./instance";
-import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, isAllowedRequestUrl, isAppUrl, secureWebPreferences, type IpcSenderInfo } from "./security";
+import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, isAllowedRequestUrl, isAppUrl, type IpcSenderInfo, type SecureWebPreferences } from "./security";
 import type { DesktopShell, DesktopWindow, WindowSpec } from "./shell";
 import { WindowStateStore } from "./windowState";
 
@@ -140,7 +140,24 @@ function createBrowserWindow(spec: WindowSpec): BrowserWindow {
     minHeight: spec.minHeight,
     show: false,
     title: PRODUCT_NAME,
-    webPreferences: secureWebPreferences(preloadPath, { devTools: !app.isPackaged }),
+    // Written out here, not built by a function, so that the Electron audit can read every setting.
+    webPreferences: {
+      preload: preloadPath,
+      devTools: !app.isPackaged,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      disableBlinkFeatures: "Auxclick",
+      spellcheck: true,
+    } satisfies SecureWebPreferences,
   });
   if (spec.maximized) window.maximize();
   // The title bar shows the document (desktop.ts), not the page's <title>.

@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { APP_ORIGIN, CONTENT_SECURITY_POLICY, isAllowedRequestUrl, isAppUrl, isTrustedSender, secureWebPreferences } from "./security";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { APP_ORIGIN, CONTENT_SECURITY_POLICY, isAllowedRequestUrl, isAppUrl, isTrustedSender, type SecureWebPreferences } from "./security";
 
 function directives(csp: string): Map<string, string[]> {
   return new Map(
@@ -10,32 +12,44 @@ function directives(csp: string): Map<string, string[]> {
   );
 }
 
-describe("secureWebPreferences", () => {
-  const prefs = secureWebPreferences("/app/dist/preload/preload.cjs", { devTools: false });
+// main.ts writes the window's settings out in its BrowserWindow constructor (where the Electron audit
+// reads them) and checks them with `satisfies SecureWebPreferences`; these are type checks (tsc).
+describe("SecureWebPreferences", () => {
+  const secure = {
+    preload: "/app/dist/preload/preload.cjs",
+    devTools: false,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    disableBlinkFeatures: "Auxclick",
+  } as const;
 
-  it("isolates the page from Node and from the preload's world", () => {
-    expect(prefs).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-    });
+  it("accepts the isolated, sandboxed settings, with or without developer tools", () => {
+    expectTypeOf(secure).toExtend<SecureWebPreferences>();
+    expectTypeOf({ ...secure, devTools: true } as const).toExtend<SecureWebPreferences>();
   });
 
-  it("keeps the web's own protections on", () => {
-    expect(prefs).toMatchObject({ webSecurity: true, allowRunningInsecureContent: false, experimentalFeatures: false, navigateOnDragDrop: false });
-    expect(prefs.disableBlinkFeatures).toContain("Auxclick");
+  it("refuses a window that gives the page Node, leaves the sandbox or turns a web protection off", () => {
+    expectTypeOf({ ...secure, contextIsolation: false } as const).not.toExtend<SecureWebPreferences>();
+    expectTypeOf({ ...secure, sandbox: false } as const).not.toExtend<SecureWebPreferences>();
+    expectTypeOf({ ...secure, nodeIntegration: true } as const).not.toExtend<SecureWebPreferences>();
+    expectTypeOf({ ...secure, webSecurity: false } as const).not.toExtend<SecureWebPreferences>();
+    expectTypeOf({ ...secure, allowRunningInsecureContent: true } as const).not.toExtend<SecureWebPreferences>();
+    expectTypeOf({ ...secure, webviewTag: true } as const).not.toExtend<SecureWebPreferences>();
+    expectTypeOf({ ...secure, disableBlinkFeatures: "" } as const).not.toExtend<SecureWebPreferences>();
   });
 
-  it("loads the given preload", () => {
-    expect(prefs.preload).toBe("/app/dist/preload/preload.cjs");
-  });
-
-  it("offers developer tools only when asked (running from a checkout)", () => {
-    expect(prefs.devTools).toBe(false);
-    expect(secureWebPreferences("/p.cjs", { devTools: true }).devTools).toBe(true);
+  it("refuses a window that leaves a setting out", () => {
+    const { sandbox: _sandbox, ...withoutSandbox } = secure;
+    expectTypeOf(withoutSandbox).not.toExtend<SecureWebPreferences>();
   });
 });
 
@@ -64,6 +78,50 @@ describe("CONTENT_SECURITY_POLICY", () => {
     expect(csp.get("default-src")).toEqual(["'self'"]);
     expect(csp.get("script-src")).toEqual(["'self'"]);
     expect(csp.get("connect-src")).toEqual(["'self'"]);
+  });
+});
+
+// The page also carries its CSP as a <meta> tag (where the Electron audit reads it). Both shells send
+// their own header, and a page gets both policies, so the tag must allow what either header allows
+// (web mode: its loopback WebSocket) and nothing that neither does.
+describe("the page's <meta> Content-Security-Policy", () => {
+  const html = readFileSync(path.join(import.meta.dirname, "../../renderer/index.html"), "utf8");
+  const tag = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"\s*\/?>/i.exec(html);
+  const meta = directives(tag?.[1] ?? "");
+
+  it("stands in the head before any script", () => {
+    expect(tag).not.toBeNull();
+    expect(html.indexOf(tag![0])).toBeLessThan(html.indexOf("<script"));
+    expect(html.indexOf(tag![0])).toBeLessThan(html.indexOf("</head>"));
+  });
+
+  it("allows no eval, no inline code and no remote origin", () => {
+    expect(tag![1]).not.toMatch(/unsafe-eval|unsafe-inline|wasm-unsafe-eval|unsafe-hashes/);
+    for (const [, values] of meta) {
+      for (const value of values) expect(value).toMatch(/^('self'|'none'|data:|ws:\/\/127\.0\.0\.1:\*|ws:\/\/localhost:\*)$/);
+    }
+  });
+
+  it("restricts scripts, styles and everything else to the page's origin, and denies plugins, base and forms", () => {
+    expect(meta.get("default-src")).toEqual(["'self'"]);
+    expect(meta.get("script-src")).toEqual(["'self'"]);
+    expect(meta.get("style-src")).toEqual(["'self'"]);
+    expect(meta.get("object-src")).toEqual(["'none'"]);
+    expect(meta.get("base-uri")).toEqual(["'none'"]);
+    expect(meta.get("form-action")).toEqual(["'none'"]);
+  });
+
+  it("allows every source the desktop header allows, so the two agree in the desktop app", () => {
+    for (const [name, values] of directives(CONTENT_SECURITY_POLICY)) {
+      const allowed = meta.get(name) ?? meta.get("default-src") ?? [];
+      // frame-ancestors is ignored in a <meta> tag; 'none' elsewhere allows nothing to compare.
+      if (name === "frame-ancestors" || values.includes("'none'")) continue;
+      for (const value of values) expect(allowed, `${name} ${value}`).toContain(value);
+    }
+  });
+
+  it("allows web mode's loopback WebSocket (its header names the port)", () => {
+    expect(meta.get("connect-src")).toEqual(["'self'", "ws://127.0.0.1:*", "ws://localhost:*"]);
   });
 });
 

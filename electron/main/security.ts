@@ -23,28 +23,27 @@ export const CONTENT_SECURITY_POLICY = [
 ].join("; ");
 
 /**
- * The window's web preferences: the renderer is an ordinary sandboxed web page. Developer tools only
- * when running from a checkout.
+ * The window's web preferences: the renderer is an ordinary sandboxed web page, developer tools only when
+ * running from a checkout. main.ts writes them out literally in its BrowserWindow constructor, where the
+ * Electron audit (electronegativity) reads them, and checks them against this type with `satisfies`:
+ * each setting is a literal type, so leaving one out or weakening it is a type error.
  */
-export function secureWebPreferences(preload: string, options: { devTools: boolean }): NonNullable<BrowserWindowConstructorOptions["webPreferences"]> {
-  return {
-    preload,
-    devTools: options.devTools,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    // A middle click would otherwise ask to open a link in a new window.
-    disableBlinkFeatures: "Auxclick",
-    spellcheck: true,
-  };
+export interface SecureWebPreferences extends NonNullable<BrowserWindowConstructorOptions["webPreferences"]> {
+  preload: string;
+  devTools: boolean;
+  contextIsolation: true;
+  sandbox: true;
+  nodeIntegration: false;
+  nodeIntegrationInWorker: false;
+  nodeIntegrationInSubFrames: false;
+  webSecurity: true;
+  allowRunningInsecureContent: false;
+  experimentalFeatures: false;
+  webviewTag: false;
+  navigateOnDragDrop: false;
+  safeDialogs: true;
+  /** A middle click would otherwise ask to open a link in a new window. */
+  disableBlinkFeatures: "Auxclick";
 }
 
 /** Only the app's own pages may be shown; everything else is refused. */
