@@ -42,6 +42,15 @@ describe("importMarkdown", () => {
     expect(checkInvariants(manuscript)).toEqual([]);
   });
 
+  it("round-trips a quoted <content> through export and import again: the reference is kept, never escaped twice", async () => {
+    const first = importMarkdown("# Notes\n\nSee <content> here.", { fallbackTitle: "x" });
+    const file = path.join(dir, "notes.md");
+    await exportManuscript(first.manuscript, { path: file, title: "Notes" });
+    expect(await readFile(file, "utf8")).toContain("See &lt;content> here.");
+    const again = await importMarkdownFile(file);
+    expect(again.manuscript.steps[0]?.content).toBe("See &lt;content> here.");
+  });
+
   it("detects Chinese and counts its words", () => {
     const { manuscript } = importMarkdown("# 第一章\n\n守塔人独自来到了海边。", { fallbackTitle: "x" });
     expect(manuscript.language).toBe("zh");

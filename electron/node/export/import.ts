@@ -1,7 +1,7 @@
 import path from "node:path";
 import { reportedProgress, stepTargetWords } from "../../common/iscot/budget";
 import { renderPlan } from "../../common/iscot/plan";
-import { findProtocolTag } from "../../common/iscot/tags";
+import { defuseProtocolTags } from "../../common/manuscript/entities";
 import { createManuscript, withRevision } from "../../common/manuscript/reducer";
 import { normalizeTitle, reassignSections, sectionId, stepId } from "../../common/manuscript/sections";
 import type { Manuscript, Section, Step } from "../../common/manuscript/types";
@@ -113,12 +113,10 @@ function fromParsed(parsed: ParsedDraft): ImportedDraft {
 
 /**
  * Trimmed, and with protocol tags (`<content>`, `<FINISHED>`) defused: a draft that quotes them must
- * not end a block when the model reads it back. `&lt;` shows as `<` in Markdown.
+ * not end a block when the model reads it back. `&lt;` shows as `<` in the draft and in exports.
  */
 function clean(text: string): string {
-  let out = text.trim();
-  for (let tag = findProtocolTag(out); tag; tag = findProtocolTag(out)) out = `${out.slice(0, tag.index)}&lt;${out.slice(tag.index + 1)}`;
-  return out;
+  return defuseProtocolTags(text.trim());
 }
 
 function uniqueTitle(title: string, taken: Set<string>): string {

@@ -53,6 +53,14 @@ describe("the draft follows the manuscript", () => {
     expect(outline(state)).toEqual(["# Opening", "step-1 (done): First.", "step-2 (done): Second.", "# Middle", "step-3 (done): Third *part*."]);
   });
 
+  it("shows a character reference streamed into a plain paragraph as its character", () => {
+    const m1 = manuscript([step(1, "sec-1", "She typed", "writing")]);
+    const { state, shown } = setup(m1);
+    const m2 = { ...m1, steps: [step(1, "sec-1", "She typed &lt;content> here", "writing")] };
+    const next = state.apply(syncDraft(state, m2, shown, m1)!);
+    expect(next.doc.textContent).toBe("She typed <content> here");
+  });
+
   it("streams plain words into the step being written as one inserted suffix, out of the undo history", () => {
     const m1 = manuscript([step(1, "sec-1", "Done text."), step(2, "sec-1", "The river", "writing")]);
     const { state, shown } = setup(m1);

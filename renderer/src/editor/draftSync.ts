@@ -56,8 +56,9 @@ export function createDraftDoc(schema: Schema, m: Manuscript, shown: Map<string,
   return schema.nodes.doc!.create(null, draftOutline(m).map((item) => createItem(schema, item, shown)));
 }
 
-// Characters that make Markdown inline markup, and lines that start a block other than a paragraph.
-const INLINE_MARKUP = /[*_`~\\]/;
+// Characters that make Markdown inline markup (or a character reference), and lines that start a block
+// other than a paragraph.
+const INLINE_MARKUP = /[*_`~\\&]/;
 const BLOCK_START = /^\s{0,3}(?:#|>|[-+*]\s|\d+[.)]|`{3}|~{3})/;
 
 /** The last paragraph of a text (after its last blank line). */

@@ -1,6 +1,7 @@
 import { getSchema } from "@tiptap/core";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { findProtocolTag } from "../../../electron/common/iscot/tags";
 import { draftExtensions } from "./extensions";
 import { parseMarkdown, serializeMarkdown } from "./markdown";
 
@@ -51,6 +52,13 @@ describe("Markdown → draft nodes", () => {
     expect(nodes[4]).toEqual({ type: "codeBlock", attrs: { language: "js" }, content: [{ type: "text", text: "let a = 1;" }] });
   });
 
+  it("reads character references as the characters (outside code), and leaves the rest as written", () => {
+    // An imported draft that quoted <content> holds it as &lt;content> (a step cannot hold a protocol tag).
+    expect(json("She typed &lt;content> here.")[0]!.content).toEqual([{ type: "text", text: "She typed <content> here." }]);
+    expect(json("AT&amp;T &#8212; &#x2014; &quot;q&quot; &unknown; & alone, \\&lt; escaped")[0]!.content).toEqual([{ type: "text", text: 'AT&T \u2014 \u2014 "q" &unknown; & alone, &lt; escaped' }]);
+    expect(json("`&lt;code>`")[0]!.content).toEqual([{ type: "text", text: "&lt;code>", marks: [{ type: "code" }] }]);
+  });
+
   it("gives no blocks for an empty text", () => {
     expect(json("")).toEqual([]);
     expect(json("\n\n  \n")).toEqual([]);
@@ -95,6 +103,20 @@ describe("draft nodes → Markdown", () => {
     }
   });
 
+  it("round-trips the literal text <content>: the draft shows it, the step keeps it as &lt;content>", () => {
+    // What the importer writes for a draft that quotes the tag (see export/import.test.ts).
+    const imported = "See &lt;content> here, and &lt;FINISHED> too.";
+    const shown = block(imported);
+    expect(shown.textContent).toBe("See <content> here, and <FINISHED> too.");
+    expect(serializeMarkdown(shown)).toBe(imported);
+    expect(block("&lt;/step_plan>").textContent).toBe("</step_plan>");
+    // Typed by the writer: written so the step can hold it, and read back the same.
+    const typed = schema.nodes.paragraph!.create(null, schema.text("A <content> tag, AT&T and a literal &amp;."));
+    const md = serializeMarkdown(schema.nodes.stepBlock!.create({ stepId: "s" }, [typed]));
+    expect(md).toBe("A &lt;content> tag, AT&T and a literal \\&amp;.");
+    expect(json(md)).toEqual([typed.toJSON()]);
+  });
+
   it("keeps spaces outside the delimiters, so emphasis stays emphasis", () => {
     const p = schema.nodes.paragraph!.create(null, [schema.text("a"), schema.text(" bold ", [schema.marks.bold!.create()]), schema.text("b")]);
     expect(serializeMarkdown(schema.nodes.stepBlock!.create({ stepId: "s" }, [p]))).toBe("a **bold** b");
@@ -103,7 +125,7 @@ describe("draft nodes → Markdown", () => {
   it("reads back any text the writer types with the same characters and the same marks on them", () => {
     const markNames = ["bold", "italic", "strike", "code"] as const;
     const run = fc.record({
-      text: fc.string({ unit: fc.constantFrom("a", "b", " ", "*", "_", "`", "~", "#", "-", "1", ".", "\\", ">", "é", "字"), minLength: 1, maxLength: 12 }),
+      text: fc.string({ unit: fc.constantFrom("a", "b", " ", "*", "_", "`", "~", "#", "-", "1", ".", "\\", ">", "é", "字", "&", "&lt;", "&#38;", "<", "<content>", "</step_plan>", ";"), minLength: 1, maxLength: 12 }),
       marks: fc.subarray([...markNames]),
     });
     /** Each character with the marks on it; white space carries no visible mark, so none is kept for it. */
@@ -132,6 +154,8 @@ describe("draft nodes → Markdown", () => {
         expect(back).toHaveLength(1);
         expect(back[0]!.type.name).toBe("paragraph");
         expect(visible(back)).toEqual(visible([paragraph]));
+        // Outside code, no protocol tag reaches the step: the manuscript could not hold it.
+        if (!runs.some((r) => r.marks.includes("code"))) expect(findProtocolTag(md)).toBeNull();
       }),
       { numRuns: 1000 },
     );

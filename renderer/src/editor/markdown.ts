@@ -1,9 +1,13 @@
 // A step's content is Markdown; the draft shows it as ProseMirror nodes. The model's text becomes
 // nodes here (never HTML), and the writer's edits go back as Markdown. The subset is what models
 // write in prose: paragraphs (a single line break inside one is a hard break), headings, bullet and
-// numbered lists, block quotes, fenced code, rules, and bold, italic, strike-through and inline code.
-// serializeMarkdown escapes whatever would read back differently, so parse(serialize(x)) is x.
+// numbered lists, block quotes, fenced code, rules, and bold, italic, strike-through and inline code,
+// and character references outside code (`&lt;` shows as `<`: it is how a step holds a protocol tag
+// as text, such as an imported draft that quotes `<content>`).
+// serializeMarkdown escapes whatever would read back differently, so parse(serialize(x)) is x, and
+// writes a `<` that would start a protocol tag as `&lt;`, so the writer may type one.
 import type { Mark, Node as PmNode, Schema } from "@tiptap/pm/model";
+import { defuseProtocolTags, referenceAt } from "../../../electron/common/manuscript/entities";
 
 // ---- blocks -------------------------------------------------------------------------------------
 
@@ -172,7 +176,7 @@ function codeEnd(text: string, i: number, ticks: number): number {
   return -1;
 }
 
-/** Splits a line into text, code spans and delimiter runs (escapes become text). */
+/** Splits a line into text, code spans and delimiter runs (escapes and character references become text). */
 function pieces(text: string): Piece[] {
   const out: Piece[] = [];
   let plain = "";
@@ -187,6 +191,14 @@ function pieces(text: string): Piece[] {
       plain += text[i + 1];
       i += 2;
       continue;
+    }
+    if (c === "&") {
+      const reference = referenceAt(text, i);
+      if (reference) {
+        plain += reference.char;
+        i += reference.length;
+        continue;
+      }
     }
     if (c === "`") {
       let ticks = 0;
@@ -296,9 +308,12 @@ const MARK_DELIMITER: Record<string, string> = { bold: "**", italic: "*", strike
 /** Marks in the order they open (outermost first), so nesting is stable. */
 const MARK_ORDER = ["bold", "italic", "strike", "code"];
 
-/** Escapes text so it reads back as the same text: inline markup, and block markers at a line's start. */
+/**
+ * Escapes text so it reads back as the same text: inline markup, an `&` that would read as a character
+ * reference, block markers at a line's start; and a protocol tag is written with `&lt;`.
+ */
 function escapeText(text: string, atLineStart: boolean): string {
-  let out = text.replace(/[\\`*_~]/g, (c) => `\\${c}`);
+  let out = defuseProtocolTags(text.replace(/[\\`*_~]|&/g, (c, i: number) => (c !== "&" || referenceAt(text, i) ? `\\${c}` : c)));
   if (atLineStart) {
     out = out.replace(/^(\s*)([#>+-])/, "$1\\$2").replace(/^(\s*\d+)([.)])/, "$1\\$2");
   }

@@ -14,6 +14,7 @@ import {
   type ParagraphChild,
 } from "docx";
 import { Lexer, type Token, type Tokens } from "marked";
+import { decodeEntities } from "../../../common/manuscript/entities";
 
 /** Word's built-in style ids: Word (and its navigation pane) knows them by these names. */
 export const HEADING_STYLES = ["Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6"] as const;
@@ -274,18 +275,6 @@ export class MarkdownToDocx {
       }),
     ];
   }
-}
-
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", "#39": "'" };
-
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+\d*);/gi, (whole, name: string) => {
-    if (name[0] === "#") {
-      const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return ENTITIES[name.toLowerCase()] ?? whole;
-  });
 }
 
 /** The text of an HTML fragment: comments dropped, tags removed, entities decoded. */
