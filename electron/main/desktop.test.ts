@@ -99,9 +99,10 @@ function fakeShell(platform: NodeJS.Platform = "linux") {
   let menu: MenuTemplate = [];
   let answer = "Cancel";
   let pickedFile: string | undefined;
+  let savedFile: string | undefined;
   const dialogs: DialogAdapter = {
     showOpenDialog: async () => (pickedFile ? { canceled: false, filePaths: [pickedFile] } : { canceled: true, filePaths: [] }),
-    showSaveDialog: async () => ({ canceled: true }),
+    showSaveDialog: async () => (savedFile ? { canceled: false, filePath: savedFile } : { canceled: true }),
     showMessageBox: async (_parent, options) => {
       boxes.push(options);
       return { response: (options.buttons ?? []).indexOf(answer) };
@@ -134,6 +135,7 @@ function fakeShell(platform: NodeJS.Platform = "linux") {
     menu: () => menu,
     answer: (label: string) => void (answer = label),
     pick: (file: string) => void (pickedFile = file),
+    saveTo: (file: string) => void (savedFile = file),
   };
 }
 
@@ -151,6 +153,12 @@ afterEach(async () => {
 function setup(platform: NodeJS.Platform = "linux", recent: ProjectSummary[] = []) {
   const fake = fakeShell(platform);
   const logLines: string[] = [];
+  /** What reached the back end's file requests: the method and its parameters. */
+  const backEnd: { method: string; params: Record<string, unknown> }[] = [];
+  const reached = (method: string) => async (params: object) => {
+    backEnd.push({ method, params: { ...params } });
+    throw new Error("reached the back end");
+  };
   const app = new DesktopApp({
     shell: fake.shell,
     dataDir,
@@ -159,6 +167,11 @@ function setup(platform: NodeJS.Platform = "linux", recent: ProjectSummary[] = [
         if (text.startsWith("fail")) throw new Error("echo failed");
         return { text, receivedAt: 1 };
       },
+      "projects.open": reached("projects.open"),
+      "projects.import": reached("projects.import"),
+      "projects.saveAs": reached("projects.saveAs"),
+      "projects.create": reached("projects.create"),
+      "projects.export": reached("projects.export"),
     },
     recent: { list: async () => recent, remove: async () => undefined },
     windowStates: WindowStateStore.in(dataDir).load(),
@@ -167,7 +180,7 @@ function setup(platform: NodeJS.Platform = "linux", recent: ProjectSummary[] = [
   const sender = (window: FakeWindow | undefined) => ({ windowId: window?.id, frameUrl: `${APP_ORIGIN}/index.html`, isMainFrame: true });
   const request = (window: FakeWindow | undefined, method: string, params: unknown) => app.handleRequest(sender(window), method, params);
   const setState = (window: FakeWindow | undefined, state: object) => request(window, "window.setDocumentState", { modified: false, generating: false, title: "Essay", ...state });
-  return { app, ...fake, logLines, request, setState };
+  return { app, ...fake, logLines, request, setState, backEnd };
 }
 
 function findItem(template: MenuItemConstructorOptions[], label: string): MenuItemConstructorOptions | undefined {
@@ -380,6 +393,72 @@ describe("document state", () => {
     await setState(windows[0], { modified: true });
     (findItem(menu(), "Old Essay — old.draftline")?.click as () => void)();
     expect(windows.map((w) => w.url)).toEqual([windowUrl(null), windowUrl(path.resolve("/p/old.draftline"))]);
+  });
+});
+
+describe("files a window's page may name", () => {
+  const reachedBackEnd = { ok: false, error: { code: "failed", message: "reached the back end" } };
+  const home = (name: string) => path.resolve("/home/writer", name);
+
+  it("open, import, save as and export take only the paths this window's dialogs returned", async () => {
+    const { app, windows, request, pick, saveTo, backEnd } = setup();
+    await app.start([]);
+    const page = windows[0];
+    const refused = (message: string) => ({ ok: false, error: { code: "failed", message: expect.stringContaining(message) } });
+    await expect(request(page, "projects.open", { path: home("secret.draftline") })).resolves.toMatchObject(refused("opens only a project chosen in its Open dialog or listed in recent projects"));
+    await expect(request(page, "projects.import", { path: home(".ssh/id_rsa") })).resolves.toMatchObject(refused("imports only a file chosen in its Import dialog"));
+    await expect(request(page, "projects.export", { projectId: "p", path: home(".bashrc"), format: "markdown" })).resolves.toMatchObject(refused("exports only to a file chosen in its Export dialog"));
+    await expect(request(page, "projects.saveAs", { projectId: "p", path: home(".bashrc") })).resolves.toMatchObject(refused("saves only where its Save dialog was pointed"));
+    await expect(request(page, "projects.create", { instruction: "x", targetWords: null, path: home("x.draftline") })).resolves.toMatchObject(refused("saves only"));
+    expect(backEnd).toEqual([]);
+    // A document with no file yet needs no path.
+    await expect(request(page, "projects.create", { instruction: "x", targetWords: null })).resolves.toMatchObject(reachedBackEnd);
+
+    pick(home("novel.draftline"));
+    await request(page, "dialog.openProject", {});
+    await expect(request(page, "projects.open", { path: home("novel.draftline"), force: true })).resolves.toMatchObject(reachedBackEnd);
+    pick(home("draft.md"));
+    await request(page, "dialog.importMarkdown", {});
+    await expect(request(page, "projects.import", { path: home("draft.md") })).resolves.toMatchObject(reachedBackEnd);
+    // A path is granted for what it was chosen for: an imported draft is not a project to open.
+    await expect(request(page, "projects.open", { path: home("draft.md") })).resolves.toMatchObject(refused("opens only"));
+    saveTo(home("novel.draftline"));
+    await request(page, "dialog.saveProjectAs", {});
+    await expect(request(page, "projects.saveAs", { projectId: "p", path: home("novel.draftline") })).resolves.toMatchObject(reachedBackEnd);
+    await expect(request(page, "projects.import", { path: home("draft.md"), out: home("novel.draftline") })).resolves.toMatchObject(reachedBackEnd);
+    expect(backEnd.map((c) => c.method)).toEqual(["projects.create", "projects.open", "projects.import", "projects.saveAs", "projects.import"]);
+  });
+
+  it("an export the dialog asked about replacing goes ahead; one whose extension was added asks again", async () => {
+    const { app, windows, request, saveTo, backEnd } = setup();
+    await app.start([]);
+    saveTo(home("story.md"));
+    await request(windows[0], "dialog.exportPath", { format: "markdown" });
+    await expect(request(windows[0], "projects.export", { projectId: "p", path: home("story.md"), format: "markdown" })).resolves.toMatchObject(reachedBackEnd);
+    saveTo(home("notes"));
+    await request(windows[0], "dialog.exportPath", { format: "markdown" });
+    await expect(request(windows[0], "projects.export", { projectId: "p", path: home("notes.md"), format: "markdown" })).resolves.toMatchObject(reachedBackEnd);
+    await expect(request(windows[0], "projects.export", { projectId: "p", path: home("notes.md"), format: "markdown", overwrite: true })).resolves.toMatchObject(reachedBackEnd);
+    expect(backEnd.map((c) => [c.params.path, c.params.overwrite])).toEqual([
+      [home("story.md"), true],
+      [home("notes.md"), false],
+      [home("notes.md"), true],
+    ]);
+  });
+
+  it("a window may open what the launch or the OS handed it and the recent projects, not another window's choices", async () => {
+    const recent = [{ path: path.resolve("/p/recent.draftline"), title: "Recent", words: 0, target: 0, modifiedAt: 0 }];
+    const { app, windows, request, pick, backEnd } = setup("linux", recent);
+    await app.start([path.resolve("/p/a.draftline")]);
+    app.openFiles([path.resolve("/p/b.draftline")]);
+    await expect(request(windows[0], "projects.open", { path: path.resolve("/p/a.draftline") })).resolves.toMatchObject(reachedBackEnd);
+    await expect(request(windows[0], "projects.open", { path: path.resolve("/p/recent.draftline") })).resolves.toMatchObject(reachedBackEnd);
+    await expect(request(windows[0], "projects.open", { path: path.resolve("/p/b.draftline") })).resolves.toMatchObject({ ok: false, error: { message: expect.stringContaining("opens only") } });
+    await expect(request(windows[1], "projects.open", { path: path.resolve("/p/b.draftline") })).resolves.toMatchObject(reachedBackEnd);
+    pick(path.resolve("/p/chosen.md"));
+    await request(windows[1], "dialog.importMarkdown", {});
+    await expect(request(windows[0], "projects.import", { path: path.resolve("/p/chosen.md") })).resolves.toMatchObject({ ok: false, error: { message: expect.stringContaining("imports only") } });
+    expect(backEnd).toHaveLength(3);
   });
 });
 

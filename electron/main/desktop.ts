@@ -11,6 +11,7 @@ import { dispatch, type ApiHandlers, type CallContext } from "../common/api/serv
 import { logsDir, type Logger } from "../node/app/log";
 import { choiceOf, closeAction, closeQuestion } from "./closeGuard";
 import { createDialogHandlers } from "./dialogs";
+import { desktopFileAccess, PathGrants } from "./fileAccess";
 import { buildMenuTemplate, type MenuActions, type RecentItem } from "./menu";
 import { APP_ORIGIN, isTrustedSender, type IpcSenderInfo } from "./security";
 import type { DesktopShell, DesktopWindow } from "./shell";
@@ -48,6 +49,8 @@ interface WindowEntry {
   closeConfirmed: boolean;
   /** A close question is on screen. */
   asking: boolean;
+  /** The files this window's writer chose (dialogs, the OS, the launch): the only ones its page may name. */
+  grants: PathGrants;
 }
 
 /** Requests logged at info level (by name, never their parameters): loading models, writing, saving, exporting. */
@@ -86,9 +89,14 @@ export class DesktopApp {
         other.window.focus();
         return true;
       },
+      grant: (context, purpose, file, grantOptions) => this.entryOf(context)?.grants.grant(purpose, file, grantOptions),
+    });
+    const backEnd = desktopFileAccess(options.handlers, {
+      grantsOf: (context) => this.entryOf(context)?.grants,
+      isRecent: async (file) => (await options.recent.list().catch(() => [])).some((p) => path.resolve(p.path) === file),
     });
     this.handlers = {
-      ...options.handlers,
+      ...backEnd,
       ...dialogs,
       "window.setDocumentState": async (state, context) => {
         this.setDocumentState(this.requireEntry(context), state);
@@ -143,6 +151,7 @@ export class DesktopApp {
       }
       const pristine = this.focusedEntry();
       if (pristine && this.isPristine(pristine)) {
+        pristine.grants.grant("open", resolved);
         pristine.state = { ...pristine.state, path: resolved, title: titleOfFile(resolved) };
         pristine.window.load(windowUrl(resolved));
         pristine.window.focus();
@@ -227,7 +236,9 @@ export class DesktopApp {
       state: { modified: false, generating: false, title: titleOfFile(project), path: project },
       closeConfirmed: false,
       asking: false,
+      grants: new PathGrants(),
     };
+    if (project !== null) entry.grants.grant("open", project);
     this.entries.set(window.id, entry);
     window.setTitle(windowTitle(entry.state, shell.platform, shell.appName));
     window.onFocus(() => {

@@ -11,6 +11,7 @@ const asking = { id: 7 } as DesktopWindow;
 function setup(answer: { open?: string[]; save?: string; canceled?: boolean }, openElsewhere: string[] = []) {
   const shown: { kind: "open" | "save"; parent: DesktopWindow | undefined; options: OpenDialogOptions | SaveDialogOptions }[] = [];
   const focused: string[] = [];
+  const granted: { clientId: string; purpose: string; file: string; overwriteConfirmed: boolean }[] = [];
   const dialogs: DialogAdapter = {
     showOpenDialog: async (parent, options) => {
       shown.push({ kind: "open", parent, options });
@@ -31,9 +32,10 @@ function setup(answer: { open?: string[]; save?: string; canceled?: boolean }, o
       focused.push(file);
       return true;
     },
+    grant: (context, purpose, file, options) => void granted.push({ clientId: context.clientId, purpose, file, overwriteConfirmed: options?.overwriteConfirmed ?? false }),
   });
   const call = (method: string, params: unknown) => dispatch(handlers, { kind: "request", id: 1, method, params }, { clientId: "window-7" });
-  return { call, shown, focused };
+  return { call, shown, focused, granted };
 }
 
 describe("dialog requests", () => {
@@ -70,6 +72,31 @@ describe("dialog requests", () => {
     const { call, shown } = setup({ save: chosen });
     await expect(call("dialog.exportPath", { format })).resolves.toMatchObject({ ok: true, result: { path: expected } });
     expect(shown[0]?.options.filters?.[0]?.extensions).toEqual(extensions);
+  });
+
+  it("grants the asking window the path each dialog returned, for what it was asked for", async () => {
+    const opened = setup({ open: ["/p/novel.draftline"] });
+    await opened.call("dialog.openProject", {});
+    await opened.call("dialog.importMarkdown", {});
+    expect(opened.granted).toEqual([
+      { clientId: "window-7", purpose: "open", file: "/p/novel.draftline", overwriteConfirmed: false },
+      { clientId: "window-7", purpose: "import", file: "/p/novel.draftline", overwriteConfirmed: false },
+    ]);
+    // The save dialog asked about replacing the file it returned, not one whose extension was added after.
+    const asIs = setup({ save: "/out/report.md" });
+    await asIs.call("dialog.exportPath", { format: "markdown" });
+    const extended = setup({ save: "/out/report" });
+    await extended.call("dialog.exportPath", { format: "markdown" });
+    await extended.call("dialog.saveProjectAs", {});
+    expect([...asIs.granted, ...extended.granted]).toEqual([
+      { clientId: "window-7", purpose: "export", file: "/out/report.md", overwriteConfirmed: true },
+      { clientId: "window-7", purpose: "export", file: "/out/report.md", overwriteConfirmed: false },
+      { clientId: "window-7", purpose: "saveAs", file: "/out/report.draftline", overwriteConfirmed: false },
+    ]);
+    const cancelled = setup({ canceled: true });
+    await cancelled.call("dialog.exportPath", { format: "docx" });
+    await cancelled.call("dialog.openProject", {});
+    expect(cancelled.granted).toEqual([]);
   });
 
   it("refuses an unknown export format before any dialog opens", async () => {

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { FileFilter } from "electron";
 import type { ExportDialogFormat } from "../common/api/ui";
 import type { ApiHandlers, CallContext } from "../common/api/server";
+import type { FilePurpose } from "./fileAccess";
 import { PROJECT_EXTENSION } from "./instance";
 import type { DesktopWindow, DialogAdapter } from "./shell";
 
@@ -46,44 +47,56 @@ export interface DialogDeps {
    * was brought to the front and the asking window should do nothing.
    */
   focusIfOpenElsewhere(file: string, context: CallContext): boolean;
+  /**
+   * The writer chose `file` for `purpose` in the asking window's dialog: that window may now use it
+   * (fileAccess.ts). `overwriteConfirmed`: the dialog asked about replacing a file there.
+   */
+  grant(context: CallContext, purpose: FilePurpose, file: string, options?: { overwriteConfirmed: boolean }): void;
 }
 
 type DialogHandlers = Pick<ApiHandlers, "dialog.openProject" | "dialog.saveProjectAs" | "dialog.exportPath" | "dialog.importMarkdown" | "dialog.openModelFile">;
 
 export function createDialogHandlers(deps: DialogDeps): DialogHandlers {
-  const openOne = async (context: CallContext, title: string, filters: FileFilter[]): Promise<string | null> => {
+  const openOne = async (context: CallContext, title: string, filters: FileFilter[], purpose?: FilePurpose): Promise<string | null> => {
     const result = await deps.dialogs.showOpenDialog(deps.windowOf(context), { title, filters, properties: ["openFile"], defaultPath: deps.documentsDir() });
-    return result.canceled ? null : (result.filePaths[0] ?? null);
+    const file = result.canceled ? null : (result.filePaths[0] ?? null);
+    if (file !== null && purpose) deps.grant(context, purpose, file);
+    return file;
   };
-  const saveAs = async (context: CallContext, title: string, name: string, extension: string, filters: FileFilter[]): Promise<string | null> => {
+  const saveAs = async (context: CallContext, purpose: FilePurpose, title: string, name: string, extension: string, filters: FileFilter[]): Promise<string | null> => {
     const result = await deps.dialogs.showSaveDialog(deps.windowOf(context), {
       title,
       defaultPath: path.join(deps.documentsDir(), `${name}${extension}`),
       filters,
       properties: ["createDirectory", "showOverwriteConfirmation"],
     });
-    return result.canceled || !result.filePath ? null : withExtension(result.filePath, extension);
+    if (result.canceled || !result.filePath) return null;
+    const file = withExtension(result.filePath, extension);
+    // The dialog asked about replacing the file it returned, not one whose extension was added here.
+    deps.grant(context, purpose, file, { overwriteConfirmed: file === result.filePath });
+    return file;
   };
 
   return {
     "dialog.openProject": async (_params, context) => {
-      const file = await openOne(context, "Open Project", FILTERS.project);
+      const file = await openOne(context, "Open Project", FILTERS.project, "open");
       if (file === null) return { path: null, alreadyOpen: false };
       return deps.focusIfOpenElsewhere(file, context) ? { path: file, alreadyOpen: true } : { path: file, alreadyOpen: false };
     },
     "dialog.saveProjectAs": async ({ suggestedName }, context) => ({
-      path: await saveAs(context, "Save Project", safeFileName(suggestedName), PROJECT_EXTENSION, FILTERS.project),
+      path: await saveAs(context, "saveAs", "Save Project", safeFileName(suggestedName), PROJECT_EXTENSION, FILTERS.project),
     }),
     "dialog.exportPath": async ({ format, suggestedName }, context) => ({
       path: await saveAs(
         context,
+        "export",
         format === "docx" ? "Export as Word Document" : "Export as Markdown",
         safeFileName(suggestedName),
         EXPORT_EXTENSION[format],
         format === "docx" ? FILTERS.docx : FILTERS.markdownExport,
       ),
     }),
-    "dialog.importMarkdown": async (_params, context) => ({ path: await openOne(context, "Import Markdown", FILTERS.markdown) }),
+    "dialog.importMarkdown": async (_params, context) => ({ path: await openOne(context, "Import Markdown", FILTERS.markdown, "import") }),
     "dialog.openModelFile": async (_params, context) => ({ path: await openOne(context, "Choose a Model File", FILTERS.model) }),
   };
 }

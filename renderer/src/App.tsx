@@ -5,6 +5,7 @@ import { ModelManagerDialog } from "./panels/ModelManager";
 import { NewDocumentDialog } from "./panels/NewDocument";
 import { OpenProjectDialog } from "./panels/OpenProject";
 import { PathDialog } from "./panels/PathDialog";
+import { ReplaceDialog } from "./panels/ReplaceDialog";
 import { runCommand, shortcuts } from "./shell/commands";
 import { Controls } from "./shell/Controls";
 import { Notices } from "./shell/Notices";
@@ -124,6 +125,7 @@ export function App() {
       {panel === "models" ? <ModelManagerDialog /> : null}
       {panel === "openProject" ? <OpenProjectDialog /> : null}
       {panel === "saveAs" || panel === "export" || panel === "importMarkdown" ? <PathDialog key={panel} purpose={panel} /> : null}
+      {panel === "replaceExport" ? <ReplaceDialog /> : null}
     </div>
   );
 }

@@ -53,6 +53,13 @@ export const savedProject = z.object({
 });
 export type SavedProject = z.infer<typeof savedProject>;
 
+/** An export: written, or not written because a file Draftline did not write is there (ask, then overwrite). */
+export const exportAnswer = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), path: z.string(), format: z.string(), bytes: z.number().int().nonnegative() }),
+  z.object({ ok: z.literal(false), reason: z.literal("exists"), path: z.string(), message: z.string() }),
+]);
+export type ExportAnswer = z.infer<typeof exportAnswer>;
+
 export const projectRequests = {
   "projects.list": request("Recently opened projects, newest first.", z.object({}).strict(), z.array(projectSummary)),
   "projects.create": request(
@@ -114,7 +121,7 @@ export const projectRequests = {
     z.array(z.object({ id: z.string(), extension: z.string(), label: z.string() })),
   ),
   "projects.export": request(
-    "Exports the draft to a file (DOCX, Markdown, ...): the format by id or by the path's extension; withPlan adds plans and reflections.",
+    "Exports the draft to a file (DOCX, Markdown, ...): the format by id or by the path's extension, which must match it; withPlan adds plans and reflections. A file that exists and that Draftline did not write is replaced only with overwrite: without it, the answer is `exists` and the UI asks the writer.",
     z
       .object({
         projectId,
@@ -122,9 +129,11 @@ export const projectRequests = {
         format: z.string().max(50).optional(),
         withPlan: z.boolean().default(false),
         planPlacement: z.enum(["appendix", "comments"]).default("appendix"),
+        /** The writer agreed to replace the file at `path`. */
+        overwrite: z.boolean().default(false),
       })
       .strict(),
-    z.object({ path: z.string(), format: z.string(), bytes: z.number().int().nonnegative() }),
+    exportAnswer,
   ),
   "projects.import": request(
     "Makes a project of a Markdown or text draft (its headings become sections), untitled or saved at `out`.",

@@ -44,6 +44,19 @@ describe("exportDocument", () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it("writes a named format only to a file with that format's extension", async () => {
+    await writeFile(path.join(dir, ".bashrc"), "export PATH=/usr/bin\n");
+    await expect(exportDocument(doc, { path: path.join(dir, ".bashrc"), format: "markdown" })).rejects.toMatchObject({
+      code: "unsupported-format",
+      message: "A Markdown export is a .md, .markdown, .txt file: end the file name with .md.",
+    });
+    await expect(exportDocument(doc, { path: path.join(dir, "notes.docx"), format: "markdown" })).rejects.toMatchObject({ message: expect.stringContaining("not .docx") });
+    await expect(exportDocument(doc, { path: path.join(dir, "notes.md"), format: "docx" })).rejects.toMatchObject({ message: expect.stringContaining("A Word document export is a .docx file, not .md") });
+    expect(await readFile(path.join(dir, ".bashrc"), "utf8")).toBe("export PATH=/usr/bin\n");
+    expect((await exportDocument(doc, { path: path.join(dir, "notes.markdown"), format: "markdown" })).format).toBe("markdown");
+    expect((await exportDocument(doc, { path: path.join(dir, "notes.DOCX"), format: "docx" })).format).toBe("docx");
+  });
+
   it("leaves no partial file and the earlier export intact when the disk is full", async () => {
     const file = path.join(dir, "notes.docx");
     await writeFile(file, "earlier export");

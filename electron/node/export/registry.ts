@@ -49,14 +49,22 @@ export function listExporters(): Exporter[] {
   return [...exporters.values()];
 }
 
-/** The exporter for an id, or for a file's extension when no id is given. */
+/**
+ * The exporter for an id, or for a file's extension when no id is given. With an id, the file's
+ * extension must be that format's: a Markdown export never writes over `.bashrc` or `notes.docx`.
+ */
 export function findExporter(format: string | undefined, file: string): Exporter {
+  const extension = path.extname(file).slice(1).toLowerCase();
   if (format) {
     const byId = exporters.get(format);
-    if (byId) return byId;
-    throw new ProjectError("unsupported-format", `Unknown export format '${format}'. Known formats: ${[...exporters.keys()].join(", ")}.`);
+    if (!byId) throw new ProjectError("unsupported-format", `Unknown export format '${format}'. Known formats: ${[...exporters.keys()].join(", ")}.`);
+    const accepted = [byId.extension, ...(byId.aliases ?? [])];
+    if (!accepted.includes(extension)) {
+      const names = accepted.map((e) => `.${e}`).join(", ");
+      throw new ProjectError("unsupported-format", `A ${byId.label} export is a ${names} file${extension ? `, not .${extension}` : ""}: end the file name with .${byId.extension}.`);
+    }
+    return byId;
   }
-  const extension = path.extname(file).slice(1).toLowerCase();
   const match = [...exporters.values()].find((e) => e.extension === extension || e.aliases?.includes(extension));
   if (match) return match;
   const known = [...exporters.values()].map((e) => `.${e.extension}`).join(", ");

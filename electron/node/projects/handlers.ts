@@ -2,6 +2,7 @@ import type { ProjectFailure, projectRequests } from "../../common/api/projects"
 import { defineHandlers, type ApiHandlers } from "../../common/api/server";
 import { isProjectError } from "../../common/project/errors";
 import type { ProjectState } from "../../common/project/state";
+import { ExportTargets } from "../export/exportTargets";
 import type { ProjectsService } from "./service";
 
 /** A refusal the UI shows as data (open, import); any other error goes up as a failed request. */
@@ -27,6 +28,7 @@ export type ProjectHandlers = Pick<ApiHandlers, Exclude<keyof typeof projectRequ
 
 /** The projects part of the API, answered by a ProjectsService. */
 export function createProjectHandlers(service: ProjectsService): ProjectHandlers {
+  const exportTargets = new ExportTargets();
   return defineHandlers({
     "projects.create": async (p) =>
       service.create({
@@ -78,8 +80,16 @@ export function createProjectHandlers(service: ProjectsService): ProjectHandlers
       const { listExporters } = await import("../export/registry");
       return listExporters().map(({ id, extension, label }) => ({ id, extension, label }));
     },
-    "projects.export": async ({ projectId, path, format, withPlan, planPlacement }) =>
-      service.export(projectId, { path, withPlan: withPlan ?? false, planPlacement: planPlacement ?? "appendix", ...(format !== undefined ? { format } : {}) }),
+    "projects.export": async ({ projectId, path, format, withPlan, planPlacement, overwrite }) => {
+      // The format and extension first: a refused name needs no question about replacing it.
+      const { findExporter } = await import("../export/registry");
+      findExporter(format, path);
+      const target = await exportTargets.check(path, overwrite ?? false);
+      if (!target.ok) return target;
+      const done = await service.export(projectId, { path: target.path, withPlan: withPlan ?? false, planPlacement: planPlacement ?? "appendix", ...(format !== undefined ? { format } : {}) });
+      exportTargets.remember(done.path);
+      return { ok: true as const, ...done };
+    },
     "projects.import": async ({ path, out }) => {
       try {
         const project = await service.import(path, out !== undefined ? { out } : {});

@@ -15,12 +15,19 @@ const TOKEN = "test-token-0123456789abcdef";
 let dir: string;
 let server: WebServer;
 let logged: string[];
+let imported: string[] = [];
 
 async function start(options: { timeouts?: { headersMs: number; checkIntervalMs: number } } = {}): Promise<WebServer> {
   logged = [];
   return startWebServer({
     rendererDir: path.join(dir, "renderer"),
-    handlers: { "app.echo": async ({ text }) => ({ text, receivedAt: 0 }) },
+    handlers: {
+      "app.echo": async ({ text }) => ({ text, receivedAt: 0 }),
+      "projects.import": async ({ path: file }) => {
+        imported.push(file);
+        return { ok: false, error: { code: "io-error", message: "the fake imports nothing" } };
+      },
+    },
     token: TOKEN,
     log: (message) => logged.push(message),
     ...options,
@@ -52,6 +59,11 @@ async function connect(port = server.port, token = TOKEN): Promise<WebSocket> {
 
 /** Sends app.echo and waits for its answer. */
 async function echo(ws: WebSocket, text: string, id = 1): Promise<unknown> {
+  return request(ws, "app.echo", { text }, id);
+}
+
+/** Sends a request and waits for its answer. */
+async function request(ws: WebSocket, method: string, params: unknown, id = 1): Promise<unknown> {
   const reply = new Promise<unknown>((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
       const message = JSON.parse(data.toString()) as WireMessage;
@@ -62,7 +74,7 @@ async function echo(ws: WebSocket, text: string, id = 1): Promise<unknown> {
     };
     ws.on("message", onMessage);
   });
-  ws.send(JSON.stringify({ kind: "request", id, method: "app.echo", params: { text } }));
+  ws.send(JSON.stringify({ kind: "request", id, method, params }));
   return reply;
 }
 
@@ -176,6 +188,16 @@ describe("who may connect", () => {
     await Promise.all([silent, partial].map((socket) => new Promise((resolve) => socket.once("close", resolve))));
     // A request that arrives in time is still answered.
     expect((await get("/")).status).toBe(200);
+  });
+});
+
+describe("files a page may name", () => {
+  it("an import of a file that is not a draft is refused before the back end reads it", async () => {
+    imported = [];
+    const ws = await connect();
+    expect(await request(ws, "projects.import", { path: "/etc/passwd" })).toMatchObject({ ok: true, result: { ok: false, error: { code: "foreign" } } });
+    expect(imported).toEqual([]);
+    ws.terminate();
   });
 });
 

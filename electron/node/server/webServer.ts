@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { WireEvent } from "../../common/api";
 import { WEB_API_PROTOCOL, WEB_TOKEN_PROTOCOL_PREFIX } from "../../common/api/bridge";
 import { dispatch, type ApiHandlers } from "../../common/api/server";
+import { webFileAccess } from "./fileAccess";
 
 export interface WebServerOptions {
   /** The built renderer (dist/renderer). */
@@ -88,6 +89,8 @@ const CONTENT_TYPES: Record<string, string> = {
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   if (options.token !== undefined) checkToken(options.token);
   const token = options.token ?? randomBytes(24).toString("base64url");
+  // A page types file paths here (no native dialogs): what it may name is narrowed (fileAccess.ts).
+  const handlers = webFileAccess(options.handlers);
   const log = options.log ?? ((message: string) => process.stderr.write(`draftline serve: ${message}\n`));
   const sockets = new Set<WebSocket>();
   let port = 0;
@@ -171,7 +174,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
           const response =
             raw === undefined
               ? ({ kind: "response", id: null, ok: false, error: { code: "bad-message", message: "Malformed request: not JSON text." } } as const)
-              : await dispatch(options.handlers, raw, { clientId });
+              : await dispatch(handlers, raw, { clientId });
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
         })();
       });

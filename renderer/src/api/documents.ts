@@ -32,6 +32,9 @@ export type EditAnswer =
   | { ok: true; manuscript: Manuscript | null; version: number | null; editId: string | null }
   | { ok: false; message: string };
 
+/** An export: written, or held back because a file Draftline did not write is there. */
+export type ExportOutcome = { ok: true; path: string; bytes: number } | { ok: false; exists: true; path: string; message: string };
+
 export interface DocumentApi {
   list(): Promise<ProjectSummary[]>;
   create(input: NewDocumentInput): Promise<OpenedDocument>;
@@ -40,8 +43,12 @@ export interface DocumentApi {
   edit(projectId: string, edit: ManuscriptEdit): Promise<EditAnswer>;
   /** Saves the project; with a path, there (Save As). */
   save(projectId: string, path?: string): Promise<{ path: string | null; modified: boolean }>;
-  /** Exports the draft to a file; the format by id ("docx", "markdown") or by the path's extension. */
-  exportTo(projectId: string, path: string, format?: string): Promise<{ path: string; bytes: number }>;
+  /**
+   * Exports the draft to a file; the format by id ("docx", "markdown") or by the path's extension.
+   * A file there that Draftline did not write is replaced only with `overwrite`: without it the answer
+   * is `exists`, and the writer is asked.
+   */
+  exportTo(projectId: string, path: string, options?: { format?: string; overwrite?: boolean }): Promise<ExportOutcome>;
   /** Makes a new project of a Markdown or text draft. */
   importFrom(path: string): Promise<OpenedDocument>;
 }
@@ -70,9 +77,9 @@ export function createDocumentApi(api: ApiClient): DocumentApi {
       const saved = path === undefined ? await api.call("projects.save", { projectId }) : await api.call("projects.saveAs", { projectId, path });
       return { path: saved.path, modified: saved.modified };
     },
-    exportTo: async (projectId, path, format) => {
-      const done = await api.call("projects.export", { projectId, path, ...(format ? { format } : {}) });
-      return { path: done.path, bytes: done.bytes };
+    exportTo: async (projectId, path, options = {}) => {
+      const done = await api.call("projects.export", { projectId, path, ...(options.format ? { format: options.format } : {}), overwrite: options.overwrite ?? false });
+      return done.ok ? { ok: true, path: done.path, bytes: done.bytes } : { ok: false, exists: true, path: done.path, message: done.message };
     },
     importFrom: async (path) => {
       const answer = await api.call("projects.import", { path });

@@ -130,6 +130,8 @@ export class FakeBackend {
   catalogError: string | null = null;
   /** What exports wrote, by path. */
   readonly exported = new Map<string, string>();
+  /** Files on the fake disk that the app did not write: an export there asks first. */
+  readonly foreignFiles = new Set<string>();
   /** Every request the client sent, in order. */
   readonly requests: WireRequest[] = [];
   engine: EngineState;
@@ -392,11 +394,14 @@ export class FakeBackend {
         return { ok: true, project: this.projectState(project) };
       },
       "projects.save": async ({ projectId }) => this.save(this.project(projectId), null),
-      "projects.export": async ({ projectId, path, format }) => {
+      "projects.export": async ({ projectId, path, format, overwrite }) => {
+        // A file the app did not write is replaced only when the writer agreed (overwrite).
+        if (this.foreignFiles.has(path) && !overwrite) return { ok: false, reason: "exists", path, message: `${path.split("/").pop()} already exists. Replace it?` };
+        this.foreignFiles.delete(path);
         const m = this.project(projectId).manuscript;
         const text = m.steps.map((s) => s.content).join("\n\n");
         this.exported.set(path, text);
-        return { path, format: format ?? (path.endsWith(".docx") ? "docx" : "markdown"), bytes: text.length };
+        return { ok: true, path, format: format ?? (path.endsWith(".docx") ? "docx" : "markdown"), bytes: text.length };
       },
       "projects.import": async ({ path }) => {
         const manuscript = this.files.get(path);

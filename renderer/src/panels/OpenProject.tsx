@@ -3,7 +3,7 @@ import { useT } from "../i18n/useT";
 import { useStore } from "../store/store";
 import { Dialog } from "./Dialog";
 
-/** Open a project: the native dialog in the desktop app, a path field in the browser. */
+/** Open a project: the native dialog in the desktop app (the only way there), a path field in the browser. */
 export function OpenProjectDialog() {
   const t = useT();
   const id = useId();
@@ -31,22 +31,28 @@ export function OpenProjectDialog() {
     <Dialog title={t("open.title")}>
       <form className="panel-body" onSubmit={submit}>
         {desktop ? (
+          // The desktop app opens only what its own Open dialog returned (electron/main/fileAccess.ts).
           <button type="button" className="primary" onClick={() => void pick()}>
             {t("menu.open")}
           </button>
-        ) : null}
-        <label htmlFor={id}>{t("open.path")}</label>
-        <input id={id} type="text" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/Documents/story.draftline" autoFocus />
+        ) : (
+          <>
+            <label htmlFor={id}>{t("open.path")}</label>
+            <input id={id} type="text" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/Documents/story.draftline" autoFocus />
+          </>
+        )}
         {error ? (
           <p className="field-error" role="alert">
             {error}
           </p>
         ) : null}
-        <div className="panel-actions">
-          <button type="submit" className="primary" disabled={path.trim() === ""}>
-            {t("open.submit")}
-          </button>
-        </div>
+        {desktop ? null : (
+          <div className="panel-actions">
+            <button type="submit" className="primary" disabled={path.trim() === ""}>
+              {t("open.submit")}
+            </button>
+          </div>
+        )}
       </form>
     </Dialog>
   );

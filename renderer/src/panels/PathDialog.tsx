@@ -20,6 +20,8 @@ export function PathDialog({ purpose }: { purpose: PathPurpose }) {
     if (path.trim() === "") return;
     setBusy(true);
     const outcome = await applyChosenPath(useStore, purpose, path.trim(), { format });
+    // A file in the way of an export: the "replace it?" panel took this one's place.
+    if (!outcome.ok && outcome.exists) return;
     setBusy(false);
     if (outcome.ok) useStore.getState().openPanel(null);
     else setError(t("path.failed", { message: outcome.message }));

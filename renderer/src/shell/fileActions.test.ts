@@ -3,7 +3,7 @@ import { createManuscript } from "../../../electron/common/manuscript";
 import { FakeBackend } from "../api/fakeClient";
 import { createAppStore, type AppStore } from "../store/store";
 import { runCommand } from "./commands";
-import { applyChosenPath, save } from "./fileActions";
+import { applyChosenPath, exportDocument, replaceAskedFile, save } from "./fileActions";
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -56,6 +56,34 @@ describe("saving, exporting and importing", () => {
     expect(await applyChosenPath(web.store, "export", "/home/me/bridge.docx", { format: "docx" })).toEqual({ ok: true });
     expect(web.fake.exported.has("/home/me/bridge.docx")).toBe(true);
     expect(web.store.getState().notices.at(-1)).toMatchObject({ kind: "info", key: "notice.exported", values: { path: "/home/me/bridge.docx" } });
+  });
+
+  it("asks before an export replaces a file Draftline did not write, and replaces it only when told to", async () => {
+    web.fake.foreignFiles.add("/home/me/.bashrc.md");
+    const held = await applyChosenPath(web.store, "export", "/home/me/.bashrc.md", { format: "markdown" });
+    expect(held).toMatchObject({ ok: false, exists: true });
+    expect(web.fake.exported.has("/home/me/.bashrc.md")).toBe(false);
+    expect(web.store.getState()).toMatchObject({ panel: "replaceExport", replaceQuestion: { path: "/home/me/.bashrc.md", format: "markdown" } });
+    // Cancel: nothing is written.
+    web.store.getState().openPanel(null);
+    expect(web.fake.exported.has("/home/me/.bashrc.md")).toBe(false);
+    // Asked again, the writer says Replace.
+    await applyChosenPath(web.store, "export", "/home/me/.bashrc.md", { format: "markdown" });
+    expect(await replaceAskedFile(web.store)).toEqual({ ok: true });
+    expect(web.fake.exported.has("/home/me/.bashrc.md")).toBe(true);
+    expect(web.store.getState()).toMatchObject({ panel: null, replaceQuestion: null });
+    expect(web.store.getState().notices.at(-1)).toMatchObject({ key: "notice.exported", values: { path: "/home/me/.bashrc.md" } });
+  });
+
+  it("in the desktop app, an export that finds a file in its way asks too, instead of failing", async () => {
+    const desktop = await setup("electron");
+    desktop.fake.dialogAnswer = "/docs/bridge.md";
+    desktop.fake.foreignFiles.add("/docs/bridge.md");
+    await exportDocument(desktop.store, "markdown");
+    expect(desktop.store.getState()).toMatchObject({ panel: "replaceExport", replaceQuestion: { path: "/docs/bridge.md", format: "markdown" } });
+    expect(desktop.store.getState().notices.filter((n) => n.kind === "error")).toEqual([]);
+    expect(await replaceAskedFile(desktop.store)).toEqual({ ok: true });
+    expect(desktop.fake.exported.has("/docs/bridge.md")).toBe(true);
   });
 
   it("imports a draft as a new document, and says why when it cannot", async () => {

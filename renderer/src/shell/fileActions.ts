@@ -11,8 +11,20 @@ function fail(store: AppStore, action: "menu.save" | "menu.export" | "menu.impor
   store.getState().pushNotice({ kind: "error", key: "notice.requestFailed", action, values: { message } });
 }
 
-/** Carries out a path the writer gave for a purpose (from a dialog or the path panel). */
-export async function applyChosenPath(store: AppStore, purpose: PathPurpose, path: string, options: { closeAfter?: boolean; format?: "docx" | "markdown" } = {}): Promise<{ ok: true } | { ok: false; message: string }> {
+/** What carrying out a chosen path came to; `exists`: an export found a file Draftline did not write there. */
+export type PathOutcome = { ok: true } | { ok: false; message: string; exists?: true };
+
+/**
+ * Carries out a path the writer gave for a purpose (from a dialog or the path panel). An export that
+ * finds a file Draftline did not write asks the writer first (the "replace it?" panel), and replaces
+ * it only with `overwrite`.
+ */
+export async function applyChosenPath(
+  store: AppStore,
+  purpose: PathPurpose,
+  path: string,
+  options: { closeAfter?: boolean; format?: "docx" | "markdown"; overwrite?: boolean } = {},
+): Promise<PathOutcome> {
   const s = store.getState();
   switch (purpose) {
     case "saveAs": {
@@ -24,7 +36,11 @@ export async function applyChosenPath(store: AppStore, purpose: PathPurpose, pat
       const document = s.document;
       if (!document || !s.documents) return { ok: false, message: "No document is open." };
       try {
-        const done = await s.documents.exportTo(document.projectId, path, options.format);
+        const done = await s.documents.exportTo(document.projectId, path, { ...(options.format ? { format: options.format } : {}), overwrite: options.overwrite ?? false });
+        if (!done.ok) {
+          store.getState().askToReplace({ path: done.path, ...(options.format ? { format: options.format } : {}) });
+          return { ok: false, message: done.message, exists: true };
+        }
         store.getState().pushNotice({ kind: "info", key: "notice.exported", values: { path: done.path } });
         return { ok: true };
       } catch (error) {
@@ -43,6 +59,15 @@ export async function applyChosenPath(store: AppStore, purpose: PathPurpose, pat
     default:
       return purpose satisfies never;
   }
+}
+
+/** The writer answered "Replace" to the question an export asked: export again, replacing the file. */
+export async function replaceAskedFile(store: AppStore): Promise<PathOutcome> {
+  const question = store.getState().replaceQuestion;
+  if (!question) return { ok: false, message: "Nothing to replace." };
+  const outcome = await applyChosenPath(store, "export", question.path, { ...(question.format ? { format: question.format } : {}), overwrite: true });
+  if (outcome.ok) store.setState({ replaceQuestion: null, panel: null });
+  return outcome;
 }
 
 /** Save As: where to is asked for in the native dialog, or in the path panel. */
@@ -78,7 +103,8 @@ export async function exportDocument(store: AppStore, format: "docx" | "markdown
     const picked = await s.api!.call("dialog.exportPath", { format, suggestedName: `${safeName(s.document.title)}.${format === "docx" ? "docx" : "md"}` });
     if (!picked.path) return;
     const outcome = await applyChosenPath(store, "export", picked.path, { format });
-    if (!outcome.ok) fail(store, "menu.export", outcome.message);
+    // A file in the way: the "replace it?" panel is up and asks the writer.
+    if (!outcome.ok && !outcome.exists) fail(store, "menu.export", outcome.message);
   } catch (error) {
     fail(store, "menu.export", describe(error));
   }

@@ -7,7 +7,13 @@ export type ThemeChoice = "system" | "light" | "dark";
 export type LanguageChoice = "auto" | UiLanguage;
 /** A path asked for in a panel: web mode has no native file dialogs. */
 export type PathPurpose = "saveAs" | "export" | "importMarkdown";
-export type Panel = "newDocument" | "models" | "openProject" | PathPurpose | null;
+export type Panel = "newDocument" | "models" | "openProject" | PathPurpose | "replaceExport" | null;
+
+/** An export held back because a file Draftline did not write is there: the writer is asked. */
+export interface ReplaceQuestion {
+  path: string;
+  format?: "docx" | "markdown";
+}
 
 /** Where the writer is: the step or section the draft's cursor is in, or the card they clicked. */
 export interface Focus {
@@ -39,6 +45,8 @@ export interface UiSlice {
   /** The language the browser prefers (used when the choice is "auto"). */
   browserLanguage: UiLanguage;
   panel: Panel;
+  /** The file the "replace it?" panel asks about. */
+  replaceQuestion: ReplaceQuestion | null;
   timelineVisible: boolean;
   focus: Focus;
   scrollRequest: ScrollRequest | null;
@@ -46,6 +54,8 @@ export interface UiSlice {
   setTheme(theme: ThemeChoice): void;
   setLanguage(choice: LanguageChoice): void;
   openPanel(panel: Panel): void;
+  /** Asks whether to replace the file an export found in its way. */
+  askToReplace(question: ReplaceQuestion): void;
   toggleTimeline(): void;
   /** The draft's cursor moved into a step (or a heading). */
   focusFromDraft(stepId: string | null, sectionId: string | null): void;
@@ -63,6 +73,7 @@ export const createUiSlice: StoreSlice<UiSlice> = (set, get) => ({
   languageChoice: "auto",
   browserLanguage: "en",
   panel: null,
+  replaceQuestion: null,
   timelineVisible: true,
   focus: { stepId: null, sectionId: null, source: "draft" },
   scrollRequest: null,
@@ -70,6 +81,7 @@ export const createUiSlice: StoreSlice<UiSlice> = (set, get) => ({
   setTheme: (theme) => set({ theme }),
   setLanguage: (languageChoice) => set({ languageChoice }),
   openPanel: (panel) => set({ panel }),
+  askToReplace: (question) => set({ replaceQuestion: question, panel: "replaceExport" }),
   toggleTimeline: () => set({ timelineVisible: !get().timelineVisible }),
   focusFromDraft: (stepId, sectionId) => {
     const f = get().focus;

@@ -1,0 +1,90 @@
+// The files a page may name in web mode, against `draftline serve`: an export writes only its
+// format's extension and asks before replacing a file Draftline did not write; an import reads only a
+// Markdown or text draft.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { serveApp, type ServedApp } from "./serve";
+
+let app: ServedApp;
+let dir: string;
+test.beforeAll(async () => {
+  app = await serveApp();
+  dir = await mkdtemp(path.join(os.tmpdir(), "draftline-e2e-files-"));
+});
+test.afterAll(async () => {
+  await app?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function newDocument(page: Page): Promise<void> {
+  await page.goto(app.url);
+  await expect(page.getByRole("status")).toContainText("Connected · web mode");
+  await page.getByRole("button", { name: "New document" }).last().click();
+  const form = page.getByRole("dialog", { name: "New document" });
+  await form.getByLabel("Instruction").fill("Write a short story about a lighthouse keeper.");
+  await form.getByLabel("Target length (words)").fill("1000");
+  await form.getByRole("button", { name: "Create" }).click();
+  await expect(form).toBeHidden();
+}
+
+async function exportTo(page: Page, file: string, format: "Word (.docx)" | "Markdown (.md)"): Promise<void> {
+  await page.getByRole("button", { name: "Export…" }).click();
+  const panel = page.getByRole("dialog", { name: "Export" });
+  await panel.getByLabel("Format").selectOption({ label: format });
+  await panel.getByLabel("File path").fill(file);
+  await panel.getByRole("button", { name: "OK" }).click();
+}
+
+test("an export asks before replacing a file Draftline did not write, and never writes another format's file", async ({ page }) => {
+  await newDocument(page);
+
+  // A decoy in the way: the export asks, Cancel keeps it.
+  const notes = path.join(dir, "notes.md");
+  await writeFile(notes, "the writer's own notes\n");
+  await exportTo(page, notes, "Markdown (.md)");
+  const question = page.getByRole("dialog", { name: "Replace the file?" });
+  await expect(question).toContainText(`${notes} already exists, and Draftline did not write it.`);
+  await question.getByRole("button", { name: "Cancel" }).click();
+  await expect(question).toBeHidden();
+  expect(await readFile(notes, "utf8")).toBe("the writer's own notes\n");
+
+  // Asked again, Replace writes the export there.
+  await exportTo(page, notes, "Markdown (.md)");
+  await question.getByRole("button", { name: "Replace" }).click();
+  await expect(question).toBeHidden();
+  await expect(page.getByText(`Exported to ${notes}.`)).toBeVisible();
+  expect(await readFile(notes, "utf8")).toContain("lighthouse keeper");
+  // Its own export is written again without a question.
+  await exportTo(page, notes, "Markdown (.md)");
+  await expect(page.getByRole("dialog", { name: "Export" })).toBeHidden();
+  await expect(question).toBeHidden();
+
+  // A Markdown export over a dotfile is refused whatever the writer answers.
+  const bashrc = path.join(dir, ".bashrc");
+  await writeFile(bashrc, "export PATH=/usr/bin\n");
+  await exportTo(page, bashrc, "Markdown (.md)");
+  await expect(page.getByRole("dialog", { name: "Export" }).getByRole("alert")).toContainText("A Markdown export is a .md, .markdown, .txt file");
+  expect(await readFile(bashrc, "utf8")).toBe("export PATH=/usr/bin\n");
+});
+
+test("an import reads only a Markdown or text draft", async ({ page }) => {
+  await page.goto(app.url);
+  await expect(page.getByRole("status")).toContainText("Connected · web mode");
+  const secret = path.join(dir, "id_rsa");
+  await writeFile(secret, "-----BEGIN PRIVATE KEY-----\n");
+  await page.getByRole("button", { name: "Import a Markdown draft" }).click();
+  const panel = page.getByRole("dialog", { name: "Import a Markdown draft" });
+  await panel.getByLabel("File path").fill(secret);
+  await panel.getByRole("button", { name: "OK" }).click();
+  await expect(panel.getByRole("alert")).toContainText("Only Markdown or text drafts (.md, .markdown, .txt) can be imported");
+  await expect(page.getByText("BEGIN PRIVATE KEY")).toHaveCount(0);
+
+  const draft = path.join(dir, "draft.md");
+  await writeFile(draft, "# The Keeper\n\n## Night\n\nThe lamp turned all night.\n");
+  await panel.getByLabel("File path").fill(draft);
+  await panel.getByRole("button", { name: "OK" }).click();
+  await expect(panel).toBeHidden();
+  await expect(page.getByText("The lamp turned all night.")).toBeVisible();
+});
