@@ -12,6 +12,12 @@
 // Stop strings are detected here, not by the server: a server that stops on a string does not say
 // which one it was, and reports it like an end-of-generation token. When a stop string appears, the
 // stream is closed, which makes llama-server and vLLM stop generating.
+//
+// A server is not trusted to behave: every request has deadlines (for the headers, for a whole JSON
+// answer, for the first token and for silence in a stream), every answer a size cap (a JSON body, one
+// stream line), and a stream that goes on past the tokens asked for is closed. A connection that
+// breaks mid-stream fails the call with a BackendError after the tokens that came were streamed to
+// `onToken`, so the caller keeps them.
 import type { ModelInfo, TokenId } from "../../common/engine/types";
 import {
   BackendError,
@@ -26,6 +32,30 @@ import {
 } from "./backend";
 import { StopDetector, type Chunk } from "./stops";
 
+/** How long a server may take, in milliseconds. */
+export interface ServerDeadlines {
+  /** From sending a request to the answer's headers (a completion: `firstToken`). */
+  headers: number;
+  /** From the headers to the end of a JSON answer. */
+  body: number;
+  /** From sending a completion to its first event: the server may decode the whole prompt first. */
+  firstToken: number;
+  /** The longest silence in a stream once it has begun. */
+  idle: number;
+}
+
+export const DEFAULT_SERVER_DEADLINES: ServerDeadlines = { headers: 30_000, body: 30_000, firstToken: 300_000, idle: 60_000 };
+
+/** The most a server may send, in bytes. */
+export interface ServerLimits {
+  /** A JSON answer (a model list, a tokenization of the whole context). */
+  jsonBytes: number;
+  /** One line of a stream (an event). */
+  lineBytes: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = { jsonBytes: 16 * 1024 * 1024, lineBytes: 1024 * 1024 };
+
 export interface OpenAIBackendOptions {
   /** The server, e.g. `http://127.0.0.1:8080` (a trailing `/v1` is accepted). */
   baseUrl: string;
@@ -33,8 +63,22 @@ export interface OpenAIBackendOptions {
   apiKey?: string;
   /** The fetch to use (tests); default: the global fetch. */
   fetch?: typeof fetch;
+  deadlines?: Partial<ServerDeadlines>;
+  limits?: Partial<ServerLimits>;
 }
 
+/** Tokens a server may send past `max_tokens` before the stream is closed (some count differently). */
+const EXTRA_TOKENS = 64;
+
+const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+const sizeOf = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`);
+
+/** Why a request was aborted by this backend (not by the caller). */
+class Deadline extends Error {
+  constructor(readonly error: BackendError) {
+    super(error.message);
+  }
+}
 /** Context size assumed when the server does not say. */
 const FALLBACK_CONTEXT_SIZE = 4096;
 
@@ -101,6 +145,10 @@ export class OpenAICompatibleBackend implements Backend {
   readonly kind = "openai-compatible";
   private readonly root: string;
   private readonly fetchImpl: typeof fetch;
+  private readonly deadlines: ServerDeadlines;
+  private readonly limits: ServerLimits;
+  /** Aborted by dispose(): ends every request in flight. */
+  private readonly closed = new AbortController();
   private info?: ModelInfo;
   private model = "";
   private serverTokenizer = false;
@@ -109,6 +157,12 @@ export class OpenAICompatibleBackend implements Backend {
   constructor(private readonly options: OpenAIBackendOptions) {
     this.root = options.baseUrl.replace(/\/+$/, "").replace(/\/v1$/, "");
     this.fetchImpl = options.fetch ?? fetch;
+    this.deadlines = { ...DEFAULT_SERVER_DEADLINES, ...options.deadlines };
+    this.limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  }
+
+  private get server(): string {
+    return `The inference server at ${this.root}`;
   }
 
   get modelInfo(): ModelInfo | undefined {
@@ -124,33 +178,96 @@ export class OpenAICompatibleBackend implements Backend {
     return this.serverTokenizer;
   }
 
-  private async request(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<Response> {
+  /**
+   * Sends a request and waits for the answer's headers, at most `headersMs`. The answer's body is
+   * read under `signal`; the caller ends it (and its timers) with `done()`.
+   */
+  private async request(
+    path: string,
+    init: { method?: string; body?: unknown; signal?: AbortSignal; headersMs?: number } = {},
+  ): Promise<{ response: Response; signal: AbortSignal; expire: (ms: number, error: () => BackendError) => void; done: () => void }> {
+    if (this.closed.signal.aborted) throw new BackendError("disposed", "The server backend was disposed.");
     const headers: Record<string, string> = { accept: "application/json, text/event-stream" };
     if (init.body !== undefined) headers["content-type"] = "application/json";
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    // One controller for the whole exchange: the caller's signal, dispose(), and this backend's deadlines.
+    const exchange = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const expire = (ms: number, error: () => BackendError) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => exchange.abort(new Deadline(error())), ms);
+    };
+    const forward = (from: AbortSignal) => () => exchange.abort(from.reason);
+    const sources = [init.signal, this.closed.signal].filter((x): x is AbortSignal => x !== undefined);
+    const listeners = sources.map((source) => {
+      const listener = forward(source);
+      if (source.aborted) listener();
+      else source.addEventListener("abort", listener, { once: true });
+      return { source, listener };
+    });
+    const done = () => {
+      clearTimeout(timer);
+      for (const { source, listener } of listeners) source.removeEventListener("abort", listener);
+      // Closes the connection if anything is left of it (a stream ended at a stop string stops the server).
+      exchange.abort();
+    };
+    const headersMs = init.headersMs ?? this.deadlines.headers;
+    expire(headersMs, () => new BackendError("timeout", `${this.server} did not answer ${path} within ${seconds(headersMs)}.`));
     let response: Response;
     try {
       response = await this.fetchImpl(this.root + path, {
         method: init.method ?? (init.body === undefined ? "GET" : "POST"),
         headers,
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: init.signal,
+        signal: exchange.signal,
       });
     } catch (error) {
-      if (init.signal?.aborted) throw error;
-      throw new BackendError("connection", `Cannot reach the inference server at ${this.root}: ${describeFetchError(error)}.`);
+      const failure = this.failure(exchange.signal, init.signal, () => new BackendError("connection", `Cannot reach the inference server at ${this.root}: ${describeFetchError(error)}.`), error);
+      done();
+      throw failure;
     }
     if (!response.ok) {
-      const body = await response.text().catch(() => "");
+      let body = "";
+      try {
+        expire(this.deadlines.body, () => new BackendError("timeout", `${this.server} did not finish its error answer to ${path}.`));
+        body = (await readCapped(response, 64 * 1024)).text;
+      } catch {
+        // The status says enough.
+      } finally {
+        done();
+      }
       const message = serverMessage(body);
       throw new BackendError("http", `The inference server answered ${response.status} ${response.statusText} to ${path}${message ? `: ${message}` : "."}`);
     }
-    return response;
+    return { response, signal: exchange.signal, expire, done };
+  }
+
+  /**
+   * The error for a request that failed: this backend's deadline, dispose(), the caller's abort (the
+   * caller's own reason is thrown), or `otherwise`.
+   */
+  private failure(signal: AbortSignal, callerSignal: AbortSignal | undefined, otherwise: () => BackendError, error: unknown): unknown {
+    if (signal.aborted && signal.reason instanceof Deadline) return signal.reason.error;
+    if (this.closed.signal.aborted) return new BackendError("disposed", "The server backend was disposed.");
+    if (callerSignal?.aborted) return error;
+    return otherwise();
   }
 
   private async json(path: string, init?: { body?: unknown }): Promise<Json> {
-    const response = await this.request(path, init);
-    const text = await response.text();
+    const { response, signal, expire, done } = await this.request(path, init);
+    let text: string;
+    try {
+      expire(this.deadlines.body, () => new BackendError("timeout", `${this.server} did not finish its answer to ${path} within ${seconds(this.deadlines.body)}.`));
+      const body = await readCapped(response, this.limits.jsonBytes).catch((error: unknown) => {
+        throw this.failure(signal, undefined, () => new BackendError("connection", `${this.server} broke off its answer to ${path}: ${describeFetchError(error)}.`), error);
+      });
+      if (body.overflow) {
+        throw new BackendError("too-large", `${this.server} sent more than ${sizeOf(this.limits.jsonBytes)} in answer to ${path}; the answer was dropped.`);
+      }
+      text = body.text;
+    } finally {
+      done();
+    }
     try {
       const data = JSON.parse(text) as unknown;
       if (isObject(data)) return data;
@@ -268,24 +385,25 @@ export class OpenAICompatibleBackend implements Backend {
       cache_prompt: true,
       return_tokens: true,
     };
-    const connection = new AbortController();
-    const onAbort = () => connection.abort();
-    request.signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      const response = await this.request("/v1/completions", { body, signal: connection.signal });
-      return await this.readStream(response, request);
-    } catch (error) {
-      if (request.signal?.aborted && !(error instanceof BackendError)) {
-        return { tokens: [], text: "", stopReason: "abort", inputTokensDecoded: 0, generatedTokens: 0 };
-      }
+    const maxTokens = typeof body.max_tokens === "number" ? body.max_tokens : info.contextSize;
+    const exchange = await this.request("/v1/completions", { body, signal: request.signal, headersMs: this.deadlines.firstToken }).catch((error: unknown) => {
+      if (request.signal?.aborted && !(error instanceof BackendError)) return undefined;
       throw error;
+    });
+    if (!exchange) return { tokens: [], text: "", stopReason: "abort", inputTokensDecoded: 0, generatedTokens: 0 };
+    try {
+      return await this.readStream(exchange, request, maxTokens);
     } finally {
-      request.signal?.removeEventListener("abort", onAbort);
-      connection.abort();
+      exchange.done();
     }
   }
 
-  private async readStream(response: Response, request: GenerateRequest): Promise<GenerateResult> {
+  private async readStream(
+    exchange: Awaited<ReturnType<OpenAICompatibleBackend["request"]>>,
+    request: GenerateRequest,
+    maxTokens: number,
+  ): Promise<GenerateResult> {
+    const { response, signal, expire } = exchange;
     if (!response.body) throw new BackendError("protocol", "The inference server sent an empty response to /v1/completions.");
     const detector = new StopDetector(request.stop ?? []);
     const released: Chunk[] = [];
@@ -341,36 +459,54 @@ export class OpenAICompatibleBackend implements Backend {
       if (typeof choice.finish_reason === "string") finish = choice.finish_reason;
     };
 
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    const kept = () => `after ${events} tokens (they are kept)`;
+    // Until the first event the server may still be decoding the prompt; then it must keep talking.
+    const waitFirst = () => expire(this.deadlines.firstToken, () => new BackendError("timeout", `${this.server} sent no token within ${seconds(this.deadlines.firstToken)}.`));
+    const waitNext = () => expire(this.deadlines.idle, () => new BackendError("timeout", `${this.server} went silent for ${seconds(this.deadlines.idle)} in the middle of the generation, ${kept()}.`));
+    waitFirst();
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
     let buffer = "";
+    let tooMany = false;
     try {
       while (!hit && !done) {
         let next: Awaited<ReturnType<typeof reader.read>>;
         try {
           next = await reader.read();
         } catch (error) {
-          if (request.signal?.aborted) break;
-          throw new BackendError(
-            "connection",
-            `The inference server closed the connection in the middle of the generation (${describeFetchError(error)}), after ${events} tokens.`,
+          if (request.signal?.aborted && !(signal.reason instanceof Deadline)) break;
+          throw this.failure(
+            signal,
+            undefined,
+            () => new BackendError("connection", `${this.server} closed the connection in the middle of the generation (${describeFetchError(error)}), ${kept()}.`),
+            error,
           );
         }
         if (next.done) break;
-        buffer += next.value;
+        buffer += decoder.decode(next.value, { stream: true });
         let newline: number;
         while (!hit && !done && (newline = buffer.indexOf("\n")) >= 0) {
           const line = buffer.slice(0, newline).replace(/\r$/, "");
           buffer = buffer.slice(newline + 1);
           if (line.startsWith("data:")) onEvent(line.slice(5).trim());
         }
+        if (buffer.length > this.limits.lineBytes) {
+          throw new BackendError("too-large", `${this.server} sent a stream line longer than ${sizeOf(this.limits.lineBytes)}; the generation was ended ${kept()}.`);
+        }
+        if (events > maxTokens + EXTRA_TOKENS) {
+          // A server that streams on past what was asked for: what came is enough.
+          tooMany = true;
+          break;
+        }
+        if (events > 0) waitNext();
       }
     } finally {
       await reader.cancel().catch(() => undefined);
     }
 
     const aborted = !hit && request.signal?.aborted === true;
-    if (!hit && !aborted && !done && finish === undefined) {
-      throw new BackendError("connection", `The inference server ended the stream before the generation finished, after ${events} tokens.`);
+    if (!hit && !aborted && !done && !tooMany && finish === undefined) {
+      throw new BackendError("connection", `${this.server} ended the stream before the generation finished, ${kept()}.`);
     }
     if (!hit) release(detector.flush());
     let text = released.map((c) => c.text).join("");
@@ -385,7 +521,7 @@ export class OpenAICompatibleBackend implements Backend {
     const result: GenerateResult = {
       tokens,
       text,
-      stopReason: hit ? "stop" : aborted ? "abort" : finish === "length" ? "maxTokens" : "eog",
+      stopReason: hit ? "stop" : aborted ? "abort" : finish === "length" || tooMany ? "maxTokens" : "eog",
       inputTokensDecoded: number(timings?.prompt_n) ?? number(usage?.prompt_tokens) ?? request.tokens.length,
       generatedTokens: number(timings?.predicted_n) ?? number(usage?.completion_tokens) ?? events,
     };
@@ -398,5 +534,26 @@ export class OpenAICompatibleBackend implements Backend {
 
   async dispose(): Promise<void> {
     this.info = undefined;
+    this.closed.abort();
   }
+}
+
+/** Reads a body up to `max` bytes; past that it stops reading and says so (`overflow`). */
+async function readCapped(response: Response, max: number): Promise<{ text: string; overflow: boolean }> {
+  if (!response.body) return { text: "", overflow: false };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) return { text: "", overflow: true };
+      chunks.push(value);
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return { text: Buffer.concat(chunks).toString("utf8"), overflow: false };
 }

@@ -114,6 +114,9 @@ export class Writer {
         s.note(mode.shortEnd(now, target));
       }
     } catch (error) {
+      // What the model wrote before the failure (a server that closed the connection mid-stream, an
+      // engine that crashed) stays in the document, its step closed, so a new run goes on after it.
+      s.abandonLive();
       return { status: "error", reason: error instanceof Error ? error.message : String(error) };
     }
   }
@@ -131,7 +134,15 @@ export class Writer {
       const laterSteps = s.manuscript.steps.slice(index + 1);
       s.context.truncate(pieceIndex);
       s.setManuscript({ ...s.manuscript, steps: s.manuscript.steps.slice(0, index) });
-      const ended = await this.mode.write(s, { plan: old.plan, sectionId: old.sectionId });
+      let ended: PartEnd;
+      try {
+        ended = await this.mode.write(s, { plan: old.plan, sectionId: old.sectionId });
+      } catch (error) {
+        // A rewrite that failed (the engine or server broke off) leaves the step and those after it as they were.
+        s.dropLive();
+        s.setManuscript({ ...s.manuscript, steps: [...s.manuscript.steps.slice(0, index), old, ...laterSteps] });
+        throw error;
+      }
       const fresh = s.manuscript.steps[index] ?? { ...old, content: "", words: 0 };
       s.setManuscript({ ...s.manuscript, steps: [...s.manuscript.steps.slice(0, index), fresh, ...laterSteps] });
       s.context.pieces.push(...after);

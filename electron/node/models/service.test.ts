@@ -1,6 +1,8 @@
 // The model service with a scripted engine process (no llama.cpp): hostile files refused before any
 // engine starts, an engine that hangs while loading stopped at its deadline, a prompt shutdown.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -90,5 +92,31 @@ describe("ModelService and a misbehaving engine", () => {
     await service.shutdown();
     expect(await outcome).toMatch(/disposed/);
     expect(launcher.engines[0]!.killed).toBe(true);
+  });
+
+  it("gives up on a server that never answers /v1/models, and the next load is answered", async () => {
+    const hung = new Set<ServerResponse>();
+    const server = createServer((req, res) => {
+      req.resume();
+      if (req.url === "/hang/v1/models") {
+        hung.add(res);
+        return;
+      }
+      if (req.url === "/ok/v1/models") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data: [{ id: "served" }] }));
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const service = new ModelService({ env: { DRAFTLINE_MODELS_DIR: dir }, emitState: () => {}, emitDownload: () => {}, serverDeadlines: { headers: 2000 } });
+    try {
+      await expect(service.load({ kind: "server", baseUrl: `${base}/hang` })).rejects.toThrow(`The inference server at ${base}/hang did not answer /v1/models within 2 s.`);
+      const state = await service.load({ kind: "server", baseUrl: `${base}/ok` });
+      expect(state).toMatchObject({ status: "ready", model: { name: "served" } });
+    } finally {
+      await service.shutdown();
+      for (const res of hung) res.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -12,7 +12,7 @@ import type { Service } from "../app/container";
 import { BackendError, type Backend, type ModelInfo } from "../engine/backend";
 import { EmbeddedBackend, type EmbeddedBackendOptions } from "../engine/embedded";
 import type { EngineProcessLauncher } from "../engine/launcher";
-import { OpenAICompatibleBackend } from "../engine/openai";
+import { OpenAICompatibleBackend, type OpenAIBackendOptions } from "../engine/openai";
 import { probeProtocol } from "../generation/probe";
 import type { LoadedModel } from "../generation/service";
 import { fakeWriter } from "../generation/testing/fakeWriter";
@@ -37,6 +37,8 @@ export interface ModelServiceOptions {
   launcher?: EngineProcessLauncher;
   /** The engine's deadlines (default DEFAULT_ENGINE_DEADLINES). */
   engineDeadlines?: EmbeddedBackendOptions["deadlines"];
+  /** An inference server's deadlines (default DEFAULT_SERVER_DEADLINES). */
+  serverDeadlines?: OpenAIBackendOptions["deadlines"];
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -256,7 +258,11 @@ export class ModelService implements Service {
   private async prepare(source: ModelSourceRef): Promise<Prepared> {
     if (this.isScripted()) return { kind: "scripted" };
     if (source.kind === "server") {
-      const backend = new OpenAICompatibleBackend({ baseUrl: source.baseUrl, ...(source.apiKey ? { apiKey: source.apiKey } : {}) });
+      const backend = new OpenAICompatibleBackend({
+        baseUrl: source.baseUrl,
+        ...(source.apiKey ? { apiKey: source.apiKey } : {}),
+        ...(this.options.serverDeadlines ? { deadlines: this.options.serverDeadlines } : {}),
+      });
       this.connecting.add(backend);
       try {
         const model = await backend.load({ model: source.model ?? "" });
