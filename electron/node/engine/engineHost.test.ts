@@ -19,10 +19,11 @@ function fakePort() {
     onDisconnect: () => undefined,
   };
   const next = async (id: number) => {
-    for (let i = 0; i < 100; i++) {
+    // Waits for the answer (a loaded machine may take a while), not for a time.
+    for (let i = 0; i < 2000; i++) {
       const found = sent.find((m) => "id" in m && m.id === id);
       if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
     throw new Error(`no answer to call ${id}`);
   };
