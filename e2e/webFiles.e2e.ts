@@ -81,10 +81,14 @@ test("an import reads only a Markdown or text draft", async ({ page }) => {
   await expect(panel.getByRole("alert")).toContainText("Only Markdown or text drafts (.md, .markdown, .txt) can be imported");
   await expect(page.getByText("BEGIN PRIVATE KEY")).toHaveCount(0);
 
+  // A draft with hostile markup: shown as the text it is, never run or rendered as HTML.
   const draft = path.join(dir, "draft.md");
-  await writeFile(draft, "# The Keeper\n\n## Night\n\nThe lamp turned all night.\n");
+  await writeFile(draft, '# The Keeper\n\n## Night <img src=x onerror="window.__pwned=1">\n\nThe lamp turned all night. <script>window.__pwned=2</script><b>not bold</b>\n');
   await panel.getByLabel("File path").fill(draft);
   await panel.getByRole("button", { name: "OK" }).click();
   await expect(panel).toBeHidden();
   await expect(page.getByText("The lamp turned all night.")).toBeVisible();
+  await expect(page.getByText("<script>window.__pwned=2</script><b>not bold</b>", { exact: false }).first()).toBeVisible();
+  expect(await page.locator("main img, main script, main b").count()).toBe(0);
+  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
 });
