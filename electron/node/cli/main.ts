@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { isProjectError } from "../../common/project/errors";
 import { CliError, type CliIO, type Command } from "./command";
 import { commands as registered } from "./commands";
 import { writeLine } from "./io";
@@ -38,6 +39,11 @@ export async function runCli(argv: string[], io: CliIO, commands: Command[] = re
   try {
     return await command.run(rest, io);
   } catch (error) {
+    // A file the command could not read or write: its message says what and why, no stack trace.
+    if (isProjectError(error)) {
+      writeLine(io.stderr, `draftline ${name}: ${error.message}`);
+      return 1;
+    }
     if (error instanceof CliError) {
       writeLine(io.stderr, `draftline ${name}: ${error.message}`);
       if (error.exitCode === 2) writeLine(io.stderr, `\n${command.usage}`);

@@ -11,6 +11,8 @@ export interface ExportDocument {
   words: number;
   model: string | null;
   mode: string | null;
+  /** The model stopped before the end (a failed or interrupted run): the export says so. */
+  unfinished?: boolean;
   /** The draft in reading order: the sections that have text, each with its steps. */
   sections: ExportSection[];
   /** The current global plan, every section, written or not. */

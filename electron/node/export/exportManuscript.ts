@@ -10,6 +10,8 @@ export interface ManuscriptExportOptions extends ExportOptions {
   title?: string;
   model?: string | null;
   mode?: string | null;
+  /** Mark the export unfinished: the model stopped before the end (see ExportDocument.unfinished). */
+  unfinished?: boolean;
 }
 
 export { titleFromInstruction };
@@ -20,7 +22,7 @@ export { titleFromInstruction };
  * previous heading), steps without text left out; and the current global plan with the words written
  * in each section.
  */
-export function toExportDocument(manuscript: Manuscript, info: { title?: string; model?: string | null; mode?: string | null } = {}): ExportDocument {
+export function toExportDocument(manuscript: Manuscript, info: { title?: string; model?: string | null; mode?: string | null; unfinished?: boolean } = {}): ExportDocument {
   const known = new Map<string, Section>();
   for (const revision of manuscript.revisions) for (const s of revision.sections) known.set(s.id, s);
   for (const s of manuscript.sections) known.set(s.id, s);
@@ -58,6 +60,7 @@ export function toExportDocument(manuscript: Manuscript, info: { title?: string;
     words,
     model: info.model ?? null,
     mode: info.mode ?? null,
+    ...(info.unfinished ? { unfinished: true } : {}),
     sections: sections.filter((s) => s.steps.some((t) => t.content.trim())),
     plan: manuscript.sections.map((s) => ({ title: s.title, brief: s.brief, budget: s.budget, words: written.get(s.id) ?? 0 })),
   };
@@ -69,9 +72,10 @@ export function toExportDocument(manuscript: Manuscript, info: { title?: string;
  * leaves no partial file.
  */
 export function exportManuscript(manuscript: Manuscript, options: ManuscriptExportOptions, fsImpl?: AtomicFs): Promise<ExportResult> {
-  const info: { title?: string; model?: string | null; mode?: string | null } = {};
+  const info: { title?: string; model?: string | null; mode?: string | null; unfinished?: boolean } = {};
   if (options.title !== undefined) info.title = options.title;
   if (options.model !== undefined) info.model = options.model;
   if (options.mode !== undefined) info.mode = options.mode;
+  if (options.unfinished) info.unfinished = true;
   return exportDocument(toExportDocument(manuscript, info), options, fsImpl);
 }

@@ -42,6 +42,18 @@ describe("importMarkdown", () => {
     expect(checkInvariants(manuscript)).toEqual([]);
   });
 
+  it("reads an export marked unfinished back without its note: the same draft as an export that is not", async () => {
+    const plain = path.join(dir, "plain.md");
+    const marked = path.join(dir, "marked.md");
+    await exportManuscript(sampleManuscript(), { path: plain, title: "Lighthouse" });
+    await exportManuscript(sampleManuscript(), { path: marked, title: "Lighthouse", unfinished: true });
+    const text = await readFile(marked, "utf8");
+    expect(text).toMatch(/^status: "unfinished"$/m);
+    expect(text).toMatch(/^\*Unfinished draft: the model stopped at [\d,]+ of [\d,]+ words\.\*$/m);
+    const back = (file: string) => importMarkdownFile(file).then((d) => ({ title: d.title, sections: d.manuscript.sections, steps: d.manuscript.steps }));
+    expect(await back(marked)).toEqual(await back(plain));
+  });
+
   it("round-trips a quoted <content> through export and import again: the reference is kept, never escaped twice", async () => {
     const first = importMarkdown("# Notes\n\nSee <content> here.", { fallbackTitle: "x" });
     const file = path.join(dir, "notes.md");

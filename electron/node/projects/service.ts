@@ -426,6 +426,11 @@ export class ProjectsService implements Service {
     return this.state(project);
   }
 
+  /** Where the project's recovery journal is (beside its file, or in the app's data for an untitled one). */
+  recoveryJournalPath(projectId: string): string {
+    return this.journalPath(this.get(projectId));
+  }
+
   /** Writes the recovery journal now if there are changes it does not hold (and waits for it). */
   async autosaveNow(projectId: string): Promise<void> {
     await this.get(projectId).autosave.flush();

@@ -4,21 +4,23 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decodeProjectFile } from "../../../common/project/file";
+import { startWriterServer, type WriterServer } from "../../eval/testing/loopback";
+import { fakeWriter } from "../../generation/testing/fakeWriter";
 import type { CliIO } from "../command";
 import { runCli } from "../main";
 
 let dir: string;
 
-function memoryIO() {
+function memoryIO(env: Record<string, string> = { DRAFTLINE_ENGINE: "scripted" }) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
   let err = "";
   stdout.on("data", (c: Buffer) => (out += c.toString()));
   stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const io: CliIO = { stdin: Readable.from([""]), stdout, stderr, isTTY: false, cwd: dir, env: { DRAFTLINE_HOME: path.join(dir, "home"), DRAFTLINE_ENGINE: "scripted" } };
+  const io: CliIO = { stdin: Readable.from([""]), stdout, stderr, isTTY: false, cwd: dir, env: { DRAFTLINE_HOME: path.join(dir, "home"), ...env } };
   return { io, out: () => out, err: () => err };
 }
 
@@ -54,6 +56,18 @@ describe("draftline write", () => {
     expect(markdown).toContain("## Opening");
   });
 
+  it("refuses --out or --export into a folder that does not exist before loading the model, without a stack trace", async () => {
+    for (const argv of [
+      ["write", "x", "--target", "100", "--model", "scripted", "--out", "missing/dir/a.draftline"],
+      ["write", "x", "--target", "100", "--model", "scripted", "--export", "missing/a.md"],
+    ]) {
+      const { io, err } = memoryIO();
+      expect(await runCli(argv, io)).toBe(1);
+      expect(err()).toMatch(/^draftline write: --(out|export) .*: the folder .*missing.* does not exist\. Create it first, or choose another place\.\n$/);
+      expect(err()).not.toMatch(/Loading|unexpected error|\n\s+at /);
+    }
+  });
+
   it.each([
     [["write", "--target", "100", "--model", "scripted"], /Say what to write/],
     [["write", "x", "--model", "scripted"], /--target N is required/],
@@ -66,9 +80,72 @@ describe("draftline write", () => {
     [["write", "x", "--target", "100", "--model", "scripted", "--temperature", "warm"], /--temperature must be a number from 0 to 5, not 'warm'/],
     [["write", "x", "--target", "100", "--model", "scripted", "--top-p", "2"], /--top-p must be a number from 0 to 1/],
     [["write", "x", "--target", "100", "--model", "scripted", "--seed", "1.5"], /--seed must be a whole number/],
+    [["write", "x", "--model", "scripted", "--continue", "a.draftline"], /--continue goes on with the project's own instruction/],
+    [["write", "--model", "scripted", "--continue", "a.draftline", "--out", "b.draftline"], /--continue saves to the project it continues/],
+    [["write", "--model", "scripted", "--continue", "a.md"], /--continue must name a \.draftline project/],
+    [["write", "--model", "scripted", "--continue", "absent.draftline"], /absent\.draftline does not exist/],
   ])("refuses %j with a clear message", async (argv, message) => {
     const { io, err } = memoryIO();
     expect(await runCli(argv, io)).toBeGreaterThan(0);
     expect(err()).toMatch(message);
+  });
+});
+
+describe("draftline write when the model's server dies mid-run", () => {
+  const servers: WriterServer[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close();
+  });
+
+  it("saves and exports what was written (marked unfinished), says where it is, exits 1, and --continue finishes it", { timeout: 60_000 }, async () => {
+    const dying = await startWriterServer(fakeWriter(), { dieAfterChars: 3_000 });
+    servers.push(dying);
+    const first = memoryIO({});
+    const code = await runCli(["write", "Write about a harbor.", "--target", "1000", "--server", dying.url, "--out", "dies.draftline", "--export", "dies.md"], first.io);
+    expect(first.err()).toMatch(/Failed: \d+ of 1000 words/);
+    expect(code).toBe(1);
+    const wordsBefore = Number(/Failed: (\d+) of 1000 words/.exec(first.err())![1]);
+    expect(wordsBefore).toBeGreaterThan(100);
+    expect(first.err()).toContain(`Saved ${path.join(dir, "dies.draftline")} (unfinished)`);
+    expect(first.err()).toContain(`Exported ${path.join(dir, "dies.md")} (marked unfinished)`);
+    expect(first.err()).toContain(`Continue it with: draftline write --continue dies.draftline --server ${dying.url}`);
+    expect(first.err()).toMatch(/draftline write: The generation failed: /);
+    const saved = decodeProjectFile(await readFile(path.join(dir, "dies.draftline"), "utf8"), "dies.draftline");
+    expect(saved.manuscript.finished).toBe(false);
+    expect(saved.manuscript.steps.reduce((n, s) => n + s.words, 0)).toBe(wordsBefore);
+    const markdown = await readFile(path.join(dir, "dies.md"), "utf8");
+    expect(markdown).toMatch(/^status: "unfinished"$/m);
+    expect(markdown).toContain(`*Unfinished draft: the model stopped at ${wordsBefore} of 1,000 words.*`);
+    expect(markdown).toContain(saved.manuscript.steps[0]!.content.slice(0, 200));
+
+    const healthy = await startWriterServer(fakeWriter());
+    servers.push(healthy);
+    const again = memoryIO({});
+    expect(await runCli(["write", "--continue", "dies.draftline", "--server", healthy.url, "--export", "dies.md"], again.io)).toBe(0);
+    expect(again.err()).toContain(`Continuing dies.draftline: ${wordsBefore} of 1000 words`);
+    expect(again.err()).toMatch(/Finished: \d+ of 1000 words/);
+    const done = decodeProjectFile(await readFile(path.join(dir, "dies.draftline"), "utf8"), "dies.draftline");
+    expect(done.manuscript.finished).toBe(true);
+    expect(done.manuscript.steps.reduce((n, s) => n + s.words, 0)).toBeGreaterThan(wordsBefore);
+    // What the first run wrote is kept, and the export is no longer marked.
+    expect(done.manuscript.steps[0]!.content).toBe(saved.manuscript.steps[0]!.content);
+    expect(await readFile(path.join(dir, "dies.md"), "utf8")).not.toMatch(/unfinished/i);
+
+    const twice = memoryIO({});
+    expect(await runCli(["write", "--continue", "dies.draftline", "--server", healthy.url], twice.io)).toBe(1);
+    expect(twice.err()).toMatch(/dies\.draftline is finished \(\d+ of 1000 words\): there is nothing to continue\./);
+  });
+
+  it("without --out, prints what was written and where the autosave holds it", { timeout: 60_000 }, async () => {
+    const dying = await startWriterServer(fakeWriter(), { dieAfterChars: 3_000 });
+    servers.push(dying);
+    const run = memoryIO({});
+    expect(await runCli(["write", "Write about a harbor.", "--target", "1000", "--server", dying.url], run.io)).toBe(1);
+    expect(run.out()).toMatch(/^# /m);
+    expect(run.out()).toContain("*Unfinished draft: the model stopped at");
+    const where = /The words are kept in the autosave (\S+autosave\.draftline)/.exec(run.err());
+    expect(where).not.toBeNull();
+    const kept = decodeProjectFile(await readFile(where![1]!, "utf8"), "autosave");
+    expect(kept.manuscript.steps.reduce((n, s) => n + s.words, 0)).toBeGreaterThan(100);
   });
 });

@@ -1,10 +1,12 @@
 import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { GenerationMode, GenerationState } from "../../../common/api/generation";
 import type { EngineSettings, EngineState, ModelSourceRef } from "../../../common/api/models";
 import type { SamplingSettings } from "../../../common/engine/types";
 import { protocolProfiles } from "../../../common/engine/catalog";
+import { isProjectError } from "../../../common/project/errors";
 import { writtenWords } from "../../../common/generation/rules";
 import { lengthScore } from "../../../common/metrics/score";
 import { appDataDir } from "../../app/paths";
@@ -13,6 +15,7 @@ import { exportManuscript, toExportDocument } from "../../export/exportManuscrip
 import { buildMarkdown } from "../../export/markdown/build";
 import { GenerationService } from "../../generation/service";
 import { ModelService } from "../../models/service";
+import { PROJECT_EXTENSION } from "../../projects/projectFile";
 import { ProjectsService } from "../../projects/service";
 import { RecentProjects } from "../../projects/recent";
 import { CliError, UsageError, type CliIO, type Command } from "../command";
@@ -21,6 +24,7 @@ import { ProgressBar } from "../progress";
 
 const USAGE = [
   'Usage: draftline write "<instruction>" --target N (--model M | --server URL) [options]',
+  "       draftline write --continue F.draftline (--model M | --server URL) [options]",
   "",
   "Writes a document with the Plan-Write-Reflect controller and shows its progress.",
   "",
@@ -31,7 +35,8 @@ const USAGE = [
   "  --mode MODE         native | prompted | orchestrated | agentwrite | direct | think-answer",
   "                      (default: the model's catalog profile)",
   "  --language L        auto | en | zh (default auto)",
-  "  --out F.draftline   save the project there (autosaved while the model writes)",
+  "  --out F.draftline   save the project there (autosaved while the model writes); its folder must exist",
+  "  --continue F        write on in the project F.draftline (a run that failed or was stopped) and save it",
   "  --export F.md|.docx export the draft when it is done (--with-plan adds plans and reflections)",
   "  --context N         the context window in tokens (default 8192)",
   "  --threads N         CPU threads (default: llama.cpp's choice, or DRAFTLINE_THREADS)",
@@ -40,7 +45,9 @@ const USAGE = [
   "  --seed N            the sampler's seed, for a generation that can be repeated",
   "",
   "Without --out and --export the draft is printed on standard output. Ctrl-C stops the model and",
-  "keeps what it wrote.",
+  "keeps what it wrote. When the model, its server or its engine fails, what was written is still",
+  "saved to --out and exported to --export, both marked unfinished, and the command exits with 1;",
+  "--continue goes on from there.",
 ].join("\n");
 
 /** Parses a whole positive number option, or says what is wrong. */
@@ -144,23 +151,34 @@ export const writeCommand: Command = {
         out: { type: "string" },
         export: { type: "string" },
         "with-plan": { type: "boolean" },
+        continue: { type: "string" },
       },
     });
     const instruction = positionals.join(" ").trim();
-    if (!instruction) throw new UsageError("Say what to write: draftline write \"<instruction>\" --target N --model M");
+    const resume = values.continue !== undefined ? path.resolve(io.cwd, values.continue) : undefined;
+    if (resume) {
+      if (!resume.endsWith(PROJECT_EXTENSION)) throw new UsageError("--continue must name a .draftline project.");
+      if (instruction) throw new UsageError("--continue goes on with the project's own instruction: leave the instruction out.");
+      if (values.out) throw new UsageError("--continue saves to the project it continues: leave --out out.");
+    } else if (!instruction) {
+      throw new UsageError('Say what to write: draftline write "<instruction>" --target N --model M (or --continue F.draftline)');
+    }
     const target = positiveInt("target", values.target, 200_000);
-    if (target === undefined) throw new UsageError("--target N is required: the length to write, in words.");
+    if (target === undefined && !resume) throw new UsageError("--target N is required: the length to write, in words.");
     const mode = parseMode(values.mode);
     const language = values.language ?? "auto";
     if (!["auto", "en", "zh"].includes(language)) throw new UsageError(`--language must be auto, en or zh, not '${language}'.`);
     const out = values.out ? path.resolve(io.cwd, values.out) : undefined;
-    if (out && !out.endsWith(".draftline")) throw new UsageError("--out must name a .draftline file.");
+    if (out && !out.endsWith(PROJECT_EXTENSION)) throw new UsageError("--out must name a .draftline file.");
     const exportTo = values.export ? path.resolve(io.cwd, values.export) : undefined;
     if (exportTo && !/\.(md|markdown|docx)$/i.test(exportTo)) throw new UsageError("--export must name a .md or .docx file.");
     const source = modelSource(values, io);
     const contextSize = positiveInt("context", values.context, 1_048_576) ?? 8192;
     const threads = positiveInt("threads", values.threads, 512);
     const sampling = parseSampling(values);
+    // Before the model loads (which takes a while): files go only into folders that exist.
+    if (out) await requireFolder("--out", out);
+    if (exportTo) await requireFolder("--export", exportTo);
 
     const dataDir = appDataDir(io.env);
     const models = new ModelService({ env: io.env, emitState: () => {}, emitDownload: () => {} });
@@ -174,27 +192,80 @@ export const writeCommand: Command = {
       if (projectId) void generation.stop(projectId);
     };
     try {
+      if (resume) {
+        projectId = await openToContinue(projects, resume, target, io);
+      }
       io.stderr.write(`Loading ${source.kind === "server" ? source.baseUrl : source.kind === "file" ? path.basename(source.path) : source.id}…\n`);
       const state = await loadForCommand(models, source, { contextSize, ...(threads ? { threads } : {}) }, sampling);
       io.stderr.write(`${state.model?.name} on ${state.device}, ${state.model?.contextSize} tokens of context; ${describeSampling(state.sampling)}\n`);
-      const project = await projects.create({ instruction, targetWords: target, language: language as "auto" | "en" | "zh", ...(mode ? { mode } : {}), ...(out ? { path: out } : {}) });
-      projectId = project.projectId;
+      if (!projectId) {
+        const project = await projects
+          .create({ instruction, targetWords: target ?? null, language: language as "auto" | "en" | "zh", ...(mode ? { mode } : {}), ...(out ? { path: out } : {}) })
+          .catch(asCliError);
+        projectId = project.projectId;
+      }
+      const id = projectId;
+      const runMode = mode ?? projects.getState(id).generation.mode ?? undefined;
       process.once("SIGINT", onSignal);
-      await generation.start(project.projectId, mode ? { mode } : {});
-      const final: GenerationState = await generation.whenDone(project.projectId);
+
+      // A failure of the model, its server or its engine ends the run, never the words written so far.
+      let final: GenerationState | null = null;
+      let failure: string | null = null;
+      try {
+        await generation.start(id, runMode ? { mode: runMode } : {});
+        final = await generation.whenDone(id);
+        if (final.status === "error") failure = final.error ?? "the model stopped with an error";
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error);
+        await generation.stop(id).catch(() => undefined);
+      }
       bar.end();
-      const m = projects.getManuscript(project.projectId);
+      const m = projects.getManuscript(id);
       const words = writtenWords(m);
-      if (final.status === "error") throw new CliError(`The generation failed: ${final.error}`);
-      if (out) await projects.save(project.projectId);
-      if (exportTo) await exportManuscript(m, { path: exportTo, withPlan: Boolean(values["with-plan"]), model: state.model?.name ?? null, mode: final.mode });
-      if (!out && !exportTo) writeLine(io.stdout, buildMarkdown(toExportDocument(m, { model: state.model?.name ?? null, mode: final.mode }), { frontMatter: false }));
+      const goal = m.targetWords ?? 0;
+      const finished = failure === null && !interrupted && final?.status === "finished";
+      const modelName = state.model?.name ?? null;
+      const usedMode = final?.mode ?? runMode ?? null;
+
+      const notes: string[] = [];
+      let problem = false;
+      const projectFile = resume ?? out;
+      let saved = false;
+      if (projectFile) {
+        try {
+          await projects.save(id);
+          saved = true;
+          notes.push(`Saved ${projectFile}${finished ? "" : " (unfinished)"}`);
+        } catch (error) {
+          problem = true;
+          notes.push(`Could not save ${projectFile}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      if (exportTo) {
+        try {
+          await exportManuscript(m, { path: exportTo, withPlan: Boolean(values["with-plan"]), title: projects.getState(id).title, model: modelName, mode: usedMode, unfinished: !finished });
+          notes.push(`Exported ${exportTo}${finished ? "" : " (marked unfinished)"}`);
+        } catch (error) {
+          problem = true;
+          notes.push(`Could not export ${exportTo}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      if (!projectFile && !exportTo) writeLine(io.stdout, buildMarkdown(toExportDocument(m, { model: modelName, mode: usedMode, unfinished: !finished }), { frontMatter: false }));
+      if (!finished || !saved) {
+        // Where the words are: the project to continue, or the autosave that holds them.
+        await projects.autosaveNow(id).catch(() => undefined);
+        if (saved && projectFile) notes.push(`Continue it with: draftline write --continue ${shellWord(path.relative(io.cwd, projectFile) || projectFile)} ${modelArgs(values)}`);
+        else if (words > 0) notes.push(`The words are kept in the autosave ${projects.recoveryJournalPath(id)}${projectFile ? "" : " (Draftline offers it to recover; next time give --out F.draftline to continue with --continue)"}`);
+      }
+      const outcome = failure !== null ? "Failed" : interrupted || final?.status !== "finished" ? "Stopped" : "Finished";
       writeLine(
         io.stderr,
-        `${interrupted ? "Stopped" : final.status === "finished" ? "Finished" : "Stopped"}: ${words} of ${target} words in ${m.steps.length} steps, length score ${lengthScore(target, words).toFixed(1)}; ` +
-          `${final.progress.tokensGenerated} tokens generated, ${final.progress.tokensDecoded} decoded as input.` +
-          `${out ? `\nSaved ${out}` : ""}${exportTo ? `\nExported ${exportTo}` : ""}`,
+        `${outcome}: ${words} of ${goal} words in ${m.steps.length} steps, length score ${lengthScore(goal, words).toFixed(1)}; ` +
+          `${final?.progress.tokensGenerated ?? 0} tokens generated, ${final?.progress.tokensDecoded ?? 0} decoded as input.` +
+          notes.map((n) => `\n${n}`).join(""),
       );
+      if (failure !== null) throw new CliError(`The generation failed: ${failure}`);
+      if (problem) return 1;
       return interrupted ? 130 : 0;
     } finally {
       process.off("SIGINT", onSignal);
@@ -205,3 +276,42 @@ export const writeCommand: Command = {
     }
   },
 };
+
+function asCliError(error: unknown): never {
+  if (isProjectError(error)) throw new CliError(error.message);
+  throw error;
+}
+
+/** Refuses a path whose folder does not exist (or is no folder), with what to do. */
+async function requireFolder(option: string, file: string): Promise<void> {
+  const folder = path.dirname(file);
+  const info = await stat(folder).catch(() => null);
+  if (!info) throw new CliError(`${option} ${file}: the folder ${folder} does not exist. Create it first, or choose another place.`);
+  if (!info.isDirectory()) throw new CliError(`${option} ${file}: ${folder} is not a folder.`);
+}
+
+/** Opens a project to write on: refused when it is open elsewhere or already finished. */
+async function openToContinue(projects: ProjectsService, file: string, target: number | undefined, io: CliIO): Promise<string> {
+  const opened = await projects.open(file).catch(asCliError);
+  const id = opened.project.projectId;
+  if (opened.project.readOnly) {
+    const by = opened.lock.heldBy ? ` (process ${opened.lock.heldBy.pid} on ${opened.lock.heldBy.hostname})` : "";
+    throw new CliError(`${path.basename(file)} cannot be written here${by}: close it in Draftline first, or check that its folder may be written.`);
+  }
+  if (opened.recovery.recovered) writeLine(io.stderr, `Recovered ${opened.recovery.words} words from the autosave beside ${path.basename(file)}.`);
+  if (target !== undefined) projects.update(id, (m) => ({ ...m, targetWords: target }), { source: "writer" });
+  const m = projects.getManuscript(id);
+  if (m.finished) throw new CliError(`${path.basename(file)} is finished (${writtenWords(m)} of ${m.targetWords ?? 0} words): there is nothing to continue.`);
+  writeLine(io.stderr, `Continuing ${path.basename(file)}: ${writtenWords(m)} of ${m.targetWords ?? 0} words in ${m.steps.length} steps.`);
+  return id;
+}
+
+/** The model options to give again to continue a run. */
+function modelArgs(values: { model?: string | undefined; server?: string | undefined; mode?: string | undefined }): string {
+  const source = values.server ? `--server ${shellWord(values.server)}` : `--model ${shellWord(values.model ?? "MODEL")}`;
+  return values.mode ? `${source} --mode ${values.mode}` : source;
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

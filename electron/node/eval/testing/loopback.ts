@@ -130,11 +130,16 @@ export interface WriterServer {
  * A writer server that behaves like llama-server without a tokenizer endpoint (the client then counts
  * code points): /v1/models, /props with a large context, and streaming /v1/completions that waits
  * `delayMs` and then sends what `script(prompt)` writes (a trailing "\u0000" is the end of
- * generation), cut at max_tokens code points.
+ * generation), cut at max_tokens code points. With `dieAfterChars` it dies as a crashed server does:
+ * once it has streamed that many characters in all it drops the connection in the middle of the
+ * stream, and every request after that.
  */
-export async function startWriterServer(script: Script, options: { delayMs?: number; contextSize?: number } = {}): Promise<WriterServer> {
+export async function startWriterServer(script: Script, options: { delayMs?: number; contextSize?: number; dieAfterChars?: number } = {}): Promise<WriterServer> {
   const stats = { requests: 0, inFlight: 0, maxInFlight: 0 };
+  let streamed = 0;
+  const dead = () => options.dieAfterChars !== undefined && streamed >= options.dieAfterChars;
   const server = createServer((req, res) => {
+    if (dead()) return void req.socket.destroy();
     void (async () => {
       if (req.method === "GET" && req.url === "/v1/models") return sendJson(res, 200, { object: "list", data: [{ id: "writer", object: "model" }] });
       if (req.method === "GET" && req.url === "/props") return sendJson(res, 200, { default_generation_settings: { n_ctx: options.contextSize ?? 1_000_000 } });
@@ -157,7 +162,15 @@ export async function startWriterServer(script: Script, options: { delayMs?: num
         res.writeHead(200, { "content-type": "text/event-stream" });
         // In pieces of 64 characters, as tokens arrive, so a stop string can end the stream early.
         for (let i = 0; i < text.length && !gone.signal.aborted; i += 64) {
-          res.write(`data: ${JSON.stringify({ object: "text_completion", choices: [{ index: 0, text: text.slice(i, i + 64), finish_reason: null }] })}\n\n`);
+          const piece = text.slice(i, i + 64);
+          if (options.dieAfterChars !== undefined && streamed + piece.length > options.dieAfterChars) {
+            const last = piece.slice(0, options.dieAfterChars - streamed);
+            streamed = options.dieAfterChars;
+            res.write(`data: ${JSON.stringify({ object: "text_completion", choices: [{ index: 0, text: last, finish_reason: null }] })}\n\n`);
+            return void res.socket?.destroy();
+          }
+          streamed += piece.length;
+          res.write(`data: ${JSON.stringify({ object: "text_completion", choices: [{ index: 0, text: piece, finish_reason: null }] })}\n\n`);
         }
         if (gone.signal.aborted) return;
         const finish = chars.length > max ? "length" : "stop";

@@ -15,6 +15,7 @@ import {
 } from "docx";
 import { eastAsiaFontFor, eastAsiaLanguageFor, type ExportDocument } from "../document";
 import { CODE_STYLE, MarkdownToDocx, QUOTE_STYLE } from "./blocks";
+import { unfinishedNote } from "../markdown/build";
 
 export interface DocxOptions {
   /** Add the global plan, the step plans and the reflections. */
@@ -43,6 +44,7 @@ export async function buildDocx(doc: ExportDocument, options: DocxOptions = {}):
   const body: FileChild[] = [];
 
   body.push(new Paragraph({ style: "Title", children: [new TextRun(doc.title)] }));
+  if (doc.unfinished) body.push(new Paragraph({ children: [new TextRun({ text: unfinishedNote(doc).replace(/^\*|\*$/g, ""), italics: true })] }));
   for (const section of doc.sections) {
     body.push(new Paragraph({ style: "Heading1", keepNext: true, children: [new TextRun(section.title)] }));
     for (const step of section.steps) {
@@ -68,6 +70,7 @@ export async function buildDocx(doc: ExportDocument, options: DocxOptions = {}):
       { name: "Words", value: String(doc.words) },
       { name: "Target", value: String(doc.target) },
       ...(doc.model ? [{ name: "Model", value: doc.model }] : []),
+      ...(doc.unfinished ? [{ name: "Status", value: "unfinished" }] : []),
     ],
     ...(comments.length > 0 ? { comments: { children: comments } } : {}),
     numbering: convert.numbering(),

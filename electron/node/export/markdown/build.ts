@@ -26,10 +26,13 @@ export function buildMarkdown(doc: ExportDocument, options: MarkdownOptions = {}
         words: doc.words,
         ...(doc.model ? { model: doc.model } : {}),
         ...(doc.mode ? { mode: doc.mode } : {}),
+        ...(doc.unfinished ? { status: "unfinished" } : {}),
       }),
     );
   }
   parts.push(`# ${oneLine(doc.title)}`);
+  // Said in the text too, where a reader sees it (the importer reads it back as a note, not as text).
+  if (doc.unfinished) parts.push(unfinishedNote(doc));
   for (const section of doc.sections) {
     parts.push(`## ${oneLine(section.title)}`);
     if (options.withPlan) parts.push(annotation("section", section.brief, { budget: section.budget }));
@@ -42,6 +45,13 @@ export function buildMarkdown(doc: ExportDocument, options: MarkdownOptions = {}
   }
   return parts.join("\n\n") + "\n";
 }
+
+/** The line an unfinished export carries under its title (UNFINISHED_NOTE reads it back). */
+export function unfinishedNote(doc: Pick<ExportDocument, "words" | "target">): string {
+  return `*Unfinished draft: the model stopped at ${doc.words.toLocaleString("en-US")} of ${doc.target.toLocaleString("en-US")} words.*`;
+}
+
+export const UNFINISHED_NOTE = /^\*Unfinished draft: [^*\n]*\*\s*$/;
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").trim();

@@ -1,5 +1,6 @@
 import { Lexer, type Token, type Tokens } from "marked";
 import { findAnnotations } from "./annotations";
+import { UNFINISHED_NOTE } from "./build";
 import { readFrontMatter, type FrontMatter } from "./frontMatter";
 import { shiftHeadings } from "./headings";
 
@@ -38,6 +39,8 @@ export const OPENING_TITLE = "Opening";
  * - Deeper headings stay in the section's text, moved up so the first level under the section is `#`.
  * - Draftline's own plan/reflection comments (a Markdown export `withPlan`) are read back into steps;
  *   without them each section is one step holding all its text.
+ * - The note an unfinished export carries under its title (front matter `status: unfinished`) is not
+ *   text of the draft.
  */
 export function parseMarkdownDraft(text: string, fallbackTitle: string): ParsedDraft {
   const normalized = text.replace(/^\ufeff/, "").replace(/\r\n?/g, "\n");
@@ -67,8 +70,13 @@ export function parseMarkdownDraft(text: string, fallbackTitle: string): ParsedD
   }
 
   const chunks: { title: string; raw: string }[] = [{ title: OPENING_TITLE, raw: "" }];
+  let noteToSkip = fields.status === "unfinished";
   for (const token of tokens) {
     if (token === titleToken) continue;
+    if (noteToSkip && token.type === "paragraph") {
+      noteToSkip = false;
+      if (UNFINISHED_NOTE.test(token.raw.trim())) continue;
+    }
     if (token.type === "heading" && (token as Tokens.Heading).depth === sectionDepth) {
       chunks.push({ title: (token as Tokens.Heading).text.replace(/\s+/g, " ").trim(), raw: "" });
       continue;
