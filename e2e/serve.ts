@@ -8,7 +8,8 @@ export interface ServedApp {
   origin: string;
   token: string;
   home: string;
-  stop(): Promise<void>;
+  /** Ends the server with SIGTERM, as a service manager would, and resolves with its exit code. */
+  stop(): Promise<number | null>;
 }
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -43,12 +44,13 @@ export async function serveApp(env: Record<string, string> = {}): Promise<Served
     token: new URLSearchParams(parsed.hash.slice(1)).get("token") ?? "",
     home,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
         await exited;
       }
       await rm(home, { recursive: true, force: true });
+      return child.exitCode;
     },
   };
 }
