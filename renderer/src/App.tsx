@@ -6,6 +6,7 @@ import { NewDocumentDialog } from "./panels/NewDocument";
 import { OpenProjectDialog } from "./panels/OpenProject";
 import { PathDialog } from "./panels/PathDialog";
 import { ReplaceDialog } from "./panels/ReplaceDialog";
+import { ReportDialog } from "./panels/Report";
 import { runCommand, shortcuts } from "./shell/commands";
 import { Controls } from "./shell/Controls";
 import { Notices } from "./shell/Notices";
@@ -73,6 +74,11 @@ export function App() {
             {t("menu.models")}
           </button>
           {hasDocument ? (
+            <button type="button" onClick={() => runCommand("panel.report", useStore)}>
+              {t("menu.report")}
+            </button>
+          ) : null}
+          {hasDocument ? (
             <button
               type="button"
               aria-pressed={timelineVisible}
@@ -124,6 +130,7 @@ export function App() {
       {panel === "newDocument" ? <NewDocumentDialog /> : null}
       {panel === "models" ? <ModelManagerDialog /> : null}
       {panel === "openProject" ? <OpenProjectDialog /> : null}
+      {panel === "report" ? <ReportDialog /> : null}
       {panel === "saveAs" || panel === "export" || panel === "importMarkdown" ? <PathDialog key={panel} purpose={panel} /> : null}
       {panel === "replaceExport" ? <ReplaceDialog /> : null}
     </div>

@@ -6,7 +6,7 @@ import type { AppStore } from "../store/store";
 import { exportDocument, importMarkdown, save, saveAs } from "./fileActions";
 
 /** Commands of the window: the desktop menu's, and the ones only the window has. */
-export type AppCommand = UiCommand | "file.open" | "generate.toggle" | "generate.regenerateStep" | "generate.continueHere" | "panel.models" | "panel.newDocument";
+export type AppCommand = UiCommand | "file.open" | "generate.toggle" | "generate.regenerateStep" | "generate.continueHere" | "panel.models" | "panel.newDocument" | "panel.report";
 
 export interface Shortcut {
   /** As shown in tooltips ("Ctrl+Enter"). */
@@ -119,6 +119,10 @@ export function runCommand(command: AppCommand, store: AppStore): boolean {
       return true;
     case "panel.models":
       s.openPanel("models");
+      return true;
+    case "panel.report":
+      if (!s.document) return false;
+      s.openPanel("report");
       return true;
     case "file.open":
       s.openPanel("openProject");

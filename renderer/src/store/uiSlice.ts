@@ -7,7 +7,7 @@ export type ThemeChoice = "system" | "light" | "dark";
 export type LanguageChoice = "auto" | UiLanguage;
 /** A path asked for in a panel: web mode has no native file dialogs. */
 export type PathPurpose = "saveAs" | "export" | "importMarkdown";
-export type Panel = "newDocument" | "models" | "openProject" | PathPurpose | "replaceExport" | null;
+export type Panel = "newDocument" | "models" | "openProject" | "report" | PathPurpose | "replaceExport" | null;
 
 /** An export held back because a file Draftline did not write is there: the writer is asked. */
 export interface ReplaceQuestion {
