@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { protocolProfiles } from "../engine/catalog";
-import { sectionSchema, stepSchema } from "../project/manuscriptSchema";
+import { planRevisionSchema, sectionSchema, stepSchema } from "../project/manuscriptSchema";
 import { request } from "./define";
 
 /** How the controller drives the model (defaults to the model's catalog profile). */
@@ -59,9 +59,10 @@ export const generationStateSchema = z.object({
 export type GenerationState = z.infer<typeof generationStateSchema>;
 
 /**
- * One coalesced update while the model writes (at most one per animation frame's worth of time): the
- * steps that changed (whole, by index), the plan when it changed, and the state. The renderer merges
- * them into its copy of the manuscript.
+ * One coalesced update while the model writes (at most one per animation frame's worth of time), the
+ * one event of its change: the steps that changed (whole, by index), the plan when it changed (its
+ * sections and its revisions, which number the sections), whether the project now has unsaved changes,
+ * and the state. The renderer merges them into its copy of the manuscript.
  */
 export const generationUpdateSchema = z.object({
   projectId: z.string(),
@@ -74,6 +75,10 @@ export const generationUpdateSchema = z.object({
   stepCount: z.number().int().nonnegative(),
   /** The current plan's sections, when they changed. */
   sections: z.array(sectionSchema).optional(),
+  /** Every plan revision, when they changed: the last one says the number the next new section takes. */
+  revisions: z.array(planRevisionSchema).optional(),
+  /** Whether the project has unsaved changes, when this update changed it. */
+  modified: z.boolean().optional(),
   /** The global plan being written, while it is. */
   planDraftText: z.string().nullable().optional(),
   finished: z.boolean(),

@@ -13,6 +13,7 @@ import {
   recoveryInfoSchema,
 } from "../project/state";
 import { request } from "./define";
+import { pendingEditSchema } from "./generation";
 
 export const projectSummary = z.object({
   path: z.string(),
@@ -95,7 +96,12 @@ export const projectRequests = {
         generation: z.object({ model: z.string().max(1000).nullable().optional(), mode: z.enum(protocolProfiles).nullable().optional() }).strict().optional(),
       })
       .strict(),
-    z.discriminatedUnion("ok", [z.object({ ok: z.literal(true), project: projectStateSchema }), z.object({ ok: z.literal(false), error: z.object({ kind: z.string(), message: z.string() }) })]),
+    z.discriminatedUnion("ok", [
+      // `edit`: set while the model writes the document: the edit waits for the next boundary, and the
+      // generation states name it by this id until it is applied.
+      z.object({ ok: z.literal(true), project: projectStateSchema, edit: pendingEditSchema.optional() }),
+      z.object({ ok: z.literal(false), error: z.object({ kind: z.string(), message: z.string() }) }),
+    ]),
   ),
   "projects.save": request("Saves the project file (atomically, keeping the previous version as .bak).", z.object({ projectId }).strict(), savedProject),
   "projects.saveAs": request("Saves the project under a new path and goes on with it there.", z.object({ projectId, path: filePath }).strict(), savedProject),

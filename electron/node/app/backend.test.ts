@@ -44,14 +44,23 @@ describe("the back end", () => {
     // While it writes: shorten the last section; the edit is pending, then applied at a step boundary.
     for (let i = 0; i < 400 && !updates().some((u) => u.sections && u.sections.length === 4); i++) await new Promise((r) => setTimeout(r, 10));
     const last = updates().flatMap((u) => u.sections ?? []).at(-1)!;
-    const edited = (await call("projects.update", { projectId: project.projectId, edit: { type: "editSection", sectionId: last.id, budget: 200 } })) as { ok: boolean };
+    const edited = (await call("projects.update", { projectId: project.projectId, edit: { type: "editSection", sectionId: last.id, budget: 200 } })) as { ok: boolean; edit?: { id: string; state: string } };
     expect(edited.ok).toBe(true);
     expect(updates().some((u) => u.state.edits.some((e) => e.state === "pending"))).toBe(true);
+    // The answer names the edit; the update that carried the change names it by the same id.
+    expect(edited.edit).toMatchObject({ state: "pending", id: expect.any(String) });
+    expect(updates().some((u) => u.state.edits.some((e) => e.id === edited.edit?.id && e.state === "pending") && u.sections?.at(-1)?.budget === 200)).toBe(true);
 
     for (let i = 0; i < 1000 && (await call("generation.state", { projectId: project.projectId }) as { status: string }).status === "writing"; i++) await new Promise((r) => setTimeout(r, 10));
     const state = (await call("generation.state", { projectId: project.projectId })) as { status: string; progress: { words: number } };
     expect(state.status).toBe("finished");
     expect(updates().some((u) => u.state.edits.some((e) => e.state === "applied"))).toBe(true);
+    // One event per change while the model writes: the update carries the manuscript, the plan's
+    // revisions and the unsaved mark; the project announces none of the model's changes itself.
+    expect(events.filter((e) => e.name === "project.changed" && (e.payload as { source: string }).source === "model")).toEqual([]);
+    expect(updates().some((u) => u.modified === true)).toBe(true);
+    const revisions = updates().flatMap((u) => (u.revisions ? [u.revisions] : [])).at(-1);
+    expect(revisions?.at(-1)).toMatchObject({ nextSectionNumber: 5, sections: [{}, {}, {}, { id: "sec-4", budget: 200 }] });
 
     const got = (await call("projects.get", { projectId: project.projectId })) as { manuscript: { sections: { budget: number }[]; steps: { words: number }[]; finished: boolean }; modified: boolean };
     expect(got.manuscript.finished).toBe(true);

@@ -71,19 +71,6 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const container = new ServiceContainer([models, projects, generation, report]);
   await container.boot();
   const projectHandlers: Partial<ApiHandlers> = createProjectHandlers(projects);
-  const update = projectHandlers["projects.update"];
-  if (update) {
-    // While the model writes, the writer's edits go to the controller, which takes them in at the next step.
-    projectHandlers["projects.update"] = async (params, context) => {
-      if (params.edit && generation.isWriting(params.projectId)) {
-        const result = generation.applyEdit(params.projectId, params.edit);
-        if (!result.ok) return { ok: false as const, error: { kind: result.error.kind, message: result.error.message } };
-        const { edit: _taken, ...rest } = params;
-        return update(rest, context);
-      }
-      return update(params, context);
-    };
-  }
   const modelApi: Partial<ApiHandlers> = modelHandlers(models);
   // The model a document is being written with stays until the writer stops (or it finishes).
   const whileIdle = <P, R>(handler: ((params: P, context: CallContext) => Promise<R>) | undefined) =>

@@ -58,15 +58,18 @@ describe("the generation service", () => {
     expect(updates.length).toBeLessThan(final.steps.reduce((n, s) => n + s.content.length, 0) / 20);
   });
 
-  it("refuses a second start while writing, and routes edits to the running controller", async () => {
+  it("refuses a second start while writing, and takes the document's edits while it writes", async () => {
     const { service, memory } = setup(5);
     await service.start("p1");
     await expect(service.start("p1")).rejects.toThrow(/already writing/);
     await until(() => memory.get().sections.length === 3);
     const c = memory.get().sections[2]!;
-    const result = service.applyEdit("p1", { type: "editSection", sectionId: c.id, budget: 250 });
+    const result = memory.store.applyEdit("p1", { type: "editSection", sectionId: c.id, budget: 250 });
     expect(result.ok).toBe(true);
     expect(service.state("p1").edits).toMatchObject([{ kind: "plan", state: "pending" }]);
+    // The typed answer names the pending edit as the state does, and the store already holds the change.
+    expect(result).toMatchObject({ ok: true, edit: { id: service.state("p1").edits[0]!.id, state: "pending" } });
+    expect(memory.get().sections[2]?.budget).toBe(250);
     await until(() => service.state("p1").status === "finished");
     expect(memory.get().sections[2]?.budget).toBe(250);
     expect(memory.get().steps[2]?.words).toBe(250);

@@ -1,16 +1,18 @@
 // One writing run per project: starts a writer (writer.ts) on the loaded model, turns its changes into
-// coalesced `generation.update` events, keeps the project (and its autosave) up to date while the model
-// writes, and routes the writer's edits to the running writer.
+// coalesced `generation.update` events (one event per change: the manuscript and the run state), keeps
+// the project (and its autosave) up to date while the model writes, and owns the document's edits
+// meanwhile: the store hands them to the running writer (claimEdits), which answers with the typed
+// result and the pending edit's id.
 import type { GenerationMode, GenerationState, GenerationStatus, GenerationUpdate, PendingEdit } from "../../common/api/generation";
 import { ApiError } from "../../common/api/define";
 import type { PromptFormat, ProtocolProfile } from "../../common/engine/catalog";
 import { projectedScore, writtenWords } from "../../common/generation/rules";
-import { effectiveLanguage, type EditResult, type ManuscriptEdit } from "../../common/manuscript/edits";
-import type { Manuscript, Section, Step } from "../../common/manuscript/types";
+import { effectiveLanguage, type ManuscriptEdit } from "../../common/manuscript/edits";
+import type { Manuscript, PlanRevision, Section, Step } from "../../common/manuscript/types";
 import type { Service } from "../app/container";
 import type { Backend, SamplingSettings } from "../engine/backend";
 import { createMode } from "./modes";
-import type { Outcome, SessionOptions, WritingLimits } from "./session";
+import type { Outcome, SessionOptions, SubmittedEdit, WritingLimits } from "./session";
 import { Writer } from "./writer";
 
 /** The model the writer loaded, as the generation service needs it. */
@@ -28,8 +30,10 @@ export interface LoadedModel {
 /** Where the manuscript lives: the projects service. */
 export interface ManuscriptStore {
   getManuscript(projectId: string): Manuscript;
-  update(projectId: string, change: (m: Manuscript) => Manuscript, options: { source: "writer" | "model" }): { currentVersion: number };
-  applyEdit(projectId: string, edit: ManuscriptEdit): EditResult;
+  /** `announce: false`: the change goes out in this service's own event, not in one of the store's. */
+  update(projectId: string, change: (m: Manuscript) => Manuscript, options: { source: "writer" | "model"; announce?: boolean }): { currentVersion: number; modified: boolean };
+  /** While a run writes the document, its edits go to `owner`; the function returned gives them back. */
+  claimEdits(projectId: string, owner: (edit: ManuscriptEdit) => SubmittedEdit): () => void;
   snapshot(projectId: string, label: string, reason?: "before-regeneration" | "before-plan-edit" | "manual"): Promise<unknown>;
   updateProject?(projectId: string, fields: { generation?: { mode?: ProtocolProfile | null; model?: string | null } }): unknown;
 }
@@ -54,10 +58,12 @@ interface Run {
   notes: string[];
   edits: PendingEdit[];
   /** What the UI was last sent. */
-  sent: { steps: Step[]; sections: Section[] | null; planDraft: string | null };
+  sent: { steps: Step[]; sections: Section[] | null; revisions: PlanRevision[]; planDraft: string | null };
   timer: ReturnType<typeof setTimeout> | null;
   done: Promise<Outcome>;
   version: number;
+  /** Gives the document's edits back to the store when the run ends. */
+  releaseEdits: () => void;
 }
 
 const IDLE_PROGRESS = { tokensPerSecond: 0, elapsedMs: 0, currentStep: null, phase: "none", contextTokens: 0, contextSize: 0, tokensDecoded: 0, tokensGenerated: 0 } as const;
@@ -163,19 +169,6 @@ export class GenerationService implements Service {
     return this.last.get(projectId) ?? { projectId, status: "idle", mode: null, progress: this.idleProgress(projectId), edits: [], error: null, notes: [] };
   }
 
-  /**
-   * The writer's edit: to the running writer while the model writes (it takes it in at the next step
-   * boundary), to the project otherwise.
-   */
-  applyEdit(projectId: string, edit: ManuscriptEdit): EditResult {
-    const run = this.runs.get(projectId);
-    if (!run) return this.options.store.applyEdit(projectId, edit);
-    const result = run.writer.submitEdit(edit);
-    if (!result.ok) return result;
-    this.flush(run);
-    return { ok: true, manuscript: result.manuscript };
-  }
-
   // ---- internals -------------------------------------------------------------------------------
 
   /** The loaded model's sampling now; the run's own when the model was unloaded or replaced meanwhile. */
@@ -231,13 +224,16 @@ export class GenerationService implements Service {
       error: null,
       notes: [],
       edits: [],
-      sent: { steps: manuscript.steps, sections: manuscript.sections, planDraft: null },
+      sent: { steps: manuscript.steps, sections: manuscript.sections, revisions: manuscript.revisions, planDraft: null },
       timer: null,
       done: Promise.resolve({ status: "stopped", reason: "" }),
       version: 0,
+      releaseEdits: () => {},
     };
     ref.run = run;
     this.runs.set(projectId, run);
+    // The writer's edits go to the run from now on: the manuscript changes at once, the model takes them in at the next boundary.
+    run.releaseEdits = this.options.store.claimEdits(projectId, (edit) => this.takeEdit(run, edit));
     this.last.delete(projectId);
     this.options.store.updateProject?.(projectId, { generation: { mode, model: model.backend.modelInfo?.name ?? null } });
     this.options.log?.("generation.start", { projectId, mode, regenerate: regenerate?.length ?? 0 });
@@ -247,11 +243,19 @@ export class GenerationService implements Service {
       if (outcome.status !== "error") run.notes = [...run.notes.slice(-19), outcome.reason];
       const state = this.flush(run);
       this.runs.delete(projectId);
+      run.releaseEdits();
       this.last.set(projectId, state);
       this.options.log?.("generation.end", { projectId, status: run.status, words: state.progress.words, tokensGenerated: state.progress.tokensGenerated });
       return outcome;
     });
     return this.flush(run);
+  }
+
+  /** A writer's edit while the model writes: the writer takes it, and one update carries it and the pending edit to the UI. */
+  private takeEdit(run: Run, edit: ManuscriptEdit): SubmittedEdit {
+    const result = run.writer.submitEdit(edit);
+    if (result.ok) this.flush(run);
+    return result;
   }
 
   private schedule(run: Run | undefined): void {
@@ -274,21 +278,25 @@ export class GenerationService implements Service {
       if (run.sent.steps[index] !== step) changed.push({ index, step });
     });
     const sectionsChanged = run.sent.sections !== m.sections;
+    const revisionsChanged = run.sent.revisions !== m.revisions;
     const planDraft = m.planDraft?.text ?? null;
-    let version = run.version;
+    let stored: { currentVersion: number; modified: boolean } | null = null;
     if (changed.length > 0 || sectionsChanged || m.steps.length !== run.sent.steps.length || planDraft !== run.sent.planDraft || m !== this.storedManuscript(run)) {
-      version = this.options.store.update(run.projectId, () => m, { source: "model" }).currentVersion;
+      // The project takes the change quietly: this update is its one event.
+      stored = this.options.store.update(run.projectId, () => m, { source: "model", announce: false });
+      run.version = stored.currentVersion;
     }
-    run.version = version;
-    run.sent = { steps: m.steps, sections: m.sections, planDraft };
+    run.sent = { steps: m.steps, sections: m.sections, revisions: m.revisions, planDraft };
     const state = this.stateOf(run);
     this.options.emit({
       projectId: run.projectId,
-      version,
+      version: run.version,
       state,
       steps: changed,
       stepCount: m.steps.length,
       ...(sectionsChanged ? { sections: m.sections } : {}),
+      ...(revisionsChanged ? { revisions: m.revisions } : {}),
+      ...(stored ? { modified: stored.modified } : {}),
       planDraftText: planDraft,
       finished: m.finished,
     });

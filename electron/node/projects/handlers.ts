@@ -57,14 +57,13 @@ export function createProjectHandlers(service: ProjectsService): ProjectHandlers
     },
     "projects.get": async ({ projectId }) => service.getState(projectId),
     "projects.update": async ({ projectId, edit, title, generation }) => {
-      if (edit) {
-        const result = service.applyEdit(projectId, edit);
-        if (!result.ok) return { ok: false as const, error: { kind: result.error.kind, message: result.error.message } };
-      }
+      // While the model writes the document, the generation service takes the edit (see claimEdits).
+      const taken = edit ? service.applyEdit(projectId, edit) : null;
+      if (taken && !taken.ok) return { ok: false as const, error: { kind: taken.error.kind, message: taken.error.message } };
       if (title !== undefined || generation !== undefined) {
         service.updateProject(projectId, { ...(title !== undefined ? { title } : {}), ...(generation !== undefined ? { generation } : {}) });
       }
-      return { ok: true as const, project: service.getState(projectId) };
+      return { ok: true as const, project: service.getState(projectId), ...(taken?.edit ? { edit: taken.edit } : {}) };
     },
     "projects.save": async ({ projectId }) => saved(await service.save(projectId)),
     "projects.saveAs": async ({ projectId, path }) => saved(await service.saveAs(projectId, path)),

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import type { PendingEdit } from "../../common/api/generation";
 import type { ProtocolProfile } from "../../common/engine/catalog";
-import { applyEdit, createManuscript, type EditResult, type Manuscript, type ManuscriptEdit } from "../../common/manuscript";
+import { applyEdit, createManuscript, type EditError, type Manuscript, type ManuscriptEdit } from "../../common/manuscript";
 import type { Language } from "../../common/metrics/language";
 import { ProjectError } from "../../common/project/errors";
 import { decodeProjectFile, encodeProjectFile, PROJECT_FORMAT, PROJECT_SCHEMA_VERSION, type GenerationInfo, type ProjectFile, type ProjectSettings } from "../../common/project/file";
@@ -20,6 +21,15 @@ import { journalPathFor, PROJECT_EXTENSION, readProjectFile, readProjectText, wr
 import type { RecentProjects } from "./recent";
 
 export type ChangeSource = "writer" | "model";
+
+/**
+ * A writer's edit, taken (with the edit still pending when a running generation took it: it goes into
+ * the model's context at the next boundary) or refused with the manuscript's reason.
+ */
+export type TakenEdit = { ok: true; manuscript: Manuscript; edit?: PendingEdit } | { ok: false; error: EditError };
+
+/** Who takes a project's edits while the model writes it (the generation service). */
+export type EditOwner = (edit: ManuscriptEdit) => TakenEdit;
 
 export type ProjectEvent =
   | { name: "project.changed"; payload: ProjectChanged }
@@ -110,6 +120,8 @@ function closedStep(previous: Manuscript, next: Manuscript): boolean {
 export class ProjectsService implements Service {
   readonly name = "projects";
   private readonly projects = new Map<string, OpenProject>();
+  /** Projects whose edits a running generation takes (see claimEdits). */
+  private readonly editOwners = new Map<string, EditOwner>();
   private readonly fs: AtomicFs;
   private readonly timing: AutosaveTiming;
   private readonly historyLimits: HistoryLimits;
@@ -328,25 +340,39 @@ export class ProjectsService implements Service {
 
   /**
    * Changes the manuscript: `change` gets the current one and returns the next (the same object for
-   * no change). The generation controller calls this for every batch of parser events with source
-   * "model"; the UI's edits come with "writer". Autosave follows on its own.
+   * no change). The generation service calls this for every batch of changes with source "model"
+   * and `announce: false` (its own event carries the change); the UI's edits come with "writer".
+   * Autosave follows on its own.
    */
-  update(projectId: string, change: (m: Manuscript) => Manuscript, options: { source: ChangeSource }): ProjectState {
+  update(projectId: string, change: (m: Manuscript) => Manuscript, options: { source: ChangeSource; announce?: boolean }): ProjectState {
     const project = this.writable(projectId);
     const previous = project.manuscript;
     const next = change(previous);
     if (next === previous) return this.state(project);
     project.manuscript = next;
-    this.changed(project, options.source);
+    this.changed(project, options.source, options.announce ?? true);
     // The model closed a step (or the document): the journal takes it in now, not when the timer
     // fires, so a crash loses at most the step being written.
     if (options.source === "model" && closedStep(previous, next)) project.autosave.saveNow();
     return this.state(project);
   }
 
-  /** Applies one of the writer's edits (manuscript module's applyEdit); a refused edit changes nothing. */
-  applyEdit(projectId: string, edit: ManuscriptEdit): EditResult {
+  /**
+   * While the model writes a document, its edits go to `owner` (the generation service, which keeps
+   * the project current); the function returned gives them back.
+   */
+  claimEdits(projectId: string, owner: EditOwner): () => void {
+    this.editOwners.set(projectId, owner);
+    return () => {
+      if (this.editOwners.get(projectId) === owner) this.editOwners.delete(projectId);
+    };
+  }
+
+  /** Applies one of the writer's edits (manuscript module's applyEdit), or hands it to the generation writing the document; a refused edit changes nothing. */
+  applyEdit(projectId: string, edit: ManuscriptEdit): TakenEdit {
     const project = this.writable(projectId);
+    const owner = this.editOwners.get(projectId);
+    if (owner) return owner(edit);
     const result = applyEdit(project.manuscript, edit);
     if (result.ok && result.manuscript !== project.manuscript) {
       project.manuscript = result.manuscript;
@@ -530,9 +556,10 @@ export class ProjectsService implements Service {
     return project;
   }
 
-  private changed(project: OpenProject, source: ChangeSource): void {
+  private changed(project: OpenProject, source: ChangeSource, announce = true): void {
     project.currentVersion++;
     project.autosave.changed();
+    if (!announce) return;
     this.options.emit?.({
       name: "project.changed",
       payload: { projectId: project.id, currentVersion: project.currentVersion, modified: project.currentVersion !== project.lastSavedVersion, source, words: words(project.manuscript) },

@@ -27,7 +27,10 @@ export interface OpenedDocument {
   readOnly: boolean;
 }
 
-/** The back end's answer to an edit: accepted (with the manuscript as it now is, when it says), or refused. */
+/**
+ * The back end's answer to an edit: accepted (with the manuscript as it now is, when it says, and the
+ * edit's id while the model writes: it is pending until the generation state says otherwise), or refused.
+ */
 export type EditAnswer =
   | { ok: true; manuscript: Manuscript | null; version: number | null; editId: string | null }
   | { ok: false; message: string };
@@ -71,7 +74,7 @@ export function createDocumentApi(api: ApiClient): DocumentApi {
     edit: async (projectId, edit) => {
       const answer = await api.call("projects.update", { projectId, edit });
       if (!answer.ok) return { ok: false, message: answer.error.message };
-      return { ok: true, manuscript: answer.project.manuscript, version: answer.project.currentVersion, editId: null };
+      return { ok: true, manuscript: answer.project.manuscript, version: answer.project.currentVersion, editId: answer.edit?.id ?? null };
     },
     save: async (projectId, path) => {
       const saved = path === undefined ? await api.call("projects.save", { projectId }) : await api.call("projects.saveAs", { projectId, path });

@@ -304,6 +304,8 @@ export class FakeBackend {
       steps,
       stepCount: m.steps.length,
       ...(before.sections !== m.sections ? { sections: m.sections } : {}),
+      ...(before.revisions !== m.revisions ? { revisions: m.revisions } : {}),
+      modified: project.modified,
       ...(before.planDraft?.text !== m.planDraft?.text ? { planDraftText: m.planDraft?.text ?? null } : {}),
       finished: m.finished,
     };
@@ -387,9 +389,11 @@ export class FakeBackend {
         project.version++;
         project.modified = true;
         if (project.status === "writing" || project.status === "paused") {
-          // The controller takes plan edits in at the next step boundary.
-          project.edits = [...project.edits, { id: `edit-${this.nextEdit++}`, kind: edit.type === "editStep" ? "text" : "plan", description: edit.type, state: "pending" }];
+          // The model takes edits in at the next step boundary; the answer names the edit by its id.
+          const pending: PendingEdit = { id: `edit-${this.nextEdit++}`, kind: edit.type === "editStep" ? "text" : "plan", description: edit.type, state: "pending" };
+          project.edits = [...project.edits, pending];
           this.emitUpdate(project, before);
+          return { ok: true, project: this.projectState(project), edit: pending };
         }
         return { ok: true, project: this.projectState(project) };
       },

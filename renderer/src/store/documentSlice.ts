@@ -72,9 +72,10 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
     const { document, manuscript, localEdits } = get();
     if (!document || !manuscript || document.projectId !== update.projectId) return;
     const applied = applyGenerationUpdate(manuscript, update);
+    const modified = update.modified ?? document.modified;
     set({
       manuscript: applied.manuscript,
-      document: document.version === update.version ? document : { ...document, version: update.version },
+      document: document.version === update.version && document.modified === modified ? document : { ...document, version: update.version, modified },
       generation: update.state,
       localEdits: settleEdits(localEdits, update.state),
       outOfSync: get().outOfSync || applied.outOfSync,

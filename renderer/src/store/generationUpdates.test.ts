@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GenerationState, GenerationUpdate } from "../../../electron/common/api";
-import { createManuscript, type Manuscript, type Step } from "../../../electron/common/manuscript";
-import { applyGenerationUpdate, mergeGenerationUpdates, reconcileManuscript, withSections } from "./generationUpdates";
+import { applyEdit, createManuscript, type Manuscript, type Step } from "../../../electron/common/manuscript";
+import { applyGenerationUpdate, mergeGenerationUpdates, reconcileManuscript } from "./generationUpdates";
 
 const step = (n: number, content: string, status: Step["status"] = "done"): Step => ({
   id: `step-${n}`,
@@ -67,15 +67,19 @@ describe("applying a generation update", () => {
     expect(applyGenerationUpdate(manuscript, update({ planDraftText: null })).manuscript.planDraft).toBeNull();
   });
 
-  it("takes the back end's sections as a revision, so a new section gets the next free id", () => {
+  it("takes the back end's plan revisions, so a new section gets the next free id", () => {
     const m = createManuscript({ targetWords: 1000 });
-    const next = withSections(m, [
+    const sections = [
       { id: "sec-1", title: "One", brief: "", budget: 500 },
       { id: "sec-3", title: "Three", brief: "", budget: 500 },
-    ]);
+    ];
+    const plan = update({ sections, revisions: [{ afterStep: 0, text: "## One\n\n## Three", sections, nextSectionNumber: 4 }] });
+    const next = applyGenerationUpdate(m, plan).manuscript;
     expect(next.sections.map((s) => s.id)).toEqual(["sec-1", "sec-3"]);
     expect(next.revisions.at(-1)?.nextSectionNumber).toBe(4);
-    expect(withSections(next, next.sections.map((s) => ({ ...s })))).toBe(next);
+    expect(applyGenerationUpdate(next, { ...plan, sections: next.sections.map((s) => ({ ...s })) }).manuscript).toBe(next);
+    const added = applyEdit(next, { type: "addSection", index: 2, title: "Four", budget: 100 });
+    expect(added.ok && added.manuscript.sections.at(-1)?.id).toBe("sec-4");
   });
 });
 

@@ -4,8 +4,6 @@
 import type { GenerationUpdate } from "../../../electron/common/api";
 import { extractPlan } from "../../../electron/common/iscot/plan";
 import type { Manuscript, Section, Step } from "../../../electron/common/manuscript";
-import { renderPlan } from "../../../electron/common/iscot/plan";
-import { effectiveLanguage, revisionPosition } from "../../../electron/common/manuscript";
 
 /**
  * Two updates of one project as one: the later one's state, plan and step count, the steps of both
@@ -19,6 +17,8 @@ export function mergeGenerationUpdates(earlier: GenerationUpdate, later: Generat
     ...later,
     steps: [...byIndex.values()].sort((a, b) => a.index - b.index),
     sections: later.sections ?? earlier.sections,
+    revisions: later.revisions ?? earlier.revisions,
+    modified: later.modified ?? earlier.modified,
     planDraftText: later.planDraftText !== undefined ? later.planDraftText : earlier.planDraftText,
   };
 }
@@ -49,7 +49,9 @@ export function applyGenerationUpdate(m: Manuscript, update: GenerationUpdate): 
   if (steps.length < update.stepCount) outOfSync = true;
 
   let next: Manuscript = steps === m.steps ? m : { ...m, steps };
-  if (update.sections) next = withSections(next, update.sections);
+  // The back end's plan: its sections, and its revisions, which number the next new section.
+  if (update.sections && !sameSections(next.sections, update.sections)) next = { ...next, sections: update.sections };
+  if (update.revisions && !sameRevisions(next.revisions, update.revisions)) next = { ...next, revisions: update.revisions };
   if (update.planDraftText !== undefined) {
     const text = update.planDraftText;
     if (text === null ? next.planDraft !== null : next.planDraft?.text !== text) {
@@ -66,20 +68,8 @@ function sameSections(a: ReadonlyArray<Section>, b: ReadonlyArray<Section>): boo
   return a.length === b.length && a.every((s, i) => s.id === b[i]!.id && s.title === b[i]!.title && s.brief === b[i]!.brief && s.budget === b[i]!.budget);
 }
 
-/**
- * The manuscript with the back end's current sections. They are recorded as a plan revision too, so
- * that an edit made here before the back end answers numbers a new section as the back end will.
- */
-export function withSections(m: Manuscript, sections: Section[]): Manuscript {
-  if (sameSections(m.sections, sections)) return m;
-  const last = m.revisions[m.revisions.length - 1];
-  let highest = (last?.nextSectionNumber ?? 1) - 1;
-  for (const s of sections) {
-    const n = /^sec-(\d+)$/.exec(s.id);
-    if (n) highest = Math.max(highest, Number(n[1]));
-  }
-  const revision = { afterStep: revisionPosition(m), text: renderPlan(sections, effectiveLanguage(m)), sections, nextSectionNumber: highest + 1 };
-  return { ...m, sections, revisions: [...m.revisions, revision] };
+function sameRevisions(a: Manuscript["revisions"], b: Manuscript["revisions"]): boolean {
+  return a.length === b.length && a.every((r, i) => r.text === b[i]!.text && r.afterStep === b[i]!.afterStep && r.nextSectionNumber === b[i]!.nextSectionNumber && sameSections(r.sections, b[i]!.sections));
 }
 
 function sameStep(a: Step, b: Step): boolean {
@@ -113,7 +103,7 @@ export function reconcileManuscript(current: Manuscript, next: Manuscript): Manu
   });
   if (steps.length !== current.steps.length) changed = true;
   const keepSections = sameSections(current.sections, next.sections);
-  const keepRevisions = current.revisions.length === next.revisions.length && current.revisions.every((r, i) => r.text === next.revisions[i]!.text && r.afterStep === next.revisions[i]!.afterStep);
+  const keepRevisions = sameRevisions(current.revisions, next.revisions);
   const keepDraft = current.planDraft?.text === next.planDraft?.text;
   const sameFields = current.targetWords === next.targetWords && current.finished === next.finished && current.instruction === next.instruction && current.language === next.language;
   if (!changed && keepSections && keepRevisions && keepDraft && sameFields) return current;

@@ -31,10 +31,10 @@ describe("pending edits", () => {
     expect(settleEdits(pending, state("writing", [{ id: "e1", kind: "plan", description: "budget", state: "applied" }]))).toEqual([]);
   });
 
-  it("an edit the back end gave no id for is pending while any plan edit is", () => {
-    const pending = acknowledgeEdit([budgetEdit], 1, null, "writing");
-    expect(settleEdits(pending, state("writing", [{ id: "x", kind: "plan", description: "", state: "pending" }]))).toHaveLength(1);
-    expect(settleEdits(pending, state("writing", [{ id: "x", kind: "text", description: "", state: "pending" }]))).toEqual([]);
+  it("settles by id: another pending edit does not keep it marked, and an edit answered without an id is in at once", () => {
+    const pending = acknowledgeEdit([budgetEdit], 1, "e1", "writing");
+    expect(settleEdits(pending, state("writing", [{ id: "x", kind: "plan", description: "", state: "pending" }]))).toEqual([]);
+    expect(acknowledgeEdit([budgetEdit], 1, null, "writing")).toEqual([]);
   });
 
   it("stopping clears what is pending but not what is still being sent", () => {

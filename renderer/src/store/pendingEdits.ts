@@ -1,6 +1,6 @@
-// The writer's edits between the moment they are made and the moment the controller takes them in.
-// While the model writes, a plan edit waits for the next step boundary; the timeline marks it until
-// the generation state says it was applied.
+// The writer's edits between the moment they are made and the moment the model takes them in. While
+// the model writes, the back end answers an edit with its id and the edit waits for the next step
+// boundary; the timeline marks it until the generation state no longer lists that id as pending.
 import type { GenerationState, GenerationStatus } from "../../../electron/common/api";
 
 /** What an edit changes, so the timeline can mark the right card. */
@@ -14,9 +14,9 @@ export interface LocalEdit {
   /** Local number, in the order the writer made them. */
   id: number;
   target: EditTarget;
-  /** "sending": not yet answered; "pending": the back end has it, the controller has not taken it in. */
+  /** "sending": not yet answered; "pending": the back end has it, the model has not taken it in. */
   state: "sending" | "pending";
-  /** The back end's id for it, when its answer named one (see GenerationState.edits). */
+  /** The back end's id for it, from its answer (see GenerationState.edits); null until then. */
   serverId: string | null;
 }
 
@@ -26,36 +26,24 @@ export function isGenerationActive(status: GenerationStatus | undefined): boolea
 }
 
 /**
- * The local edits still to mark after the back end answered one (`id`): with no generation under way
- * an answered edit is done; during one it stays pending until the state says otherwise.
+ * The local edits still to mark after the back end answered one (`id`): an edit answered without an id
+ * (no generation was writing the document: it is in at once), or with no generation under way, is
+ * done; one answered with an id stays pending until the state says otherwise.
  */
 export function acknowledgeEdit(edits: ReadonlyArray<LocalEdit>, id: number, serverId: string | null, status: GenerationStatus | undefined): LocalEdit[] {
-  if (!isGenerationActive(status)) return edits.filter((e) => e.id !== id);
+  if (serverId === null || !isGenerationActive(status)) return edits.filter((e) => e.id !== id);
   return edits.map((e) => (e.id === id ? { ...e, state: "pending", serverId } : e));
 }
 
 /**
- * The local edits still pending once a generation state arrives. An edit the state names is pending
- * while the state says so; one it does not name (the back end gave no id) is pending while the state
- * lists any pending edit of that kind. No generation under way: nothing is pending.
+ * The local edits still pending once a generation state arrives: an answered edit while the state
+ * lists its id as pending, an edit not yet answered always. No generation under way: nothing answered
+ * is pending.
  */
 export function settleEdits(edits: ReadonlyArray<LocalEdit>, state: GenerationState): LocalEdit[] {
   if (edits.length === 0) return edits as LocalEdit[];
-  if (!isGenerationActive(state.status)) {
-    const sending = edits.filter((e) => e.state === "sending");
-    return sending.length === edits.length ? (edits as LocalEdit[]) : sending;
-  }
-  const serverState = new Map(state.edits.map((e) => [e.id, e]));
-  const anyPending = { plan: false, text: false };
-  for (const e of state.edits) if (e.state === "pending") anyPending[e.kind] = true;
-  const kept = edits.filter((e) => {
-    if (e.state === "sending") return true;
-    if (e.serverId !== null) {
-      const known = serverState.get(e.serverId);
-      return known ? known.state === "pending" : false;
-    }
-    return anyPending[e.target.kind === "step" ? "text" : "plan"];
-  });
+  const pending = new Set(isGenerationActive(state.status) ? state.edits.flatMap((e) => (e.state === "pending" ? [e.id] : [])) : []);
+  const kept = edits.filter((e) => e.state === "sending" || (e.serverId !== null && pending.has(e.serverId)));
   return kept.length === edits.length ? (edits as LocalEdit[]) : kept;
 }
 
