@@ -276,9 +276,10 @@ export class HttpJudge implements Judge {
 
 /**
  * The JSON the judge prompt asks for, as a grammar: a local model (weak ones included) then always
- * answers in the format; the analysis is cut at 600 characters.
+ * answers in the format. The analysis is cut at 200 characters, so that even a model that spells
+ * each UTF-8 byte as a token (4 per character) closes the JSON within the 1,024 tokens of an answer.
  */
-export const JUDGE_GRAMMAR = String.raw`root ::= "{\"Analysis\": \"" char{1,600} "\", \"Relevance\": " score ", \"Accuracy\": " score ", \"Coherence\": " score ", \"Clarity\": " score ", \"Breadth and Depth\": " score ", \"Reading Experience\": " score "}"
+export const JUDGE_GRAMMAR = String.raw`root ::= "{\"Analysis\": \"" char{1,200} "\", \"Relevance\": " score ", \"Accuracy\": " score ", \"Coherence\": " score ", \"Clarity\": " score ", \"Breadth and Depth\": " score ", \"Reading Experience\": " score "}"
 char ::= [^"\\\x7F\x00-\x1F]
 score ::= [1-5]`;
 
