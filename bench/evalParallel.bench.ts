@@ -56,7 +56,8 @@ export default async function bench() {
     const data = path.join(dir, "prompts.jsonl");
     const prompts = Array.from({ length: PROMPTS }, (_, i) => ({ prompt: `Write about ${TOPICS[i % TOPICS.length]} (${i + 1}).`, type: "bench", length: 300 + 100 * (i % 8) }));
     await writeFile(data, prompts.map((p) => JSON.stringify(p)).join("\n") + "\n");
-    const results: Record<string, unknown> = { prompts: PROMPTS, delayMsPerRequest: DELAY_MS };
+    // The machine's load beside the figures: on a busy machine the controller's own CPU time weighs more.
+    const results: Record<string, unknown> = { prompts: PROMPTS, delayMsPerRequest: DELAY_MS, loadAverageBefore: os.loadavg()[0] };
     // Draftline's prompting: the fake IS-Writer, several requests per document. The raw prompt: one
     // request per prompt, answered with 600 words.
     const runs: [string, Script, string[]][] = [
@@ -71,6 +72,7 @@ export default async function bench() {
       console.log(`${name}: --parallel 1 ${one.seconds.toFixed(2)} s, --parallel 8 ${eight.seconds.toFixed(2)} s: ${speedup.toFixed(2)}x (${one.requests} requests, at most ${eight.maxInFlight} at once)`);
       results[name] = { parallel1: one, parallel8: eight, speedup: Number(speedup.toFixed(2)), atLeast6x: speedup >= 6 };
     }
+    results.loadAverageAfter = os.loadavg()[0];
     return results;
   } finally {
     await rm(dir, { recursive: true, force: true });
