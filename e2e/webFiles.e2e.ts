@@ -69,16 +69,16 @@ test("an export asks before replacing a file Draftline did not write, and never 
   expect(await readFile(bashrc, "utf8")).toBe("export PATH=/usr/bin\n");
 });
 
-test("an import reads only a Markdown or text draft", async ({ page }) => {
+test("an import reads only a Word, Markdown or text draft", async ({ page }) => {
   await page.goto(app.url);
   await expect(page.getByRole("status")).toContainText("Connected · web mode");
   const secret = path.join(dir, "id_rsa");
   await writeFile(secret, "-----BEGIN PRIVATE KEY-----\n");
-  await page.getByRole("button", { name: "Import a Markdown draft" }).click();
-  const panel = page.getByRole("dialog", { name: "Import a Markdown draft" });
+  await page.getByRole("button", { name: "Import a draft" }).click();
+  const panel = page.getByRole("dialog", { name: "Import a draft" });
   await panel.getByLabel("File path").fill(secret);
   await panel.getByRole("button", { name: "OK" }).click();
-  await expect(panel.getByRole("alert")).toContainText("Only Markdown or text drafts (.md, .markdown, .txt) can be imported");
+  await expect(panel.getByRole("alert")).toContainText("Only Word, Markdown or text drafts (.md, .markdown, .txt, .docx) can be imported");
   await expect(page.getByText("BEGIN PRIVATE KEY")).toHaveCount(0);
 
   // A draft with hostile markup: shown as the text it is, never run or rendered as HTML.

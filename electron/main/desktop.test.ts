@@ -418,7 +418,7 @@ describe("files a window's page may name", () => {
     await request(page, "dialog.openProject", {});
     await expect(request(page, "projects.open", { path: home("novel.draftline"), force: true })).resolves.toMatchObject(reachedBackEnd);
     pick(home("draft.md"));
-    await request(page, "dialog.importMarkdown", {});
+    await request(page, "dialog.importDraft", {});
     await expect(request(page, "projects.import", { path: home("draft.md") })).resolves.toMatchObject(reachedBackEnd);
     // A path is granted for what it was chosen for: an imported draft is not a project to open.
     await expect(request(page, "projects.open", { path: home("draft.md") })).resolves.toMatchObject(refused("opens only"));
@@ -456,7 +456,7 @@ describe("files a window's page may name", () => {
     await expect(request(windows[0], "projects.open", { path: path.resolve("/p/b.draftline") })).resolves.toMatchObject({ ok: false, error: { message: expect.stringContaining("opens only") } });
     await expect(request(windows[1], "projects.open", { path: path.resolve("/p/b.draftline") })).resolves.toMatchObject(reachedBackEnd);
     pick(path.resolve("/p/chosen.md"));
-    await request(windows[1], "dialog.importMarkdown", {});
+    await request(windows[1], "dialog.importDraft", {});
     await expect(request(windows[0], "projects.import", { path: path.resolve("/p/chosen.md") })).resolves.toMatchObject({ ok: false, error: { message: expect.stringContaining("imports only") } });
     expect(backEnd).toHaveLength(3);
   });

@@ -53,7 +53,7 @@ describe("dialog requests", () => {
     expect(focused).toEqual(["/p/a.draftline"]);
   });
 
-  it.each(["dialog.openProject", "dialog.saveProjectAs", "dialog.importMarkdown", "dialog.openModelFile"])("answers %s with a null path when the writer cancels", async (method) => {
+  it.each(["dialog.openProject", "dialog.saveProjectAs", "dialog.importDraft", "dialog.openModelFile"])("answers %s with a null path when the writer cancels", async (method) => {
     const { call } = setup({ canceled: true });
     await expect(call(method, {})).resolves.toMatchObject({ ok: true, result: { path: null } });
   });
@@ -77,7 +77,7 @@ describe("dialog requests", () => {
   it("grants the asking window the path each dialog returned, for what it was asked for", async () => {
     const opened = setup({ open: ["/p/novel.draftline"] });
     await opened.call("dialog.openProject", {});
-    await opened.call("dialog.importMarkdown", {});
+    await opened.call("dialog.importDraft", {});
     expect(opened.granted).toEqual([
       { clientId: "window-7", purpose: "open", file: "/p/novel.draftline", overwriteConfirmed: false },
       { clientId: "window-7", purpose: "import", file: "/p/novel.draftline", overwriteConfirmed: false },
@@ -105,11 +105,11 @@ describe("dialog requests", () => {
     expect(shown).toEqual([]);
   });
 
-  it("offers Markdown and GGUF filters for import and model files", async () => {
+  it("offers draft (Word, Markdown, text) and GGUF filters for import and model files", async () => {
     const { call, shown } = setup({ open: ["/m/model.gguf"] });
-    await call("dialog.importMarkdown", {});
+    await call("dialog.importDraft", {});
     await call("dialog.openModelFile", {});
-    expect(shown.map((s) => s.options.filters?.[0]?.extensions)).toEqual([["md", "markdown", "txt"], ["gguf"]]);
+    expect(shown.map((s) => s.options.filters?.[0]?.extensions)).toEqual([["docx", "md", "markdown", "txt"], ["gguf"]]);
   });
 });
 

@@ -10,7 +10,7 @@ import type { DesktopWindow, DialogAdapter } from "./shell";
 
 export const FILTERS = {
   project: [{ name: "Draftline Projects", extensions: ["draftline"] }],
-  markdown: [{ name: "Markdown", extensions: ["md", "markdown", "txt"] }],
+  draft: [{ name: "Drafts (Word, Markdown, text)", extensions: ["docx", "md", "markdown", "txt"] }],
   docx: [{ name: "Word Document", extensions: ["docx"] }],
   markdownExport: [{ name: "Markdown", extensions: ["md"] }],
   model: [{ name: "GGUF Models", extensions: ["gguf"] }],
@@ -54,7 +54,7 @@ export interface DialogDeps {
   grant(context: CallContext, purpose: FilePurpose, file: string, options?: { overwriteConfirmed: boolean }): void;
 }
 
-type DialogHandlers = Pick<ApiHandlers, "dialog.openProject" | "dialog.saveProjectAs" | "dialog.exportPath" | "dialog.importMarkdown" | "dialog.openModelFile">;
+type DialogHandlers = Pick<ApiHandlers, "dialog.openProject" | "dialog.saveProjectAs" | "dialog.exportPath" | "dialog.importDraft" | "dialog.openModelFile">;
 
 export function createDialogHandlers(deps: DialogDeps): DialogHandlers {
   const openOne = async (context: CallContext, title: string, filters: FileFilter[], purpose?: FilePurpose): Promise<string | null> => {
@@ -96,7 +96,7 @@ export function createDialogHandlers(deps: DialogDeps): DialogHandlers {
         format === "docx" ? FILTERS.docx : FILTERS.markdownExport,
       ),
     }),
-    "dialog.importMarkdown": async (_params, context) => ({ path: await openOne(context, "Import Markdown", FILTERS.markdown, "import") }),
+    "dialog.importDraft": async (_params, context) => ({ path: await openOne(context, "Import a Draft", FILTERS.draft, "import") }),
     "dialog.openModelFile": async (_params, context) => ({ path: await openOne(context, "Choose a Model File", FILTERS.model) }),
   };
 }

@@ -111,7 +111,7 @@ describe("the application menu", () => {
     [["File", "Open…"], "open"],
     [["File", "Save"], "command file.save"],
     [["File", "Save As…"], "command file.saveAs"],
-    [["File", "Import Markdown…"], "command file.importMarkdown"],
+    [["File", "Import Draft…"], "command file.importDraft"],
     [["File", "Export", "Word Document (.docx)…"], "command file.exportDocx"],
     [["File", "Export", "Markdown (.md)…"], "command file.exportMarkdown"],
     [["View", "Show or Hide Timeline"], "command view.toggleTimeline"],

@@ -87,7 +87,7 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuT
       { label: "&Save", accelerator: ACCELERATORS.save, enabled: doc, click: send("file.save") },
       { label: "Save &As…", accelerator: ACCELERATORS.saveAs, enabled: doc, click: send("file.saveAs") },
       separator,
-      { label: "&Import Markdown…", enabled: doc, click: send("file.importMarkdown") },
+      { label: "&Import Draft…", enabled: doc, click: send("file.importDraft") },
       {
         label: "&Export",
         enabled: doc,

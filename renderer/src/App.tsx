@@ -131,7 +131,7 @@ export function App() {
       {panel === "models" ? <ModelManagerDialog /> : null}
       {panel === "openProject" ? <OpenProjectDialog /> : null}
       {panel === "report" ? <ReportDialog /> : null}
-      {panel === "saveAs" || panel === "export" || panel === "importMarkdown" ? <PathDialog key={panel} purpose={panel} /> : null}
+      {panel === "saveAs" || panel === "export" || panel === "importDraft" ? <PathDialog key={panel} purpose={panel} /> : null}
       {panel === "replaceExport" ? <ReplaceDialog /> : null}
     </div>
   );

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { protocolProfiles } from "../engine/catalog";
 import { projectErrorCodes } from "../project/errors";
 import { historyEntrySchema, snapshotReasons } from "../project/history";
+import { importNoticeSchema } from "../project/importNotices";
 import { manuscriptEditSchema } from "../project/manuscriptSchema";
 import {
   lockStatusSchema,
@@ -42,6 +43,13 @@ export const openedProject = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(false), error: projectFailure }),
 ]);
 export type OpenedProject = z.infer<typeof openedProject>;
+
+/** An imported draft: opened as a new project, with what the import could not bring over as it was. */
+export const importedProject = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), project: projectStateSchema, recovery: recoveryInfoSchema, lock: lockStatusSchema, notices: z.array(importNoticeSchema).max(50) }),
+  z.object({ ok: z.literal(false), error: projectFailure }),
+]);
+export type ImportedProject = z.infer<typeof importedProject>;
 
 /** After a save: where, when, and the document's versions. */
 export const savedProject = z.object({
@@ -142,9 +150,9 @@ export const projectRequests = {
     exportAnswer,
   ),
   "projects.import": request(
-    "Makes a project of a Markdown or text draft (its headings become sections), untitled or saved at `out`.",
+    "Makes a project of a draft, a Word document (.docx), Markdown or text (its headings become sections), untitled or saved at `out`; `notices` says what it could not bring over (a Word document's pictures, tables, comments).",
     z.object({ path: filePath, out: filePath.optional() }).strict(),
-    openedProject,
+    importedProject,
   ),
 } as const;
 

@@ -15,7 +15,7 @@ export const uiCommands = [
    * window open.
    */
   "file.saveAndClose",
-  "file.importMarkdown",
+  "file.importDraft",
   "file.exportDocx",
   "file.exportMarkdown",
   "view.toggleTimeline",
@@ -70,7 +70,7 @@ export const uiRequests = {
   ),
   "dialog.saveProjectAs": request("Asks where to save the project; the path ends in .draftline.", z.object({ suggestedName }).strict(), pickedPath),
   "dialog.exportPath": request("Asks where to export the document in the given format.", z.object({ format: exportDialogFormat, suggestedName }).strict(), pickedPath),
-  "dialog.importMarkdown": request("Asks for a Markdown file to import.", z.object({}).strict(), pickedPath),
+  "dialog.importDraft": request("Asks for a draft to import: a Word document (.docx), Markdown or text.", z.object({}).strict(), pickedPath),
   "dialog.openModelFile": request("Asks for a GGUF model file.", z.object({}).strict(), pickedPath),
   "window.setDocumentState": request(
     "Tells the window what it shows: the title bar, the edited dot, and whether closing must ask first.",

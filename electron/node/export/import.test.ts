@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkInvariants } from "../../common/manuscript/invariants";
 import { sampleManuscript } from "../projects/testing/fixtures";
 import { exportManuscript, titleFromInstruction, toExportDocument } from "./exportManuscript";
-import { importMarkdown, importMarkdownFile } from "./import";
+import { importMarkdown, importDraftFile } from "./import";
 
 let dir: string;
 beforeEach(async () => {
@@ -50,7 +50,7 @@ describe("importMarkdown", () => {
     const text = await readFile(marked, "utf8");
     expect(text).toMatch(/^status: "unfinished"$/m);
     expect(text).toMatch(/^\*Unfinished draft: the model stopped at [\d,]+ of [\d,]+ words\.\*$/m);
-    const back = (file: string) => importMarkdownFile(file).then((d) => ({ title: d.title, sections: d.manuscript.sections, steps: d.manuscript.steps }));
+    const back = (file: string) => importDraftFile(file).then((d) => ({ title: d.title, sections: d.manuscript.sections, steps: d.manuscript.steps }));
     expect(await back(marked)).toEqual(await back(plain));
   });
 
@@ -59,7 +59,7 @@ describe("importMarkdown", () => {
     const file = path.join(dir, "notes.md");
     await exportManuscript(first.manuscript, { path: file, title: "Notes" });
     expect(await readFile(file, "utf8")).toContain("See &lt;content> here.");
-    const again = await importMarkdownFile(file);
+    const again = await importDraftFile(file);
     expect(again.manuscript.steps[0]?.content).toBe("See &lt;content> here.");
   });
 
@@ -76,7 +76,7 @@ describe("export then import", () => {
     const original = sampleManuscript();
     const file = path.join(dir, "story.md");
     await exportManuscript(original, { path: file, withPlan: true, title: "The Lighthouse", model: "IS-Writer-8B", mode: "native" });
-    const back = await importMarkdownFile(file);
+    const back = await importDraftFile(file);
     expect(back.title).toBe("The Lighthouse");
     expect(back.generation).toEqual({ model: "IS-Writer-8B", mode: "native" });
     expect(back.manuscript.instruction).toBe(original.instruction);
@@ -93,14 +93,14 @@ describe("export then import", () => {
     await exportManuscript(original, { path: file, title: "The Lighthouse" });
     const text = await readFile(file, "utf8");
     expect(text).not.toContain("draftline:plan");
-    const back = await importMarkdownFile(file);
+    const back = await importDraftFile(file);
     expect(toExportDocument(back.manuscript, { title: back.title }).sections.map((s) => [s.title, s.steps.map((t) => t.content).join("\n\n")])).toEqual(
       toExportDocument(original).sections.map((s) => [s.title, s.steps.map((t) => t.content).join("\n\n")]),
     );
   });
 });
 
-describe("importMarkdownFile", () => {
+describe("importDraftFile", () => {
   it.each([
     ["a missing file", null, "not-found", /no such file/],
     ["a Word document", Buffer.from("PK\u0003\u0004rest-of-zip"), "foreign", /binary file/],
@@ -109,7 +109,7 @@ describe("importMarkdownFile", () => {
   ] as const)("refuses %s with its own message", async (_label, content, code, message) => {
     const file = path.join(dir, "input.md");
     if (content) await writeFile(file, content);
-    await expect(importMarkdownFile(file)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+    await expect(importDraftFile(file)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
   });
 });
 

@@ -9,9 +9,12 @@ import { detectLanguage } from "../../common/metrics/language";
 import { countWriterWords } from "../../common/metrics/words";
 import { ProjectError } from "../../common/project/errors";
 import type { GenerationInfo } from "../../common/project/file";
+import type { ImportNotice } from "../../common/project/importNotices";
 import { protocolProfiles, type ProtocolProfile } from "../../common/engine/catalog";
 import { fsFailure } from "../projects/fsErrors";
 import { MAX_DRAFT_BYTES, readRegularFile } from "../projects/regularFile";
+import { docxToMarkdown, DocxReadError } from "./docx/read";
+import type { FrontMatter } from "./markdown/frontMatter";
 import { parseMarkdownDraft, type ParsedDraft } from "./markdown/parse";
 
 export interface ImportedDraft {
@@ -20,6 +23,8 @@ export interface ImportedDraft {
   generation: GenerationInfo;
   /** Words in the imported text. */
   words: number;
+  /** What could not be brought over as it was (a Word document's pictures, tables, comments). */
+  notices: ImportNotice[];
 }
 
 export interface ImportOptions {
@@ -40,14 +45,34 @@ export interface ImportOptions {
  * is the front matter's `language:` (en or zh) or detected from the text.
  */
 export function importMarkdown(text: string, options: ImportOptions): ImportedDraft {
-  return fromParsed(parseMarkdownDraft(text, options.fallbackTitle));
+  return { ...fromParsed(parseMarkdownDraft(text, options.fallbackTitle)), notices: [] };
 }
 
 /**
- * Reads and imports a Markdown or text file. Refuses what is not a regular file (a pipe, a device), a
- * file over MAX_DRAFT_BYTES, binary files (a .docx, a project) and empty ones.
+ * Turns a Word document (.docx) into a manuscript the model can continue, as importMarkdown does with
+ * its text: Word's Title is the title, its Heading 1 paragraphs the sections, deeper headings,
+ * emphasis, lists, block quotes and scene breaks ("* * *") the draft's Markdown. A Draftline DOCX
+ * export brings back its target, model and unfinished mark from the document's properties. What it
+ * cannot bring over (pictures, tables, comments) is in `notices`.
  */
-export async function importMarkdownFile(file: string): Promise<ImportedDraft> {
+export async function importDocx(bytes: Uint8Array, options: ImportOptions): Promise<ImportedDraft> {
+  const docx = await docxToMarkdown(bytes);
+  const fields: FrontMatter = {};
+  if (docx.properties.target) fields.target = docx.properties.target;
+  if (docx.properties.model) fields.model = docx.properties.model;
+  if (docx.properties.unfinished) fields.status = "unfinished";
+  return { ...fromParsed(parseMarkdownDraft(docx.markdown, docx.properties.title || options.fallbackTitle, { fields })), notices: docx.notices };
+}
+
+/** The file extensions read as a Word document; any other draft is read as Markdown or text. */
+export const DOCX_EXTENSIONS = [".docx"] as const;
+
+/**
+ * Reads and imports a draft: a Word document (.docx), or Markdown or text. Refuses what is not a
+ * regular file (a pipe, a device), a file over MAX_DRAFT_BYTES, and empty ones; as Markdown, binary
+ * files (a .doc, a project); as Word, a file that is not a .docx or unpacks to too much.
+ */
+export async function importDraftFile(file: string): Promise<ImportedDraft> {
   const name = path.basename(file);
   let bytes: Buffer;
   try {
@@ -57,18 +82,31 @@ export async function importMarkdownFile(file: string): Promise<ImportedDraft> {
     if (failure.code === "not-found") throw new ProjectError("not-found", `Cannot import ${name}: there is no such file.`, { path: file });
     throw failure;
   }
+  if (bytes.length === 0) throw new ProjectError("foreign", `Cannot import ${name}: it is empty.`, { path: file });
+  const fallbackTitle = path.basename(file, path.extname(file)) || "Imported draft";
+  if ((DOCX_EXTENSIONS as readonly string[]).includes(path.extname(file).toLowerCase())) {
+    let draft: ImportedDraft;
+    try {
+      draft = await importDocx(bytes, { fallbackTitle });
+    } catch (error) {
+      if (!(error instanceof DocxReadError)) throw error;
+      throw new ProjectError(error.reason === "too-large" ? "too-large" : "foreign", `Cannot import ${name}: ${error.message}`, { path: file });
+    }
+    if (draft.manuscript.steps.length === 0) throw new ProjectError("foreign", `Cannot import ${name}: it has no text.`, { path: file });
+    return draft;
+  }
   if (bytes.includes(0) || bytes.subarray(0, 2).toString("latin1") === "PK") {
-    throw new ProjectError("foreign", `Cannot import ${name}: it is a binary file (such as a Word document). Import reads Markdown or plain text; save the draft as .md or .txt first.`, { path: file });
+    throw new ProjectError("foreign", `Cannot import ${name}: it is a binary file. Import reads Word documents (.docx), Markdown and plain text; save the draft as one of them first.`, { path: file });
   }
   const text = new TextDecoder("utf-8").decode(bytes);
   if (/^\s*\{\s*"format"\s*:\s*"draftline-project"/.test(text)) {
     throw new ProjectError("foreign", `${name} is already a Draftline project: open it instead of importing it.`, { path: file });
   }
   if (text.trim() === "") throw new ProjectError("foreign", `Cannot import ${name}: it is empty.`, { path: file });
-  return importMarkdown(text, { fallbackTitle: path.basename(file, path.extname(file)) || "Imported draft" });
+  return importMarkdown(text, { fallbackTitle });
 }
 
-function fromParsed(parsed: ParsedDraft): ImportedDraft {
+function fromParsed(parsed: ParsedDraft): Omit<ImportedDraft, "notices"> {
   const fields = parsed.fields;
   const allText = parsed.sections.flatMap((s) => s.steps.map((t) => t.content)).join("\n\n");
   const language = fields.language === "en" || fields.language === "zh" ? fields.language : detectLanguage(`${parsed.title}\n${allText}`);

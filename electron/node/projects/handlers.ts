@@ -91,8 +91,8 @@ export function createProjectHandlers(service: ProjectsService): ProjectHandlers
     },
     "projects.import": async ({ path, out }) => {
       try {
-        const project = await service.import(path, out !== undefined ? { out } : {});
-        return { ok: true as const, project, recovery: { recovered: false as const }, lock: { held: true, heldBy: null, tookOverStale: false } };
+        const { notices, ...project } = await service.import(path, out !== undefined ? { out } : {});
+        return { ok: true as const, project, recovery: { recovered: false as const }, lock: { held: true, heldBy: null, tookOverStale: false }, notices };
       } catch (error) {
         return failure(error);
       }

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { importMarkdownFile } from "../export/import";
+import { importDraftFile } from "../export/import";
 import { readTextInput } from "../cli/io";
 import { lockPathFor, ProjectLock } from "./lock";
 import { journalPathFor } from "./projectFile";
@@ -62,7 +62,7 @@ describe.skipIf(process.platform === "win32")("a named pipe (FIFO)", () => {
       expect(result.status).toBe("rejected");
       expect((result as PromiseRejectedResult).reason).toMatchObject({ code: "foreign", message: expect.stringMatching(/: it is a named pipe \(FIFO\), not a file\./) });
     }
-    await expect(importMarkdownFile(pipe)).rejects.toThrow("Cannot import draft.md: it is a named pipe (FIFO), not a file.");
+    await expect(importDraftFile(pipe)).rejects.toThrow("Cannot import draft.md: it is a named pipe (FIFO), not a file.");
     await expect(projects.open(pipeProject)).rejects.toThrow("Cannot open novel.draftline: it is a named pipe (FIFO), not a file.");
   });
 
@@ -108,7 +108,7 @@ describe("size caps", () => {
     await truncate(big, MAX_DRAFT_BYTES + 1); // sparse: nothing is written
     await expect(service().import(big)).rejects.toMatchObject({ code: "too-large", message: "Cannot import huge.md: it is larger than 16 MiB, the most a draft can be." });
     await truncate(big, 40 * 1024 * 1024);
-    await expect(importMarkdownFile(big)).rejects.toThrow("Cannot import huge.md: it is 40 MiB, and a draft can be at most 16 MiB.");
+    await expect(importDraftFile(big)).rejects.toThrow("Cannot import huge.md: it is 40 MiB, and a draft can be at most 16 MiB.");
   });
 
   it("a project file over 64 MiB is refused, and the message says the cap", async () => {

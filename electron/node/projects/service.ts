@@ -9,6 +9,7 @@ import { ProjectError } from "../../common/project/errors";
 import { decodeProjectFile, encodeProjectFile, PROJECT_FORMAT, PROJECT_SCHEMA_VERSION, type GenerationInfo, type ProjectFile, type ProjectSettings } from "../../common/project/file";
 import { DEFAULT_HISTORY_LIMITS, type HistoryEntry, type HistoryLimits, type SnapshotReason } from "../../common/project/history";
 import { titleFromInstruction } from "../../common/project/title";
+import type { ImportNotice } from "../../common/project/importNotices";
 import type { LockStatus, ProjectChanged, ProjectSaved, ProjectSaveFailed, ProjectState, RecoverableProject, RecoveryInfo } from "../../common/project/state";
 import type { Service } from "../app/container";
 import type { ExportResult } from "../export/registry";
@@ -501,12 +502,12 @@ export class ProjectsService implements Service {
   }
 
   /**
-   * Imports a Markdown or text draft as a new project (untitled, or saved at `out`), with a first
-   * snapshot of the draft as imported.
+   * Imports a draft (Word, Markdown or text) as a new project (untitled, or saved at `out`), with a
+   * first snapshot of the draft as imported; with it, what the import could not bring over as it was.
    */
-  async import(file: string, options: { out?: string } = {}): Promise<ProjectState> {
-    const { importMarkdownFile } = await import("../export/import");
-    const draft = await importMarkdownFile(path.resolve(file));
+  async import(file: string, options: { out?: string } = {}): Promise<ProjectState & { notices: ImportNotice[] }> {
+    const { importDraftFile } = await import("../export/import");
+    const draft = await importDraftFile(path.resolve(file));
     const project = await this.create({ instruction: draft.manuscript.instruction, targetWords: draft.manuscript.targetWords, title: draft.title, mode: draft.generation.mode, model: draft.generation.model });
     const opened = this.get(project.projectId);
     opened.manuscript = draft.manuscript;
@@ -520,7 +521,7 @@ export class ProjectsService implements Service {
         throw error;
       }
     }
-    return this.state(opened);
+    return { ...this.state(opened), notices: draft.notices };
   }
 
   // ---- internals --------------------------------------------------------------------------------

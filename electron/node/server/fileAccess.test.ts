@@ -32,7 +32,7 @@ const importing = async (file: string) => {
 };
 
 describe("web mode imports only drafts", () => {
-  it.each(["draft.md", "draft.MARKDOWN", "notes.txt"])("imports the regular file %s", async (name) => {
+  it.each(["draft.md", "draft.MARKDOWN", "notes.txt", "story.docx"])("imports the regular file %s", async (name) => {
     await writeFile(path.join(dir, name), "# A draft\n");
     await importing(path.join(dir, name));
     expect(imported).toEqual([path.join(dir, name)]);
@@ -45,7 +45,7 @@ describe("web mode imports only drafts", () => {
     expect(spawnSync("mkfifo", [path.join(dir, "pipe.md")]).status).toBe(0);
     await symlink(path.join(dir, "id_rsa"), path.join(dir, "innocent.md"));
 
-    expect(await importing(path.join(dir, ".bashrc"))).toMatchObject({ ok: false, error: { code: "foreign", message: expect.stringContaining("Only Markdown or text drafts (.md, .markdown, .txt)") } });
+    expect(await importing(path.join(dir, ".bashrc"))).toMatchObject({ ok: false, error: { code: "foreign", message: expect.stringContaining("Only Word, Markdown or text drafts (.md, .markdown, .txt, .docx)") } });
     expect(await importing(path.join(dir, "id_rsa"))).toMatchObject({ ok: false, error: { code: "foreign" } });
     expect(await importing("/etc/passwd")).toMatchObject({ ok: false, error: { code: "foreign" } });
     expect(await importing("/dev/zero")).toMatchObject({ ok: false, error: { code: "foreign" } });

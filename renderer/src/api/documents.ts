@@ -5,6 +5,7 @@ import type { ApiClient } from "../../../electron/common/api/client";
 import { ApiError, type GenerationMode, type ProjectSummary } from "../../../electron/common/api";
 import type { Manuscript, ManuscriptEdit } from "../../../electron/common/manuscript";
 import type { Language } from "../../../electron/common/metrics/language";
+import type { ImportNotice } from "../../../electron/common/project/importNotices";
 import type { ProjectState } from "../../../electron/common/project/state";
 
 export interface NewDocumentInput {
@@ -52,8 +53,8 @@ export interface DocumentApi {
    * is `exists`, and the writer is asked.
    */
   exportTo(projectId: string, path: string, options?: { format?: string; overwrite?: boolean }): Promise<ExportOutcome>;
-  /** Makes a new project of a Markdown or text draft. */
-  importFrom(path: string): Promise<OpenedDocument>;
+  /** Makes a new project of a draft (Word, Markdown or text), with what the import could not bring over. */
+  importFrom(path: string): Promise<OpenedDocument & { notices: ImportNotice[] }>;
 }
 
 function opened(state: ProjectState, readOnly = state.readOnly): OpenedDocument {
@@ -87,7 +88,7 @@ export function createDocumentApi(api: ApiClient): DocumentApi {
     importFrom: async (path) => {
       const answer = await api.call("projects.import", { path });
       if (!answer.ok) throw new ApiError("failed", answer.error.message);
-      return opened(answer.project, answer.project.readOnly || !answer.lock.held);
+      return { ...opened(answer.project, answer.project.readOnly || !answer.lock.held), notices: answer.notices };
     },
   };
 }

@@ -12,6 +12,7 @@ import { TranscriptParser } from "../../../electron/common/iscot/parser";
 import { writeTranscript } from "../../../electron/common/iscot/transcript";
 import { applyEdit, applyEvent, createManuscript, stepInProgress, type Manuscript } from "../../../electron/common/manuscript";
 import { lengthScore } from "../../../electron/common/metrics/score";
+import type { ImportNotice } from "../../../electron/common/project/importNotices";
 import type { ProjectState } from "../../../electron/common/project/state";
 import { createDocumentApi, type DocumentApi } from "./documents";
 import { nextStepText, planText, seededRandom, STEP_WORDS, tokenize } from "./fakeWriting";
@@ -123,6 +124,8 @@ export class FakeBackend {
   /** Files the fake "disk" holds, by path (open reads them). */
   readonly files = new Map<string, Manuscript>();
   readonly projects = new Map<string, FakeProject>();
+  /** What an import says it could not bring over (a Word document's pictures, tables). */
+  importNotices: ImportNotice[] = [];
   /** What the desktop's file dialogs answer (null: the writer cancelled). */
   dialogAnswer: string | null = null;
   windowClosed = false;
@@ -411,13 +414,13 @@ export class FakeBackend {
         const manuscript = this.files.get(path);
         if (!manuscript) return { ok: false, error: { code: "not-found", message: `There is no file at ${path}.` } };
         const project = this.register(path.split("/").pop() ?? path, null, manuscript);
-        return { ok: true, project: this.projectState(project), recovery: { recovered: false }, lock: { held: true, heldBy: null, tookOverStale: false } };
+        return { ok: true, project: this.projectState(project), recovery: { recovered: false }, lock: { held: true, heldBy: null, tookOverStale: false }, notices: this.importNotices };
       },
       "projects.saveAs": async ({ projectId, path }) => this.save(this.project(projectId), path),
       // The desktop's native dialogs, answered with the path a test chose (null: cancelled).
       "dialog.saveProjectAs": async () => ({ path: this.dialogAnswer }),
       "dialog.exportPath": async () => ({ path: this.dialogAnswer }),
-      "dialog.importMarkdown": async () => ({ path: this.dialogAnswer }),
+      "dialog.importDraft": async () => ({ path: this.dialogAnswer }),
       "dialog.openModelFile": async () => ({ path: this.dialogAnswer }),
       "window.close": async () => {
         this.windowClosed = true;

@@ -26,7 +26,7 @@ export function PathDialog({ purpose }: { purpose: PathPurpose }) {
     if (outcome.ok) useStore.getState().openPanel(null);
     else setError(t("path.failed", { message: outcome.message }));
   };
-  const heading = t(purpose === "saveAs" ? "path.saveAs" : purpose === "export" ? "path.export" : "path.importMarkdown");
+  const heading = t(purpose === "saveAs" ? "path.saveAs" : purpose === "export" ? "path.export" : "path.importDraft");
   return (
     <Dialog title={heading}>
       <form className="panel-body" onSubmit={(e) => void submit(e)}>
@@ -50,6 +50,7 @@ export function PathDialog({ purpose }: { purpose: PathPurpose }) {
         <label htmlFor={id}>{t("path.file")}</label>
         <input id={id} type="text" value={path} onChange={(e) => setPath(e.target.value)} aria-describedby={`${id}-hint`} autoFocus />
         <p id={`${id}-hint`} className="field-hint">
+          {purpose === "importDraft" ? `${t("path.importHint")} ` : ""}
           {t("path.hint")}
         </p>
         {error ? (

@@ -39,8 +39,8 @@ export function Welcome() {
           <button type="button" className={modelReady ? "primary" : undefined} onClick={() => useStore.getState().openPanel("newDocument")}>
             {t("welcome.newDocument")}
           </button>{" "}
-          <button type="button" onClick={() => runCommand("file.importMarkdown", useStore)}>
-            {t("path.importMarkdown")}
+          <button type="button" onClick={() => runCommand("file.importDraft", useStore)}>
+            {t("path.importDraft")}
           </button>
         </li>
       </ol>

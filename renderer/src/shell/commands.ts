@@ -3,7 +3,7 @@
 import type { UiCommand } from "../../../electron/common/api";
 import { generationSelectors } from "../store/selectors";
 import type { AppStore } from "../store/store";
-import { exportDocument, importMarkdown, save, saveAs } from "./fileActions";
+import { exportDocument, importDraft, save, saveAs } from "./fileActions";
 
 /** Commands of the window: the desktop menu's, and the ones only the window has. */
 export type AppCommand = UiCommand | "file.open" | "generate.toggle" | "generate.regenerateStep" | "generate.continueHere" | "panel.models" | "panel.newDocument" | "panel.report";
@@ -139,8 +139,8 @@ export function runCommand(command: AppCommand, store: AppStore): boolean {
       if (!s.document) return false;
       void save(store, { closeAfter: true });
       return true;
-    case "file.importMarkdown":
-      void importMarkdown(store);
+    case "file.importDraft":
+      void importDraft(store);
       return true;
     case "file.exportDocx":
     case "file.exportMarkdown":

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createManuscript } from "../../../electron/common/manuscript";
 import { FakeBackend } from "../api/fakeClient";
+import { translate } from "../i18n";
 import { createAppStore, type AppStore } from "../store/store";
 import { runCommand } from "./commands";
 import { applyChosenPath, exportDocument, replaceAskedFile, save } from "./fileActions";
@@ -88,9 +89,25 @@ describe("saving, exporting and importing", () => {
 
   it("imports a draft as a new document, and says why when it cannot", async () => {
     web.fake.addFile("/home/me/draft.md", { ...createManuscript({ instruction: "Imported", targetWords: 500 }) });
-    expect(await applyChosenPath(web.store, "importMarkdown", "/home/me/draft.md")).toEqual({ ok: true });
+    expect(await applyChosenPath(web.store, "importDraft", "/home/me/draft.md")).toEqual({ ok: true });
     expect(web.store.getState().manuscript?.instruction).toBe("Imported");
-    const missing = await applyChosenPath(web.store, "importMarkdown", "/nowhere.md");
+    const missing = await applyChosenPath(web.store, "importDraft", "/nowhere.md");
     expect(missing).toEqual({ ok: false, message: "There is no file at /nowhere.md." });
+  });
+
+  it("tells the writer what a Word document held that the import could not bring over", async () => {
+    web.fake.addFile("/home/me/novel.docx", createManuscript({ instruction: "Imported", targetWords: 500 }));
+    web.fake.importNotices = [
+      { kind: "images", count: 2 },
+      { kind: "tables", count: 1 },
+      { kind: "other", count: 1, detail: "An unrecognised element was ignored: w:sdt" },
+    ];
+    expect(await applyChosenPath(web.store, "importDraft", "/home/me/novel.docx")).toEqual({ ok: true });
+    const shown = web.store.getState().notices.map((n) => translate("en", n.key, n.values));
+    expect(shown).toEqual([
+      "Imported without its 2 picture(s): Draftline keeps only text.",
+      "Imported 1 table(s) as paragraphs: their cells' text is kept.",
+      "Part of the document could not be read: An unrecognised element was ignored: w:sdt",
+    ]);
   });
 });

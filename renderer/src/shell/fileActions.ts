@@ -47,10 +47,15 @@ export async function applyChosenPath(
         return { ok: false, message: describe(error) };
       }
     }
-    case "importMarkdown": {
+    case "importDraft": {
       if (!s.documents) return { ok: false, message: "Not connected." };
       try {
-        s.showDocument(await s.documents.importFrom(path));
+        const { notices, ...document } = await s.documents.importFrom(path);
+        s.showDocument(document);
+        // What a Word document held that a draft cannot (pictures, tables, comments): told, never lost in silence.
+        for (const notice of notices) {
+          store.getState().pushNotice({ kind: "info", key: `notice.import.${notice.kind}`, values: { count: notice.count, detail: notice.detail ?? "" } });
+        }
         return { ok: true };
       } catch (error) {
         return { ok: false, message: describe(error) };
@@ -110,13 +115,13 @@ export async function exportDocument(store: AppStore, format: "docx" | "markdown
   }
 }
 
-export async function importMarkdown(store: AppStore): Promise<void> {
+export async function importDraft(store: AppStore): Promise<void> {
   const s = store.getState();
-  if (!isDesktop(store)) return s.openPanel("importMarkdown");
+  if (!isDesktop(store)) return s.openPanel("importDraft");
   try {
-    const picked = await s.api!.call("dialog.importMarkdown", {});
+    const picked = await s.api!.call("dialog.importDraft", {});
     if (!picked.path) return;
-    const outcome = await applyChosenPath(store, "importMarkdown", picked.path);
+    const outcome = await applyChosenPath(store, "importDraft", picked.path);
     if (!outcome.ok) fail(store, "menu.import", outcome.message);
   } catch (error) {
     fail(store, "menu.import", describe(error));

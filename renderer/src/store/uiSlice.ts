@@ -6,7 +6,7 @@ import type { StoreSlice } from "./store";
 export type ThemeChoice = "system" | "light" | "dark";
 export type LanguageChoice = "auto" | UiLanguage;
 /** A path asked for in a panel: web mode has no native file dialogs. */
-export type PathPurpose = "saveAs" | "export" | "importMarkdown";
+export type PathPurpose = "saveAs" | "export" | "importDraft";
 export type Panel = "newDocument" | "models" | "openProject" | "report" | PathPurpose | "replaceExport" | null;
 
 /** An export held back because a file Draftline did not write is there: the writer is asked. */

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
+import { Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkInvariants } from "../../../common/manuscript";
 import { readProjectFile } from "../../projects/projectFile";
@@ -59,9 +60,30 @@ describe("draftline import", () => {
     expect(await readFile(`${target}.bak`, "utf8")).toBe("previous");
   });
 
+  it("makes a project of a Word document, and lists what it could not bring over", async () => {
+    const doc = new Document({
+      sections: [
+        {
+          children: [
+            new Paragraph({ heading: "Title", children: [new TextRun("The Keeper")] }),
+            new Paragraph({ heading: "Heading1", children: [new TextRun("Dusk")] }),
+            new Paragraph({ children: [new TextRun("She lit the "), new TextRun({ text: "lamp", italics: true }), new TextRun(".")] }),
+            new Table({ rows: [new TableRow({ children: [new TableCell({ children: [new Paragraph("tide table")] })] })] }),
+          ],
+        },
+      ],
+    });
+    await writeFile(path.join(dir, "keeper.docx"), await Packer.toBuffer(doc));
+    const { io, out } = memoryIO(dir);
+    expect(await runCli(["import", "keeper.docx", "--out", "keeper.draftline"], io)).toBe(0);
+    expect(out()).toBe('Imported "The Keeper": 1 section, 6 words, target 6 → keeper.draftline\n  Note: 1 table: the cells were kept as paragraphs.\n');
+    const project = await readProjectFile(path.join(dir, "keeper.draftline"));
+    expect(project.manuscript.steps.map((s) => s.content)).toEqual(["She lit the *lamp*.\n\ntide table"]);
+  });
+
   it.each<[string, string[], number, RegExp]>([
     ["a missing draft", ["import", "nothing.md"], 1, /no such file/],
-    ["a Word document", ["import", "report.docx", "--out", "r.draftline"], 1, /binary file.*\.md or \.txt/],
+    ["a .docx that is not a Word document", ["import", "report.docx", "--out", "r.draftline"], 1, /report\.docx: it is not a Word document \(\.docx\)/],
     ["no input", ["import"], 2, /Name the draft/],
     ["an output folder that does not exist", ["import", "draft.md", "--out", "no/such/x.draftline"], 1, /does not exist/],
   ])("refuses %s with a clear message", async (_label, argv, code, message) => {

@@ -20,6 +20,8 @@ import { decodeEntities } from "../../../common/manuscript/entities";
 export const HEADING_STYLES = ["Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6"] as const;
 export const QUOTE_STYLE = "Quote";
 export const CODE_STYLE = "CodeBlock";
+/** A rule (`---`, `***`) in the draft: a scene break. */
+export const SCENE_BREAK = "* * *";
 const BULLETS = "draftline-bullets";
 const numberedReference = (start: number) => `draftline-numbered-${start}`;
 
@@ -133,7 +135,8 @@ export class MarkdownToDocx {
         for (const line of (token as Tokens.Code).text.split("\n")) out.push(this.paragraph(this.runs(line, { code: true }), { style: CODE_STYLE }));
         return;
       case "hr":
-        out.push(new Paragraph({ children: [], thematicBreak: true }));
+        // A scene break as manuscripts set it, which Word shows and an import reads back as a rule.
+        out.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun(SCENE_BREAK)] }));
         return;
       case "table":
         out.push(this.table(token as Tokens.Table));

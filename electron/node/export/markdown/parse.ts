@@ -41,10 +41,12 @@ export const OPENING_TITLE = "Opening";
  *   without them each section is one step holding all its text.
  * - The note an unfinished export carries under its title (front matter `status: unfinished`) is not
  *   text of the draft.
+ * `options.fields`, when given, are the draft's fields instead of a front matter (which is then text).
  */
-export function parseMarkdownDraft(text: string, fallbackTitle: string): ParsedDraft {
+export function parseMarkdownDraft(text: string, fallbackTitle: string, options: { fields?: FrontMatter } = {}): ParsedDraft {
   const normalized = text.replace(/^\ufeff/, "").replace(/\r\n?/g, "\n");
-  const { fields, body } = readFrontMatter(normalized);
+  // Given fields (a Word document's properties) stand for the front matter: the text has none.
+  const { fields, body } = options.fields ? { fields: options.fields, body: normalized } : readFrontMatter(normalized);
   const tokens = new Lexer({ gfm: true }).lex(body);
   const headings = tokens.filter((t): t is Tokens.Heading => t.type === "heading");
   const frontTitle = typeof fields.title === "string" && fields.title.trim() ? fields.title.trim() : null;
