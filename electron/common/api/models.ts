@@ -72,8 +72,9 @@ export const engineStateSchema = z.object({
   error: z.string().nullable(),
   settings: engineSettingsSchema,
   /**
-   * The sampling of the model's next requests: the catalog's recommended values when a model loads,
-   * then the writer's (models.setSampling). Empty: the engine's default (greedy).
+   * The sampling of the model's next requests: the catalog's recommended values when a model loads
+   * (DEFAULT_SAMPLING for a model the catalog does not know), then the writer's (models.setSampling).
+   * Empty only while no model is loaded.
    */
   sampling: samplingSettingsSchema,
   /** The catalog profile of the loaded model: how the controller drives it by default. */

@@ -65,6 +65,8 @@ export const samplingSchema = z
     minP: z.number().min(0).max(1).optional(),
     topK: z.number().int().min(0).optional(),
     repeatPenalty: z.number().min(0).max(5).optional(),
+    presencePenalty: z.number().min(0).max(2).optional(),
+    frequencyPenalty: z.number().min(0).max(2).optional(),
   })
   .strict();
 

@@ -18,13 +18,18 @@ export const SAMPLING_LIMITS = {
   minP: 1,
   topK: 100_000,
   repeatPenalty: 5,
+  presencePenalty: 2,
+  frequencyPenalty: 2,
   seed: 2 ** 32 - 1,
 } as const;
 
 const ranged = (name: string, max: number) => z.number().min(0, `${name} must be from 0 to ${max}`).max(max, `${name} must be from 0 to ${max}`);
 const counted = (name: string, max: number) => z.number().int(`${name} must be a whole number`).min(0, `${name} must be from 0 to ${max}`).max(max, `${name} must be from 0 to ${max}`);
 
-/** Sampling settings of one generation. Left out: the backend's default (greedy when no temperature). */
+/**
+ * Sampling settings of one generation. A backend given none, or no temperature, decodes greedily:
+ * the app always sends the model's own (its catalog entry's) or DEFAULT_SAMPLING.
+ */
 export const samplingSettingsSchema = z
   .object({
     /** 0 = greedy (always the most likely token); up to 5. */
@@ -37,11 +42,22 @@ export const samplingSettingsSchema = z
     topK: counted("top-k", SAMPLING_LIMITS.topK).optional(),
     /** Penalty for repeating a recent token (1 disables; the default), up to 5. */
     repeatPenalty: ranged("repeat penalty", SAMPLING_LIMITS.repeatPenalty).optional(),
+    /** Lowers every token already used by this much (0 disables; the default), up to 2. */
+    presencePenalty: ranged("presence penalty", SAMPLING_LIMITS.presencePenalty).optional(),
+    /** Lowers a token by this much for each time it was used (0 disables; the default), up to 2. */
+    frequencyPenalty: ranged("frequency penalty", SAMPLING_LIMITS.frequencyPenalty).optional(),
     /** Seed of the sampler, for reproducible generations with a temperature (llama.cpp's is 32 bits). */
     seed: counted("seed", SAMPLING_LIMITS.seed).optional(),
   })
   .strict();
 export type SamplingSettings = z.infer<typeof samplingSettingsSchema>;
+
+/**
+ * The sampling of a model the catalog does not know (and of every server model it does not name):
+ * one that suits long prose. Greedy decoding makes instruct models repeat themselves; a moderate
+ * temperature with nucleus and min-p filtering keeps the text varied without drifting off.
+ */
+export const DEFAULT_SAMPLING: Readonly<SamplingSettings> = Object.freeze({ temperature: 0.7, topP: 0.9, minP: 0.05 });
 
 /** Why a generation ended: end-of-generation token, a stop string, the token limit, or an abort. */
 export const stopReasons = ["eog", "stop", "maxTokens", "abort"] as const;

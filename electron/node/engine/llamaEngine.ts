@@ -32,6 +32,7 @@ import {
   type LoadOptions,
   type TokenizeOptions,
 } from "./backend";
+import { completionSampling } from "./sampling";
 
 /** The context size used when none is asked for: large enough for a long document's working set. */
 const DEFAULT_CONTEXT_SIZE = 8192;
@@ -294,12 +295,7 @@ export class LlamaEngine {
           maxTokens: request.maxTokens,
           customStopTriggers: request.stop && request.stop.length > 0 ? [...request.stop] : undefined,
           grammar,
-          temperature: sampling.temperature ?? 0,
-          topP: sampling.topP,
-          minP: sampling.minP,
-          topK: sampling.topK,
-          seed: sampling.seed,
-          repeatPenalty: sampling.repeatPenalty && sampling.repeatPenalty !== 1 ? { penalty: sampling.repeatPenalty } : false,
+          ...completionSampling(sampling),
           signal: request.signal,
           stopOnAbortSignal: true,
           disableContextShift: true,

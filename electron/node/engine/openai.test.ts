@@ -13,6 +13,8 @@ const event = (text: string, finish: string | null = null) => `data: ${JSON.stri
 
 /** What the servers saw: how many bytes each endless answer wrote before the client went away. */
 const written: Record<string, number> = {};
+/** The completion requests of the "record" scenario, as sent. */
+const recorded: Record<string, unknown>[] = [];
 
 /** Writes `chunk` until the client leaves or `limit` bytes are out. */
 function writeUntilClosed(name: string, res: ServerResponse, chunk: string, limit: number, everyMs = 0): void {
@@ -31,6 +33,16 @@ function handle(req: IncomingMessage, res: ServerResponse, open: Set<ServerRespo
   const url = req.url ?? "";
   const [, scenario = "", ...rest] = url.split("/");
   const path = `/${rest.join("/")}`;
+  if (scenario === "record" && path === "/v1/completions") {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      recorded.push(JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>);
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.end(`${event("done")}${event("", "stop")}data: [DONE]\n\n`);
+    });
+    return;
+  }
   req.resume();
   open.add(res);
   res.on("close", () => open.delete(res));
@@ -107,6 +119,12 @@ describe("OpenAI-compatible backend against servers that misbehave", () => {
     const { result, streamed } = await generate(await loaded("ok"));
     expect(result).toMatchObject({ text: "one two three four five ", stopReason: "eog" });
     expect(streamed).toBe("one two three four five ");
+  });
+
+  it("sends the sampling it is given, presence and frequency penalties included", async () => {
+    const backend = await loaded("record");
+    await backend.generate({ tokens: [104, 105], maxTokens: 10, sampling: { temperature: 0.7, topP: 0.9, minP: 0.05, presencePenalty: 0.4, frequencyPenalty: 0.2, repeatPenalty: 1.05 } });
+    expect(recorded.at(-1)).toMatchObject({ temperature: 0.7, top_p: 0.9, min_p: 0.05, presence_penalty: 0.4, frequency_penalty: 0.2, repeat_penalty: 1.05, repetition_penalty: 1.05 });
   });
 
   it("gives up on a server that never answers /v1/models, naming it", async () => {

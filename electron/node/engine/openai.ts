@@ -379,6 +379,9 @@ export class OpenAICompatibleBackend implements Backend {
       // llama-server's name, and vLLM's.
       repeat_penalty: sampling.repeatPenalty,
       repetition_penalty: sampling.repeatPenalty,
+      // The OpenAI names, which llama-server and vLLM both read.
+      presence_penalty: sampling.presencePenalty,
+      frequency_penalty: sampling.frequencyPenalty,
       seed: sampling.seed,
       grammar: request.grammar,
       // llama-server: keep the prompt in its cache, and send the sampled token ids with the text.

@@ -48,9 +48,9 @@ describe("the model service", () => {
     expect(state).toMatchObject({ status: "ready", model: { name: "Draftline tiny test model", contextSize: 2048 }, device: "CPU, 1 thread", profile: "native" });
     expect(states.map((s) => s.status)).toContain("loading");
     expect(service.loaded().useProtocolGrammars).toBe(true);
-    // No catalog entry: the engine's default sampling, until the writer sets one.
-    expect(state.sampling).toEqual({});
-    expect(service.loaded().sampling).toBeUndefined();
+    // The tiny test model is decoded greedily (it writes nonsense anyway), until the writer sets a sampling.
+    expect(state.sampling).toEqual({ temperature: 0 });
+    expect(service.loaded().sampling).toEqual({ temperature: 0 });
     expect(service.setSampling({ temperature: 0.6, topP: 0.9 }).sampling).toEqual({ temperature: 0.6, topP: 0.9 });
     expect(states.at(-1)?.sampling).toEqual({ temperature: 0.6, topP: 0.9 });
     expect(service.loaded().sampling).toEqual({ temperature: 0.6, topP: 0.9 });

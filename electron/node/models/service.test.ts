@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EngineState } from "../../common/api/models";
+import { DEFAULT_SAMPLING } from "../../common/engine/types";
 import type { ParentMessage } from "../engine/protocol";
 import { scriptedLauncher, type ScriptedEngine } from "../engine/testing/scriptedEngine";
 import { ModelService } from "./service";
@@ -52,7 +53,11 @@ describe("ModelService and a misbehaving engine", () => {
         await expect(service.load({ kind: "file", path: file })).rejects.toThrow(hostile.refusal);
       }
       expect(launcher.engines).toHaveLength(0);
-      expect((await service.load({ kind: "file", path: good })).status).toBe("ready");
+      const state = await service.load({ kind: "file", path: good });
+      expect(state.status).toBe("ready");
+      // A model the catalog does not know is not decoded greedily: it gets a sampling for long prose.
+      expect(state.sampling).toEqual(DEFAULT_SAMPLING);
+      expect(service.loaded().sampling).toEqual(DEFAULT_SAMPLING);
     } finally {
       await service.shutdown();
     }
@@ -111,7 +116,7 @@ describe("ModelService and a misbehaving engine", () => {
     try {
       await expect(service.load({ kind: "server", baseUrl: `${base}/hang` })).rejects.toThrow(`The inference server at ${base}/hang did not answer /v1/models within 2 s.`);
       const state = await service.load({ kind: "server", baseUrl: `${base}/ok` });
-      expect(state).toMatchObject({ status: "ready", model: { name: "served" } });
+      expect(state).toMatchObject({ status: "ready", model: { name: "served" }, sampling: DEFAULT_SAMPLING });
     } finally {
       await service.shutdown();
       for (const res of hung) res.destroy();

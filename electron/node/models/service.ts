@@ -7,7 +7,7 @@ import path from "node:path";
 import type { CatalogModel, DownloadState, EngineSettings, EngineState, LocalModel, ModelInspection, ModelSourceRef } from "../../common/api/models";
 import { ApiError } from "../../common/api/define";
 import type { Catalog, CatalogEntry, ProtocolProfile } from "../../common/engine/catalog";
-import type { HardwareInfo, SamplingSettings } from "../../common/engine/types";
+import { DEFAULT_SAMPLING, type HardwareInfo, type SamplingSettings } from "../../common/engine/types";
 import type { Service } from "../app/container";
 import { BackendError, type Backend, type ModelInfo } from "../engine/backend";
 import { EmbeddedBackend, type EmbeddedBackendOptions } from "../engine/embedded";
@@ -201,7 +201,7 @@ export class ModelService implements Service {
         this.entry = entry;
         this.useGrammars = model.name === TEST_MODEL_NAME || this.env.DRAFTLINE_PROTOCOL_GRAMMAR === "1";
         this.options.log?.("models.loaded", { name: model.name, contextSize: model.contextSize, gpu: model.gpu });
-        const state = this.setState({ status: "ready", model, profile, device, loadProgress: 1, sampling: { ...entry?.recommended.sampling } });
+        const state = this.setState({ status: "ready", model, profile, device, loadProgress: 1, sampling: initialSampling(entry, model.name === TEST_MODEL_NAME) });
         if (options.probe || this.env.DRAFTLINE_PROBE === "1" || entry?.profile === "native") return await this.runProbe();
         return state;
       } catch (error) {
@@ -356,6 +356,16 @@ export class ModelService implements Service {
     record.abort.abort();
     return { ...record.state, status: "cancelled" };
   }
+}
+
+/**
+ * The sampling a model starts with: its catalog entry's, else one that suits long prose (never greedy:
+ * greedy decoding makes instruct models repeat themselves). The tiny test model stays greedy: it
+ * writes nonsense whatever the sampling, and greedy keeps its runs repeatable.
+ */
+export function initialSampling(entry: CatalogEntry | undefined, testModel = false): SamplingSettings {
+  if (entry) return { ...entry.recommended.sampling };
+  return testModel ? { temperature: 0 } : { ...DEFAULT_SAMPLING };
 }
 
 function safeSize(file: string): number {

@@ -390,6 +390,8 @@ function Sampling() {
         {field("minP", t("models.minP"))}
         {field("topK", t("models.topK"))}
         {field("repeatPenalty", t("models.repeatPenalty"))}
+        {field("presencePenalty", t("models.presencePenalty"))}
+        {field("frequencyPenalty", t("models.frequencyPenalty"))}
         {field("seed", t("models.seed"))}
       </div>
       <p className="muted">{ready ? t("models.samplingHint") : t("models.samplingNeedsModel")}</p>

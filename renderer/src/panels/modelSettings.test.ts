@@ -22,8 +22,8 @@ describe("sampling settings", () => {
   const empty = samplingForm(undefined);
 
   it("reads the fields typed into settings the engine accepts; empty fields are left to the engine", () => {
-    const check = checkSampling({ ...empty, temperature: "0.8", topP: ".95", topK: "40", repeatPenalty: "1.1", seed: "7" });
-    expect(check).toEqual({ ok: true, sampling: { temperature: 0.8, topP: 0.95, topK: 40, repeatPenalty: 1.1, seed: 7 } });
+    const check = checkSampling({ ...empty, temperature: "0.8", topP: ".95", topK: "40", repeatPenalty: "1.1", presencePenalty: "0.3", frequencyPenalty: "0.2", seed: "7" });
+    expect(check).toEqual({ ok: true, sampling: { temperature: 0.8, topP: 0.95, topK: 40, repeatPenalty: 1.1, presencePenalty: 0.3, frequencyPenalty: 0.2, seed: 7 } });
     expect(samplingSettingsSchema.safeParse(check.ok ? check.sampling : null).success).toBe(true);
     expect(checkSampling(empty)).toEqual({ ok: true, sampling: {} });
   });
@@ -34,6 +34,8 @@ describe("sampling settings", () => {
     expect(checkSampling({ ...empty, topP: "1.5" })).toEqual({ ok: false, field: "models.topP" });
     expect(checkSampling({ ...empty, minP: "-0.1" })).toEqual({ ok: false, field: "models.minP" });
     expect(checkSampling({ ...empty, topK: "4.5" })).toEqual({ ok: false, field: "models.topK" });
+    expect(checkSampling({ ...empty, presencePenalty: "2.5" })).toEqual({ ok: false, field: "models.presencePenalty" });
+    expect(checkSampling({ ...empty, frequencyPenalty: "x" })).toEqual({ ok: false, field: "models.frequencyPenalty" });
     expect(checkSampling({ ...empty, seed: "-1" })).toEqual({ ok: false, field: "models.seed" });
   });
 

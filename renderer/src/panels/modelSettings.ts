@@ -49,6 +49,8 @@ export interface SamplingForm {
   minP: string;
   topK: string;
   repeatPenalty: string;
+  presencePenalty: string;
+  frequencyPenalty: string;
   seed: string;
 }
 
@@ -79,6 +81,8 @@ export function checkSampling(form: SamplingForm): SamplingCheck {
     ranged(form.minP, "models.minP", SAMPLING_LIMITS.minP, (n) => (sampling.minP = n)) ??
     counted(form.topK, "models.topK", SAMPLING_LIMITS.topK, (n) => (sampling.topK = n)) ??
     ranged(form.repeatPenalty, "models.repeatPenalty", SAMPLING_LIMITS.repeatPenalty, (n) => (sampling.repeatPenalty = n)) ??
+    ranged(form.presencePenalty, "models.presencePenalty", SAMPLING_LIMITS.presencePenalty, (n) => (sampling.presencePenalty = n)) ??
+    ranged(form.frequencyPenalty, "models.frequencyPenalty", SAMPLING_LIMITS.frequencyPenalty, (n) => (sampling.frequencyPenalty = n)) ??
     counted(form.seed, "models.seed", SAMPLING_LIMITS.seed, (n) => (sampling.seed = n));
   return problem ?? { ok: true, sampling };
 }
@@ -86,5 +90,14 @@ export function checkSampling(form: SamplingForm): SamplingCheck {
 /** Sampling settings as the form shows them. */
 export function samplingForm(sampling: SamplingSettings | undefined): SamplingForm {
   const text = (n: number | undefined) => (n === undefined ? "" : String(n));
-  return { temperature: text(sampling?.temperature), topP: text(sampling?.topP), minP: text(sampling?.minP), topK: text(sampling?.topK), repeatPenalty: text(sampling?.repeatPenalty), seed: text(sampling?.seed) };
+  return {
+    temperature: text(sampling?.temperature),
+    topP: text(sampling?.topP),
+    minP: text(sampling?.minP),
+    topK: text(sampling?.topK),
+    repeatPenalty: text(sampling?.repeatPenalty),
+    presencePenalty: text(sampling?.presencePenalty),
+    frequencyPenalty: text(sampling?.frequencyPenalty),
+    seed: text(sampling?.seed),
+  };
 }

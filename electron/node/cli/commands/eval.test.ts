@@ -260,8 +260,8 @@ describe("draftline eval compare", () => {
     const { io, out } = memoryIO();
     expect(await runCli(["eval", "compare", "a.jsonl", "b.jsonl"], io)).toBe(0);
     const text = out();
-    expect(text).toMatch(/A: .*a\.jsonl\n {3}scripted; Draftline prompting; greedy sampling/);
-    expect(text).toMatch(/B: .*b\.jsonl\n {3}scripted; Draftline prompting, direct mode; greedy sampling; judge http/);
+    expect(text).toMatch(/A: .*a\.jsonl\n {3}scripted; Draftline prompting; sampling: temperature 0\.7, top-p 0\.9, min-p 0\.05/);
+    expect(text).toMatch(/B: .*b\.jsonl\n {3}scripted; Draftline prompting, direct mode; sampling: temperature 0\.7, top-p 0\.9, min-p 0\.05; judge http/);
     expect(text).toContain("On the 2 prompts both ran (only in A: 0, only in B: 1). Δ = B − A.");
     expect(text).toMatch(/^bucket +items +S_l A +S_l B +Δ +S_q A +S_q B +Δ +total A +total B +Δ$/m);
     expect(text).toMatch(/^0-500 +1 +\d+\.\d\d +\d+\.\d\d +[+-]\d+\.\d\d +— +75\.00 +— +— +\d+\.\d\d +—$/m);

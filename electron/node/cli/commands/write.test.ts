@@ -39,8 +39,15 @@ describe("draftline write", () => {
 
   it("writes with the sampling given on the command line", async () => {
     const { io, err } = memoryIO();
-    expect(await runCli(["write", "Write about a lighthouse keeper.", "--target", "600", "--model", "scripted", "--temperature", "0.9", "--top-p", "0.95", "--seed", "3"], io)).toBe(0);
-    expect(err()).toMatch(/sampling: temperature 0\.9, top-p 0\.95, seed 3/);
+    expect(await runCli(["write", "Write about a lighthouse keeper.", "--target", "600", "--model", "scripted", "--temperature", "0.9", "--top-p", "0.95", "--presence-penalty", "0.3", "--frequency-penalty", "0.1", "--seed", "3"], io)).toBe(0);
+    // Over the default sampling of a model the catalog does not know (min-p 0.05 stays).
+    expect(err()).toMatch(/sampling: temperature 0\.9, top-p 0\.95, min-p 0\.05, presence penalty 0\.3, frequency penalty 0\.1, seed 3/);
+  });
+
+  it("does not decode a model the catalog does not know greedily", async () => {
+    const { io, err } = memoryIO();
+    expect(await runCli(["write", "Write about a lighthouse keeper.", "--target", "300", "--model", "scripted"], io)).toBe(0);
+    expect(err()).toMatch(/sampling: temperature 0\.7, top-p 0\.9, min-p 0\.05\n/);
   });
 
   it("saves the project and exports Markdown", async () => {
@@ -80,6 +87,7 @@ describe("draftline write", () => {
     [["write", "x", "--target", "100", "--model", "scripted", "--temperature", "warm"], /--temperature must be a number from 0 to 5, not 'warm'/],
     [["write", "x", "--target", "100", "--model", "scripted", "--top-p", "2"], /--top-p must be a number from 0 to 1/],
     [["write", "x", "--target", "100", "--model", "scripted", "--seed", "1.5"], /--seed must be a whole number/],
+    [["write", "x", "--target", "100", "--model", "scripted", "--presence-penalty", "3"], /--presence-penalty must be a number from 0 to 2/],
     [["write", "x", "--model", "scripted", "--continue", "a.draftline"], /--continue goes on with the project's own instruction/],
     [["write", "--model", "scripted", "--continue", "a.draftline", "--out", "b.draftline"], /--continue saves to the project it continues/],
     [["write", "--model", "scripted", "--continue", "a.md"], /--continue must name a \.draftline project/],

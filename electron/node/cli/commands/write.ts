@@ -40,8 +40,12 @@ const USAGE = [
   "  --export F.md|.docx export the draft when it is done (--with-plan adds plans and reflections)",
   "  --context N         the context window in tokens (default 8192)",
   "  --threads N         CPU threads (default: llama.cpp's choice, or DRAFTLINE_THREADS)",
-  "  --temperature T     sampling temperature, 0 to 5 (default: the catalog's value; 0 is greedy)",
-  "  --top-p P           nucleus sampling, 0 to 1",
+  "  --temperature T     sampling temperature, 0 to 5 (default: the catalog's value, else 0.7;",
+  "                      0 is greedy)",
+  "  --top-p P           nucleus sampling, 0 to 1 (default: the catalog's, else 0.9)",
+  "  --min-p P           drop tokens below this share of the likeliest, 0 to 1 (else 0.05)",
+  "  --presence-penalty P, --frequency-penalty P",
+  "                      lower tokens already used (once, or per use), 0 to 2 (default 0)",
   "  --seed N            the sampler's seed, for a generation that can be repeated",
   "",
   "Without --out and --export the draft is printed on standard output. Ctrl-C stops the model and",
@@ -87,11 +91,21 @@ export const MODEL_OPTIONS = {
   threads: { type: "string" },
   temperature: { type: "string" },
   "top-p": { type: "string" },
+  "min-p": { type: "string" },
+  "presence-penalty": { type: "string" },
+  "frequency-penalty": { type: "string" },
   seed: { type: "string" },
 } as const;
 
-/** The sampling options (--temperature, --top-p, --seed), checked; undefined when none is given. */
-export function parseSampling(values: { temperature?: string | undefined; "top-p"?: string | undefined; seed?: string | undefined }): SamplingSettings | undefined {
+/** The sampling options (--temperature, --top-p, --min-p, the penalties, --seed), checked; undefined when none is given. */
+export function parseSampling(values: {
+  temperature?: string | undefined;
+  "top-p"?: string | undefined;
+  "min-p"?: string | undefined;
+  "presence-penalty"?: string | undefined;
+  "frequency-penalty"?: string | undefined;
+  seed?: string | undefined;
+}): SamplingSettings | undefined {
   const sampling: SamplingSettings = {};
   const decimal = (name: string, value: string, max: number) => {
     const n = Number(value);
@@ -100,6 +114,9 @@ export function parseSampling(values: { temperature?: string | undefined; "top-p
   };
   if (values.temperature !== undefined) sampling.temperature = decimal("temperature", values.temperature, 5);
   if (values["top-p"] !== undefined) sampling.topP = decimal("top-p", values["top-p"], 1);
+  if (values["min-p"] !== undefined) sampling.minP = decimal("min-p", values["min-p"], 1);
+  if (values["presence-penalty"] !== undefined) sampling.presencePenalty = decimal("presence-penalty", values["presence-penalty"], 2);
+  if (values["frequency-penalty"] !== undefined) sampling.frequencyPenalty = decimal("frequency-penalty", values["frequency-penalty"], 2);
   if (values.seed !== undefined) {
     const n = Number(values.seed);
     if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new UsageError(`--seed must be a whole number from 0 to ${2 ** 32 - 1}, not '${values.seed}'.`);
@@ -116,6 +133,8 @@ export function describeSampling(sampling: SamplingSettings): string {
     sampling.minP !== undefined ? `min-p ${sampling.minP}` : null,
     sampling.topK !== undefined ? `top-k ${sampling.topK}` : null,
     sampling.repeatPenalty !== undefined ? `repeat penalty ${sampling.repeatPenalty}` : null,
+    sampling.presencePenalty !== undefined ? `presence penalty ${sampling.presencePenalty}` : null,
+    sampling.frequencyPenalty !== undefined ? `frequency penalty ${sampling.frequencyPenalty}` : null,
     sampling.seed !== undefined ? `seed ${sampling.seed}` : null,
   ].filter((p): p is string => p !== null);
   return parts.length === 0 ? "greedy sampling" : `sampling: ${parts.join(", ")}`;
