@@ -53,7 +53,7 @@ test("the report: words per section against budgets, repetition, stock phrases, 
   await expect(report.getByRole("row", { name: /^Opening [\d,]+ [\d,]+ \d+\.\d$/ })).toBeVisible();
   await expect(report.getByTestId("report-repetition")).toHaveText(/^\d+\.\d% of the [\d,]+ 4-word sequences repeat one seen earlier\.$/);
   await expect(report.locator("rect.report-step")).not.toHaveCount(0);
-  await chart.screenshot({ path: path.join(SCREENSHOTS, "10-report-chart.png") });
+  await chart.screenshot({ path: path.join(SCREENSHOTS, "20-report-chart.png") });
 
   // The stock phrases: the writer's own list, kept in the settings.
   await report.getByRole("button", { name: "Edit the list…" }).click();
@@ -75,6 +75,6 @@ test("the report: words per section against budgets, repetition, stock phrases, 
 
   const body = await page.screenshot({ fullPage: true });
   await testInfo.attach("report", { body, contentType: "image/png" });
-  await report.screenshot({ path: path.join(SCREENSHOTS, "11-report-quality.png") });
+  await report.screenshot({ path: path.join(SCREENSHOTS, "21-report-quality.png") });
   expect(errors).toEqual([]);
 });

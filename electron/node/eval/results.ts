@@ -114,8 +114,8 @@ export class ResultFiles {
    */
   async start(keep: number): Promise<EvalRecord[]> {
     if (keep === 0) {
-      await writeFile(this.out, "");
-      await writeFile(this.pred, "");
+      await this.write(this.out, "");
+      await this.write(this.pred, "");
       return [];
     }
     const outText = await readText(this.out, "results");
@@ -129,14 +129,25 @@ export class ResultFiles {
       const length = (JSON.parse(line) as { length?: unknown }).length;
       if (length !== records[i]!.required) throw new ResultsError(`Cannot resume: line ${i + 1} of ${this.pred} (length ${String(length)}) does not match line ${i + 1} of ${this.out} (${records[i]!.required}).`);
     });
-    await writeFile(this.out, records.map((r) => JSON.stringify(r) + "\n").join(""));
-    await writeFile(this.pred, preds.map((l) => l + "\n").join(""));
+    await this.write(this.out, records.map((r) => JSON.stringify(r) + "\n").join(""));
+    await this.write(this.pred, preds.map((l) => l + "\n").join(""));
     return records;
   }
 
   async append(record: EvalRecord, pred: PredLine): Promise<void> {
-    await appendFile(this.pred, JSON.stringify(pred) + "\n");
-    await appendFile(this.out, JSON.stringify(record) + "\n");
+    await this.write(this.pred, JSON.stringify(pred) + "\n", true);
+    await this.write(this.out, JSON.stringify(record) + "\n", true);
+  }
+
+  /** Writes (or appends to) one of the files; a failure says which file and why. */
+  private async write(file: string, text: string, append = false): Promise<void> {
+    try {
+      await (append ? appendFile(file, text) : writeFile(file, text));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === "ENOSPC" ? "the disk is full" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOENT" ? "its folder does not exist" : code === "ENOTDIR" ? "a part of its path is a file, not a folder" : error instanceof Error ? error.message : String(error);
+      throw new ResultsError(`Cannot write ${file}: ${why}.`, { cause: error });
+    }
   }
 }
 

@@ -124,6 +124,8 @@ describe("draftline eval longbench-write", () => {
     [["--model", "scripted", "--data", "prompts.jsonl", "--from", "2", "--resume"], 2, /Give --from N or --resume, not both/],
     [["--model", "scripted", "--data", "prompts.jsonl", "--from", "9"], 1, /--from 9 is past the last prompt \(3\)/],
     [["--model", "scripted", "--data", "prompts.jsonl", "--judge", "http://127.0.0.1:9"], 1, /The judge cannot be used: cannot reach the judge at http:\/\/127\.0\.0\.1:9/],
+    [["--model", "scripted", "--data", "prompts.jsonl", "--out", "prompts.jsonl/r.jsonl"], 1, /Cannot create the folder of .*prompts\.jsonl\/r\.jsonl: /],
+    [["--model", "scripted", "--data", "prompts.jsonl", "--out", "ro/r.jsonl", "--pred", "prompts.jsonl/p.jsonl"], 1, /Cannot write .*prompts\.jsonl\/p\.jsonl: a part of its path is a file, not a folder\./],
   ])("refuses %j with a clear message", async (args, code, message) => {
     const { io, err } = memoryIO();
     expect(await runCli(["eval", "longbench-write", ...args], io)).toBe(code);

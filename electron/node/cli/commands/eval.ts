@@ -7,7 +7,7 @@ import { createJudge, EvalSetupError, formatSummary, resultPaths, runLongBenchWr
 import { ResultsError } from "../../eval/results";
 import { ModelService } from "../../models/service";
 import { CliError, UsageError, type CliIO, type Command } from "../command";
-import { writeLine } from "../io";
+import { describeFsError, writeLine } from "../io";
 import { describeSampling, loadForCommand, MODEL_OPTIONS, modelSource, parseMode, parseSampling, positiveInt } from "./write";
 
 const USAGE = [
@@ -136,7 +136,9 @@ async function longbenchWrite(argv: string[], io: CliIO): Promise<number> {
     const state = await loadForCommand(models, source, { contextSize, ...(threads ? { threads } : {}) }, sampling);
     io.stderr.write(`${state.model?.name} on ${state.device}, ${state.model?.contextSize} tokens of context; ${describeSampling(state.sampling)}; ${rawPrompt ? "the benchmark's prompts unchanged" : "Draftline's prompting"}${parallel > 1 ? `; ${parallel} at a time` : ""}${judge ? `; judge ${judge.description}` : ""}\n`);
     if (judge?.note) io.stderr.write(`Note: ${judge.note}.\n`);
-    await mkdir(path.dirname(files.out), { recursive: true });
+    await mkdir(path.dirname(files.out), { recursive: true }).catch((error: unknown) => {
+      throw new CliError(`Cannot create the folder of ${files.out}: ${describeFsError(error)}.`);
+    });
     process.once("SIGINT", onSignal);
     const result = await runLongBenchWrite({
       models,
