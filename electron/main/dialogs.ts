@@ -13,10 +13,16 @@ export const FILTERS = {
   draft: [{ name: "Drafts (Word, Markdown, text)", extensions: ["docx", "md", "markdown", "txt"] }],
   docx: [{ name: "Word Document", extensions: ["docx"] }],
   markdownExport: [{ name: "Markdown", extensions: ["md"] }],
+  epub: [{ name: "EPUB e-book", extensions: ["epub"] }],
   model: [{ name: "GGUF Models", extensions: ["gguf"] }],
 } satisfies Record<string, FileFilter[]>;
 
-const EXPORT_EXTENSION: Record<ExportDialogFormat, string> = { docx: ".docx", markdown: ".md" };
+/** Each export format's extension, dialog title and filter. */
+const EXPORT_DIALOG: Record<ExportDialogFormat, { extension: string; title: string; filters: FileFilter[] }> = {
+  docx: { extension: ".docx", title: "Export as Word Document", filters: FILTERS.docx },
+  markdown: { extension: ".md", title: "Export as Markdown", filters: FILTERS.markdownExport },
+  epub: { extension: ".epub", title: "Export as EPUB", filters: FILTERS.epub },
+};
 
 /** A title made safe as a file name on every system: no separators or reserved characters. */
 export function safeFileName(name: string | undefined, fallback = "Untitled"): string {
@@ -86,16 +92,10 @@ export function createDialogHandlers(deps: DialogDeps): DialogHandlers {
     "dialog.saveProjectAs": async ({ suggestedName }, context) => ({
       path: await saveAs(context, "saveAs", "Save Project", safeFileName(suggestedName), PROJECT_EXTENSION, FILTERS.project),
     }),
-    "dialog.exportPath": async ({ format, suggestedName }, context) => ({
-      path: await saveAs(
-        context,
-        "export",
-        format === "docx" ? "Export as Word Document" : "Export as Markdown",
-        safeFileName(suggestedName),
-        EXPORT_EXTENSION[format],
-        format === "docx" ? FILTERS.docx : FILTERS.markdownExport,
-      ),
-    }),
+    "dialog.exportPath": async ({ format, suggestedName }, context) => {
+      const dialog = EXPORT_DIALOG[format];
+      return { path: await saveAs(context, "export", dialog.title, safeFileName(suggestedName), dialog.extension, dialog.filters) };
+    },
     "dialog.importDraft": async (_params, context) => ({ path: await openOne(context, "Import a Draft", FILTERS.draft, "import") }),
     "dialog.openModelFile": async (_params, context) => ({ path: await openOne(context, "Choose a Model File", FILTERS.model) }),
   };

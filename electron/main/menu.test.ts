@@ -114,6 +114,7 @@ describe("the application menu", () => {
     [["File", "Import Draft…"], "command file.importDraft"],
     [["File", "Export", "Word Document (.docx)…"], "command file.exportDocx"],
     [["File", "Export", "Markdown (.md)…"], "command file.exportMarkdown"],
+    [["File", "Export", "EPUB E-book (.epub)…"], "command file.exportEpub"],
     [["View", "Show or Hide Timeline"], "command view.toggleTimeline"],
     [["View", "Theme", "Dark"], "command view.theme.dark"],
     [["Help", "Open Logs Folder"], "logs"],

@@ -94,6 +94,7 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuT
         submenu: [
           { label: "Word Document (.docx)…", accelerator: ACCELERATORS.exportDocx, enabled: doc, click: send("file.exportDocx") },
           { label: "Markdown (.md)…", accelerator: ACCELERATORS.exportMarkdown, enabled: doc, click: send("file.exportMarkdown") },
+          { label: "EPUB E-book (.epub)…", enabled: doc, click: send("file.exportEpub") },
         ],
       },
       separator,

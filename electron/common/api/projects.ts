@@ -135,7 +135,7 @@ export const projectRequests = {
     z.array(z.object({ id: z.string(), extension: z.string(), label: z.string() })),
   ),
   "projects.export": request(
-    "Exports the draft to a file (DOCX, Markdown, ...): the format by id or by the path's extension, which must match it; withPlan adds plans and reflections. A file that exists and that Draftline did not write is replaced only with overwrite: without it, the answer is `exists` and the UI asks the writer.",
+    "Exports the draft to a file (DOCX, Markdown, EPUB, ...): the format by id or by the path's extension, which must match it; withPlan adds plans and reflections. A file that exists and that Draftline did not write is replaced only with overwrite: without it, the answer is `exists` and the UI asks the writer.",
     z
       .object({
         projectId,
@@ -143,6 +143,8 @@ export const projectRequests = {
         format: z.string().max(50).optional(),
         withPlan: z.boolean().default(false),
         planPlacement: z.enum(["appendix", "comments"]).default("appendix"),
+        /** EPUB: the book's author. */
+        author: z.string().max(200).optional(),
         /** The writer agreed to replace the file at `path`. */
         overwrite: z.boolean().default(false),
       })

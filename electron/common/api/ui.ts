@@ -18,6 +18,7 @@ export const uiCommands = [
   "file.importDraft",
   "file.exportDocx",
   "file.exportMarkdown",
+  "file.exportEpub",
   "view.toggleTimeline",
   "view.theme.system",
   "view.theme.light",
@@ -36,7 +37,7 @@ export const uiEvents = {
 } as const;
 
 /** The formats File > Export offers. */
-export const exportDialogFormats = ["docx", "markdown"] as const;
+export const exportDialogFormats = ["docx", "markdown", "epub"] as const;
 export const exportDialogFormat = z.enum(exportDialogFormats);
 export type ExportDialogFormat = z.infer<typeof exportDialogFormat>;
 

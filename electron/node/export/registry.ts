@@ -5,6 +5,7 @@ import { writeFileAtomic, type AtomicFs } from "../projects/atomicWrite";
 import { fsFailure } from "../projects/fsErrors";
 import type { ExportDocument } from "./document";
 import { buildDocx } from "./docx/build";
+import { buildEpub } from "./epub/build";
 import { buildMarkdown } from "./markdown/build";
 
 /** What every exporter gets: the document and the writer's choices. */
@@ -25,6 +26,8 @@ export interface ExportOptions {
   frontMatter?: boolean;
   /** DOCX: the font for CJK text (default: Noto Serif CJK for the document's language). */
   eastAsiaFont?: string;
+  /** EPUB: the book's author. */
+  author?: string;
 }
 
 /** One output format. Exporters only build the bytes; writing them safely is exportDocument's job. */
@@ -61,7 +64,7 @@ export function findExporter(format: string | undefined, file: string): Exporter
     const accepted = [byId.extension, ...(byId.aliases ?? [])];
     if (!accepted.includes(extension)) {
       const names = accepted.map((e) => `.${e}`).join(", ");
-      throw new ProjectError("unsupported-format", `A ${byId.label} export is a ${names} file${extension ? `, not .${extension}` : ""}: end the file name with .${byId.extension}.`);
+      throw new ProjectError("unsupported-format", `${/^[AEIOU]/i.test(byId.label) ? "An" : "A"} ${byId.label} export is a ${names} file${extension ? `, not .${extension}` : ""}: end the file name with .${byId.extension}.`);
     }
     return byId;
   }
@@ -89,6 +92,13 @@ registerExporter({
   aliases: ["markdown", "txt"],
   label: "Markdown",
   export: async ({ document, options }) => buildMarkdown(document, { withPlan: options.withPlan ?? false, frontMatter: options.frontMatter ?? true }),
+});
+
+registerExporter({
+  id: "epub",
+  extension: "epub",
+  label: "EPUB e-book",
+  export: ({ document, options }) => buildEpub(document, { withPlan: options.withPlan ?? false, ...(options.author ? { author: options.author } : {}) }),
 });
 
 export interface ExportResult {

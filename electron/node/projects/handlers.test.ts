@@ -50,6 +50,16 @@ describe("projects API", () => {
     expect(opened.project.manuscript.sections).toHaveLength(1);
   });
 
+  it("exports an EPUB with its author only to an .epub file", async () => {
+    const created = (await call("projects.create", { instruction: "Write about the sea.", targetWords: 500 })) as { projectId: string };
+    await call("projects.update", { projectId: created.projectId, edit: { type: "addSection", index: 0, title: "Waves", budget: 500 } });
+    await expect(call("projects.export", { projectId: created.projectId, path: path.join(dir, "book.md"), format: "epub" })).rejects.toThrow("An EPUB e-book export is a .epub file, not .md");
+    const exported = (await call("projects.export", { projectId: created.projectId, path: path.join(dir, "book.epub"), format: "epub", author: "Ada Writer", withPlan: true })) as { ok: true; format: string };
+    expect(exported).toMatchObject({ ok: true, format: "epub" });
+    expect((await readFile(path.join(dir, "book.epub"))).toString("latin1", 30, 58)).toBe("mimetypeapplication/epub+zip");
+    expect(await call("projects.exportFormats", {})).toEqual(expect.arrayContaining([{ id: "epub", extension: "epub", label: "EPUB e-book" }]));
+  });
+
   it("answers a file it cannot open with its code and message, as data", async () => {
     const foreign = path.join(dir, "notes.draftline");
     await writeFile(foreign, "# just markdown");

@@ -79,13 +79,19 @@ export function createProjectHandlers(service: ProjectsService): ProjectHandlers
       const { listExporters } = await import("../export/registry");
       return listExporters().map(({ id, extension, label }) => ({ id, extension, label }));
     },
-    "projects.export": async ({ projectId, path, format, withPlan, planPlacement, overwrite }) => {
+    "projects.export": async ({ projectId, path, format, withPlan, planPlacement, author, overwrite }) => {
       // The format and extension first: a refused name needs no question about replacing it.
       const { findExporter } = await import("../export/registry");
       findExporter(format, path);
       const target = await exportTargets.check(path, overwrite ?? false);
       if (!target.ok) return target;
-      const done = await service.export(projectId, { path: target.path, withPlan: withPlan ?? false, planPlacement: planPlacement ?? "appendix", ...(format !== undefined ? { format } : {}) });
+      const done = await service.export(projectId, {
+        path: target.path,
+        withPlan: withPlan ?? false,
+        planPlacement: planPlacement ?? "appendix",
+        ...(format !== undefined ? { format } : {}),
+        ...(author?.trim() ? { author: author.trim() } : {}),
+      });
       exportTargets.remember(done.path);
       return { ok: true as const, ...done };
     },

@@ -494,7 +494,7 @@ export class ProjectsService implements Service {
 
   // ---- export and import ------------------------------------------------------------------------
 
-  async export(projectId: string, options: { format?: string; path: string; withPlan?: boolean; planPlacement?: "appendix" | "comments" }): Promise<ExportResult> {
+  async export(projectId: string, options: { format?: string; path: string; withPlan?: boolean; planPlacement?: "appendix" | "comments"; author?: string }): Promise<ExportResult> {
     const project = this.get(projectId);
     // Loaded on first use: the DOCX library is large, and most sessions never export.
     const { exportManuscript } = await import("../export/exportManuscript");

@@ -48,11 +48,11 @@ export interface DocumentApi {
   /** Saves the project; with a path, there (Save As). */
   save(projectId: string, path?: string): Promise<{ path: string | null; modified: boolean }>;
   /**
-   * Exports the draft to a file; the format by id ("docx", "markdown") or by the path's extension.
+   * Exports the draft to a file; the format by id ("docx", "markdown", "epub") or by the path's extension.
    * A file there that Draftline did not write is replaced only with `overwrite`: without it the answer
    * is `exists`, and the writer is asked.
    */
-  exportTo(projectId: string, path: string, options?: { format?: string; overwrite?: boolean }): Promise<ExportOutcome>;
+  exportTo(projectId: string, path: string, options?: { format?: string; overwrite?: boolean; withPlan?: boolean; author?: string }): Promise<ExportOutcome>;
   /** Makes a new project of a draft (Word, Markdown or text), with what the import could not bring over. */
   importFrom(path: string): Promise<OpenedDocument & { notices: ImportNotice[] }>;
 }
@@ -82,7 +82,14 @@ export function createDocumentApi(api: ApiClient): DocumentApi {
       return { path: saved.path, modified: saved.modified };
     },
     exportTo: async (projectId, path, options = {}) => {
-      const done = await api.call("projects.export", { projectId, path, ...(options.format ? { format: options.format } : {}), overwrite: options.overwrite ?? false });
+      const done = await api.call("projects.export", {
+        projectId,
+        path,
+        ...(options.format ? { format: options.format } : {}),
+        ...(options.withPlan ? { withPlan: true } : {}),
+        ...(options.author?.trim() ? { author: options.author.trim() } : {}),
+        overwrite: options.overwrite ?? false,
+      });
       return done.ok ? { ok: true, path: done.path, bytes: done.bytes } : { ok: false, exists: true, path: done.path, message: done.message };
     },
     importFrom: async (path) => {

@@ -133,6 +133,8 @@ export class FakeBackend {
   catalogError: string | null = null;
   /** What exports wrote, by path. */
   readonly exported = new Map<string, string>();
+  /** The plan appendix and author each export was asked for, by path. */
+  readonly exportOptions = new Map<string, { withPlan?: boolean; author?: string }>();
   /** Files on the fake disk that the app did not write: an export there asks first. */
   readonly foreignFiles = new Set<string>();
   /** Every request the client sent, in order. */
@@ -401,14 +403,15 @@ export class FakeBackend {
         return { ok: true, project: this.projectState(project) };
       },
       "projects.save": async ({ projectId }) => this.save(this.project(projectId), null),
-      "projects.export": async ({ projectId, path, format, overwrite }) => {
+      "projects.export": async ({ projectId, path, format, overwrite, withPlan, author }) => {
         // A file the app did not write is replaced only when the writer agreed (overwrite).
         if (this.foreignFiles.has(path) && !overwrite) return { ok: false, reason: "exists", path, message: `${path.split("/").pop()} already exists. Replace it?` };
         this.foreignFiles.delete(path);
         const m = this.project(projectId).manuscript;
         const text = m.steps.map((s) => s.content).join("\n\n");
         this.exported.set(path, text);
-        return { ok: true, path, format: format ?? (path.endsWith(".docx") ? "docx" : "markdown"), bytes: text.length };
+        this.exportOptions.set(path, { ...(withPlan ? { withPlan } : {}), ...(author ? { author } : {}) });
+        return { ok: true, path, format: format ?? (path.endsWith(".docx") ? "docx" : path.endsWith(".epub") ? "epub" : "markdown"), bytes: text.length };
       },
       "projects.import": async ({ path }) => {
         const manuscript = this.files.get(path);

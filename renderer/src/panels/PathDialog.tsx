@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
+import { exportDialogFormats, type ExportDialogFormat } from "../../../electron/common/api/ui";
 import { useT } from "../i18n/useT";
-import { applyChosenPath } from "../shell/fileActions";
+import { applyChosenPath, EXPORT_EXTENSIONS } from "../shell/fileActions";
 import { useStore } from "../store/store";
 import type { PathPurpose } from "../store/uiSlice";
 import { Dialog } from "./Dialog";
@@ -12,14 +13,16 @@ export function PathDialog({ purpose }: { purpose: PathPurpose }) {
   const title = useStore((s) => s.document?.title ?? "");
   const suggested = purpose === "saveAs" ? `${title.slice(0, 60) || "untitled"}.draftline` : purpose === "export" ? `${title.slice(0, 60) || "untitled"}.docx` : "";
   const [path, setPath] = useState(suggested);
-  const [format, setFormat] = useState<"docx" | "markdown">("docx");
+  const [format, setFormat] = useState<ExportDialogFormat>("docx");
+  const [withPlan, setWithPlan] = useState(false);
+  const [author, setAuthor] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (path.trim() === "") return;
     setBusy(true);
-    const outcome = await applyChosenPath(useStore, purpose, path.trim(), { format });
+    const outcome = await applyChosenPath(useStore, purpose, path.trim(), purpose === "export" ? { format, withPlan, ...(format === "epub" && author.trim() ? { author } : {}) } : {});
     // A file in the way of an export: the "replace it?" panel took this one's place.
     if (!outcome.ok && outcome.exists) return;
     setBusy(false);
@@ -37,14 +40,25 @@ export function PathDialog({ purpose }: { purpose: PathPurpose }) {
               id={`${id}-format`}
               value={format}
               onChange={(e) => {
-                const next = e.target.value as "docx" | "markdown";
+                const next = exportDialogFormats.find((f) => f === e.target.value) ?? "docx";
                 setFormat(next);
-                setPath((p) => p.replace(/\.(docx|md)$/i, next === "docx" ? ".docx" : ".md"));
+                setPath((p) => p.replace(/\.(docx|md|epub)$/i, `.${EXPORT_EXTENSIONS[next]}`));
               }}
             >
               <option value="docx">{t("path.formatDocx")}</option>
               <option value="markdown">{t("path.formatMarkdown")}</option>
+              <option value="epub">{t("path.formatEpub")}</option>
             </select>
+            {format === "epub" ? (
+              <>
+                <label htmlFor={`${id}-author`}>{t("path.author")}</label>
+                <input id={`${id}-author`} type="text" value={author} maxLength={200} onChange={(e) => setAuthor(e.target.value)} />
+              </>
+            ) : null}
+            <label className="checkbox">
+              <input type="checkbox" checked={withPlan} onChange={(e) => setWithPlan(e.target.checked)} />
+              {t("path.withPlan")}
+            </label>
           </>
         ) : null}
         <label htmlFor={id}>{t("path.file")}</label>

@@ -144,8 +144,9 @@ export function runCommand(command: AppCommand, store: AppStore): boolean {
       return true;
     case "file.exportDocx":
     case "file.exportMarkdown":
+    case "file.exportEpub":
       if (!s.document) return false;
-      void exportDocument(store, command === "file.exportDocx" ? "docx" : "markdown");
+      void exportDocument(store, command === "file.exportDocx" ? "docx" : command === "file.exportEpub" ? "epub" : "markdown");
       return true;
     case "view.toggleTimeline":
       s.toggleTimeline();

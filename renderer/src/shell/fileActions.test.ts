@@ -76,6 +76,24 @@ describe("saving, exporting and importing", () => {
     expect(web.store.getState().notices.at(-1)).toMatchObject({ key: "notice.exported", values: { path: "/home/me/.bashrc.md" } });
   });
 
+  it("exports an EPUB with its author and the plan appendix, and keeps them when the writer is asked to replace a file", async () => {
+    web.fake.foreignFiles.add("/home/me/bridge.epub");
+    const held = await applyChosenPath(web.store, "export", "/home/me/bridge.epub", { format: "epub", withPlan: true, author: " Ada Writer " });
+    expect(held).toMatchObject({ ok: false, exists: true });
+    expect(web.store.getState().replaceQuestion).toEqual({ path: "/home/me/bridge.epub", format: "epub", withPlan: true, author: "Ada Writer" });
+    expect(await replaceAskedFile(web.store)).toEqual({ ok: true });
+    expect(web.fake.exportOptions.get("/home/me/bridge.epub")).toEqual({ withPlan: true, author: "Ada Writer" });
+  });
+
+  it("in the desktop app, File > Export > EPUB asks the native dialog for an .epub", async () => {
+    const desktop = await setup("electron");
+    desktop.fake.dialogAnswer = "/docs/bridge.epub";
+    expect(runCommand("file.exportEpub", desktop.store)).toBe(true);
+    for (let i = 0; i < 5; i++) await settle();
+    expect(desktop.fake.requests.find((r) => r.method === "dialog.exportPath")?.params).toEqual({ format: "epub", suggestedName: "A story about a bridge.epub" });
+    expect(desktop.fake.exported.has("/docs/bridge.epub")).toBe(true);
+  });
+
   it("in the desktop app, an export that finds a file in its way asks too, instead of failing", async () => {
     const desktop = await setup("electron");
     desktop.fake.dialogAnswer = "/docs/bridge.md";

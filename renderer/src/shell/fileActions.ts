@@ -1,7 +1,8 @@
 // Save, Save As, export and import: the native dialogs in the desktop app, a path panel in the
 // browser (web mode has no file dialogs).
+import type { ExportDialogFormat } from "../../../electron/common/api/ui";
 import type { AppStore } from "../store/store";
-import type { PathPurpose } from "../store/uiSlice";
+import type { ExportChoices, PathPurpose } from "../store/uiSlice";
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const isDesktop = (store: AppStore) => store.getState().appInfo?.shell === "electron";
@@ -23,7 +24,7 @@ export async function applyChosenPath(
   store: AppStore,
   purpose: PathPurpose,
   path: string,
-  options: { closeAfter?: boolean; format?: "docx" | "markdown"; overwrite?: boolean } = {},
+  options: { closeAfter?: boolean; overwrite?: boolean } & ExportChoices = {},
 ): Promise<PathOutcome> {
   const s = store.getState();
   switch (purpose) {
@@ -36,9 +37,14 @@ export async function applyChosenPath(
       const document = s.document;
       if (!document || !s.documents) return { ok: false, message: "No document is open." };
       try {
-        const done = await s.documents.exportTo(document.projectId, path, { ...(options.format ? { format: options.format } : {}), overwrite: options.overwrite ?? false });
+        const choices: ExportChoices = {
+          ...(options.format ? { format: options.format } : {}),
+          ...(options.withPlan ? { withPlan: true } : {}),
+          ...(options.author?.trim() ? { author: options.author.trim() } : {}),
+        };
+        const done = await s.documents.exportTo(document.projectId, path, { ...choices, overwrite: options.overwrite ?? false });
         if (!done.ok) {
-          store.getState().askToReplace({ path: done.path, ...(options.format ? { format: options.format } : {}) });
+          store.getState().askToReplace({ path: done.path, ...choices });
           return { ok: false, message: done.message, exists: true };
         }
         store.getState().pushNotice({ kind: "info", key: "notice.exported", values: { path: done.path } });
@@ -70,7 +76,8 @@ export async function applyChosenPath(
 export async function replaceAskedFile(store: AppStore): Promise<PathOutcome> {
   const question = store.getState().replaceQuestion;
   if (!question) return { ok: false, message: "Nothing to replace." };
-  const outcome = await applyChosenPath(store, "export", question.path, { ...(question.format ? { format: question.format } : {}), overwrite: true });
+  const { path, ...choices } = question;
+  const outcome = await applyChosenPath(store, "export", path, { ...choices, overwrite: true });
   if (outcome.ok) store.setState({ replaceQuestion: null, panel: null });
   return outcome;
 }
@@ -100,12 +107,15 @@ export async function save(store: AppStore, options: { closeAfter?: boolean } = 
   if (options.closeAfter) await s.api?.call("window.close", {}).catch(() => undefined);
 }
 
-export async function exportDocument(store: AppStore, format: "docx" | "markdown"): Promise<void> {
+/** Each format's file extension, for the name an export dialog proposes. */
+export const EXPORT_EXTENSIONS: Record<ExportDialogFormat, string> = { docx: "docx", markdown: "md", epub: "epub" };
+
+export async function exportDocument(store: AppStore, format: ExportDialogFormat): Promise<void> {
   const s = store.getState();
   if (!s.document) return;
   if (!isDesktop(store)) return s.openPanel("export");
   try {
-    const picked = await s.api!.call("dialog.exportPath", { format, suggestedName: `${safeName(s.document.title)}.${format === "docx" ? "docx" : "md"}` });
+    const picked = await s.api!.call("dialog.exportPath", { format, suggestedName: `${safeName(s.document.title)}.${EXPORT_EXTENSIONS[format]}` });
     if (!picked.path) return;
     const outcome = await applyChosenPath(store, "export", picked.path, { format });
     // A file in the way: the "replace it?" panel is up and asks the writer.

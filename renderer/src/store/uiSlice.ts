@@ -1,6 +1,7 @@
 // What the window shows: theme and interface language, the open panel, the timeline, which step or
 // section has the writer's attention (linking the draft and the timeline), and notices.
 import type { MessageKey, MessageValues, UiLanguage } from "../i18n";
+import type { ExportDialogFormat } from "../../../electron/common/api/ui";
 import type { StoreSlice } from "./store";
 
 export type ThemeChoice = "system" | "light" | "dark";
@@ -10,9 +11,15 @@ export type PathPurpose = "saveAs" | "export" | "importDraft";
 export type Panel = "newDocument" | "models" | "openProject" | "report" | PathPurpose | "replaceExport" | null;
 
 /** An export held back because a file Draftline did not write is there: the writer is asked. */
-export interface ReplaceQuestion {
+export interface ReplaceQuestion extends ExportChoices {
   path: string;
-  format?: "docx" | "markdown";
+}
+
+/** What the writer chose for an export besides the file: the format, the plan appendix, the author (EPUB). */
+export interface ExportChoices {
+  format?: ExportDialogFormat;
+  withPlan?: boolean;
+  author?: string;
 }
 
 /** Where the writer is: the step or section the draft's cursor is in, or the card they clicked. */

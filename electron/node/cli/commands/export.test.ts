@@ -51,6 +51,19 @@ describe("draftline export", () => {
     expect(md).toContain("<!-- draftline:reflection\nword count: 20/100. On track.\n-->");
   });
 
+  it("writes an EPUB e-book with its author, a table of contents of the sections and, when asked, the plan appendix", async () => {
+    const { io, out } = memoryIO(dir);
+    expect(await runCli(["export", "story.draftline", "--to", "story.epub", "--author", "Ada Writer", "--with-plan"], io)).toBe(0);
+    expect(out()).toMatch(/^Exported 45 words to story\.epub \(epub, [\d.]+ KB\)\.\n$/);
+    const files = readZip(await readFile(path.join(dir, "story.epub")));
+    expect(files.get("mimetype")?.toString()).toBe("application/epub+zip");
+    const opf = files.get("EPUB/package.opf")?.toString() ?? "";
+    expect(opf).toContain("<dc:title>The Lighthouse</dc:title>");
+    expect(opf).toContain('<dc:creator id="author">Ada Writer</dc:creator>');
+    const nav = files.get("EPUB/nav.xhtml")?.toString() ?? "";
+    expect([...nav.matchAll(/<a href="[^"]+">([^<]+)<\/a>/g)].map((m) => m[1])).toEqual([...project.manuscript.sections.map((s) => s.title), "Appendix: plan and reflections"]);
+  });
+
   it("says when the project has newer autosaved changes than the file it exports", async () => {
     await writeFile(journalPathFor(path.join(dir, "story.draftline")), encodeProjectFile({ ...project, savedAt: project.savedAt + 1000 }));
     const { io, err } = memoryIO(dir);
@@ -66,6 +79,7 @@ describe("draftline export", () => {
     ["a file that is not a project", ["export", "notes.draftline", "--to", "x.md"], 1, /not a Draftline project/],
     ["an unknown extension", ["export", "story.draftline", "--to", "story.pdf"], 2, /Cannot export to a \.pdf file/],
     ["no --to", ["export", "story.draftline"], 2, /--to OUT\.docx/],
+    ["an author that is too long", ["export", "story.draftline", "--to", "x.epub", "--author", "A".repeat(201)], 2, /--author is at most 200 characters/],
     ["an output folder that does not exist", ["export", "story.draftline", "--to", "no/such/dir/out.docx"], 1, /folder .*does not exist/],
     ["an output that is a folder", ["export", "story.draftline", "--to", "."], 2, /extension/],
   ])("refuses %s with a clear message", async (_label, argv, code, message) => {

@@ -10,27 +10,31 @@ import { writeLine } from "../io";
 
 export const exportCommand: Command = {
   name: "export",
-  summary: "Export a project's draft to Word (.docx) or Markdown (.md)",
+  summary: "Export a project's draft to Word (.docx), Markdown (.md) or an EPUB e-book (.epub)",
   usage: [
-    "Usage: draftline export F.draftline --to OUT.docx|OUT.md [--with-plan] [--plan-as appendix|comments]",
+    "Usage: draftline export F.draftline --to OUT.docx|OUT.md|OUT.epub [--with-plan] [--plan-as appendix|comments] [--author NAME]",
     "",
     "Writes the draft of the project F to OUT; the extension of OUT says the format. The file is",
     "written whole or not at all: a failed export leaves no partial file.",
     "",
-    "  --to OUT          the file to write (.docx: Word; .md: Markdown with YAML front matter)",
-    "  --with-plan       add the global plan, the step plans and the reflections (Word: an appendix,",
-    "                    Markdown: HTML comments that `draftline import` reads back)",
+    "  --to OUT          the file to write (.docx: Word; .md: Markdown with YAML front matter; .epub:",
+    "                    an EPUB 3 e-book with a table of contents of the sections)",
+    "  --with-plan       add the global plan, the step plans and the reflections (Word and EPUB: an",
+    "                    appendix, Markdown: HTML comments that `draftline import` reads back)",
     "  --plan-as comments  Word only: put each step's plan and reflection in a comment on its text",
+    "  --author NAME     EPUB: the book's author",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { to: { type: "string" }, "with-plan": { type: "boolean" }, "plan-as": { type: "string" } },
+      options: { to: { type: "string" }, "with-plan": { type: "boolean" }, "plan-as": { type: "string" }, author: { type: "string" } },
       allowPositionals: true,
       strict: true,
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "Name the project to export: draftline export F.draftline --to OUT.docx" : "export reads one project at a time.");
-    if (!values.to) throw new UsageError("Say where to write the export with --to OUT.docx or --to OUT.md.");
+    if (!values.to) throw new UsageError("Say where to write the export with --to OUT.docx, --to OUT.md or --to OUT.epub.");
+    const author = values.author?.trim();
+    if (author !== undefined && author.length > 200) throw new UsageError("--author is at most 200 characters.");
     const placement = values["plan-as"];
     if (placement !== undefined && placement !== "appendix" && placement !== "comments") throw new UsageError(`--plan-as must be appendix or comments, not '${placement}'.`);
     const input = path.resolve(io.cwd, positionals[0] as string);
@@ -55,6 +59,7 @@ export const exportCommand: Command = {
         path: output,
         withPlan: values["with-plan"] ?? false,
         planPlacement: placement ?? "appendix",
+        ...(author ? { author } : {}),
         title: project.title,
         model: project.generation.model,
         mode: project.generation.mode,
