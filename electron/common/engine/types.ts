@@ -96,6 +96,18 @@ export const modelInfoSchema = z.object({
   bosToken: tokenIdSchema.optional(),
   /** True when the backend puts the BOS token in front of every context itself. */
   addsBosToken: z.boolean(),
+  /** The draft model of speculative decoding, when one is loaded with the model. */
+  draft: z
+    .object({
+      source: z.string(),
+      name: z.string(),
+      sizeBytes: z.number().nonnegative(),
+      contextSize: z.number().int().positive(),
+      gpuLayers: z.number().int().nonnegative(),
+      /** Most tokens drafted at a time. */
+      maxDraftTokens: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 

@@ -2,6 +2,7 @@
 // own process, the default), the in-process engine (tools and tests) and OpenAI-compatible servers.
 // The Plan-Write-Reflect controller keeps its context as a token array and passes the whole array to
 // every `generate`; the backend reuses what its KV cache already holds and decodes only the rest.
+import type { SpeculativeStats } from "../../common/engine/draft";
 import type { ChatMessage, GpuType, ModelInfo, SamplingSettings, StopReason, TokenId } from "../../common/engine/types";
 
 export type { ChatMessage, ModelInfo, SamplingSettings, StopReason, TokenId };
@@ -17,6 +18,19 @@ export interface LoadOptions {
   gpu?: "auto" | GpuType;
   /** CPU threads for inference (default: llama.cpp's choice). */
   threads?: number;
+  /**
+   * Embedded and in-process: a small GGUF of the same vocabulary that drafts tokens for the model
+   * (speculative decoding). The text is the model's own; it is written faster when the draft guesses
+   * well. Refused at load (bad-model, with the reason) when its vocabulary differs.
+   */
+  draftModel?: string;
+  /** Most tokens drafted at a time (default 12); fewer are drafted while few are accepted. */
+  draftTokens?: number;
+  /**
+   * A draft stops at a token the draft model gives less than this probability (default 0.6; 0 drafts
+   * whatever it is unsure of: only for the tiny test models, whose random weights are never sure).
+   */
+  draftMinConfidence?: number;
 }
 
 export interface TokenizeOptions {
@@ -73,6 +87,8 @@ export interface GenerateResult {
   inputTokensDecoded: number;
   /** Tokens sampled, including those of a stop string and the end-of-generation token. */
   generatedTokens: number;
+  /** With a draft model: the draft tokens checked and accepted during this call. */
+  speculative?: SpeculativeStats;
 }
 
 export interface Backend {

@@ -52,6 +52,8 @@ export const DEFAULT_ENGINE_DEADLINES: EngineDeadlines = {
     hardware: 120_000,
     stats: 15_000,
     inspect: 30_000,
+    // Reads two tokenizers (no weights).
+    checkDraft: 60_000,
   },
 };
 
@@ -87,6 +89,7 @@ const ACTIVITY: Record<EngineMethod, string> = {
   hardware: "reading the hardware",
   stats: "reading its memory use",
   inspect: "reading a model file",
+  checkDraft: "comparing a draft model's vocabulary",
 };
 
 /** The engine's last lines of output, for a crash message. */
@@ -351,10 +354,11 @@ export class EmbeddedBackend implements Backend {
   }
 
   async load(options: LoadOptions): Promise<ModelInfo> {
-    const resolved: LoadOptions = { ...options, model: path.resolve(options.model) };
+    const resolved: LoadOptions = { ...options, model: path.resolve(options.model), ...(options.draftModel ? { draftModel: path.resolve(options.draftModel) } : {}) };
     // A bad file is refused here (bad-model) by the bounded reader before any engine starts; the engine
     // reads it again before it loads anything. node-llama-cpp never runs in the app's process.
     await checkModelFile(resolved.model);
+    if (resolved.draftModel) await checkModelFile(resolved.draftModel);
     this.loadOptions = undefined;
     this.reloadNeeded = false;
     this.info = undefined;
@@ -403,6 +407,16 @@ export class EmbeddedBackend implements Backend {
   async estimateFit(file: string, options: { contextSize?: number; gpuLayers?: number | "max" } = {}): Promise<FitEstimate> {
     await checkModelFile(path.resolve(file));
     return this.call("estimateFit", { file: path.resolve(file), ...options });
+  }
+
+  /**
+   * Whether `draft` can draft for `model` (speculative decoding): null, or why not. Only their
+   * vocabularies are read, in the engine process, after the bounded check here.
+   */
+  async checkDraft(model: string, draft: string): Promise<string | null> {
+    await checkModelFile(path.resolve(model));
+    await checkModelFile(path.resolve(draft));
+    return (await this.call("checkDraft", { model: path.resolve(model), draft: path.resolve(draft) })).problem;
   }
 
   /** The machine's GPU, VRAM, RAM and CPU threads, as the engine's llama.cpp sees them. */

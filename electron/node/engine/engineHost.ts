@@ -122,6 +122,7 @@ export function serveEngine(port: HostPort, engine: LlamaEngine = new LlamaEngin
     },
     estimateFit: ({ file, ...options }) => engine.estimateFit(file, options),
     hardware: () => engine.hardware(),
+    checkDraft: async ({ model, draft }) => ({ problem: await engine.checkDraft(model, draft) }),
     inspect: async ({ file }) => ({ facts: await engine.inspect(file) }),
     stats: async () => engine.stats(),
   };

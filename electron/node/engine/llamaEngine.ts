@@ -17,6 +17,7 @@ import {
   type LlamaModel,
   type Token,
 } from "node-llama-cpp";
+import { compareVocabularies, DEFAULT_DRAFT_LENGTH } from "../../common/engine/draft";
 import type { FitEstimate, HardwareInfo, ModelInfo, StopReason, TokenId } from "../../common/engine/types";
 import { GgufError, inspectGguf } from "../models/gguf";
 import { estimateFit, readCheckedGguf, type FitOptions } from "../models/ggufFit";
@@ -33,6 +34,7 @@ import {
   type TokenizeOptions,
 } from "./backend";
 import { completionSampling } from "./sampling";
+import { AdaptiveDraftPredictor, predictionCounters, speculativeStats, vocabularySample } from "./speculative";
 
 /** The context size used when none is asked for: large enough for a long document's working set. */
 const DEFAULT_CONTEXT_SIZE = 8192;
@@ -42,6 +44,13 @@ export interface LlamaEngineOptions {
   logger?: (level: string, message: string) => void;
 }
 
+/** A draft model for speculative decoding: its own context of the same size, drafting for the sequence. */
+interface Draft {
+  model: LlamaModel;
+  context?: LlamaContext;
+  predictor?: AdaptiveDraftPredictor;
+}
+
 interface Loaded {
   model: LlamaModel;
   context: LlamaContext;
@@ -49,6 +58,7 @@ interface Loaded {
   completion: LlamaCompletion;
   chatWrapper: ChatWrapper;
   info: ModelInfo;
+  draft?: Draft;
 }
 
 const asTokens = (tokens: readonly TokenId[]) => tokens as readonly number[] as Token[];
@@ -169,7 +179,9 @@ export class LlamaEngine {
       } catch (error) {
         throw new BackendError("bad-model", `Could not load ${path.basename(file)}: ${(error as Error).message}`);
       }
+      let draft: Draft | undefined;
       try {
+        if (options.draftModel) draft = await this.loadDraft(llama, options, model, checked.facts.vocabularySize ?? 0);
         const trained = model.trainContextSize || DEFAULT_CONTEXT_SIZE;
         // Unless asked for a size, as much as fits up to DEFAULT_CONTEXT_SIZE (at least 2048 tokens).
         const contextSize = options.contextSize ?? { min: Math.min(2048, trained), max: Math.min(DEFAULT_CONTEXT_SIZE, trained) };
@@ -178,7 +190,20 @@ export class LlamaEngine {
           sequences: 1,
           ...(options.threads ? { threads: options.threads } : {}),
         });
-        const sequence = context.getSequence();
+        if (draft) {
+          // The draft holds the same context as the model: it drafts from the whole document so far.
+          draft.context = await draft.model.createContext({
+            contextSize: context.contextSize,
+            sequences: 1,
+            ...(options.threads ? { threads: options.threads } : {}),
+          });
+          draft.predictor = new AdaptiveDraftPredictor(
+            draft.context.getSequence(),
+            { min: DEFAULT_DRAFT_LENGTH.min, max: options.draftTokens ?? DEFAULT_DRAFT_LENGTH.max },
+            options.draftMinConfidence,
+          );
+        }
+        const sequence = context.getSequence(draft?.predictor ? { tokenPredictor: draft.predictor } : {});
         const completion = new LlamaCompletion({ contextSequence: sequence });
         const chatWrapper = resolveChatWrapper(model);
         const facts = checked.facts;
@@ -202,12 +227,90 @@ export class LlamaEngine {
           eosToken: eos ?? undefined,
           bosToken: bos ?? undefined,
           addsBosToken: model.tokens.shouldPrependBosToken && bos != null,
+          ...(draft && options.draftModel
+            ? {
+                draft: {
+                  source: path.resolve(options.draftModel),
+                  name: draft.model.fileInfo.metadata.general?.name ?? path.basename(options.draftModel, ".gguf"),
+                  sizeBytes: draft.model.size,
+                  contextSize: draft.context?.contextSize ?? context.contextSize,
+                  gpuLayers: draft.model.gpuLayers,
+                  maxDraftTokens: draft.predictor?.length.limits.max ?? DEFAULT_DRAFT_LENGTH.max,
+                },
+              }
+            : {}),
         };
-        this.loaded = { model, context, sequence, completion, chatWrapper, info };
+        this.loaded = { model, context, sequence, completion, chatWrapper, info, ...(draft ? { draft } : {}) };
         return info;
       } catch (error) {
+        await draft?.context?.dispose();
+        await draft?.model.dispose();
         await model.dispose();
+        if (error instanceof BackendError) throw error;
         throw new BackendError("bad-model", `Could not create a context for ${path.basename(file)}: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  /**
+   * Loads the draft model and checks that it can draft for `model`: the same tokenizer, special
+   * tokens and token texts (compareVocabularies). A draft that cannot is refused with the reason.
+   */
+  private async loadDraft(llama: Llama, options: LoadOptions, model: LlamaModel, vocabularySize: number): Promise<Draft> {
+    const file = path.resolve(options.draftModel!);
+    let facts;
+    try {
+      facts = (await inspectGguf(file)).facts;
+    } catch (error) {
+      if (error instanceof GgufError) throw new BackendError("bad-model", `The draft model cannot be used: ${error.message}`);
+      throw error;
+    }
+    let draftModel: LlamaModel;
+    try {
+      draftModel = await llama.loadModel({
+        modelPath: file,
+        gpuLayers: options.gpuLayers ?? "auto",
+        onLoadProgress: () => {
+          this.loadSteps++;
+        },
+      });
+    } catch (error) {
+      throw new BackendError("bad-model", `Could not load the draft model ${path.basename(file)}: ${(error as Error).message}`);
+    }
+    const reason = compareVocabularies(vocabularySample(model, vocabularySize), vocabularySample(draftModel, facts.vocabularySize ?? 0));
+    if (reason) {
+      await draftModel.dispose();
+      throw new BackendError("bad-model", `${path.basename(file)} cannot draft for ${path.basename(options.model)}: ${reason}.`);
+    }
+    return { model: draftModel };
+  }
+
+  /**
+   * Whether `draftFile` can draft for `modelFile`, from their vocabularies alone (no weights are
+   * loaded): null when it can, else the reason.
+   */
+  async checkDraft(modelFile: string, draftFile: string): Promise<string | null> {
+    const files = [path.resolve(modelFile), path.resolve(draftFile)] as const;
+    const sizes: number[] = [];
+    for (const file of files) {
+      try {
+        sizes.push((await inspectGguf(file)).facts.vocabularySize ?? 0);
+      } catch (error) {
+        if (error instanceof GgufError) throw new BackendError("bad-model", error.message);
+        throw error;
+      }
+    }
+    return this.useLlama("auto", async (llama) => {
+      const models: LlamaModel[] = [];
+      try {
+        for (const file of files) models.push(await llama.loadModel({ modelPath: file, vocabOnly: true }));
+        const [target, draft] = models as [LlamaModel, LlamaModel];
+        const reason = compareVocabularies(vocabularySample(target, sizes[0] ?? 0), vocabularySample(draft, sizes[1] ?? 0));
+        return reason && `${path.basename(files[1])} cannot draft for ${path.basename(files[0])}: ${reason}.`;
+      } catch (error) {
+        throw new BackendError("bad-model", `Could not read the vocabularies: ${(error as Error).message}`);
+      } finally {
+        await Promise.allSettled(models.map((m) => m.dispose()));
       }
     });
   }
@@ -219,6 +322,8 @@ export class LlamaEngine {
     if (!loaded) return;
     loaded.completion.dispose();
     await loaded.context.dispose();
+    await loaded.draft?.context?.dispose();
+    await loaded.draft?.model.dispose();
     await loaded.model.dispose();
   }
 
@@ -276,7 +381,7 @@ export class LlamaEngine {
 
   generate(request: GenerateRequest): Promise<GenerateResult> {
     return this.serialize(async () => {
-      const { model, sequence, completion, info } = this.require();
+      const { model, sequence, completion, info, draft } = this.require();
       if (request.tokens.length === 0) throw new BackendError("bad-request", "generate needs a context of at least one token.");
       const inContext = request.tokens.length + (info.addsBosToken ? 1 : 0);
       if (inContext >= info.contextSize) {
@@ -289,6 +394,7 @@ export class LlamaEngine {
       let pending: Token[] = [];
       const onToken = request.onToken;
       const before = sequence.tokenMeter.getState();
+      const predictionsBefore = predictionCounters(sequence);
       let response;
       try {
         response = await completion.generateCompletionWithMeta(asTokens(request.tokens), {
@@ -317,6 +423,11 @@ export class LlamaEngine {
         throw new BackendError("failed", `Generation failed: ${(error as Error).message}`);
       }
       const used = sequence.tokenMeter.diff(before);
+      const predictions = predictionCounters(sequence);
+      // A verified batch asks logits for each draft token too, and a draft token accepted earlier is
+      // taken without a decode: count the tokens sampled, as without a draft model.
+      const predictionOutputs = predictions.validated - predictionsBefore.validated + (predictions.refuted - predictionsBefore.refuted);
+      const predictionsUsed = predictions.used - predictionsBefore.used;
       const meta = response.metadata;
       const stopReason: StopReason =
         meta.stopReason === "eogToken"
@@ -331,7 +442,8 @@ export class LlamaEngine {
         // Every decode of the context yields one set of logits, counted as "output" by the meter, and
         // so does every generated token fed back: the context's last token is one of those.
         inputTokensDecoded: used.usedInputTokens + (used.usedOutputTokens > 0 ? 1 : 0),
-        generatedTokens: used.usedOutputTokens,
+        generatedTokens: Math.max(0, used.usedOutputTokens - predictionOutputs + predictionsUsed),
+        ...(draft?.predictor ? { speculative: speculativeStats(predictionsBefore, predictions, draft.predictor.length.length) } : {}),
       };
       if (meta.stopReason === "customStopTrigger") {
         result.stopString = meta.customStopTrigger.map((part) => (typeof part === "string" ? part : model.detokenize([part], true))).join("");
@@ -377,7 +489,7 @@ export class LlamaEngine {
    * context. `privateBytes` (Linux only) leaves out pages shared with other processes, such as the
    * Node or Electron executable's code, which RSS counts.
    */
-  stats(): { rss: number; privateBytes?: number; cpuMicros: number; modelBytes: number; contextBytes: number; contextStateBytes: number } {
+  stats(): { rss: number; privateBytes?: number; cpuMicros: number; modelBytes: number; contextBytes: number; contextStateBytes: number; draftModelBytes?: number; draftContextBytes?: number } {
     const loaded = this.loaded;
     const cpu = process.cpuUsage();
     return {
@@ -387,6 +499,12 @@ export class LlamaEngine {
       modelBytes: loaded?.model.size ?? 0,
       contextBytes: loaded ? loaded.context.memoryUsage.ram + loaded.context.memoryUsage.vram : 0,
       contextStateBytes: loaded?.context.stateSize ?? 0,
+      ...(loaded?.draft
+        ? {
+            draftModelBytes: loaded.draft.model.size,
+            draftContextBytes: loaded.draft.context ? loaded.draft.context.memoryUsage.ram + loaded.draft.context.memoryUsage.vram : 0,
+          }
+        : {}),
     };
   }
 }

@@ -12,6 +12,7 @@ import {
   stopReasons,
   tokenIdSchema,
 } from "../../common/engine/types";
+import { speculativeStatsSchema } from "../../common/engine/draft";
 import { backendErrorCodes } from "./backend";
 
 const tokens = z.array(tokenIdSchema);
@@ -24,6 +25,9 @@ export const loadOptionsSchema = z
     gpuLayers: z.union([z.literal("auto"), z.literal("max"), z.number().int().nonnegative()]).optional(),
     gpu: z.union([z.literal("auto"), gpuTypeSchema]).optional(),
     threads: z.number().int().positive().optional(),
+    draftModel: z.string().min(1).optional(),
+    draftTokens: z.number().int().min(1).max(64).optional(),
+    draftMinConfidence: z.number().min(0).max(1).optional(),
   })
   .strict();
 
@@ -35,6 +39,7 @@ export const generateResultSchema = z.object({
   remainder: z.string().optional(),
   inputTokensDecoded: z.number().int().nonnegative(),
   generatedTokens: z.number().int().nonnegative(),
+  speculative: speculativeStatsSchema.optional(),
 });
 
 /** Every method the engine process answers: what it takes and what it returns. */
@@ -72,6 +77,11 @@ export const engineMethods = {
     params: z.object({ file: z.string().min(1) }),
     result: z.object({ facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) }),
   },
+  /** Whether `draft` can draft for `model` (their vocabularies; no weights loaded): null, or the reason it cannot. */
+  checkDraft: {
+    params: z.object({ model: z.string().min(1), draft: z.string().min(1) }),
+    result: z.object({ problem: z.string().nullable() }),
+  },
   hardware: { params: empty, result: hardwareInfoSchema },
   stats: {
     params: empty,
@@ -82,6 +92,8 @@ export const engineMethods = {
       modelBytes: z.number(),
       contextBytes: z.number(),
       contextStateBytes: z.number(),
+      draftModelBytes: z.number().optional(),
+      draftContextBytes: z.number().optional(),
     }),
   },
 } as const;
