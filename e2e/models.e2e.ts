@@ -191,8 +191,10 @@ test("the model manager downloads a catalog model with progress, cancel and resu
   await item.getByRole("button", { name: "Check fit" }).click();
   await expect(item.locator(".fit")).toContainText(/compatibility \d+% · fits: 0 of \d+ layers on the GPU/);
   await item.getByRole("button", { name: "Load", exact: true }).click();
-  // The name is the one inside the GGUF; "auto" context: as much as fits, up to what it was trained on.
-  await expect(models.locator(".loaded-model")).toContainText("Draftline tiny test model · CPU, 1 thread · 4096 ctx", { timeout: 60_000 });
+  // The name is the one inside the GGUF; the context the catalog recommends (as much of it as fits), and what that holds.
+  await expect(models.locator(".loaded-model")).toContainText("Draftline tiny test model · CPU, 1 thread · 2048 ctx", { timeout: 60_000 });
+  await expect(models.locator(".context-seen")).toContainText("Sees 2,048 tokens at once: about 1,500 English words or 2,000 Chinese characters");
+  await expect(models.locator(".context-seen")).toContainText("the context the catalog recommends for Tiny");
   await shoot(page, testInfo, "models-03-loaded");
 
   // A remote server. A malformed address is caught in the form, an address nobody answers at and a

@@ -1,12 +1,18 @@
 import { z } from "zod";
 import { catalogEntrySchema } from "../engine/catalog";
-import { fitEstimateSchema, hardwareInfoSchema, modelInfoSchema, samplingSettingsSchema } from "../engine/types";
+import { fitEstimateSchema, hardwareInfoSchema, kvCacheTypeSchema, modelInfoSchema, samplingSettingsSchema } from "../engine/types";
 import { request } from "./define";
 
-/** The engine's settings a writer can change: context size, GPU layers, threads. */
+/**
+ * The engine's settings a writer can change: context size (left out: the model's recommended context,
+ * or its trained one up to 32,768 tokens, as much as fits; "auto": as much as fits), the KV cache type
+ * and flash attention, GPU layers, threads.
+ */
 export const engineSettingsSchema = z
   .object({
     contextSize: z.union([z.number().int().min(512).max(1_048_576), z.literal("auto")]).optional(),
+    kvCacheType: kvCacheTypeSchema.optional(),
+    flashAttention: z.boolean().optional(),
     gpuLayers: z.union([z.number().int().min(0).max(1000), z.literal("auto"), z.literal("max")]).optional(),
     threads: z.number().int().min(1).max(512).optional(),
   })
@@ -77,6 +83,8 @@ export const engineStateSchema = z.object({
    * Empty only while no model is loaded.
    */
   sampling: samplingSettingsSchema,
+  /** Why the loaded context is as large as it is (the catalog's, the trained length, capped by memory, the writer's). */
+  contextNote: z.string().nullable().optional(),
   /** The catalog profile of the loaded model: how the controller drives it by default. */
   profile: catalogEntrySchema.shape.profile.nullable(),
   /**
@@ -103,7 +111,11 @@ const none = z.object({}).strict();
 export const modelRequests = {
   "models.catalog": request("The known models and what this machine has of each.", none, z.array(catalogModelSchema)),
   "models.local": request("GGUF files in the models folder.", none, z.array(localModelSchema)),
-  "models.inspect": request("Reads a GGUF's metadata and estimates its fit, without loading it.", z.object({ path: z.string().min(1) }).strict(), modelInspectionSchema),
+  "models.inspect": request(
+    "Reads a GGUF's metadata and estimates its fit at the context it would be loaded with (the settings given, else its recommended one), the KV cache counted, without loading it.",
+    z.object({ path: z.string().min(1), settings: engineSettingsSchema.optional() }).strict(),
+    modelInspectionSchema,
+  ),
   "models.hardware": request("GPU, VRAM, RAM and CPU threads of this machine.", none, hardwareInfoSchema),
   "models.download": request("Starts (or resumes) downloading a catalog model.", z.object({ id: z.string().min(1) }).strict(), downloadStateSchema),
   "models.cancelDownload": request("Cancels a download; the part already downloaded is kept for resuming.", z.object({ id: z.string().min(1) }).strict(), downloadStateSchema),

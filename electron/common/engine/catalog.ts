@@ -1,6 +1,7 @@
 // The model catalog (models/catalog.json): known models, where their GGUF comes from, and how the
 // controller should drive them. One schema; the types are derived from it. Pure: zod only.
 import { z } from "zod";
+import { kvCacheTypeSchema } from "./types";
 
 /**
  * How the controller drives a model. IS-CoT: "native" models were trained on it (IS-Writer),
@@ -95,10 +96,24 @@ export const catalogEntrySchema = z
     homepage: z.string().url().optional(),
     recommended: z
       .object({
+        /** The context to load the model with (as large as fits when the machine has less memory). */
         contextSize: z.number().int().min(512),
+        /** How to store its KV cache at that context (default f16); a quantized one comes with flash attention. */
+        kvCacheType: kvCacheTypeSchema.optional(),
+        flashAttention: z.boolean().optional(),
         sampling: samplingSchema,
       })
       .strict(),
+    /**
+     * The model's attention as its config.json gives it (layers, key-value heads, head size): what its
+     * KV cache takes per token, so that a memory claim can be checked.
+     */
+    attention: z.object({ layers: z.number().int().positive(), kvHeads: z.number().int().positive(), headSize: z.number().int().positive() }).strict().optional(),
+    /**
+     * The GPU memory the description says the model fits, in GB: its weights and its KV cache at the
+     * recommended context and cache type fit in it, with room for llama.cpp's buffers (catalog.test.ts).
+     */
+    gpuMemoryGB: z.number().positive().optional(),
   })
   .strict();
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;

@@ -59,6 +59,34 @@ export type SamplingSettings = z.infer<typeof samplingSettingsSchema>;
  */
 export const DEFAULT_SAMPLING: Readonly<SamplingSettings> = Object.freeze({ temperature: 0.7, topP: 0.9, minP: 0.05 });
 
+/**
+ * How the KV cache (the keys and values of every token in the context) is stored: f16 (llama.cpp's
+ * default), or quantized to about half (q8_0) or a quarter (q4_0) of that, with flash attention.
+ */
+export const kvCacheTypes = ["f16", "q8_0", "q4_0"] as const;
+export const kvCacheTypeSchema = z.enum(kvCacheTypes);
+export type KvCacheType = z.infer<typeof kvCacheTypeSchema>;
+
+/** Bytes one element of the KV cache takes (ggml's block sizes: q8_0 is 34 bytes per 32, q4_0 18 per 32). */
+const KV_ELEMENT_BYTES: Record<KvCacheType, number> = { f16: 2, q8_0: 34 / 32, q4_0: 18 / 32 };
+
+/**
+ * The bytes of a KV cache of `tokens` tokens, for a model whose layers hold `elementsPerToken` key and
+ * value elements per token (the sum over layers of KV heads × (key length + value length)).
+ */
+export function kvCacheBytes(elementsPerToken: number, tokens: number, type: KvCacheType = "f16"): number {
+  return Math.round(elementsPerToken * tokens * KV_ELEMENT_BYTES[type]);
+}
+
+/**
+ * About how much text a context of `tokens` tokens holds: some 0.75 English words a token (the usual
+ * rule for BPE vocabularies), and about one Chinese character a token (Qwen's vocabulary holds more,
+ * Llama's fewer). For people: the window holds the prompt, the plan and the text together.
+ */
+export function textInContext(tokens: number): { words: number; characters: number } {
+  return { words: Math.round((tokens * 0.75) / 100) * 100, characters: Math.round(tokens / 100) * 100 };
+}
+
 /** Why a generation ended: end-of-generation token, a stop string, the token limit, or an abort. */
 export const stopReasons = ["eog", "stop", "maxTokens", "abort"] as const;
 export type StopReason = (typeof stopReasons)[number];
@@ -79,6 +107,9 @@ export const modelInfoSchema = z.object({
   sizeBytes: z.number().optional(),
   /** The context window of the loaded context, in tokens. */
   contextSize: z.number().int().positive(),
+  /** How its KV cache is stored, and whether flash attention is on (embedded backend). */
+  kvCacheType: kvCacheTypeSchema.optional(),
+  flashAttention: z.boolean().optional(),
   /** The context length the model was trained with. */
   trainContextSize: z.number().int().optional(),
   layers: z.number().int().optional(),
@@ -133,9 +164,12 @@ export const fitEstimateSchema = z.object({
   gpuLayers: z.number().int(),
   totalLayers: z.number().int(),
   contextSize: z.number().int(),
-  /** Bytes of RAM and VRAM the model and its context would take. */
+  /** Bytes of RAM and VRAM the model and its context would take, the KV cache included. */
   ramBytes: z.number(),
   vramBytes: z.number(),
+  /** How the KV cache is stored in this estimate, and its bytes at `contextSize` (when the file says its shape). */
+  kvCacheType: kvCacheTypeSchema.optional(),
+  kvCacheBytes: z.number().optional(),
 });
 export type FitEstimate = z.infer<typeof fitEstimateSchema>;
 

@@ -3,15 +3,23 @@
 // The Plan-Write-Reflect controller keeps its context as a token array and passes the whole array to
 // every `generate`; the backend reuses what its KV cache already holds and decodes only the rest.
 import type { SpeculativeStats } from "../../common/engine/draft";
-import type { ChatMessage, GpuType, ModelInfo, SamplingSettings, StopReason, TokenId } from "../../common/engine/types";
+import type { ChatMessage, GpuType, KvCacheType, ModelInfo, SamplingSettings, StopReason, TokenId } from "../../common/engine/types";
 
-export type { ChatMessage, ModelInfo, SamplingSettings, StopReason, TokenId };
+export type { ChatMessage, KvCacheType, ModelInfo, SamplingSettings, StopReason, TokenId };
 
 export interface LoadOptions {
   /** Embedded and in-process: the GGUF file. OpenAI-compatible: the model name ("" = the server's). */
   model: string;
-  /** Context window in tokens; "auto" = as large as fits (embedded: default 8192 or the trained length). */
-  contextSize?: number | "auto";
+  /**
+   * Context window in tokens: a number is that many (refused when it does not fit in memory); "auto"
+   * as many as fit, up to the trained length; `{ max }` as many as fit up to `max` (at least 2,048, or
+   * `max` when smaller). Default: `{ max: 8192 }`, less where the model was trained for less.
+   */
+  contextSize?: number | "auto" | { max: number };
+  /** How the KV cache is stored (embedded backend; default f16). A quantized cache turns flash attention on. */
+  kvCacheType?: KvCacheType;
+  /** Flash attention (embedded backend): on, off, or llama.cpp's choice (left out). */
+  flashAttention?: boolean;
   /** Layers to put on the GPU: "auto" (as many as fit), "max", or a number. */
   gpuLayers?: "auto" | "max" | number;
   /** GPU backend: "auto" detects CUDA, Vulkan or Metal and falls back to the CPU; false forces the CPU. */

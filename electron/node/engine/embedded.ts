@@ -3,7 +3,7 @@
 // calls in flight are rejected with a clear error, and the next request starts a new engine and loads
 // the model again.
 import path from "node:path";
-import type { FitEstimate, HardwareInfo, ModelInfo, TokenId } from "../../common/engine/types";
+import type { FitEstimate, HardwareInfo, KvCacheType, ModelInfo, TokenId } from "../../common/engine/types";
 import {
   BackendError,
   type Backend,
@@ -404,7 +404,7 @@ export class EmbeddedBackend implements Backend {
   }
 
   /** Checks a GGUF file and estimates, in the engine process, whether it fits this machine. */
-  async estimateFit(file: string, options: { contextSize?: number; gpuLayers?: number | "max" } = {}): Promise<FitEstimate> {
+  async estimateFit(file: string, options: { contextSize?: number; gpuLayers?: number | "max"; kvCacheType?: KvCacheType; flashAttention?: boolean } = {}): Promise<FitEstimate> {
     await checkModelFile(path.resolve(file));
     return this.call("estimateFit", { file: path.resolve(file), ...options });
   }

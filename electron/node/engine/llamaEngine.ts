@@ -20,7 +20,7 @@ import {
 import { compareVocabularies, DEFAULT_DRAFT_LENGTH } from "../../common/engine/draft";
 import type { FitEstimate, HardwareInfo, ModelInfo, StopReason, TokenId } from "../../common/engine/types";
 import { GgufError, inspectGguf } from "../models/gguf";
-import { estimateFit, readCheckedGguf, type FitOptions } from "../models/ggufFit";
+import { estimateFit, flashAttentionFor, GGML_KV_TYPES, kvCacheRefusal, readCheckedGguf, type FitOptions } from "../models/ggufFit";
 import { getHardwareInfo } from "../models/hardware";
 import {
   BackendError,
@@ -167,11 +167,23 @@ export class LlamaEngine {
         throw error;
       }
       const llama = await this.getLlama(options.gpu, options.threads);
+      const refusal = kvCacheRefusal(checked.facts, options.kvCacheType);
+      if (refusal) throw new BackendError("bad-request", refusal);
+      const trainedLength = checked.facts.contextLength ?? DEFAULT_CONTEXT_SIZE;
+      const wanted = options.contextSize ?? { max: Math.min(DEFAULT_CONTEXT_SIZE, trainedLength) };
+      const kv = options.kvCacheType ?? "f16";
+      const flashAttention = flashAttentionFor(options.kvCacheType, options.flashAttention);
+      const gpuLayers = options.gpuLayers ?? "auto";
       let model: LlamaModel;
       try {
         model = await llama.loadModel({
           modelPath: file,
-          gpuLayers: options.gpuLayers ?? "auto",
+          // "auto" leaves room on the GPU for the context asked for: the context comes first, layers that do not fit stay on the CPU.
+          gpuLayers: gpuLayers === "auto" && typeof wanted === "object" ? { fitContext: { contextSize: wanted.max } } : gpuLayers === "auto" && typeof wanted === "number" ? { fitContext: { contextSize: wanted } } : gpuLayers,
+          defaultContextFlashAttention: flashAttention,
+          // Experimental in node-llama-cpp: a crash here takes down the engine process only (it restarts).
+          experimentalDefaultContextKvCacheKeyType: GGML_KV_TYPES[kv],
+          experimentalDefaultContextKvCacheValueType: GGML_KV_TYPES[kv],
           onLoadProgress: () => {
             this.loadSteps++;
           },
@@ -182,9 +194,8 @@ export class LlamaEngine {
       let draft: Draft | undefined;
       try {
         if (options.draftModel) draft = await this.loadDraft(llama, options, model, checked.facts.vocabularySize ?? 0);
-        const trained = model.trainContextSize || DEFAULT_CONTEXT_SIZE;
-        // Unless asked for a size, as much as fits up to DEFAULT_CONTEXT_SIZE (at least 2048 tokens).
-        const contextSize = options.contextSize ?? { min: Math.min(2048, trained), max: Math.min(DEFAULT_CONTEXT_SIZE, trained) };
+        // `{ max }`: as much as fits in memory up to max, at least 2,048 tokens (or max when smaller).
+        const contextSize = typeof wanted === "object" ? { min: Math.min(2048, wanted.max), max: wanted.max } : wanted;
         const context = await model.createContext({
           contextSize,
           sequences: 1,
@@ -216,6 +227,8 @@ export class LlamaEngine {
           parameters: facts.parameters,
           sizeBytes: model.size,
           contextSize: context.contextSize,
+          kvCacheType: kv,
+          ...(typeof context.flashAttention === "boolean" ? { flashAttention: context.flashAttention } : {}),
           trainContextSize: model.trainContextSize || undefined,
           layers: facts.layers,
           gpuLayers: model.gpuLayers,
@@ -476,8 +489,10 @@ export class LlamaEngine {
       if (error instanceof GgufError) throw new BackendError("bad-model", error.message);
       throw error;
     }
-    const info = checked.info;
-    return this.useLlama(options.gpu, (llama) => estimateFit(info, llama, options));
+    const { info, facts } = checked;
+    const refusal = kvCacheRefusal(facts, options.kvCacheType);
+    if (refusal) throw new BackendError("bad-request", refusal);
+    return this.useLlama(options.gpu, (llama) => estimateFit(info, llama, options, facts));
   }
 
   async hardware(): Promise<HardwareInfo> {

@@ -7,6 +7,7 @@ import {
   fitEstimateSchema,
   gpuTypeSchema,
   hardwareInfoSchema,
+  kvCacheTypeSchema,
   modelInfoSchema,
   samplingSettingsSchema,
   stopReasons,
@@ -21,7 +22,9 @@ const empty = z.object({}).strict();
 export const loadOptionsSchema = z
   .object({
     model: z.string().min(1),
-    contextSize: z.union([z.number().int().positive(), z.literal("auto")]).optional(),
+    contextSize: z.union([z.number().int().positive(), z.literal("auto"), z.object({ max: z.number().int().positive() }).strict()]).optional(),
+    kvCacheType: kvCacheTypeSchema.optional(),
+    flashAttention: z.boolean().optional(),
     gpuLayers: z.union([z.literal("auto"), z.literal("max"), z.number().int().nonnegative()]).optional(),
     gpu: z.union([z.literal("auto"), gpuTypeSchema]).optional(),
     threads: z.number().int().positive().optional(),
@@ -69,6 +72,8 @@ export const engineMethods = {
       file: z.string().min(1),
       contextSize: z.number().int().positive().optional(),
       gpuLayers: z.union([z.literal("max"), z.number().int().nonnegative()]).optional(),
+      kvCacheType: kvCacheTypeSchema.optional(),
+      flashAttention: z.boolean().optional(),
     }),
     result: fitEstimateSchema,
   },

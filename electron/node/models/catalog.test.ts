@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kvCacheBytes } from "../../common/engine/types";
 import { CatalogError, findCatalogEntry, hfEndpoint, loadCatalog, parseCatalog, resolveHfUri } from "./catalog";
 import { catalogPath, findRepoRoot, modelsDir } from "./paths";
 
@@ -34,6 +35,25 @@ describe("model catalog", () => {
     for (const m of catalog.models.filter((m) => m.source.kind === "huggingface")) {
       expect(m.source.kind === "huggingface" && m.source.uri.endsWith(m.file), m.id).toBe(true);
     }
+  });
+
+  it("fits each model in the GPU memory its description names, at its recommended context and KV cache", async () => {
+    const catalog = await loadCatalog();
+    const claims = catalog.models.filter((m) => m.gpuMemoryGB !== undefined);
+    expect(claims.map((m) => m.id)).toEqual(expect.arrayContaining(["qwen3-8b", "qwen3-4b", "longwriter-zero-32b"]));
+    for (const m of claims) {
+      expect(m.description, m.id).toContain(`${m.gpuMemoryGB} GB GPU`);
+      expect(m.description, m.id).toContain(`${m.recommended.contextSize.toLocaleString("en-US")} tokens of context`);
+      expect(m.attention && m.sizeBytes, `${m.id} says its attention shape and size`).toBeTruthy();
+      const { layers, kvHeads, headSize } = m.attention!;
+      const kv = kvCacheBytes(layers * kvHeads * 2 * headSize, m.recommended.contextSize, m.recommended.kvCacheType ?? "f16");
+      // llama.cpp's compute buffers and the GPU runtime: half a gigabyte and 5% of the weights.
+      const overhead = 0.5e9 + 0.05 * m.sizeBytes!;
+      expect(m.sizeBytes! + kv + overhead, `${m.id}: weights ${m.sizeBytes}, KV cache ${kv}`).toBeLessThanOrEqual(m.gpuMemoryGB! * 1e9);
+    }
+    // At f16 and 32k, Qwen3-8B's KV cache alone is 4.5 GiB: it would not fit an 8 GB GPU.
+    const qwen = catalog.models.find((m) => m.id === "qwen3-8b")!;
+    expect(qwen.sizeBytes! + kvCacheBytes(36 * 8 * 2 * 128, 32768, "f16")).toBeGreaterThan(8e9);
   });
 
   it("finds an entry by id, whatever its case", async () => {

@@ -34,6 +34,8 @@ describe("inspectGguf", () => {
       layers: 2,
       embeddingLength: 64,
       headCount: 4,
+      // 2 layers of 2 key-value heads, keys and values of 16 elements each.
+      kvElementsPerToken: 2 * 2 * (16 + 16),
       quantization: "ALL_F32",
       hasChatTemplate: true,
       vocabularySize: 374,

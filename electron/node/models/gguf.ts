@@ -26,6 +26,10 @@ export interface GgufFacts {
   layers?: number;
   embeddingLength?: number;
   headCount?: number;
+  /** Key and value elements the KV cache holds per token: Σ over layers of KV heads × (key + value length). */
+  kvElementsPerToken?: number;
+  /** Elements of one attention head's key (a quantized KV cache stores them in blocks of 32). */
+  headSize?: number;
   /** `general.file_type` as a name ("MOSTLY_Q4_K_M"). */
   quantization?: string;
   hasChatTemplate: boolean;
@@ -514,6 +518,8 @@ export function checkGgufHeader(file: string, header: GgufHeader & { size: numbe
   }
 
   let headCount: number | undefined;
+  let kvElementsPerToken: number | undefined;
+  let keySize: number | undefined;
   if (!recurrent) {
     perLayerAt(header, file, `${a}.feed_forward_length`, layers, 1, MAX_FEED_FORWARD);
     const heads = perLayerAt(header, file, `${a}.attention.head_count`, layers, 1, MAX_HEADS)!;
@@ -527,11 +533,14 @@ export function checkGgufHeader(file: string, header: GgufHeader & { size: numbe
     headCount = heads[0];
     const firstHeads = heads.find((h) => h > 0)!;
     const keyLength = integerAt(header, file, `${a}.attention.key_length`, 1, MAX_HEAD_SIZE);
-    integerAt(header, file, `${a}.attention.value_length`, 1, MAX_HEAD_SIZE);
+    const valueLength = integerAt(header, file, `${a}.attention.value_length`, 1, MAX_HEAD_SIZE);
     if (keyLength === undefined && embedding % firstHeads !== 0) {
       throw refuse(`has an embedding of ${embedding} that does not divide into its ${firstHeads} attention heads (and no ${a}.attention.key_length).`);
     }
     const headSize = keyLength ?? embedding / firstHeads;
+    const kvHeadTotal = kvHeads.reduce((sum, kv, layer) => sum + (heads[layer]! > 0 ? kv : 0), 0);
+    kvElementsPerToken = kvHeadTotal * (headSize + (valueLength ?? headSize));
+    keySize = headSize;
     const rope = integerAt(header, file, `${a}.rope.dimension_count`, 1, MAX_HEAD_SIZE);
     if (rope !== undefined && rope > headSize) throw refuse(`rotates ${rope} dimensions of each attention head (${a}.rope.dimension_count), more than the head's ${headSize}.`);
   }
@@ -568,6 +577,8 @@ export function checkGgufHeader(file: string, header: GgufHeader & { size: numbe
     layers,
     embeddingLength: embedding,
     headCount,
+    kvElementsPerToken,
+    headSize: keySize,
     quantization: typeof fileType === "number" ? (FILE_TYPES[fileType] ?? `file type ${fileType}`) : undefined,
     hasChatTemplate: typeof metadata.get("tokenizer.chat_template") === "string",
     vocabularySize,

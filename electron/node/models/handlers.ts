@@ -6,7 +6,7 @@ export function modelHandlers(service: ModelService): Partial<ApiHandlers> {
   return defineHandlers({
     "models.catalog": async () => service.catalog(),
     "models.local": async () => service.local(),
-    "models.inspect": async ({ path }) => service.inspect(path),
+    "models.inspect": async ({ path, settings }) => service.inspect(path, settings),
     "models.hardware": async () => service.hardware(),
     "models.download": async ({ id }) => service.download(id),
     "models.cancelDownload": async ({ id }) => service.cancelDownload(id),

@@ -63,6 +63,37 @@ describe("ModelService and a misbehaving engine", () => {
     }
   });
 
+  it("loads a catalog model with its recommended context and KV cache, as much as fits, and says when memory capped it", async () => {
+    const catalogFile = path.join(dir, "catalog.json");
+    const recommended = { contextSize: 32768, kvCacheType: "q8_0", sampling: { temperature: 0.6 } };
+    await writeFile(
+      catalogFile,
+      JSON.stringify({
+        version: 1,
+        models: [{ id: "tiny-writer", name: "Tiny Writer", description: "d", file: "tiny.gguf", source: { kind: "bring-your-own", instructions: "i" }, quantization: "F32", license: "l", profile: "prompted", recommended }],
+      }),
+    );
+    // The engine answers like a machine with memory for 16,384 tokens of context only.
+    const launcher = scriptedLauncher((message, engine) => {
+      if (message.type === "call" && message.method === "load") engine.emit({ type: "result", id: message.id, result: { ...modelInfo, contextSize: 16384 } });
+      else answer(false)(message, engine);
+    });
+    const service = new ModelService({ env: { DRAFTLINE_MODELS_DIR: dir, DRAFTLINE_CATALOG: catalogFile }, emitState: () => {}, emitDownload: () => {}, launcher });
+    try {
+      const state = await service.load({ kind: "catalog", id: "tiny-writer" });
+      const load = launcher.engines[0]!.received.find((m) => m.type === "call" && m.method === "load");
+      expect(load).toMatchObject({ params: { contextSize: { max: 32768 }, kvCacheType: "q8_0" } });
+      expect(state.contextNote).toBe("16,384 tokens: the context the catalog recommends for Tiny Writer is 32,768, but only 16,384 fit this machine's memory with a q8_0 KV cache.");
+      expect(state.sampling).toEqual({ temperature: 0.6 });
+      // The writer's own context is asked for exactly, without the catalog's.
+      await service.load({ kind: "catalog", id: "tiny-writer" }, { contextSize: 4096, kvCacheType: "f16" });
+      const second = launcher.engines[0]!.received.filter((m) => m.type === "call" && m.method === "load")[1];
+      expect(second).toMatchObject({ params: { contextSize: 4096, kvCacheType: "f16" } });
+    } finally {
+      await service.shutdown();
+    }
+  });
+
   it("stops an engine that hangs while loading, says so, and the next load of a good model works", async () => {
     const launcher = scriptedLauncher((message, engine, index) => answer(index === 0)(message, engine));
     const states: EngineState[] = [];

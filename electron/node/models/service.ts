@@ -19,13 +19,14 @@ import { fakeWriter } from "../generation/testing/fakeWriter";
 import { ScriptedBackend } from "../generation/testing/scriptedBackend";
 import { findCatalogEntry, loadCatalog, resolveHfUri } from "./catalog";
 import { downloadFile, modelPartialPath, partialPath, DownloadError } from "./download";
-import { modelsDir } from "./paths";
+import { describeContext, planContext } from "./context";
+import { catalogPath, modelsDir } from "./paths";
 
 /** A source checked and ready to load: the scripted fake, a connected server, or a GGUF file read. */
 type Prepared =
   | { kind: "scripted" }
   | { kind: "server"; backend: OpenAICompatibleBackend; model: ModelInfo; device: string }
-  | { kind: "file"; file: string; entry: CatalogEntry | undefined; name: string | undefined };
+  | { kind: "file"; file: string; entry: CatalogEntry | undefined; name: string | undefined; trained: number | undefined };
 
 /** The tiny test model's name: it writes nonsense unless grammars hold it to the protocol. */
 const TEST_MODEL_NAME = "Draftline tiny test model";
@@ -149,14 +150,21 @@ export class ModelService implements Service {
   }
 
   /** Reads a GGUF's metadata and estimates its fit, without loading it. A bad file is reported, not thrown. */
-  async inspect(file: string): Promise<ModelInspection> {
+  async inspect(file: string, settings: EngineSettings = {}): Promise<ModelInspection> {
     const resolved = path.resolve(expandHome(file));
     try {
       // Read in the engine process: node-llama-cpp never runs in the app's process.
       const facts = await this.embeddedBackend().inspect(resolved);
+      const entry = (await this.readCatalog().catch(() => undefined))?.models.find((m) => m.file === path.basename(resolved));
+      // The fit at the context the model would be loaded with, its KV cache counted.
+      const plan = planContext(settings, entry, typeof facts.contextLength === "number" ? facts.contextLength : undefined);
       let fit: ModelInspection["fit"] = null;
       try {
-        fit = await this.embeddedBackend().estimateFit(resolved);
+        fit = await this.embeddedBackend().estimateFit(resolved, {
+          ...(plan.wanted !== null ? { contextSize: plan.wanted } : {}),
+          kvCacheType: plan.kvCacheType,
+          ...(plan.flashAttention !== undefined ? { flashAttention: plan.flashAttention } : {}),
+        });
       } catch (error) {
         this.options.log?.("models.fit-failed", { message: (error as Error).message });
       }
@@ -195,13 +203,13 @@ export class ModelService implements Service {
       this.setState({ status: "loading", source, settings, loadProgress: 0, error: null, probe: undefined });
       try {
         if (this.backend) await this.backend.unload();
-        const { backend, model, profile, device, entry } = await this.open(prepared, settings);
+        const { backend, model, profile, device, entry, contextNote } = await this.open(prepared, settings);
         this.backend = backend;
         this.profile = profile;
         this.entry = entry;
         this.useGrammars = model.name === TEST_MODEL_NAME || this.env.DRAFTLINE_PROTOCOL_GRAMMAR === "1";
         this.options.log?.("models.loaded", { name: model.name, contextSize: model.contextSize, gpu: model.gpu });
-        const state = this.setState({ status: "ready", model, profile, device, loadProgress: 1, sampling: initialSampling(entry, model.name === TEST_MODEL_NAME) });
+        const state = this.setState({ status: "ready", model, profile, device, loadProgress: 1, contextNote, sampling: initialSampling(entry, model.name === TEST_MODEL_NAME) });
         if (options.probe || this.env.DRAFTLINE_PROBE === "1" || entry?.profile === "native") return await this.runProbe();
         return state;
       } catch (error) {
@@ -219,7 +227,7 @@ export class ModelService implements Service {
       await this.backend?.unload();
       this.backend = undefined;
       this.entry = undefined;
-      return this.setState({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, sampling: {}, profile: null, probe: undefined });
+      return this.setState({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, sampling: {}, profile: null, probe: undefined, contextNote: null });
     });
   }
 
@@ -286,7 +294,7 @@ export class ModelService implements Service {
     }
     // The engine reads the file before loading it (a bad GGUF can abort llama.cpp): refused with a reason.
     const facts = await this.embeddedBackend().inspect(file);
-    return { kind: "file", file, entry, name: typeof facts.name === "string" ? facts.name : undefined };
+    return { kind: "file", file, entry, name: typeof facts.name === "string" ? facts.name : undefined, trained: typeof facts.contextLength === "number" ? facts.contextLength : undefined };
   }
 
   private async open(prepared: Prepared, settings: EngineSettings) {
@@ -295,25 +303,33 @@ export class ModelService implements Service {
       const tps = Number(this.env.DRAFTLINE_SCRIPTED_TPS ?? "0");
       const backend = new ScriptedBackend(fakeWriter({ sections: [["Opening", 400], ["Development", 600], ["Turn", 600], ["Ending", 400]] }), { tokensPerSecond: tps > 0 ? tps : undefined });
       const model = await backend.load();
-      return { backend, model, profile: "native" as const, device: "scripted model (no inference)", entry: undefined };
+      return { backend, model, profile: "native" as const, device: "scripted model (no inference)", entry: undefined, contextNote: null };
     }
     if (prepared.kind === "server") {
-      return { backend: prepared.backend, model: prepared.model, profile: "prompted" as const, device: prepared.device, entry: undefined };
+      return { backend: prepared.backend, model: prepared.model, profile: "prompted" as const, device: prepared.device, entry: undefined, contextNote: `${prepared.model.contextSize.toLocaleString("en-US")} tokens, the server's context.` };
     }
     const { file, entry } = prepared;
     const threads = settings.threads ?? (this.env.DRAFTLINE_THREADS ? Number(this.env.DRAFTLINE_THREADS) : undefined);
-    const loadOptions = { contextSize: settings.contextSize ?? 8192, gpuLayers: settings.gpuLayers ?? "auto", ...(threads ? { threads } : {}) } as const;
+    const plan = planContext(settings, entry, prepared.trained);
     const backend = this.embeddedBackend();
-    const model = await backend.load({ model: file, ...loadOptions });
+    const model = await backend.load({
+      model: file,
+      contextSize: plan.contextSize,
+      kvCacheType: plan.kvCacheType,
+      ...(plan.flashAttention !== undefined ? { flashAttention: plan.flashAttention } : {}),
+      gpuLayers: settings.gpuLayers ?? "auto",
+      ...(threads ? { threads } : {}),
+    });
+    const contextNote = describeContext(plan, model.contextSize, entry?.name ?? model.name);
     const hardware = await backend.hardware().catch(() => undefined);
     const cpuThreads = threads ?? os.availableParallelism();
     const device = model.gpu ? `${hardware?.gpuNames[0] ?? "GPU"} (${String(model.gpu).toUpperCase()})` : `CPU, ${cpuThreads} ${cpuThreads === 1 ? "thread" : "threads"}`;
     const profile: ProtocolProfile = entry?.profile ?? (prepared.name === TEST_MODEL_NAME ? "native" : "prompted");
-    return { backend: backend as Backend, model, profile, device, entry };
+    return { backend: backend as Backend, model, profile, device, entry, contextNote };
   }
 
   private readCatalog(): Promise<Catalog> {
-    return loadCatalog();
+    return loadCatalog(catalogPath(this.env));
   }
 
   /** Starts (or resumes from the bytes on disk) a catalog model's download. */

@@ -38,6 +38,9 @@ export interface TestModelOptions {
   contextLength?: number;
   /** Metadata keys to leave out, to build files llama.cpp cannot load (tests of the GGUF checks). */
   omitKeys?: string[];
+  /** Attention heads (default 4, a head size of 16) and key-value heads (default 2, dividing them). A quantized KV cache needs heads of 32 elements or more (2 heads). */
+  heads?: number;
+  kvHeads?: number;
 }
 
 // Shape of the network: small enough to be fast, large enough to be a real transformer.
@@ -45,7 +48,6 @@ const EMBEDDING = 64;
 const LAYERS = 2;
 const HEADS = 4;
 const KV_HEADS = 2;
-const HEAD_SIZE = EMBEDDING / HEADS;
 const FEED_FORWARD = 128;
 const ALIGNMENT = 32;
 
@@ -243,7 +245,8 @@ export function buildTestModel(options: TestModelOptions = {}): Buffer {
 
 /** The test model's metadata and tensors, before they are encoded (tests change them to build bad files). */
 export function testModelParts(options: TestModelOptions = {}): TestModelParts {
-  const { seed = 1234, merges: mergeCount = 200, contextLength = 4096 } = options;
+  const { seed = 1234, merges: mergeCount = 200, contextLength = 4096, heads = HEADS, kvHeads = KV_HEADS } = options;
+  const headSize = EMBEDDING / heads;
   const bytes = byteToUnicode();
   const merges = learnMerges(mergeCount, bytes);
   const tokens = [...bytes, ...merges.map(([a, b]) => a + b)];
@@ -268,10 +271,10 @@ export function testModelParts(options: TestModelOptions = {}): TestModelParts {
     ["llama.embedding_length", { type: "u32", value: EMBEDDING }],
     ["llama.block_count", { type: "u32", value: LAYERS }],
     ["llama.feed_forward_length", { type: "u32", value: FEED_FORWARD }],
-    ["llama.attention.head_count", { type: "u32", value: HEADS }],
-    ["llama.attention.head_count_kv", { type: "u32", value: KV_HEADS }],
+    ["llama.attention.head_count", { type: "u32", value: heads }],
+    ["llama.attention.head_count_kv", { type: "u32", value: kvHeads }],
     ["llama.attention.layer_norm_rms_epsilon", { type: "f32", value: 1e-5 }],
-    ["llama.rope.dimension_count", { type: "u32", value: HEAD_SIZE }],
+    ["llama.rope.dimension_count", { type: "u32", value: headSize }],
     ["llama.rope.freq_base", { type: "f32", value: 10000 }],
     ["llama.vocab_size", { type: "u32", value: vocab }],
     ["tokenizer.ggml.model", { type: "string", value: "gpt2" }],
@@ -301,7 +304,7 @@ export function testModelParts(options: TestModelOptions = {}): TestModelParts {
     { name: "output_norm.weight", dims: [EMBEDDING], data: ones(EMBEDDING) },
     { name: "output.weight", dims: [EMBEDDING, vocab], data: output },
   ];
-  const kv = KV_HEADS * HEAD_SIZE;
+  const kv = kvHeads * headSize;
   for (let l = 0; l < LAYERS; l++) {
     const s = 1 / Math.sqrt(EMBEDDING);
     tensors.push(
@@ -356,8 +359,8 @@ export async function writeTestModel(file: string, options: TestModelOptions = {
  * The test model in `dir` (default: the system's temporary folder), written once per content: the
  * file name carries a hash of the bytes, so an existing file is reused as is.
  */
-export async function ensureTestModel(dir: string = os.tmpdir()): Promise<string> {
-  const bytes = buildTestModel();
+export async function ensureTestModel(dir: string = os.tmpdir(), options: TestModelOptions = {}): Promise<string> {
+  const bytes = buildTestModel(options);
   const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 12);
   const file = path.join(dir, `draftline-tiny-${hash}.gguf`);
   if (!existsSync(file)) {

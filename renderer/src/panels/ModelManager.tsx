@@ -4,6 +4,7 @@ import { useT } from "../i18n/useT";
 import { formatBytes, formatDuration } from "../shell/format";
 import { useStore } from "../store/store";
 import { Dialog } from "./Dialog";
+import { textInContext } from "../../../electron/common/engine/types";
 import { checkEngineSettings, checkSampling, samplingForm, type EngineSettingsForm, type SamplingForm } from "./modelSettings";
 
 /** Models: the loaded one, this machine, the catalog with downloads, local files, a .gguf from disk, a remote server, settings. */
@@ -12,7 +13,7 @@ export function ModelManagerDialog() {
   useEffect(() => {
     void useStore.getState().refreshModels();
   }, []);
-  const [settings, setSettings] = useState<EngineSettingsForm>({ contextSize: "auto", gpuLayers: "auto", threads: "" });
+  const [settings, setSettings] = useState<EngineSettingsForm>({ contextSize: "", kvCacheType: "", flashAttention: "", gpuLayers: "auto", threads: "" });
   const [settingsError, setSettingsError] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -56,13 +57,16 @@ function LoadedModel({ loadError }: { loadError: string | null }) {
           <span>{t("models.loading", { percent: Math.round((engine.loadProgress ?? 0) * 100) })}</span>
         </div>
       ) : engine?.status === "ready" && engine.model ? (
-        <p className="loaded-model">
-          <strong>{engine.model.name}</strong> · {engine.device ?? ""}
-          {engine.model.contextSize ? ` · ${engine.model.contextSize} ctx` : ""}{" "}
-          <button type="button" onClick={() => void useStore.getState().unloadModel()}>
-            {t("models.unload")}
-          </button>
-        </p>
+        <>
+          <p className="loaded-model">
+            <strong>{engine.model.name}</strong> · {engine.device ?? ""}
+            {engine.model.contextSize ? ` · ${engine.model.contextSize} ctx` : ""}{" "}
+            <button type="button" onClick={() => void useStore.getState().unloadModel()}>
+              {t("models.unload")}
+            </button>
+          </p>
+          <ContextSeen tokens={engine.model.contextSize} note={engine.contextNote ?? null} />
+        </>
       ) : (
         <p className="muted">{t("models.none")}</p>
       )}
@@ -82,6 +86,18 @@ function LoadedModel({ loadError }: { loadError: string | null }) {
         </p>
       ) : null}
     </section>
+  );
+}
+
+/** How much the loaded model sees at once, in tokens and about in words, and why the context is that size. */
+function ContextSeen({ tokens, note }: { tokens: number; note: string | null }) {
+  const t = useT();
+  const text = textInContext(tokens);
+  return (
+    <p className="muted context-seen">
+      {t("models.contextSeen", { tokens: tokens.toLocaleString("en-US"), words: text.words.toLocaleString("en-US"), characters: text.characters.toLocaleString("en-US") })}
+      {note ? ` ${note}` : ""}
+    </p>
   );
 }
 
@@ -191,6 +207,7 @@ function Fit({ inspection }: { inspection: ModelInspection | "checking" | undefi
     <p className="fit" data-fits={fit.fits || undefined}>
       <strong>{t("models.fit")}:</strong> {t("models.fitScore", { score: Math.round(fit.compatibilityScore * 100) })} ·{" "}
       {fit.fits ? t("models.fitYes", { gpuLayers: fit.gpuLayers, totalLayers: fit.totalLayers, context: fit.contextSize, ram: formatBytes(fit.ramBytes), vram: formatBytes(fit.vramBytes) }) : t("models.fitNo")}
+      {fit.kvCacheBytes !== undefined ? ` (${t("models.fitKv", { type: fit.kvCacheType ?? "f16", context: fit.contextSize, kv: formatBytes(fit.kvCacheBytes) })})` : ""}
     </p>
   );
 }
@@ -324,11 +341,29 @@ function Settings({ value, onChange, error }: { value: EngineSettingsForm; onCha
       <input id={`${id}-${name}`} type="text" value={value[name]} onChange={(e) => onChange({ ...value, [name]: e.target.value })} />
     </span>
   );
+  const choice = (name: keyof EngineSettingsForm, label: string, options: [string, string][]) => (
+    <span>
+      <label htmlFor={`${id}-${name}`}>{label}</label>
+      <select id={`${id}-${name}`} value={value[name]} onChange={(e) => onChange({ ...value, [name]: e.target.value })}>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
   return (
     <section aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{t("models.settings")}</h3>
       <div className="form-row">
         {field("contextSize", t("models.contextSize"))}
+        {field("kvCacheType", t("models.kvCacheType"))}
+        {choice("flashAttention", t("models.flashAttention"), [
+          ["", t("models.flashAttentionDefault")],
+          ["on", t("models.flashAttentionOn")],
+          ["off", t("models.flashAttentionOff")],
+        ])}
         {field("gpuLayers", t("models.gpuLayers"))}
         {field("threads", t("models.threads"))}
       </div>

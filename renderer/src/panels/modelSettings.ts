@@ -1,12 +1,16 @@
-// The engine settings form: context size, GPU layers and threads as typed, checked against what the
-// engine accepts (see engineSettingsSchema).
+// The engine settings form: context size, KV cache type, flash attention, GPU layers and threads as
+// typed, checked against what the engine accepts (see engineSettingsSchema).
 import type { EngineSettings } from "../../../electron/common/api";
-import { SAMPLING_LIMITS, type SamplingSettings } from "../../../electron/common/engine/types";
+import { kvCacheTypes, SAMPLING_LIMITS, type KvCacheType, type SamplingSettings } from "../../../electron/common/engine/types";
 import type { MessageKey } from "../i18n";
 
 export interface EngineSettingsForm {
-  /** A number of tokens, or "auto". */
+  /** A number of tokens, "auto" (as many as fit), or empty (the model's recommended context). */
   contextSize: string;
+  /** "f16", "q8_0", "q4_0", or empty (the model's recommended type, else f16). */
+  kvCacheType: string;
+  /** "on", "off", or empty (llama.cpp's choice; on with a quantized KV cache). */
+  flashAttention: string;
   /** A number of layers, "auto" or "max". */
   gpuLayers: string;
   /** A number of threads, or empty for the engine's choice. */
@@ -20,8 +24,8 @@ const whole = (text: string) => (/^\d+$/.test(text.trim()) ? Number(text.trim())
 export function checkEngineSettings(form: EngineSettingsForm): SettingsCheck {
   const settings: EngineSettings = {};
   const context = form.contextSize.trim().toLowerCase();
-  if (context === "auto" || context === "") settings.contextSize = "auto";
-  else {
+  if (context === "auto") settings.contextSize = "auto";
+  else if (context !== "") {
     const n = whole(context);
     if (n === null || n < 512 || n > 1_048_576) return { ok: false, field: "models.contextSize" };
     settings.contextSize = n;
@@ -34,6 +38,14 @@ export function checkEngineSettings(form: EngineSettingsForm): SettingsCheck {
     if (n === null || n > 1000) return { ok: false, field: "models.gpuLayers" };
     settings.gpuLayers = n;
   }
+  const kv = form.kvCacheType.trim().toLowerCase();
+  if (kv !== "") {
+    if (!(kvCacheTypes as readonly string[]).includes(kv)) return { ok: false, field: "models.kvCacheType" };
+    settings.kvCacheType = kv as KvCacheType;
+  }
+  if (form.flashAttention === "on") settings.flashAttention = true;
+  else if (form.flashAttention === "off") settings.flashAttention = false;
+  else if (form.flashAttention !== "") return { ok: false, field: "models.flashAttention" };
   if (form.threads.trim() !== "") {
     const n = whole(form.threads);
     if (n === null || n < 1 || n > 512) return { ok: false, field: "models.threads" };

@@ -20,7 +20,8 @@ export interface ModelsSlice {
   refreshModels(): Promise<void>;
   download(id: string): Promise<void>;
   cancelDownload(id: string): Promise<void>;
-  inspectModel(path: string): Promise<void>;
+  /** Reads a model file's facts and its fit with the given settings (default: its recommended context). */
+  inspectModel(path: string, settings?: EngineSettings): Promise<void>;
   loadModel(source: ModelSourceRef, settings?: EngineSettings): Promise<{ ok: true } | { ok: false; message: string }>;
   unloadModel(): Promise<void>;
   /** Sets the loaded model's sampling; it applies from the model's next request. */
@@ -90,10 +91,10 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
         report(error);
       }
     },
-    inspectModel: async (path) => {
+    inspectModel: async (path, settings) => {
       set({ inspections: { ...get().inspections, [path]: "checking" } });
       try {
-        const inspection = await get().api!.call("models.inspect", { path });
+        const inspection = await get().api!.call("models.inspect", { path, ...(settings ? { settings } : {}) });
         set({ inspections: { ...get().inspections, [path]: inspection } });
       } catch (error) {
         const rest = { ...get().inspections };

@@ -8,7 +8,7 @@ import { ResultsError } from "../../eval/results";
 import { ModelService } from "../../models/service";
 import { CliError, UsageError, type CliIO, type Command } from "../command";
 import { describeFsError, writeLine } from "../io";
-import { describeSampling, loadForCommand, MODEL_OPTIONS, modelSource, parseMode, parseSampling, positiveInt } from "./write";
+import { describeLoadedContext, describeSampling, engineSettings, loadForCommand, MODEL_OPTIONS, modelSource, parseMode, parseSampling, positiveInt } from "./write";
 
 const USAGE = [
   "Usage: draftline eval longbench-write (--model M | --server URL) --data FILE [options]",
@@ -35,7 +35,8 @@ const USAGE = [
   "  --judge-model NAME   the judge's model name (default: the server's first)",
   "  --judge-api-key K    the judge's API key",
   "  --judge-timeout S    seconds a judge request may take (default 600)",
-  "  --context N          the context window in tokens (default 32768)",
+  "  --context N|auto     the context window in tokens (default: the model's recommended context,",
+  "                       as much as fits), --kv-cache f16|q8_0|q4_0, --flash-attention on|off",
   "  --threads N          CPU threads",
   "  --temperature T, --top-p P, --min-p P, --presence-penalty P, --frequency-penalty P, --seed N",
   "                       sampling (default: the catalog's values, else temperature 0.7, top-p 0.9,",
@@ -120,8 +121,7 @@ async function longbenchWrite(argv: string[], io: CliIO): Promise<number> {
   if (values.resume && values.from !== undefined) throw new UsageError("Give --from N or --resume, not both.");
   const from = values.resume ? "resume" : (positiveInt("from", values.from) ?? 1);
   const parallel = positiveInt("parallel", values.parallel, 256) ?? 1;
-  const contextSize = positiveInt("context", values.context, 1_048_576) ?? 32768;
-  const threads = positiveInt("threads", values.threads, 512);
+  const settings = engineSettings(values);
   const sampling = parseSampling(values);
   const source = modelSource(values, io);
   if (parallel > 1 && source.kind !== "server") throw new UsageError("--parallel needs a server (--server URL): the embedded engine writes one document at a time.");
@@ -133,8 +133,8 @@ async function longbenchWrite(argv: string[], io: CliIO): Promise<number> {
   const onSignal = () => stop.abort();
   try {
     const judge = judgeSpec ? await createJudge(judgeSpec, models).catch((error: Error) => Promise.reject(new CliError(error.message))) : undefined;
-    const state = await loadForCommand(models, source, { contextSize, ...(threads ? { threads } : {}) }, sampling);
-    io.stderr.write(`${state.model?.name} on ${state.device}, ${state.model?.contextSize} tokens of context; ${describeSampling(state.sampling)}; ${rawPrompt ? "the benchmark's prompts unchanged" : "Draftline's prompting"}${parallel > 1 ? `; ${parallel} at a time` : ""}${judge ? `; judge ${judge.description}` : ""}\n`);
+    const state = await loadForCommand(models, source, settings, sampling);
+    io.stderr.write(`${state.model?.name} on ${state.device}, ${describeLoadedContext(state)}; ${describeSampling(state.sampling)}; ${rawPrompt ? "the benchmark's prompts unchanged" : "Draftline's prompting"}${parallel > 1 ? `; ${parallel} at a time` : ""}${judge ? `; judge ${judge.description}` : ""}\n`);
     if (judge?.note) io.stderr.write(`Note: ${judge.note}.\n`);
     await mkdir(path.dirname(files.out), { recursive: true }).catch((error: unknown) => {
       throw new CliError(`Cannot create the folder of ${files.out}: ${describeFsError(error)}.`);

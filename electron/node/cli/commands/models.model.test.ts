@@ -23,12 +23,26 @@ describe("draftline models info", () => {
     expect(text).toContain(`File          ${file}`);
     expect(text).toMatch(/Architecture {2}llama\n/);
     expect(text).toMatch(/Parameters {4}121\.9K\n/);
-    expect(text).toMatch(/Context {7}4096 tokens \(trained\)\n/);
+    expect(text).toMatch(/Trained for {3}4096 tokens of context\n/);
+    // How much the model sees at once, and its KV cache: 2 layers × 2 KV heads × (16 + 16) elements a token, 2 bytes each.
+    expect(text).toMatch(/Context {7}2,048 tokens at once: about 1,500 English words or 2,000 Chinese characters \(prompt, plan and text together\); as given with --context\n/);
+    expect(text).toMatch(/KV cache {6}f16, 524 KB at 2,048 tokens \(--kv-cache q8_0 halves it\)\n/);
     expect(text).toMatch(/Layers {8}2\n/);
     expect(text).toMatch(/Quantization {2}ALL_F32\n/);
     expect(text).toMatch(/Chat template yes\n/);
     expect(text).toMatch(/Hardware {6}(CPU only|GPU (cuda|vulkan|metal))/);
     expect(text).toMatch(/Fit {11}fits \(score \d+%\): .*context 2048 tokens, RAM \d/);
+  });
+
+  it("estimates the fit at the context the model would get, with the KV cache type asked for", async () => {
+    const file = await ensureTestModel();
+    const { io, out } = fakeIO();
+    expect(await runCli(["models", "info", file, "--kv-cache", "q8_0"], io)).toBe(0);
+    const text = out();
+    // Not in the catalog: the context it was trained for; q8_0 takes 34 bytes per 32 elements.
+    expect(text).toMatch(/Context {7}4,096 tokens at once: .*; the context it was trained for/);
+    expect(text).toMatch(/KV cache {6}q8_0, 557 KB at 4,096 tokens\n/);
+    expect(text).toMatch(/Fit {11}fits \(score \d+%\): .*context 4096 tokens/);
   });
 
   it("prints the hardware", async () => {

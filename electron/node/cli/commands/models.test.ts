@@ -170,6 +170,6 @@ describe("draftline models and test-model", () => {
     expect(none.err()).toMatch(/Say what to do: list, info, pull or hardware/);
     const bad = fakeIO(env);
     expect(await runCli(["models", "info", "a.gguf", "--context", "12"], bad.io)).toBe(2);
-    expect(bad.err()).toMatch(/--context must be a whole number of tokens, at least 256/);
+    expect(bad.err()).toMatch(/--context must be at least 512 tokens, not '12'/);
   });
 });

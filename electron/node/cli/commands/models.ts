@@ -4,7 +4,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import type { CatalogEntry } from "../../../common/engine/catalog";
-import type { DownloadProgress, FitEstimate, HardwareInfo } from "../../../common/engine/types";
+import { textInContext, type DownloadProgress, type FitEstimate, type HardwareInfo } from "../../../common/engine/types";
 import { CatalogError, findCatalogEntry, hfEndpoint, loadCatalog, resolveHfUri } from "../../models/catalog";
 import { DownloadError, downloadFile, modelPartialPath } from "../../models/download";
 import { BackendError } from "../../engine/backend";
@@ -12,18 +12,22 @@ import { EmbeddedBackend } from "../../engine/embedded";
 import { GgufError, inspectGguf, type GgufFacts } from "../../models/gguf";
 import { formatBytes, getHardwareInfo } from "../../models/hardware";
 import { catalogPath, findRepoRoot, modelsDir } from "../../models/paths";
+import { MAX_DEFAULT_CONTEXT, planContext, type ContextPlan } from "../../models/context";
 import { CliError, UsageError, type CliIO, type Command } from "../command";
+import { engineSettings } from "./write";
 import { writeLine } from "../io";
 
 const USAGE = [
   "Usage: draftline models list",
-  "       draftline models info FILE.gguf [--context N] [--gpu-layers N|max]",
+  "       draftline models info FILE.gguf [--context N] [--kv-cache f16|q8_0|q4_0] [--flash-attention on|off] [--gpu-layers N|max]",
   "       draftline models pull ID [--force]",
   "       draftline models hardware",
   "",
   "  list       the models Draftline knows, and the GGUF files in the models folder",
   "  info       what a GGUF file is (architecture, parameters, context, quantization, template,",
-  "             layers) and whether it fits this machine with the given context (default 8192)",
+  "             layers), how much it sees at once, and whether it fits this machine with the given",
+  "             context (default: its recommended context, or the one it was trained for up to",
+  "             32,768 tokens), its KV cache counted",
   "  pull       download a model of the catalog into the models folder; Ctrl-C stops and keeps",
   "             what was downloaded, and pulling again resumes",
   "  hardware   GPU, VRAM, RAM and CPU threads as llama.cpp sees them",
@@ -81,6 +85,22 @@ function describeFit(fit: FitEstimate): string {
     : `does not fit with a context of ${fit.contextSize} tokens: it would need ${memory}. Try a smaller context or quantization.`;
 }
 
+/** Where the context of `models info` comes from. */
+function contextOrigin(plan: ContextPlan, name: string | undefined): string {
+  switch (plan.origin) {
+    case "writer":
+      return "as given with --context";
+    case "auto":
+      return "as many as fit";
+    case "catalog":
+      return `the context the catalog recommends for ${name ?? "this model"}`;
+    case "trained":
+      return `the context it was trained for (at most ${MAX_DEFAULT_CONTEXT.toLocaleString("en-US")} by default; --context sets another)`;
+    default:
+      return plan.origin satisfies never;
+  }
+}
+
 function formatParameters(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
@@ -101,7 +121,7 @@ function factsLines(facts: GgufFacts): string[] {
     `Name          ${facts.name ?? "(none)"}`,
     `Architecture  ${facts.architecture}`,
     `Parameters    ${formatParameters(facts.parameters)}`,
-    `Context       ${facts.contextLength ?? "unknown"} tokens (trained)`,
+    `Trained for   ${facts.contextLength ?? "an unknown number of"} tokens of context`,
     `Layers        ${facts.layers ?? "unknown"}`,
     `Quantization  ${facts.quantization ?? "unknown"}`,
     `Vocabulary    ${facts.vocabularySize ?? "unknown"} tokens`,
@@ -112,13 +132,12 @@ function factsLines(facts: GgufFacts): string[] {
 async function info(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { context: { type: "string" }, "gpu-layers": { type: "string" } },
+    options: { context: { type: "string" }, "kv-cache": { type: "string" }, "flash-attention": { type: "string" }, "gpu-layers": { type: "string" } },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length !== 1) throw new UsageError("Give one GGUF file: draftline models info FILE.gguf");
-  const context = values.context === undefined ? undefined : Number(values.context);
-  if (context !== undefined && (!Number.isInteger(context) || context < 256)) throw new UsageError(`--context must be a whole number of tokens, at least 256, not '${values.context}'.`);
+  const settings = engineSettings({ context: values.context, "kv-cache": values["kv-cache"], "flash-attention": values["flash-attention"] });
   const layersArg = values["gpu-layers"];
   const gpuLayers = layersArg === undefined ? undefined : layersArg === "max" ? "max" : Number(layersArg);
   if (typeof gpuLayers === "number" && (!Number.isInteger(gpuLayers) || gpuLayers < 0)) throw new UsageError(`--gpu-layers must be a number of layers or 'max', not '${layersArg}'.`);
@@ -132,12 +151,23 @@ async function info(argv: string[], io: CliIO): Promise<number> {
     throw error;
   }
   for (const line of factsLines(checked.facts)) writeLine(io.stdout, line);
+  const catalog = await loadCatalog(catalogFile(io)).catch(() => undefined);
+  const entry = catalog?.models.find((m) => m.file === path.basename(file));
+  const plan = planContext(settings, entry, checked.facts.contextLength);
   // Only a file that passed the checks above reaches llama.cpp, and only in the engine process: the fit
   // estimate simulates the model there, under the engine's deadlines.
   const engine = new EmbeddedBackend();
   try {
-    const fit = await engine.estimateFit(file, { contextSize: context, gpuLayers });
+    const fit = await engine.estimateFit(file, {
+      ...(plan.wanted !== null ? { contextSize: plan.wanted } : {}),
+      gpuLayers,
+      kvCacheType: plan.kvCacheType,
+      ...(plan.flashAttention !== undefined ? { flashAttention: plan.flashAttention } : {}),
+    });
     const hardwareInfo = await engine.hardware();
+    const seen = textInContext(fit.contextSize);
+    writeLine(io.stdout, `Context       ${fit.contextSize.toLocaleString("en-US")} tokens at once: about ${seen.words.toLocaleString("en-US")} English words or ${seen.characters.toLocaleString("en-US")} Chinese characters (prompt, plan and text together); ${contextOrigin(plan, entry?.name)}`);
+    writeLine(io.stdout, `KV cache      ${plan.kvCacheType}${fit.kvCacheBytes !== undefined ? `, ${formatBytes(fit.kvCacheBytes)} at ${fit.contextSize.toLocaleString("en-US")} tokens` : ""}${plan.kvCacheType === "f16" ? " (--kv-cache q8_0 halves it)" : ""}`);
     writeLine(io.stdout, `Hardware      ${describeHardware(hardwareInfo)}`);
     writeLine(io.stdout, `Fit           ${describeFit(fit)}`);
   } catch (error) {

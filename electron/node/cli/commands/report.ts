@@ -15,7 +15,7 @@ import { judgeReport } from "../../report/service";
 import { readReportSettings } from "../../report/settings";
 import { CliError, UsageError, type Command } from "../command";
 import { describeFsError, writeLine } from "../io";
-import { loadForCommand, MODEL_OPTIONS, modelSource, positiveInt } from "./write";
+import { engineSettings, loadForCommand, MODEL_OPTIONS, modelSource, positiveInt } from "./write";
 
 const USAGE = [
   "Usage: draftline report F.draftline [--judge URL|local] [options]",
@@ -102,8 +102,8 @@ export const reportCommand: Command = {
       try {
         const judge = await createJudge(judgeSpec, models).catch((error: Error) => Promise.reject(new CliError(error.message)));
         if (judgeSpec.kind === "local") {
-          const threads = positiveInt("threads", values.threads, 512);
-          await loadForCommand(models, modelSource(values, io), { contextSize: positiveInt("context", values.context, 1_048_576) ?? 32768, ...(threads ? { threads } : {}) }, undefined);
+          // The judge reads the whole document: 32,768 tokens unless --context says otherwise.
+          await loadForCommand(models, modelSource(values, io), { contextSize: 32768, ...engineSettings(values) }, undefined);
         }
         io.stderr.write(`Asking the judge (${judge.description})…\n`);
         judged = judgeReport(judge, await judge.judge(project.manuscript.instruction, text));

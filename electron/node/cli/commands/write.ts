@@ -4,7 +4,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { GenerationMode, GenerationState } from "../../../common/api/generation";
 import type { EngineSettings, EngineState, ModelSourceRef } from "../../../common/api/models";
-import type { SamplingSettings } from "../../../common/engine/types";
+import { kvCacheTypes, textInContext, type KvCacheType, type SamplingSettings } from "../../../common/engine/types";
 import { protocolProfiles } from "../../../common/engine/catalog";
 import { isProjectError } from "../../../common/project/errors";
 import { writtenWords } from "../../../common/generation/rules";
@@ -38,7 +38,12 @@ const USAGE = [
   "  --out F.draftline   save the project there (autosaved while the model writes); its folder must exist",
   "  --continue F        write on in the project F.draftline (a run that failed or was stopped) and save it",
   "  --export F.md|.docx export the draft when it is done (--with-plan adds plans and reflections)",
-  "  --context N         the context window in tokens (default 8192)",
+  "  --context N|auto    the context window in tokens (default: the model's recommended context, or",
+  "                      the one it was trained for up to 32,768, as much as fits in memory; auto: as",
+  "                      much as fits)",
+  "  --kv-cache T        how the KV cache is stored: f16, q8_0 or q4_0 (default: the model's",
+  "                      recommended, else f16); q8_0 holds twice the context in the same memory",
+  "  --flash-attention on|off  (default: llama.cpp's choice; on with a quantized KV cache)",
   "  --threads N         CPU threads (default: llama.cpp's choice, or DRAFTLINE_THREADS)",
   "  --temperature T     sampling temperature, 0 to 5 (default: the catalog's value, else 0.7;",
   "                      0 is greedy)",
@@ -88,6 +93,8 @@ export const MODEL_OPTIONS = {
   "api-key": { type: "string" },
   mode: { type: "string" },
   context: { type: "string" },
+  "kv-cache": { type: "string" },
+  "flash-attention": { type: "string" },
   threads: { type: "string" },
   temperature: { type: "string" },
   "top-p": { type: "string" },
@@ -149,6 +156,39 @@ export async function loadForCommand(models: ModelService, source: ModelSourceRe
   return state;
 }
 
+/** The engine options (--context, --kv-cache, --flash-attention, --threads), checked. */
+export function engineSettings(values: { context?: string | undefined; "kv-cache"?: string | undefined; "flash-attention"?: string | undefined; threads?: string | undefined }): EngineSettings {
+  const settings: EngineSettings = {};
+  if (values.context === "auto") settings.contextSize = "auto";
+  else {
+    const context = positiveInt("context", values.context, 1_048_576);
+    if (context !== undefined) {
+      if (context < 512) throw new UsageError(`--context must be at least 512 tokens, not '${values.context}'.`);
+      settings.contextSize = context;
+    }
+  }
+  const kv = values["kv-cache"];
+  if (kv !== undefined) {
+    if (!(kvCacheTypes as readonly string[]).includes(kv)) throw new UsageError(`--kv-cache must be one of ${kvCacheTypes.join(", ")}, not '${kv}'.`);
+    settings.kvCacheType = kv as KvCacheType;
+  }
+  const flash = values["flash-attention"];
+  if (flash !== undefined) {
+    if (flash !== "on" && flash !== "off") throw new UsageError(`--flash-attention must be on or off, not '${flash}'.`);
+    settings.flashAttention = flash === "on";
+  }
+  const threads = positiveInt("threads", values.threads, 512);
+  if (threads) settings.threads = threads;
+  return settings;
+}
+
+/** The loaded model's context in words: how much it sees at once, and why. */
+export function describeLoadedContext(state: EngineState): string {
+  const tokens = state.model?.contextSize ?? 0;
+  const text = textInContext(tokens);
+  return `${tokens} tokens of context (about ${text.words.toLocaleString("en-US")} English words or ${text.characters.toLocaleString("en-US")} Chinese characters at once)`;
+}
+
 /** The --mode option, checked against the profiles. */
 export function parseMode(value: string | undefined): GenerationMode | undefined {
   if (value !== undefined && !(protocolProfiles as readonly string[]).includes(value)) throw new UsageError(`--mode must be one of ${protocolProfiles.join(", ")}, not '${value}'.`);
@@ -192,8 +232,7 @@ export const writeCommand: Command = {
     const exportTo = values.export ? path.resolve(io.cwd, values.export) : undefined;
     if (exportTo && !/\.(md|markdown|docx)$/i.test(exportTo)) throw new UsageError("--export must name a .md or .docx file.");
     const source = modelSource(values, io);
-    const contextSize = positiveInt("context", values.context, 1_048_576) ?? 8192;
-    const threads = positiveInt("threads", values.threads, 512);
+    const settings = engineSettings(values);
     const sampling = parseSampling(values);
     // Before the model loads (which takes a while): files go only into folders that exist.
     if (out) await requireFolder("--out", out);
@@ -215,8 +254,9 @@ export const writeCommand: Command = {
         projectId = await openToContinue(projects, resume, target, io);
       }
       io.stderr.write(`Loading ${source.kind === "server" ? source.baseUrl : source.kind === "file" ? path.basename(source.path) : source.id}…\n`);
-      const state = await loadForCommand(models, source, { contextSize, ...(threads ? { threads } : {}) }, sampling);
-      io.stderr.write(`${state.model?.name} on ${state.device}, ${state.model?.contextSize} tokens of context; ${describeSampling(state.sampling)}\n`);
+      const state = await loadForCommand(models, source, settings, sampling);
+      io.stderr.write(`${state.model?.name} on ${state.device}, ${describeLoadedContext(state)}; ${describeSampling(state.sampling)}\n`);
+      if (state.contextNote) io.stderr.write(`Context: ${state.contextNote}\n`);
       if (!projectId) {
         const project = await projects
           .create({ instruction, targetWords: target ?? null, language: language as "auto" | "en" | "zh", ...(mode ? { mode } : {}), ...(out ? { path: out } : {}) })
