@@ -1,5 +1,6 @@
 // Manuscript -> the IS-CoT text the model reads. parseTranscript(writeTranscript(m)) gives back m (a step
-// the writer edited comes back "done": the transcript does not say who wrote a text).
+// the writer edited, or one stopped before its end, comes back "done": the transcript does not say who
+// wrote a text, or that a step was cut).
 import type { Manuscript, Step } from "../manuscript/types";
 import { BLOCK_TAGS, FINISHED_TAG, type BlockKind } from "./tags";
 
@@ -27,6 +28,7 @@ export function writeStep(step: Pick<Step, "plan" | "planComplete" | "content" |
   switch (step.status) {
     case "done":
     case "edited":
+    case "stopped":
       return writeBlock("step_plan", step.plan) + writeBlock("content", step.content) + writeBlock("reflection", step.reflection);
     case "planned":
       return step.planComplete ? writeBlock("step_plan", step.plan) : writeOpenBlock("step_plan", step.plan);

@@ -129,3 +129,62 @@ describe("applyEdit on steps and the target", () => {
     expect(ok(applyEdit(fixture(), { type: "setTarget", targetWords: null })).targetWords).toBeNull();
   });
 });
+
+describe("a new target is planned", () => {
+  const budgets = (m: Manuscript) => m.sections.map((s) => [s.title, s.budget]);
+
+  it("a raised target grows the sections not written yet, each by its share, as a revision the model reads", () => {
+    // 12 words written; the plan lacks 18 (History) + 30 (Culture) + 10 (End): heading for 70.
+    const m = ok(applyEdit(fixture(), { type: "setTarget", targetWords: 1500 }));
+    expect(budgets(m)).toEqual([
+      ["Intro", 10],
+      ["History", 20],
+      ["Culture", 1102],
+      ["End", 368],
+    ]);
+    expect(m.revisions).toHaveLength(2);
+    expect(m.revisions[1]!.text).toMatch(/Culture[\s\S]*1102/);
+    expect(parseTranscript(writeTranscript(m), m).manuscript).toEqual(m);
+  });
+
+  it("a lowered target shrinks the sections not written yet, to 0 when the words written already reach it", () => {
+    expect(budgets(ok(applyEdit(fixture(), { type: "setTarget", targetWords: 50 })))).toEqual([
+      ["Intro", 10],
+      ["History", 20],
+      ["Culture", 15],
+      ["End", 5],
+    ]);
+    expect(budgets(ok(applyEdit(fixture(), { type: "setTarget", targetWords: 20 }))).slice(2)).toEqual([
+      ["Culture", 0],
+      ["End", 0],
+    ]);
+  });
+
+  it("a raised target of a draft whose every section has its words adds sections after them (an imported draft)", () => {
+    const written = deepFreeze(
+      parseTranscript(
+        "<global_plan>\n1. Intro (10 words)\n2. End (10 words)\n</global_plan>\n" +
+          "<step_plan>Intro</step_plan><content>One two three four five six seven eight nine ten.</content><reflection>Word count: 10/20</reflection>" +
+          "<step_plan>End</step_plan><content>One two three four five six seven eight nine ten.</content><reflection>Word count: 20/20</reflection>",
+        { instruction: "Write about tea.", language: "en", targetWords: 20 },
+      ).manuscript,
+    );
+    const m = ok(applyEdit(written, { type: "setTarget", targetWords: 920 }));
+    expect(m.sections.map((s) => [s.id, s.title, s.budget])).toEqual([
+      ["sec-1", "Intro", 10],
+      ["sec-2", "End", 10],
+      ["sec-3", "Part 3", 300],
+      ["sec-4", "Part 4", 300],
+      ["sec-5", "Part 5", 300],
+    ]);
+    expect(m.sections[2]!.brief).toBe("Goes on from where the previous section ends.");
+    // Lowered again, the new sections shrink with it.
+    expect(budgets(ok(applyEdit(m, { type: "setTarget", targetWords: 320 })))).toEqual([
+      ["Intro", 10],
+      ["End", 10],
+      ["Part 3", 100],
+      ["Part 4", 100],
+      ["Part 5", 100],
+    ]);
+  });
+});

@@ -7,6 +7,7 @@ import { detectLanguage } from "../metrics/language";
 import { countWriterWords } from "../metrics/words";
 import { nextSectionNumber, revisionPosition, withRevision } from "./reducer";
 import { matchSections, normalizeTitle, reassignSections, sectionId } from "./sections";
+import { sectionsForTarget } from "./target";
 import type { Manuscript, PlanRevision, Section } from "./types";
 
 /** A change the writer makes. Section moves and removals apply only to sections no step has written. */
@@ -19,9 +20,9 @@ export type ManuscriptEdit =
   | { type: "removeSection"; sectionId: string }
   /** Moves a section no step has written to `toIndex`, after every section already written. */
   | { type: "moveSection"; sectionId: string; toIndex: number }
-  /** Replaces a closed step's plan or content; the step becomes "edited". */
+  /** Replaces a closed step's plan or content; the step becomes "edited" (a stopped step stays stopped). */
   | { type: "editStep"; stepId: string; plan?: string; content?: string }
-  /** Changes the target length (a positive whole number of words, or null for none). */
+  /** Changes the target length (a positive whole number of words, or null for none); a raised target is planned (see sectionsForTarget). */
   | { type: "setTarget"; targetWords: number | null };
 
 /** Why an edit was refused. */
@@ -207,10 +208,11 @@ export function applyEdit(m: Manuscript, edit: ManuscriptEdit): EditResult {
       const index = m.steps.findIndex((s) => s.id === edit.stepId);
       if (index < 0) return fail({ kind: "unknown-step", stepId: edit.stepId, message: `There is no step ${edit.stepId}.` });
       const step = m.steps[index]!;
-      if (step.status !== "done" && step.status !== "edited") {
+      if (step.status !== "done" && step.status !== "edited" && step.status !== "stopped") {
         return fail({ kind: "step-in-progress", stepId: step.id, message: "The model is writing this step: edit it once the step is done." });
       }
-      const next = { ...step, status: "edited" as const };
+      // A stopped step stays unfinished: the next run continues it from the writer's text.
+      const next = { ...step, status: step.status === "stopped" ? ("stopped" as const) : ("edited" as const) };
       if (edit.plan !== undefined) {
         const tag = checkTag("plan", edit.plan);
         if (tag) return fail(tag);
@@ -232,7 +234,9 @@ export function applyEdit(m: Manuscript, edit: ManuscriptEdit): EditResult {
       if (t !== null && !(Number.isSafeInteger(t) && t > 0)) {
         return fail({ kind: "invalid-target", value: t, message: `The target is a whole number of words above 0, not ${t}.` });
       }
-      return { ok: true, manuscript: { ...m, targetWords: t } };
+      // A raised target is planned: the sections not written yet grow, or new sections follow.
+      const planned = sectionsForTarget(m.sections, m.steps, t, nextSectionNumber(m), effectiveLanguage(m));
+      return planned ? commitPlan({ ...m, targetWords: t }, planned) : { ok: true, manuscript: { ...m, targetWords: t } };
     }
     default:
       return edit satisfies never;

@@ -16,3 +16,5 @@ export { applyEdit, effectiveLanguage, type EditError, type EditResult, type Man
 export { assignSection, matchSections, normalizeTitle, reassignSections, replayAssignments } from "./sections";
 export { checkInvariants } from "./invariants";
 export { manuscriptText, planGap } from "./views";
+export { finishBlocker, firstStoppedStep, leaveOutUnwritten, stopStepInProgress, unwrittenSections } from "./stopped";
+export { projectedWords, sectionsForTarget } from "./target";

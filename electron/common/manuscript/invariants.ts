@@ -65,6 +65,7 @@ export function checkInvariants(m: Manuscript): string[] {
     }
     if (s.words !== countWriterWords(s.content)) problems.push(`${where} counts ${s.words} words, its content has ${countWriterWords(s.content)}`);
     if (s.planComplete && s.targetWords !== stepTargetWords(s.plan)) problems.push(`${where} target ${s.targetWords} does not match its plan`);
+    if (s.status === "stopped" && (!s.planComplete || s.reflection !== "")) problems.push(`${where} is stopped but has an open plan or a reflection`);
     const progress = inProgress ? null : reportedProgress(s.reflection);
     if (JSON.stringify(s.progress) !== JSON.stringify(progress)) problems.push(`${where} progress does not match its reflection`);
   });

@@ -13,8 +13,12 @@ export interface Section {
   budget: number;
 }
 
-/** A step's status: its plan is being written ("planned"), its text is ("writing"), it is closed, or the writer changed it. */
-export type StepStatus = "planned" | "writing" | "done" | "edited";
+/**
+ * A step's status: its plan is being written ("planned"), its text is ("writing"), it is closed
+ * ("done"), the writer changed it ("edited"), or it was cut before its end ("stopped": the writer
+ * stopped the model, or the run failed; unfinished, the next run continues it).
+ */
+export type StepStatus = "planned" | "writing" | "done" | "edited" | "stopped";
 
 /** One Plan-Write-Reflect step: its plan, its segment of the document and the model's reflection on it. */
 export interface Step {

@@ -8,7 +8,7 @@ import { manuscriptSchema } from "./manuscriptSchema";
 /** The marker every project file starts with; it tells a project from any other JSON file. */
 export const PROJECT_FORMAT = "draftline-project";
 /** The schema this version writes. A file with a higher one was written by a newer Draftline. */
-export const PROJECT_SCHEMA_VERSION = 1;
+export const PROJECT_SCHEMA_VERSION = 2;
 
 /** The model and protocol mode the project was written with. */
 export const generationInfoSchema = z.object({
@@ -54,9 +54,13 @@ export type ProjectFile = z.infer<typeof projectFileSchema> & { manuscript: Manu
 
 /**
  * Upgrades from an older schema, one version at a time: `migrations[n]` turns a version-n file into
- * version n+1. Version 1 is the first, so there are none yet.
+ * version n+1. Keep the chain linear: a new version adds one entry.
  */
-const migrations: Record<number, (file: Record<string, unknown>) => Record<string, unknown>> = {};
+const migrations: Record<number, (file: Record<string, unknown>) => Record<string, unknown>> = {
+  // 2: a step may be "stopped" (cut before its end). A version-1 file has none, so it reads as it is;
+  // the version tells an older Draftline that it cannot read the new status.
+  1: (file) => file,
+};
 
 /**
  * Encodes a project file. Compact JSON: indentation makes a 100,000-word project 5% larger for the

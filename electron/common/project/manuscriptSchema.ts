@@ -22,7 +22,7 @@ export const stepSchema = z.object({
   reflection: z.string(),
   progress: reportedProgressSchema.nullable(),
   words: count,
-  status: z.enum(["planned", "writing", "done", "edited"]),
+  status: z.enum(["planned", "writing", "done", "edited", "stopped"]),
 });
 
 export const planRevisionSchema = z.object({

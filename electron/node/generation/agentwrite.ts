@@ -79,7 +79,7 @@ export class AgentWriteMode implements WritingMode {
       this.chat.planRevised = false;
     }
     live.piece.tokens.push(...(await this.chat.userTurn(ask)));
-    const content = await this.chat.content(s, segmentTokens(s), this.grammars?.content);
+    const content = await this.chat.content(s, segmentTokens(s), this.grammars?.content, preset?.content);
     if (!content) return s.abandonLive();
     if (content.verdict === "loop") s.note(`Paragraph ${number} began to repeat itself: the repetition was cut.`);
     s.feedLive(`\n</content>\n<reflection>\n${progressLine(writtenWords(s.manuscript), s.manuscript.targetWords, language)}\n</reflection>\n`);

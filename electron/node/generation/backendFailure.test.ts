@@ -1,6 +1,6 @@
 // A backend that fails in the middle of a step (a server that closed the connection mid-stream, an
-// engine that crashed): the words that streamed stay in the document, the step closed, the run ends
-// with the error, and a new run goes on after them. A rewrite that fails leaves the old step.
+// engine that crashed): the words that streamed stay in the document as a stopped step, the run ends
+// with the error, and a new run continues that step. A rewrite that fails leaves the old step.
 import { describe, expect, it } from "vitest";
 import { createManuscript } from "../../common/manuscript";
 import { BackendError, type GenerateRequest, type GenerateResult } from "../engine/backend";
@@ -57,7 +57,7 @@ describe("a backend that fails mid-step", () => {
     const after = get();
     expect(after.steps).toHaveLength(2);
     const partial = after.steps[1]!;
-    expect(partial.status).toBe("done");
+    expect(partial.status).toBe("stopped");
     expect(partial.words).toBeGreaterThan(50);
     expect(failed.progress.words).toBe(after.steps[0]!.words + partial.words);
 
@@ -66,8 +66,10 @@ describe("a backend that fails mid-step", () => {
     const finished = await service.whenDone("p1");
     expect(finished.status).toBe("finished");
     const final = get();
-    // The words of the broken step are still there, as they were; the document went on after them.
-    expect(final.steps[1]!.content).toBe(partial.content);
+    // The words of the broken step are still there: the new run continued that step from them.
+    expect(final.steps[1]!.content.startsWith(partial.content)).toBe(true);
+    expect(final.steps[1]!.words).toBeGreaterThan(partial.words);
+    expect(final.steps[1]!.status).toBe("done");
     expect(final.steps.length).toBeGreaterThan(2);
     expect(final.finished).toBe(true);
   });

@@ -48,9 +48,16 @@ export class ChatSteps {
     return this.turns.userTurn(message);
   }
 
-  /** Asks for the step's text (its request already in the live piece), bounded by its budget; a cut text is trimmed. */
-  async content(s: WritingSession, expected: number, grammar: string | undefined): Promise<Answer | null> {
+  /**
+   * Asks for the step's text (its request already in the live piece), bounded by its budget; a cut text
+   * is trimmed. `prefill`: the text of a stopped step, which opens the answer for the model to go on from.
+   */
+  async content(s: WritingSession, expected: number, grammar: string | undefined, prefill = ""): Promise<Answer | null> {
     this.contentStart = s.live?.piece.tokens.length ?? 0;
+    if (prefill !== "" && s.live) {
+      s.live.piece.tokens.push(...(await s.tokenize(prefill)));
+      s.feedLive(prefill);
+    }
     this.watch = new StepWatch(this.guard, s);
     const out = await s.generate({ expected, maxTokens: s.limits.maxTokensPerSegment, stop: this.stops, grammar, watch: this.watch });
     if (out?.verdict) await this.trim(s, out.verdict);

@@ -157,7 +157,7 @@ describe("edits while the model writes", () => {
   });
 
   it("takes a new target while it writes: a longer document goes on past the old target, a shorter one ends sooner", async () => {
-    const run = async (from: number, to: number) => {
+    const run = async (from: number, to: number, leftOut = false) => {
       const backend = new ScriptedBackend(fakeWriter({ sections: [["A", 300], ["B", 300], ["C", 200], ["D", 200]] }), {
         beforeGenerate(_context, call) {
           // While step 2 is written, the writer changes the target.
@@ -167,6 +167,8 @@ describe("edits while the model writes", () => {
       const controller: Writer = new Writer({ backend, manuscript: createManuscript({ instruction: "x", targetWords: from, language: "en" }), mode: new IsCotMode("native") });
       const outcome = await controller.run();
       expect(outcome.status).toBe("finished");
+      // Sections the shorter target left no room for are left out of the plan, and the writer is told.
+      if (leftOut) expect(outcome.reason).toMatch(/The target was reached before the sections "C", "D": they are left out of the plan \(budget 0\)/);
       expectSound(controller.manuscript);
       return controller.manuscript;
     };
@@ -176,7 +178,7 @@ describe("edits while the model writes", () => {
     expect(writtenWords(longer)).toBeLessThanOrEqual(1600 * 1.1);
     // The reflections after the change count against the new target.
     expect(longer.steps.at(-1)?.reflection).toMatch(/\/1600\./);
-    const shorter = await run(2000, 1000);
+    const shorter = await run(2000, 1000, true);
     expect(shorter.targetWords).toBe(1000);
     expect(writtenWords(shorter)).toBeGreaterThanOrEqual(900);
     expect(writtenWords(shorter)).toBeLessThanOrEqual(1100);
@@ -310,7 +312,8 @@ describe("pause, resume, stop, regenerate", () => {
     expect(outcome.status).toBe("stopped");
     const m = controller.manuscript;
     expect(m.steps).toHaveLength(2);
-    expect(m.steps[1]?.status).toBe("done");
+    // Cut before its end, the step is unfinished, not done: the next run continues it.
+    expect(m.steps[1]?.status).toBe("stopped");
     expect(m.steps[1]?.words).toBeGreaterThanOrEqual(50);
     expect(m.finished).toBe(false);
     expectSound(m);

@@ -83,7 +83,7 @@ export class IsCotMode implements WritingMode {
     const watch = new StepWatch(this.guard, s);
     this.watch = watch;
     const words = () => progressLine(writtenWords(s.manuscript), s.manuscript.targetWords, s.language());
-    await s.force(preset ? `<step_plan>\n${preset.plan}\n</step_plan>\n<content>\n` : "<step_plan>\n");
+    await s.force(preset ? `<step_plan>\n${preset.plan}\n</step_plan>\n<content>\n${preset.content ?? ""}` : "<step_plan>\n");
     const segment = (grammar: string | undefined) => s.generate({ expected: segmentTokens(s), maxTokens: s.limits.maxTokensPerSegment, stop: STOPS_IN_STEP, grammar, watch });
     let out = await segment(preset ? this.grammars.content : this.grammars.step);
     if (!out) return s.abandonLive();

@@ -13,10 +13,11 @@ import type { WritingSession } from "./session";
  */
 export type PartEnd = "done" | "ended" | "cut" | "stopped";
 
-/** A step written again: its plan and section stay. */
+/** A step written again: its plan and section stay; a stopped step also keeps its text, which the model goes on from. */
 export interface StepPreset {
   plan: string;
   sectionId: string | null;
+  content?: string;
 }
 
 export interface WritingMode {

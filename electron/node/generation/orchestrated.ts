@@ -106,7 +106,7 @@ export class OrchestratedMode implements WritingMode {
     if (!preset && !(await s.generate({ expected: 160, maxTokens: 160, stop: this.chat.stops, grammar: this.grammars?.stepPlan }))) return s.abandonLive();
     s.feedLive(`\n</step_plan>\n<content>\n`);
     live.piece.tokens.push(...(await this.chat.userTurn(orchestratedContentAsk(planned, language))));
-    if (!(await this.chat.content(s, segmentTokens(s), this.grammars?.content))) return s.abandonLive();
+    if (!(await this.chat.content(s, segmentTokens(s), this.grammars?.content, preset?.content))) return s.abandonLive();
     const progress = progressLine(writtenWords(s.manuscript), s.manuscript.targetWords, language);
     s.feedLive(`\n</content>\n<reflection>\n${progress}\n`);
     live.piece.tokens.push(...(await this.chat.userTurn(orchestratedReflectionAsk(progress, language))));

@@ -8,6 +8,7 @@ import { targetReached, writtenWords } from "../../common/generation/rules";
 import type { ParserEvent } from "../../common/iscot/events";
 import { TranscriptParser } from "../../common/iscot/parser";
 import { applyEdit, effectiveLanguage, type EditError, type ManuscriptEdit } from "../../common/manuscript/edits";
+import { stopStepInProgress } from "../../common/manuscript/stopped";
 import { applyEvent, isInProgress } from "../../common/manuscript/reducer";
 import type { Manuscript } from "../../common/manuscript/types";
 import type { PromptLanguage } from "../../common/generation/prompts";
@@ -205,12 +206,19 @@ export class WritingSession {
   }
 
   /**
-   * A run goes on from the steps written to the end: a step still in progress (an interrupted run) is
-   * written again from its start, and a finished document is no longer finished.
+   * A run goes on from the steps written to the end: a step still in progress (a run that was cut off)
+   * keeps its words as a stopped step, which the writer continues first, and a finished document is no
+   * longer finished.
    */
   resumeWritten(): void {
-    const steps = this.m.steps.filter((s) => !isInProgress(s));
-    if (steps.length !== this.m.steps.length || this.m.finished) this.setManuscript({ ...this.m, steps, finished: false });
+    const m = stopStepInProgress(this.m);
+    if (m !== this.m || this.m.finished) this.setManuscript({ ...m, finished: false });
+  }
+
+  /** Stopped steps become done (a one-pass draft goes on after its text as it stands). */
+  settleStopped(): void {
+    if (!this.m.steps.some((s) => s.status === "stopped")) return;
+    this.setManuscript({ ...this.m, steps: this.m.steps.map((s) => (s.status === "stopped" ? { ...s, status: "done" } : s)) });
   }
 
   // ---- pause, stop and the writer's edits --------------------------------------------------------
@@ -325,16 +333,17 @@ export class WritingSession {
     this.phase = "none";
   }
 
-  /** A step interrupted by Stop: its piece leaves the context; text the model wrote stays in the document, the step closed. */
+  /**
+   * A step cut short (Stop, a failed call): its piece leaves the context; the text the model wrote stays
+   * in the document as a stopped step, which the next run continues (a step already in its reflection
+   * when the writer stopped it is done; one with no text yet goes).
+   */
   abandonLive(): "stopped" {
     const live = this.live;
     if (live) {
       const step = this.m.steps[live.stepBase];
-      if (step && isInProgress(step)) {
-        const steps = this.m.steps.slice();
-        if (step.content.trim() === "") steps.splice(live.stepBase, 1);
-        else steps[live.stepBase] = { ...step, status: "done", planComplete: true };
-        this.setManuscript({ ...this.m, steps });
+      if (step && isInProgress(step) && live.stepBase === this.m.steps.length - 1) {
+        this.setManuscript(stopStepInProgress(this.m, { reflectionCloses: this.phase === "reflection" }));
       }
       this.dropLive();
     }

@@ -5,8 +5,9 @@
 import type { GenerationProgress, PendingEdit } from "../../common/api/generation";
 import { endsTooEarly, targetReached, writtenWords } from "../../common/generation/rules";
 import type { ManuscriptEdit } from "../../common/manuscript/edits";
-import type { Manuscript } from "../../common/manuscript/types";
-import type { PartEnd, WritingMode } from "./mode";
+import { finishBlocker, firstStoppedStep, leaveOutUnwritten } from "../../common/manuscript/stopped";
+import type { Manuscript, Step } from "../../common/manuscript/types";
+import type { PartEnd, StepPreset, WritingMode } from "./mode";
 import { STOPPED, WritingSession, type Outcome, type SessionOptions, type SubmittedEdit } from "./session";
 
 export interface WriterOptions extends SessionOptions {
@@ -21,6 +22,12 @@ export class Writer {
   readonly session: WritingSession;
   readonly mode: WritingMode;
   private readonly regenerate: number[];
+  /** While step `index` is written again: the step as it was, and the steps after it, kept aside. */
+  private aside: { index: number; old: Step | undefined; later: Step[] } | null = null;
+  /** The last document shown with the steps aside (the same object while nothing changed). */
+  private shown: { base: Manuscript; aside: NonNullable<Writer["aside"]>; m: Manuscript } | null = null;
+  /** The steps of this regeneration not written again yet, by id. */
+  private pending: string[] = [];
 
   constructor(options: WriterOptions) {
     const { mode, regenerate, ...session } = options;
@@ -30,8 +37,19 @@ export class Writer {
     this.session.compactor = (needed) => mode.compact(this.session, needed);
   }
 
+  /**
+   * The document as the writer sees it: while a step is written again, the steps after it (kept aside
+   * from the model's view) stay in it, and so does the old step until the new one begins.
+   */
   get manuscript(): Manuscript {
-    return this.session.manuscript;
+    const base = this.session.manuscript;
+    const aside = this.aside;
+    if (!aside || (aside.later.length === 0 && (base.steps.length > aside.index || !aside.old))) return base;
+    if (this.shown?.base === base && this.shown.aside === aside) return this.shown.m;
+    const old = base.steps.length === aside.index && aside.old ? [aside.old] : [];
+    const m = { ...base, steps: [...base.steps, ...old, ...aside.later] };
+    this.shown = { base, aside, m };
+    return m;
   }
 
   get accounting(): WritingSession["accounting"] {
@@ -60,6 +78,15 @@ export class Writer {
 
   /** Takes a writer's edit at any time: the manuscript changes at once, the model's context at the next boundary. */
   submitEdit(edit: ManuscriptEdit): SubmittedEdit {
+    const aside = this.aside;
+    if (aside && edit.type === "editStep") {
+      // The steps kept aside are not in the model's view until the step before them is written.
+      const waiting = new Set(aside.later.map((step) => step.id));
+      if (aside.old && this.session.manuscript.steps.length === aside.index) waiting.add(aside.old.id);
+      if (waiting.has(edit.stepId)) {
+        return { ok: false, error: { kind: "step-in-progress", stepId: edit.stepId, message: `This step waits while step ${aside.index + 1} is written again: edit it once that is done.` } };
+      }
+    }
     return this.session.submitEdit(edit);
   }
 
@@ -82,6 +109,8 @@ export class Writer {
       }
       await mode.open(s);
       if (this.regenerate.length > 0) return await this.rewrite(this.regenerate);
+      // A one-pass draft goes on after its text as it stands: a step cut short is part of that text.
+      if (!mode.rewritesSteps) s.settleStopped();
       if (mode.plan && s.manuscript.revisions.length === 0) {
         await mode.plan(s);
         if (s.stopped) return STOPPED;
@@ -90,64 +119,124 @@ export class Writer {
       for (;;) {
         await s.takeInEdits((edits) => mode.takeIn(s, edits));
         if (s.stopped) return STOPPED;
-        const written = writtenWords(s.manuscript);
-        if (targetReached(written, s.manuscript.targetWords)) {
-          await mode.finish(s);
-          return { status: "finished", reason: `Finished at ${words(written, s.manuscript.targetWords)}.` };
+        // A step cut short (the writer stopped it, or typed into it) is continued first, within its budget.
+        const stopped = mode.rewritesSteps ? firstStoppedStep(s.manuscript) : -1;
+        if (stopped >= 0) {
+          await this.writeAgain(stopped, resumeFrom(s.manuscript.steps[stopped]!));
+          if (s.stopped) return STOPPED;
+          continue;
         }
+        const written = writtenWords(s.manuscript);
+        if (targetReached(written, s.manuscript.targetWords)) return await this.finish(`Finished at ${words(written, s.manuscript.targetWords)}.`);
         const limit = mode.limit(s, shortEnds);
         if (limit) return { status: "stopped", reason: limit };
         const ended: PartEnd = await mode.write(s);
-        if (ended === "stopped") return STOPPED;
+        if (ended === "stopped") {
+          if (s.stopped) return STOPPED;
+          continue; // a live edit cut the step: the loop continues it once the writer resumes
+        }
         if (ended === "done") continue;
         const now = writtenWords(s.manuscript);
         const target = s.manuscript.targetWords;
-        if (ended === "cut") {
-          await mode.finish(s);
-          return { status: "finished", reason: `Finished at ${words(now, target)}.` };
-        }
-        if (!endsTooEarly(now, target)) {
-          await mode.finish(s);
-          return { status: "finished", reason: `The model finished at ${words(now, target)}.` };
-        }
+        if (ended === "cut") return await this.finish(`Finished at ${words(now, target)}.`);
+        if (!endsTooEarly(now, target)) return await this.finish(`The model finished at ${words(now, target)}.`);
         shortEnds++;
         s.note(mode.shortEnd(now, target));
       }
     } catch (error) {
       // What the model wrote before the failure (a server that closed the connection mid-stream, an
-      // engine that crashed) stays in the document, its step closed, so a new run goes on after it.
+      // engine that crashed) stays in the document as a stopped step, so a new run continues it.
       s.abandonLive();
       return { status: "error", reason: error instanceof Error ? error.message : String(error) };
     }
   }
 
+  /** The steps this run writes again that are not written yet (the one being written included), by id. */
+  replacing(): string[] {
+    return this.pending.slice();
+  }
+
+  /**
+   * Ends the run as finished, unless a step is stopped (the document is not finished then). Planned
+   * sections the target left no room for are left out of the plan first, and the writer is told.
+   */
+  private async finish(reason: string): Promise<Outcome> {
+    const s = this.session;
+    const blocker = finishBlocker(s.manuscript);
+    if (blocker) return { status: "stopped", reason: blocker };
+    const leftOut = leaveOutUnwritten(s.manuscript);
+    if (leftOut) s.setManuscript(leftOut.manuscript);
+    await this.mode.finish(s);
+    return { status: "finished", reason: leftOut ? `${reason} ${leftOut.note}` : reason };
+  }
+
   /** Writes the given steps again, one after the other, each from the context that precedes it. */
   private async rewrite(indices: number[]): Promise<Outcome> {
     const s = this.session;
-    for (const index of [...indices].sort((a, b) => a - b)) {
-      const old = s.manuscript.steps[index];
-      if (!old) continue;
-      // The context up to the step; the steps after it stay in the document and come back after.
-      const pieceIndex = s.context.pieces.findIndex((p) => p.kind === "step" && p.stepIndex === index);
-      if (pieceIndex < 0) continue;
-      const after = s.context.pieces.slice(pieceIndex + 1);
-      const laterSteps = s.manuscript.steps.slice(index + 1);
-      s.context.truncate(pieceIndex);
-      s.setManuscript({ ...s.manuscript, steps: s.manuscript.steps.slice(0, index) });
-      let ended: PartEnd;
-      try {
-        ended = await this.mode.write(s, { plan: old.plan, sectionId: old.sectionId });
-      } catch (error) {
-        // A rewrite that failed (the engine or server broke off) leaves the step and those after it as they were.
-        s.dropLive();
-        s.setManuscript({ ...s.manuscript, steps: [...s.manuscript.steps.slice(0, index), old, ...laterSteps] });
-        throw error;
+    const order = [...indices].sort((a, b) => a - b);
+    this.pending = order.flatMap((i) => (s.manuscript.steps[i] ? [s.manuscript.steps[i]!.id] : []));
+    try {
+      for (const index of order) {
+        const old = s.manuscript.steps[index];
+        if (!old) continue;
+        await this.writeAgain(index, { plan: old.plan, sectionId: old.sectionId });
+        this.pending = this.pending.filter((id) => id !== old.id);
+        if (s.stopped) return STOPPED;
       }
-      const fresh = s.manuscript.steps[index] ?? { ...old, content: "", words: 0 };
-      s.setManuscript({ ...s.manuscript, steps: [...s.manuscript.steps.slice(0, index), fresh, ...laterSteps] });
-      s.context.pieces.push(...after);
-      if (ended === "stopped") return STOPPED;
+    } finally {
+      this.pending = [];
     }
     return { status: "finished", reason: `Wrote ${indices.length === 1 ? "the step" : `${indices.length} steps`} again.` };
   }
+
+  /**
+   * Writes step `index` again (with a preset: its plan, and for a stopped step its text so far). The
+   * model's context is cut before the step; the steps after it are kept aside, still shown and counted
+   * (see `manuscript`), and come back after it. A step a live edit cuts goes on from the writer's text
+   * once the writer resumes. Stopped before it wrote anything, the step stays as it was.
+   */
+  private async writeAgain(index: number, preset: StepPreset): Promise<PartEnd> {
+    const s = this.session;
+    const old = s.manuscript.steps[index];
+    const later = s.manuscript.steps.slice(index + 1);
+    const pieces = s.context.pieces;
+    let cut = pieces.findIndex((p) => p.kind === "step" && p.stepIndex === index);
+    const own = cut >= 0;
+    if (!own) cut = pieces.findIndex((p) => p.kind === "step" && (p.stepIndex ?? -1) > index);
+    if (cut < 0) cut = pieces.length;
+    const after = pieces.slice(own ? cut + 1 : cut);
+    s.context.truncate(cut);
+    this.aside = { index, old, later };
+    s.setManuscript({ ...s.manuscript, steps: s.manuscript.steps.slice(0, index) });
+    let ended: PartEnd;
+    try {
+      for (;;) {
+        ended = await this.mode.write(s, preset);
+        if (ended !== "stopped" || s.stopped) break;
+        // A live edit cut the step at the writer's text: it goes on from there.
+        const cutStep = s.manuscript.steps[index];
+        if (cutStep) {
+          preset = resumeFrom(cutStep);
+          s.setManuscript({ ...s.manuscript, steps: s.manuscript.steps.slice(0, index) });
+        }
+      }
+    } catch (error) {
+      // A part that failed (the engine or server broke off) leaves the step and those after it as they were.
+      s.dropLive();
+      this.aside = null;
+      s.setManuscript({ ...s.manuscript, steps: [...s.manuscript.steps.slice(0, index), ...(old ? [old] : []), ...later] });
+      s.context.pieces.push(...after);
+      throw error;
+    }
+    this.aside = null;
+    const fresh = s.manuscript.steps[index] ?? old;
+    s.setManuscript({ ...s.manuscript, steps: [...s.manuscript.steps.slice(0, index), ...(fresh ? [fresh] : []), ...later] });
+    s.context.pieces.push(...after);
+    return ended;
+  }
+}
+
+/** What continues a stopped step: its plan, its section, and its text so far. */
+function resumeFrom(step: Step): StepPreset {
+  return { plan: step.plan, sectionId: step.sectionId, content: step.content };
 }

@@ -99,7 +99,7 @@ describe("project files", () => {
   describe("refuses files it cannot open, each with its own code and message, leaving them untouched", () => {
     const cases: [string, string | Buffer, string, RegExp][] = [
       ["a corrupt (truncated) project", "", "corrupt", /damaged Draftline project/],
-      ["a project from a newer version", "", "future-version", /newer version of Draftline.*format 2/],
+      ["a project from a newer version", "", "future-version", new RegExp(`newer version of Draftline.*format ${PROJECT_SCHEMA_VERSION + 1}`)],
       ["a project with invalid fields", "", "corrupt", /damaged Draftline project.*manuscript/],
       ["a Word document", Buffer.from("PK\u0003\u0004\u0014\u0000\u0006\u0000"), "foreign", /not a Draftline project.*Word document/],
       ["some other JSON", '{"name":"package","version":"1.0.0"}', "foreign", /not a Draftline project/],

@@ -3,7 +3,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { PendingEdit } from "../../common/api/generation";
 import type { ProtocolProfile } from "../../common/engine/catalog";
-import { applyEdit, createManuscript, type EditError, type Manuscript, type ManuscriptEdit } from "../../common/manuscript";
+import { applyEdit, createManuscript, stopStepInProgress, type EditError, type Manuscript, type ManuscriptEdit } from "../../common/manuscript";
 import type { Language } from "../../common/metrics/language";
 import { ProjectError } from "../../common/project/errors";
 import { decodeProjectFile, encodeProjectFile, PROJECT_FORMAT, PROJECT_SCHEMA_VERSION, type GenerationInfo, type ProjectFile, type ProjectSettings } from "../../common/project/file";
@@ -102,7 +102,7 @@ interface OpenProject {
 
 const words = (m: Manuscript) => m.steps.reduce((sum, s) => sum + s.words, 0);
 
-const closedSteps = (m: Manuscript) => m.steps.reduce((n, s) => (s.status === "done" || s.status === "edited" ? n + 1 : n), 0);
+const closedSteps = (m: Manuscript) => m.steps.reduce((n, s) => (s.status === "done" || s.status === "edited" || s.status === "stopped" ? n + 1 : n), 0);
 
 /** Whether `next` closes a step (or the document) that `previous` had open: a step boundary. */
 function closedStep(previous: Manuscript, next: Manuscript): boolean {
@@ -529,6 +529,9 @@ export class ProjectsService implements Service {
   private register(init: Omit<OpenProject, "currentVersion" | "lastSavedVersion" | "autosavedVersion" | "autosavedAt" | "autosave" | "queue">): OpenProject {
     const project: OpenProject = {
       ...init,
+      // A step still in progress in a file (an autosave written while the model wrote, before a crash)
+      // was cut off: it keeps its words as a stopped step, which the next run continues.
+      manuscript: stopStepInProgress(init.manuscript),
       currentVersion: 0,
       lastSavedVersion: 0,
       autosavedVersion: 0,

@@ -113,6 +113,8 @@ export const en = {
   "timeline.stepStatus.writing": "writing",
   "timeline.stepStatus.done": "done",
   "timeline.stepStatus.edited": "edited",
+  "timeline.stepStatus.stopped": "stopped",
+  "timeline.stoppedHint": "Stopped at {words} words, before its end: Generate continues this step.",
   "timeline.showInDraft": "Show {title} in the draft",
   "timeline.livePosition": "The model is writing here",
 

@@ -114,6 +114,8 @@ export const zh: Messages = {
   "timeline.stepStatus.writing": "写作中",
   "timeline.stepStatus.done": "完成",
   "timeline.stepStatus.edited": "已修改",
+  "timeline.stepStatus.stopped": "已停止",
+  "timeline.stoppedHint": "写到 {words} 字时停止，尚未写完：点“生成”会接着写这一步。",
   "timeline.showInDraft": "在草稿中显示“{title}”",
   "timeline.livePosition": "模型正在写这里",
 

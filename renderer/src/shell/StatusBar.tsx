@@ -19,6 +19,8 @@ export function StatusBar({ connection, connectionState }: { connection: string;
   const device = useStore(modelsSelectors.device);
   const modified = useStore((s) => s.document?.modified ?? null);
   const hasDocument = useStore((s) => s.document !== null);
+  // How the last run ended (why it stopped short of finished, say), as the back end put it.
+  const outcome = useStore((s) => (s.generation?.status === "stopped" || s.generation?.status === "finished" ? (s.generation.notes.at(-1) ?? null) : null));
 
   const phaseText = phase !== "none" && (status === "writing" || status === "pausing") ? t(`status.phase.${phase}`, { step: (currentStep ?? 0) + 1 }) : "";
   return (
@@ -30,6 +32,11 @@ export function StatusBar({ connection, connectionState }: { connection: string;
             {phaseText ? ` · ${phaseText}` : ""}
             {error ? ` · ${error}` : ""}
           </span>
+          {outcome ? (
+            <span className="status-note" title={outcome}>
+              {outcome}
+            </span>
+          ) : null}
           <span className="status-words">{target !== null ? t("status.wordsOfTarget", { words, target }) : t("status.words", { words })}</span>
           {status === "writing" || status === "pausing" ? <span className="status-speed">{t("status.tokensPerSecond", { value: Math.round(tokensPerSecond * 10) / 10 })}</span> : null}
           <span className="status-elapsed">{t("status.elapsed", { value: formatDuration(elapsed) })}</span>

@@ -46,6 +46,7 @@ export const StepCard = memo(function StepCard({ index }: { index: number }) {
         {pending ? <span className="chip pending">{t("timeline.pendingShort")}</span> : null}
         <span className={`step-words${over ? " over" : ""}`}>{words}</span>
       </div>
+      {step.status === "stopped" ? <p className="step-stopped">{t("timeline.stoppedHint", { words: step.words })}</p> : null}
       <AreaField label={t("timeline.stepPlan")} value={step.plan} disabled={inProgress} onCommit={editPlan} rows={2} className="step-plan" />
       {step.reflection !== "" || step.progress ? (
         <details className="reflection">

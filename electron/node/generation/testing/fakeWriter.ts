@@ -47,7 +47,12 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
     if (onePass !== null) return onePass;
     const orchestrated = orchestratedAnswer(context, sections, options);
     if (orchestrated !== null) return orchestrated;
-    const steps = context.split("<step_plan>").length - 1;
+    // Steps so far: those in the conversation (a system prompt may show the protocol), and those a
+    // compacted context put behind one line.
+    const opener = /<\|assistant\|>\n|<\|im_start\|>assistant\n/.exec(context);
+    const conversation = opener ? context.slice(opener.index) : context;
+    const dropped = [...conversation.matchAll(/\[The first (\d+) steps, \d+ words, are not shown here\.\]/g)].at(-1);
+    const steps = conversation.split("<step_plan>").length - 1 + (dropped ? Number(dropped[1]) : 0);
     const k = steps - 1;
     if (context.endsWith("<global_plan>\n")) {
       return sections.map(([title, budget]) => `## ${title}\nWord count: ${budget}\nThe part called ${title.toLowerCase()}.`).join("\n\n") + "\n</global_plan>";
