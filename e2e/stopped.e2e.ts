@@ -83,8 +83,8 @@ test("a raised target plans new sections, shown on the timeline before the model
   const draft = path.join(dir, "lanterns.md");
   await writeFile(draft, `# Lanterns\n\n## Evening\n\n${"The lanterns rose over the river. ".repeat(20)}\n\n## Night\n\n${"The paper burned slowly in the dark. ".repeat(20)}\n`);
   await loadScriptedModel(page);
-  await page.getByRole("button", { name: "Import a Markdown draft" }).click();
-  const panel = page.getByRole("dialog", { name: "Import a Markdown draft" });
+  await page.getByRole("button", { name: "Import a draft" }).click();
+  const panel = page.getByRole("dialog", { name: "Import a draft" });
   await panel.getByLabel("File path").fill(draft);
   await panel.getByRole("button", { name: "OK" }).click();
   await expect(panel).toBeHidden();
