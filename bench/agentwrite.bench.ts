@@ -16,7 +16,7 @@ import { matchSections } from "../electron/common/manuscript/sections";
 import { EmbeddedBackend } from "../electron/node/engine/embedded";
 import { AgentWriteMode } from "../electron/node/generation/agentwrite";
 import { Writer } from "../electron/node/generation/writer";
-import { ensureTestModel } from "../electron/node/models/testModel";
+import { ensureTestModel } from "../electron/node/engine/testModel";
 
 const TARGETS = [5000, 20000];
 const PARAGRAPH_WORDS = 500;

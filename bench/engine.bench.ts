@@ -17,7 +17,7 @@
 import { stat } from "node:fs/promises";
 import { getLlama, LlamaCompletion, type Token } from "node-llama-cpp";
 import { EmbeddedBackend } from "../electron/node/engine/embedded";
-import { ensureTestModel } from "../electron/node/models/testModel";
+import { ensureTestModel } from "../electron/node/engine/testModel";
 
 const TOKENS = 600;
 const REPETITIONS = 15;

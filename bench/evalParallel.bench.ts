@@ -10,8 +10,8 @@ import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { runCli } from "../electron/node/cli/main";
 import { startWriterServer } from "../electron/node/eval/testing/loopback";
-import type { Script } from "../electron/node/generation/testing/scriptedBackend";
-import { fakeWriter, prose } from "../electron/node/generation/testing/fakeWriter";
+import type { Script } from "../electron/node/engine/testing/scriptedBackend";
+import { fakeWriter, prose } from "../electron/common/testing/fakeWriter";
 
 const PROMPTS = 16;
 const DELAY_MS = Number(process.env.BENCH_EVAL_DELAY_MS ?? "500");

@@ -15,10 +15,10 @@ import { withRevision } from "../electron/common/manuscript/reducer";
 import { matchSections } from "../electron/common/manuscript/sections";
 import { EmbeddedBackend } from "../electron/node/engine/embedded";
 import { IsCotMode } from "../electron/node/generation/iscot";
-import { fakeWriter } from "../electron/node/generation/testing/fakeWriter";
-import { ScriptedBackend } from "../electron/node/generation/testing/scriptedBackend";
+import { fakeWriter } from "../electron/common/testing/fakeWriter";
+import { ScriptedBackend } from "../electron/node/engine/testing/scriptedBackend";
 import { Writer } from "../electron/node/generation/writer";
-import { ensureTestModel } from "../electron/node/models/testModel";
+import { ensureTestModel } from "../electron/node/engine/testModel";
 
 const STEPS = 20;
 /** BENCH_LENGTHS=2000,5000 runs fewer lengths (a quick check); the report is for all four. */

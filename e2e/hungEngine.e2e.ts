@@ -6,8 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import WebSocket from "ws";
-import { hostileGgufs } from "../electron/node/models/testing/hostileGguf";
-import { writeTestModel } from "../electron/node/models/testModel";
+import { hostileGgufs } from "../electron/node/engine/testing/hostileGguf";
+import { writeTestModel } from "../electron/node/engine/testModel";
 import { serveApp, type ServedApp } from "./serve";
 
 /** An engine host that says it is ready, notes each call in a file, and never answers. */

@@ -8,7 +8,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, s
 import { IPC_REQUEST_CHANNEL } from "../common/api/bridge";
 import { createBackend, type Backend } from "../node/app/backend";
 import { createLogger, logsDir, rotatingFileSink } from "../node/app/log";
-import { appDataDir } from "../node/app/paths";
+import { appDataDir } from "../node/base/paths";
 import { RecentProjects } from "../node/projects/recent";
 import { DesktopApp } from "./desktop";
 import { APP_ID, PRODUCT_NAME } from "./identity";

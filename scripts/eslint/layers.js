@@ -1,5 +1,6 @@
 // ESLint rule that enforces the layer table of docs/ARCHITECTURE.md: a folder's name says which
-// runtime its code may use, and so what it may import.
+// runtime its code may use, and so what it may import. Inside electron/node, the floors: a part may
+// import only the parts on lower floors (and itself), never one above it or beside it.
 import { builtinModules } from "node:module";
 import path from "node:path";
 
@@ -20,6 +21,14 @@ const POLICY = {
   renderer: { layers: ["electron/common", "renderer"], packages: null, builtins: false, electron: false },
 };
 
+/**
+ * The floors of electron/node, lowest first: `base` (service container, paths, atomic writes, file
+ * errors), `engine` (inference, GGUF, hardware), `models` (the loaded model, catalog, downloads, the
+ * probe), `generation` and `export` (the writing loop; exporters and import), `eval` and `projects`,
+ * `report`, `app` and `server` (the wiring; web mode), `cli`. Parts on one floor do not import each other.
+ */
+export const NODE_FLOORS = { base: 0, engine: 1, models: 2, generation: 3, export: 3, eval: 4, projects: 4, report: 5, app: 6, server: 6, cli: 7 };
+
 /** Packages that only run in Node, never in a browser. */
 const NODE_ONLY_PACKAGES = ["node-llama-cpp", "ws", "electron-builder", "electron-log"];
 
@@ -32,6 +41,28 @@ const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 function layerOf(relPath) {
   const p = relPath.split(path.sep).join("/");
   return LAYERS.find((l) => p.startsWith(l.dir))?.name;
+}
+
+/** The part of electron/node a path is in ("engine", "models", …), or undefined outside it; "" for a file right in it. */
+function nodePart(relPath) {
+  const p = relPath.split(path.sep).join("/");
+  if (!p.startsWith("electron/node/")) return undefined;
+  const rest = p.slice("electron/node/".length);
+  return rest.includes("/") ? rest.slice(0, rest.indexOf("/")) : "";
+}
+
+/** Reports an import inside electron/node that goes up or sideways, or from or to a part without a floor. */
+function checkFloors(context, node, file, target, spec) {
+  const from = nodePart(file);
+  const to = nodePart(target);
+  if (from === undefined || to === undefined || from === to) return;
+  for (const part of [from, to]) {
+    if (!Object.hasOwn(NODE_FLOORS, part)) {
+      context.report({ node, messageId: "noFloor", data: { part: part || path.basename(file), spec } });
+      return;
+    }
+  }
+  if (NODE_FLOORS[to] >= NODE_FLOORS[from]) context.report({ node, messageId: "floor", data: { from, to, spec } });
 }
 
 function packageName(spec) {
@@ -47,6 +78,8 @@ export const layersRule = {
     schema: [{ type: "object", properties: { root: { type: "string" } }, additionalProperties: false }],
     messages: {
       layer: "{{from}} may not import from {{to}} ({{spec}}). See docs/ARCHITECTURE.md, layers.",
+      floor: "electron/node/{{from}} may not import from electron/node/{{to}} ({{spec}}): a part imports only from the floors below it. See docs/ARCHITECTURE.md, floors.",
+      noFloor: "electron/node/{{part}} has no floor ({{spec}}): add it to NODE_FLOORS in scripts/eslint/layers.js and to docs/ARCHITECTURE.md.",
       builtin: "{{from}} runs without Node.js and may not import the Node built-in '{{spec}}'.",
       electron: "{{from}} may not import 'electron': only electron/main and electron/preload run inside Electron.",
       package: "{{from}} may not import the package '{{spec}}'{{why}}.",
@@ -65,6 +98,7 @@ export const layersRule = {
         const target = path.relative(root, path.resolve(path.dirname(context.filename), spec));
         const to = layerOf(target) ?? target.split(path.sep).join("/");
         if (!policy.layers.includes(to)) context.report({ node, messageId: "layer", data: { from, to, spec } });
+        else checkFloors(context, node, file, target, spec);
         return;
       }
       if (BUILTINS.has(spec)) {

@@ -7,16 +7,16 @@ import type { EngineProcessLauncher } from "../engine/launcher";
 import { generationHandlers } from "../generation/handlers";
 import { GenerationService } from "../generation/service";
 import { modelHandlers } from "../models/handlers";
-import { ModelService } from "../models/service";
+import { createModelService } from "./models";
 import { createProjectHandlers } from "../projects/handlers";
 import { RecentProjects } from "../projects/recent";
 import { reportHandlers } from "../report/handlers";
 import { ReportService } from "../report/service";
 import { ProjectsService } from "../projects/service";
-import { ServiceContainer } from "./container";
+import { ServiceContainer } from "../base/container";
 import { createHandlers } from "./handlers";
 import type { Logger } from "./log";
-import { appDataDir, packageRoot } from "./paths";
+import { appDataDir, packageRoot } from "../base/paths";
 
 export interface BackendOptions {
   shell: "electron" | "web";
@@ -52,7 +52,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const recent = new RecentProjects(dataDir);
   const projects = new ProjectsService({ dataDir, recent, appVersion: appVersion(), emit: ({ name, payload }) => options.emit({ kind: "event", name, payload }) });
   const log = (event: string, fields: Record<string, unknown>) => options.log?.info(event, fields as Parameters<Logger["info"]>[1]);
-  const models = new ModelService({
+  const models = createModelService({
     ...(options.env ? { env: options.env } : {}),
     ...(options.engineLauncher ? { launcher: options.engineLauncher } : {}),
     emitState: (payload) => options.emit({ kind: "event", name: "engine.state", payload }),

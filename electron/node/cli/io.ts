@@ -1,6 +1,6 @@
 import path from "node:path";
 import { isProjectError } from "../../common/project/errors";
-import { readRegularFile } from "../projects/regularFile";
+import { readRegularFile } from "../base/regularFile";
 import { CliError, type CliIO } from "./command";
 
 /** The largest text input a command reads (a transcript, a draft): 64 MiB. */

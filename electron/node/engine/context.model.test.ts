@@ -4,7 +4,7 @@
 // type asked for.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kvCacheBytes } from "../../common/engine/types";
-import { ensureTestModel } from "../models/testModel";
+import { ensureTestModel } from "./testModel";
 import { LlamaEngine } from "./llamaEngine";
 
 describe("context and KV cache of the tiny model", () => {

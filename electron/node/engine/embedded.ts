@@ -15,7 +15,7 @@ import {
   type LoadOptions,
   type TokenizeOptions,
 } from "./backend";
-import { GgufError, inspectGguf } from "../models/gguf";
+import { GgufError, inspectGguf } from "./gguf";
 import { forkLauncher, type EngineExit, type EngineProcess, type EngineProcessLauncher } from "./launcher";
 import { describeIssues, engineMethods, hostMessageSchema, type EngineMethod, type EngineParams, type EngineResult } from "./protocol";
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { hostileGgufs } from "../models/testing/hostileGguf";
+import { hostileGgufs } from "./testing/hostileGguf";
 import { serveEngine, type HostPort } from "./engineHost";
 import { LlamaEngine } from "./llamaEngine";
 import type { HostMessage } from "./protocol";

@@ -7,7 +7,7 @@ import { existsSync, statSync, readdirSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { findRepoRoot } from "../models/paths";
+import { findRepoRoot } from "../base/paths";
 import { BackendError } from "./backend";
 import type { ParentMessage } from "./protocol";
 

@@ -19,9 +19,9 @@ import {
 } from "node-llama-cpp";
 import { compareVocabularies, DEFAULT_DRAFT_LENGTH } from "../../common/engine/draft";
 import type { FitEstimate, HardwareInfo, ModelInfo, StopReason, TokenId } from "../../common/engine/types";
-import { GgufError, inspectGguf } from "../models/gguf";
-import { estimateFit, flashAttentionFor, GGML_KV_TYPES, kvCacheRefusal, readCheckedGguf, type FitOptions } from "../models/ggufFit";
-import { getHardwareInfo } from "../models/hardware";
+import { GgufError, inspectGguf } from "./gguf";
+import { estimateFit, flashAttentionFor, GGML_KV_TYPES, kvCacheRefusal, readCheckedGguf, type FitOptions } from "./ggufFit";
+import { getHardwareInfo } from "./hardware";
 import {
   BackendError,
   type Backend,

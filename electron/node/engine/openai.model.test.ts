@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ensureTestModel } from "../models/testModel";
+import { ensureTestModel } from "./testModel";
 import { BackendError } from "./backend";
 import { LlamaEngine } from "./llamaEngine";
 import { OpenAICompatibleBackend } from "./openai";

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceptanceRate } from "../../common/engine/draft";
-import { encodeGguf, ensureTestModel, testModelParts, writeTestModel } from "../models/testModel";
+import { encodeGguf, ensureTestModel, testModelParts, writeTestModel } from "./testModel";
 import { BackendError, type GenerateRequest, type GenerateResult } from "./backend";
 import { EmbeddedBackend } from "./embedded";
 

@@ -8,7 +8,8 @@ import { detectLanguage } from "../../common/metrics/language";
 import { countAppendedWords } from "../../common/metrics/words";
 import { documentText } from "../../common/report/document";
 import { MemoryStore } from "../generation/memoryStore";
-import { GenerationService, type LoadedModel } from "../generation/service";
+import { GenerationService } from "../generation/service";
+import type { LoadedModel } from "../models/service";
 import { PromptBuilder } from "../generation/turns";
 import type { EvalTask } from "./dataset";
 

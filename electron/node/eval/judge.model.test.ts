@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUALITY_DIMENSIONS } from "../../common/metrics/quality";
 import { ModelService } from "../models/service";
-import { writeTestModel } from "../models/testModel";
+import { writeTestModel } from "../engine/testModel";
 import { LocalJudge } from "./judge";
 
 describe("LocalJudge on the tiny model", () => {

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { qualityScore } from "../../common/metrics/quality";
-import { ScriptedBackend } from "../generation/testing/scriptedBackend";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 import { HttpJudge, JudgeRequestError, JUDGE_GRAMMAR, judgeWithRetries, LocalJudge } from "./judge";
 import { fillJudgePrompt, JUDGE_PROMPT, JUDGE_PROMPT_SHA256 } from "./judgePrompt";
 import { judgeAnswer, startJudgeServer, type ScriptedJudgeServer } from "./testing/loopback";

@@ -6,7 +6,7 @@
 // with its reason and counted by the caller, never dropped.
 import { parseJudgeAnswer, type DimensionScores } from "../../common/metrics/quality";
 import { BackendError } from "../engine/backend";
-import type { LoadedModel } from "../generation/service";
+import type { LoadedModel } from "../models/service";
 import { PromptBuilder } from "../generation/turns";
 import { fillJudgePrompt } from "./judgePrompt";
 

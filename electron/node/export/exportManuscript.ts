@@ -1,7 +1,7 @@
 import { effectiveLanguage } from "../../common/manuscript/edits";
 import type { Manuscript, Section } from "../../common/manuscript/types";
 import { titleFromInstruction } from "../../common/project/title";
-import type { AtomicFs } from "../projects/atomicWrite";
+import type { AtomicFs } from "../base/atomicWrite";
 import type { ExportDocument, ExportSection } from "./document";
 import { exportDocument, type ExportOptions, type ExportResult } from "./registry";
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkInvariants } from "../../common/manuscript/invariants";
-import { sampleManuscript } from "../projects/testing/fixtures";
+import { sampleManuscript } from "../../common/testing/sampleManuscript";
 import { exportManuscript, titleFromInstruction, toExportDocument } from "./exportManuscript";
 import { importMarkdown, importDraftFile } from "./import";
 

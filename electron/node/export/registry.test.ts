@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { realFs, type AtomicFs } from "../projects/atomicWrite";
+import { realFs, type AtomicFs } from "../base/atomicWrite";
 import type { ExportDocument } from "./document";
 import { exportDocument, findExporter, listExporters, registerExporter } from "./registry";
 import { readZip } from "./testing/zip";

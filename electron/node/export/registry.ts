@@ -1,8 +1,8 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { ProjectError } from "../../common/project/errors";
-import { writeFileAtomic, type AtomicFs } from "../projects/atomicWrite";
-import { fsFailure } from "../projects/fsErrors";
+import { writeFileAtomic, type AtomicFs } from "../base/atomicWrite";
+import { fsFailure } from "../base/fsErrors";
 import type { ExportDocument } from "./document";
 import { buildDocx } from "./docx/build";
 import { buildEpub } from "./epub/build";

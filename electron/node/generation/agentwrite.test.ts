@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { targetTolerance, writtenWords } from "../../common/generation/rules";
 import { checkInvariants, createManuscript, type Manuscript } from "../../common/manuscript";
 import { AgentWriteMode } from "./agentwrite";
-import { fakeWriter } from "./testing/fakeWriter";
-import { ScriptedBackend } from "./testing/scriptedBackend";
+import { fakeWriter } from "../../common/testing/fakeWriter";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 import { Writer } from "./writer";
 
 function occurrences(text: string, part: string): number {

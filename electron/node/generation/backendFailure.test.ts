@@ -6,8 +6,8 @@ import { createManuscript } from "../../common/manuscript";
 import { BackendError, type GenerateRequest, type GenerateResult } from "../engine/backend";
 import { MemoryStore } from "./memoryStore";
 import { GenerationService } from "./service";
-import { fakeWriter } from "./testing/fakeWriter";
-import { ScriptedBackend } from "./testing/scriptedBackend";
+import { fakeWriter } from "../../common/testing/fakeWriter";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 
 const BROKEN = "The inference server at http://127.0.0.1:9 closed the connection in the middle of the generation (other side closed), after 600 tokens (they are kept).";
 

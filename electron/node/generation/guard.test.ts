@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createManuscript, type Manuscript, type Step } from "../../common/manuscript";
 import { countWriterWords } from "../../common/metrics/words";
 import { SegmentGuard } from "./guard";
-import { prose } from "./testing/fakeWriter";
+import { prose } from "../../common/testing/fakeWriter";
 
 /** A manuscript with one section of `budget` words and one step being written with `content`. */
 function writing(content: string, budget: number, target: number | null = 1000): Manuscript {

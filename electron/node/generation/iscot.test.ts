@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { checkInvariants, createManuscript, type Manuscript } from "../../common/manuscript";
 import { writtenWords } from "../../common/generation/rules";
 import { IsCotMode } from "./iscot";
-import { fakeWriter, prose, type FakeWriterOptions } from "./testing/fakeWriter";
-import { ScriptedBackend } from "./testing/scriptedBackend";
+import { fakeWriter, prose, type FakeWriterOptions } from "../../common/testing/fakeWriter";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 import { Writer, type WriterOptions } from "./writer";
 
 function setup(writer: FakeWriterOptions = {}, target = 1000, extra: Partial<WriterOptions> & { contextSize?: number } = {}) {

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { targetTolerance, writtenWords } from "../../common/generation/rules";
 import { checkInvariants, createManuscript, type Manuscript } from "../../common/manuscript";
 import { directMode } from "./onePass";
-import { fakeWriter, prose } from "./testing/fakeWriter";
-import { ScriptedBackend } from "./testing/scriptedBackend";
+import { fakeWriter, prose } from "../../common/testing/fakeWriter";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 import { thinkAnswerMode } from "./thinkAnswer";
 import { Writer } from "./writer";
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { writtenWords } from "../../common/generation/rules";
 import { checkInvariants, createManuscript } from "../../common/manuscript";
 import { OrchestratedMode, readJsonPlan } from "./orchestrated";
-import { fakeWriter } from "./testing/fakeWriter";
-import { ScriptedBackend } from "./testing/scriptedBackend";
+import { fakeWriter } from "../../common/testing/fakeWriter";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 import { Writer } from "./writer";
 
 describe("the orchestrated mode", () => {

@@ -1,26 +1,16 @@
 // Every protocol profile end to end with real node-llama-cpp: the tiny test model (random weights),
 // held to each profile's format by its grammars, one thread. For each: the plan and the steps the
-// timeline shows are filled, and the length rules hold. Then `draftline write --mode …` for every mode,
-// and the IS-CoT probe, which the unconstrained tiny model fails.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { PassThrough, Readable } from "node:stream";
+// timeline shows are filled, and the length rules hold. (`draftline write --mode …` for every mode is in
+// cli/commands/write.model.test.ts, the IS-CoT probe in models/probe.model.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { protocolProfiles } from "../../common/engine/catalog";
 import { onePassGrammars } from "../../common/generation/grammars";
 import { targetTolerance, writtenWords } from "../../common/generation/rules";
 import { checkInvariants, createManuscript, type Manuscript } from "../../common/manuscript";
 import { lengthScore } from "../../common/metrics";
-import { decodeProjectFile } from "../../common/project/file";
-import type { CliIO } from "../cli/command";
-import { writeCommand } from "../cli/commands/write";
 import { EmbeddedBackend } from "../engine/embedded";
-import { ModelService } from "../models/service";
-import { ensureTestModel } from "../models/testModel";
+import { ensureTestModel } from "../engine/testModel";
 import { AgentWriteMode } from "./agentwrite";
 import { directMode } from "./onePass";
-import { PROBE_SUGGESTION } from "./probe";
 import { thinkAnswerMode } from "./thinkAnswer";
 import { Writer } from "./writer";
 
@@ -144,46 +134,5 @@ describe("each profile with the tiny model", () => {
     }
     expectLengthRules(m, 600);
     expect(checkInvariants(m)).toEqual([]);
-  });
-});
-
-describe("draftline write --mode with the tiny model", () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), "draftline-modes-"));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
-
-  it.each(protocolProfiles.map((mode) => [mode]))("writes a document in the %s mode", async (mode) => {
-    const stderr = new PassThrough();
-    let err = "";
-    stderr.on("data", (c: Buffer) => (err += c.toString()));
-    const io: CliIO = { stdin: Readable.from([""]), stdout: new PassThrough(), stderr, isTTY: false, cwd: dir, env: { DRAFTLINE_HOME: path.join(dir, "home"), DRAFTLINE_THREADS: "1" } };
-    const out = `${mode}.draftline`;
-    const code = await writeCommand.run(["Write about the plan of the writer.", "--target", "300", "--model", model, "--mode", mode, "--context", "4096", "--out", out], io);
-    expect(err).toMatch(/Finished: \d+ of 300 words/);
-    expect(code).toBe(0);
-    const project = decodeProjectFile(await readFile(path.join(dir, out), "utf8"), out);
-    const m = project.manuscript;
-    expect(project.generation.mode).toBe(mode);
-    expect(m.finished).toBe(true);
-    expect(m.sections.length).toBeGreaterThanOrEqual(1);
-    expect(m.steps.length).toBeGreaterThanOrEqual(1);
-    expect(m.steps.every((s) => s.status === "done" && s.content !== "")).toBe(true);
-    expectLengthRules(m, 300);
-    expect(checkInvariants(m)).toEqual([]);
-  });
-});
-
-describe("the IS-CoT probe with the tiny model", () => {
-  it("finds that the unconstrained tiny model does not write the tags, and suggests the prompted mode", async () => {
-    const service = new ModelService({ env: { DRAFTLINE_THREADS: "1" }, emitState: () => {}, emitDownload: () => {} });
-    try {
-      const state = await service.load({ kind: "file", path: model }, { contextSize: 2048 }, { probe: true });
-      expect(state).toMatchObject({ status: "ready", probe: { writesTags: false, suggestion: PROBE_SUGGESTION } });
-      expect(state.probe?.suggestion).toMatch(/prompted mode/);
-    } finally {
-      await service.shutdown();
-    }
   });
 });

@@ -1,21 +1,21 @@
 // Every profile through the generation service (what the app and `draftline write` use), with the
 // scripted model: the mode the writer picks, or the model's own profile, drives the document to its
-// end, and the updates the timeline receives carry the plan and the steps. And the catalog offers a
-// model for each research system Draftline comes from.
+// end, and the updates the timeline receives carry the plan and the steps. (That the catalog offers a
+// model for each research system Draftline comes from is in models/catalog.test.ts.)
 import { describe, expect, it } from "vitest";
 import type { GenerationMode, GenerationUpdate } from "../../common/api/generation";
 import { protocolProfiles } from "../../common/engine/catalog";
 import { createManuscript } from "../../common/manuscript";
-import { loadCatalog } from "../models/catalog";
 import { AgentWriteMode } from "./agentwrite";
 import { IsCotMode } from "./iscot";
 import { MemoryStore } from "./memoryStore";
 import { createMode } from "./modes";
 import { OnePassMode } from "./onePass";
 import { OrchestratedMode } from "./orchestrated";
-import { GenerationService, type LoadedModel } from "./service";
-import { fakeWriter } from "./testing/fakeWriter";
-import { ScriptedBackend } from "./testing/scriptedBackend";
+import type { LoadedModel } from "../models/service";
+import { GenerationService } from "./service";
+import { fakeWriter } from "../../common/testing/fakeWriter";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 
 async function write(mode: GenerationMode | undefined, profile: LoadedModel["profile"]) {
   const store = new MemoryStore();
@@ -53,20 +53,5 @@ describe("the profiles through the generation service", () => {
     const modes = protocolProfiles.map((mode) => createMode(mode, model, "en"));
     expect(modes.map((m) => m.constructor)).toEqual([IsCotMode, IsCotMode, OrchestratedMode, AgentWriteMode, OnePassMode, OnePassMode]);
     expect(modes.map((m) => m.kind)).toEqual(["native", "prompted", "orchestrated", "agentwrite", "direct", "think-answer"]);
-  });
-});
-
-describe("the catalog", () => {
-  it("offers a model for each research system, with the profile and prompt format it needs", async () => {
-    const catalog = await loadCatalog();
-    const byId = new Map(catalog.models.map((m) => [m.id, m]));
-    expect(byId.get("is-writer-8b")).toMatchObject({ profile: "native", source: { kind: "bring-your-own" }, promptFormat: { kind: "chat-template" } });
-    expect(byId.get("longwriter-llama3.1-8b")).toMatchObject({ profile: "direct", otherProfiles: ["agentwrite"], promptFormat: { kind: "raw", turn: "[INST]{prompt}[/INST]" } });
-    expect(byId.get("longwriter-glm4-9b")).toMatchObject({ profile: "direct", otherProfiles: ["agentwrite"], promptFormat: { stop: ["<|user|>", "<|observation|>"] } });
-    expect(byId.get("longwriter-zero-32b")).toMatchObject({ profile: "think-answer", promptFormat: { kind: "raw", stop: expect.arrayContaining(["</answer>"]) } });
-    // Every profile is some catalog model's profile, or one it may be driven by instead.
-    const offered = new Set(catalog.models.flatMap((m) => [m.profile, ...(m.otherProfiles ?? [])]));
-    expect([...protocolProfiles].filter((p) => !offered.has(p))).toEqual([]);
-    for (const m of catalog.models) for (const q of m.quantizations ?? []) expect(q.sizeBytes ?? 1).toBeGreaterThan(0);
   });
 });

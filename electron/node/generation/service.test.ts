@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { GenerationUpdate } from "../../common/api/generation";
 import { createManuscript, type Manuscript } from "../../common/manuscript";
 import { MemoryStore } from "./memoryStore";
-import { GenerationService, type LoadedModel } from "./service";
-import { fakeWriter } from "./testing/fakeWriter";
-import { ScriptedBackend } from "./testing/scriptedBackend";
+import type { LoadedModel } from "../models/service";
+import { GenerationService } from "./service";
+import { fakeWriter } from "../../common/testing/fakeWriter";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 
 function memoryStore(initial: Manuscript) {
   const store = new MemoryStore();

@@ -5,27 +5,16 @@
 // result and the pending edit's id.
 import type { GenerationMode, GenerationState, GenerationStatus, GenerationUpdate, PendingEdit } from "../../common/api/generation";
 import { ApiError } from "../../common/api/define";
-import type { PromptFormat, ProtocolProfile } from "../../common/engine/catalog";
+import type { ProtocolProfile } from "../../common/engine/catalog";
 import { projectedScore, writtenWords } from "../../common/generation/rules";
 import { effectiveLanguage, type ManuscriptEdit } from "../../common/manuscript/edits";
 import type { Manuscript, PlanRevision, Section, Step } from "../../common/manuscript/types";
-import type { Service } from "../app/container";
-import type { Backend, SamplingSettings } from "../engine/backend";
+import type { Service } from "../base/container";
+import type { SamplingSettings } from "../engine/backend";
+import type { LoadedModel } from "../models/service";
 import { createMode } from "./modes";
 import type { Outcome, SessionOptions, SubmittedEdit, WritingLimits } from "./session";
 import { Writer } from "./writer";
-
-/** The model the writer loaded, as the generation service needs it. */
-export interface LoadedModel {
-  backend: Backend;
-  /** The catalog profile of the model (how to drive it), when known. */
-  profile: ProtocolProfile | null;
-  /** Hold the model to the protocol with grammars (the tiny test model, weak models). */
-  useProtocolGrammars: boolean;
-  sampling?: SamplingSettings;
-  /** The prompt format the catalog gives for the model; left out: its chat template. */
-  promptFormat?: PromptFormat;
-}
 
 /** Where the manuscript lives: the projects service. */
 export interface ManuscriptStore {

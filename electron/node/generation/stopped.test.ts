@@ -7,8 +7,8 @@ import { applyEdit, checkInvariants, createManuscript, type Manuscript } from ".
 import { writtenWords } from "../../common/generation/rules";
 import { IsCotMode } from "./iscot";
 import { OrchestratedMode } from "./orchestrated";
-import { fakeWriter } from "./testing/fakeWriter";
-import { ScriptedBackend } from "./testing/scriptedBackend";
+import { fakeWriter } from "../../common/testing/fakeWriter";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 import { Writer } from "./writer";
 
 const SECTIONS: Array<[string, number]> = [

@@ -6,7 +6,7 @@ import { writtenWords } from "../../common/generation/rules";
 import { checkInvariants, createManuscript } from "../../common/manuscript";
 import { lengthScore } from "../../common/metrics";
 import { EmbeddedBackend } from "../engine/embedded";
-import { ensureTestModel } from "../models/testModel";
+import { ensureTestModel } from "../engine/testModel";
 import { IsCotMode } from "./iscot";
 import { OrchestratedMode } from "./orchestrated";
 import { Writer } from "./writer";

@@ -3,8 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kvCacheBytes } from "../../common/engine/types";
+import { protocolProfiles } from "../../common/engine/catalog";
 import { CatalogError, findCatalogEntry, hfEndpoint, loadCatalog, parseCatalog, resolveHfUri } from "./catalog";
-import { catalogPath, findRepoRoot, modelsDir } from "./paths";
+import { findRepoRoot } from "../base/paths";
+import { catalogPath, modelsDir } from "./paths";
 
 const entry = {
   id: "tiny",
@@ -100,5 +102,20 @@ describe("model catalog", () => {
     expect(modelsDir({ DRAFTLINE_HOME: dir }, null)).toBe(path.join(dir, "models"));
     expect(() => catalogPath({}, null)).toThrow(/set DRAFTLINE_CATALOG/);
     expect(catalogPath({}, root)).toBe(path.join(root!, "models", "catalog.json"));
+  });
+});
+
+describe("the catalog", () => {
+  it("offers a model for each research system, with the profile and prompt format it needs", async () => {
+    const catalog = await loadCatalog();
+    const byId = new Map(catalog.models.map((m) => [m.id, m]));
+    expect(byId.get("is-writer-8b")).toMatchObject({ profile: "native", source: { kind: "bring-your-own" }, promptFormat: { kind: "chat-template" } });
+    expect(byId.get("longwriter-llama3.1-8b")).toMatchObject({ profile: "direct", otherProfiles: ["agentwrite"], promptFormat: { kind: "raw", turn: "[INST]{prompt}[/INST]" } });
+    expect(byId.get("longwriter-glm4-9b")).toMatchObject({ profile: "direct", otherProfiles: ["agentwrite"], promptFormat: { stop: ["<|user|>", "<|observation|>"] } });
+    expect(byId.get("longwriter-zero-32b")).toMatchObject({ profile: "think-answer", promptFormat: { kind: "raw", stop: expect.arrayContaining(["</answer>"]) } });
+    // Every profile is some catalog model's profile, or one it may be driven by instead.
+    const offered = new Set(catalog.models.flatMap((m) => [m.profile, ...(m.otherProfiles ?? [])]));
+    expect([...protocolProfiles].filter((p) => !offered.has(p))).toEqual([]);
+    for (const m of catalog.models) for (const q of m.quantizations ?? []) expect(q.sizeBytes ?? 1).toBeGreaterThan(0);
   });
 });

@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DownloadProgress } from "../../common/engine/types";
 import { downloadFile, DownloadError, partialPath } from "./download";
-import { buildTestModel } from "./testModel";
+import { buildTestModel } from "../engine/testModel";
 
 type Mode = "normal" | "cut-once" | "cut-always" | "wrong-bytes" | "ignore-range" | "slow" | "stall";
 

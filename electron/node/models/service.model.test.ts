@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EngineState } from "../../common/api/models";
-import { buildTestModel, writeTestModel } from "./testModel";
+import { buildTestModel, writeTestModel } from "../engine/testModel";
 import { ModelService } from "./service";
 
 describe("the model service", () => {

@@ -11,8 +11,8 @@ import { DEFAULT_SAMPLING } from "../../common/engine/types";
 import type { ParentMessage } from "../engine/protocol";
 import { scriptedLauncher, type ScriptedEngine } from "../engine/testing/scriptedEngine";
 import { ModelService } from "./service";
-import { hostileGgufs } from "./testing/hostileGguf";
-import { writeTestModel } from "./testModel";
+import { hostileGgufs } from "../engine/testing/hostileGguf";
+import { writeTestModel } from "../engine/testModel";
 
 const modelInfo = { source: "tiny.gguf", name: "tiny", architecture: "llama", contextSize: 2048, gpu: false, hasChatTemplate: true, addsBosToken: false };
 

@@ -6,21 +6,33 @@ import os from "node:os";
 import path from "node:path";
 import type { CatalogModel, DownloadState, EngineSettings, EngineState, LocalModel, ModelInspection, ModelSourceRef } from "../../common/api/models";
 import { ApiError } from "../../common/api/define";
-import type { Catalog, CatalogEntry, ProtocolProfile } from "../../common/engine/catalog";
+import type { Catalog, CatalogEntry, PromptFormat, ProtocolProfile } from "../../common/engine/catalog";
 import { DEFAULT_SAMPLING, type HardwareInfo, type SamplingSettings } from "../../common/engine/types";
-import type { Service } from "../app/container";
+import type { Service } from "../base/container";
 import { BackendError, type Backend, type ModelInfo } from "../engine/backend";
 import { EmbeddedBackend, type EmbeddedBackendOptions } from "../engine/embedded";
 import type { EngineProcessLauncher } from "../engine/launcher";
 import { OpenAICompatibleBackend, type OpenAIBackendOptions } from "../engine/openai";
-import { probeProtocol } from "../generation/probe";
-import type { LoadedModel } from "../generation/service";
-import { fakeWriter } from "../generation/testing/fakeWriter";
-import { ScriptedBackend } from "../generation/testing/scriptedBackend";
 import { findCatalogEntry, loadCatalog, resolveHfUri } from "./catalog";
 import { downloadFile, modelPartialPath, partialPath, DownloadError } from "./download";
 import { describeContext, planContext } from "./context";
 import { catalogPath, modelsDir } from "./paths";
+import { probeProtocol } from "./probe";
+
+/** The model the writer loaded, as the generation service needs it. */
+export interface LoadedModel {
+  backend: Backend;
+  /** The catalog profile of the model (how to drive it), when known. */
+  profile: ProtocolProfile | null;
+  /** Hold the model to the protocol with grammars (the tiny test model, weak models). */
+  useProtocolGrammars: boolean;
+  sampling?: SamplingSettings;
+  /** The prompt format the catalog gives for the model; left out: its chat template. */
+  promptFormat?: PromptFormat;
+}
+
+/** A model without inference that writes IS-CoT at a set speed (tokens per second; none: at once). */
+export type ScriptedModel = (options: { tokensPerSecond: number | undefined }) => Backend;
 
 /** A source checked and ready to load: the scripted fake, a connected server, or a GGUF file read. */
 type Prepared =
@@ -40,6 +52,11 @@ export interface ModelServiceOptions {
   engineDeadlines?: EmbeddedBackendOptions["deadlines"];
   /** An inference server's deadlines (default DEFAULT_SERVER_DEADLINES). */
   serverDeadlines?: OpenAIBackendOptions["deadlines"];
+  /**
+   * The model DRAFTLINE_ENGINE=scripted loads whatever the source (for trying the UI, its benchmarks
+   * and the end-to-end tests), given by whoever wires the service (app/models.ts).
+   */
+  scripted?: ScriptedModel;
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -299,10 +316,11 @@ export class ModelService implements Service {
 
   private async open(prepared: Prepared, settings: EngineSettings) {
     if (prepared.kind === "scripted") {
-      // A deterministic fake model writing IS-CoT at a set speed: for trying the UI and for its benchmarks.
+      const scripted = this.options.scripted;
+      if (!scripted) throw new Error("DRAFTLINE_ENGINE=scripted asks for the scripted model, which this program does not have.");
       const tps = Number(this.env.DRAFTLINE_SCRIPTED_TPS ?? "0");
-      const backend = new ScriptedBackend(fakeWriter({ sections: [["Opening", 400], ["Development", 600], ["Turn", 600], ["Ending", 400]] }), { tokensPerSecond: tps > 0 ? tps : undefined });
-      const model = await backend.load();
+      const backend = scripted({ tokensPerSecond: tps > 0 ? tps : undefined });
+      const model = await backend.load({ model: "scripted" });
       return { backend, model, profile: "native" as const, device: "scripted model (no inference)", entry: undefined, contextNote: null };
     }
     if (prepared.kind === "server") {

@@ -8,7 +8,7 @@ import { checkInvariants } from "../../common/manuscript";
 import { readProjectFile } from "./projectFile";
 import { RecentProjects } from "./recent";
 import { ProjectsService } from "./service";
-import { largeManuscript } from "./testing/fixtures";
+import { largeManuscript } from "../../common/testing/sampleManuscript";
 
 // A writer process that saves in a loop is killed with SIGKILL at random moments (while starting,
 // opening, writing the journal, writing the project, renaming), 200 times. After each kill the project

@@ -7,7 +7,7 @@ import { dispatch } from "../../common/api/server";
 import { createProjectHandlers } from "./handlers";
 import { RecentProjects } from "./recent";
 import { ProjectsService, type ProjectEvent } from "./service";
-import { SAMPLE_TRANSCRIPT } from "./testing/fixtures";
+import { SAMPLE_TRANSCRIPT } from "../../common/testing/sampleManuscript";
 
 let dir: string;
 let service: ProjectsService;

@@ -5,8 +5,8 @@ import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
 import { z } from "zod";
 import { DEFAULT_HISTORY_LIMITS, historyEntrySchema, type HistoryEntry, type HistoryLimits, type SnapshotReason } from "../../common/project/history";
-import { writeFileAtomic } from "./atomicWrite";
-import { errnoOf } from "./fsErrors";
+import { writeFileAtomic } from "../base/atomicWrite";
+import { errnoOf } from "../base/fsErrors";
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);

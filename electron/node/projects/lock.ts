@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { isProjectError } from "../../common/project/errors";
-import { tempPathFor } from "./atomicWrite";
-import { errnoOf } from "./fsErrors";
-import { readRegularFile } from "./regularFile";
+import { tempPathFor } from "../base/atomicWrite";
+import { errnoOf } from "../base/fsErrors";
+import { readRegularFile } from "../base/regularFile";
 
 const lockFileSchema = z.object({
   app: z.literal("draftline"),

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { ProjectError } from "../../common/project/errors";
 import { decodeProjectFile, encodeProjectFile, PROJECT_FORMAT, PROJECT_SCHEMA_VERSION, type ProjectFile } from "../../common/project/file";
-import { writeFileAtomic, type AtomicFs } from "./atomicWrite";
-import { errnoOf, fsFailure } from "./fsErrors";
-import { MAX_PROJECT_BYTES, readRegularFile } from "./regularFile";
+import { writeFileAtomic, type AtomicFs } from "../base/atomicWrite";
+import { errnoOf, fsFailure } from "../base/fsErrors";
+import { MAX_PROJECT_BYTES, readRegularFile } from "../base/regularFile";
 
 /** The project file's extension. */
 export const PROJECT_EXTENSION = ".draftline";

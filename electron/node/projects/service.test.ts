@@ -5,12 +5,12 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkInvariants } from "../../common/manuscript";
 import { PROJECT_SCHEMA_VERSION } from "../../common/project/file";
-import { realFs, type AtomicFs } from "./atomicWrite";
+import { realFs, type AtomicFs } from "../base/atomicWrite";
 import { lockPathFor, ProjectLock } from "./lock";
 import { backupPathFor, journalPathFor } from "./projectFile";
 import { RecentProjects } from "./recent";
 import { ProjectsService, type ProjectEvent } from "./service";
-import { sampleManuscript } from "./testing/fixtures";
+import { sampleManuscript } from "../../common/testing/sampleManuscript";
 
 let dir: string;
 let services: ProjectsService[];

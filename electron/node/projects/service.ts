@@ -11,11 +11,11 @@ import { DEFAULT_HISTORY_LIMITS, type HistoryEntry, type HistoryLimits, type Sna
 import { titleFromInstruction } from "../../common/project/title";
 import type { ImportNotice } from "../../common/project/importNotices";
 import type { LockStatus, ProjectChanged, ProjectSaved, ProjectSaveFailed, ProjectState, RecoverableProject, RecoveryInfo } from "../../common/project/state";
-import type { Service } from "../app/container";
+import type { Service } from "../base/container";
 import type { ExportResult } from "../export/registry";
-import { realFs, removeAbandonedTemps, writeFileAtomic, type AtomicFs } from "./atomicWrite";
+import { realFs, removeAbandonedTemps, writeFileAtomic, type AtomicFs } from "../base/atomicWrite";
 import { AutosaveScheduler, DEFAULT_AUTOSAVE_TIMING, type AutosaveTiming } from "./autosave";
-import { errnoOf, fsFailure } from "./fsErrors";
+import { errnoOf, fsFailure } from "../base/fsErrors";
 import { HistoryStore, historyDirFor } from "./history";
 import { isStaleHolder, processAlive, ProjectLock, type LockHolder } from "./lock";
 import { journalPathFor, PROJECT_EXTENSION, readProjectFile, readProjectText, writeProjectFile } from "./projectFile";

@@ -9,7 +9,7 @@ import { createManuscript } from "../../common/manuscript/reducer";
 import type { Manuscript } from "../../common/manuscript/types";
 import { DEFAULT_STOCK_PHRASES } from "../../common/report/report";
 import { judgeAnswer, startJudgeServer, type ScriptedJudgeServer } from "../eval/testing/loopback";
-import { ScriptedBackend } from "../generation/testing/scriptedBackend";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 import { reportHandlers } from "./handlers";
 import { ReportService } from "./service";
 

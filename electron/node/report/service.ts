@@ -7,9 +7,9 @@ import type { Manuscript } from "../../common/manuscript/types";
 import { qualityScore } from "../../common/metrics/quality";
 import { documentText } from "../../common/report/document";
 import { normalizeStockPhrases } from "../../common/report/report";
-import type { Service } from "../app/container";
+import type { Service } from "../base/container";
 import { HttpJudge, LocalJudge, type Judge, type JudgeOutcome } from "../eval/judge";
-import type { LoadedModel } from "../generation/service";
+import type { LoadedModel } from "../models/service";
 import { defaultReportSettings, readReportSettings, writeReportSettings, type StoredReportSettings } from "./settings";
 
 export interface ReportServiceOptions {

@@ -6,7 +6,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_STOCK_PHRASES, normalizeStockPhrases } from "../../common/report/report";
-import { writeFileAtomic } from "../projects/atomicWrite";
+import { writeFileAtomic } from "../base/atomicWrite";
 
 export type StoredJudge = { kind: "server"; url: string; model: string | null } | { kind: "local" };
 

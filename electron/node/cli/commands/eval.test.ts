@@ -7,7 +7,7 @@ import { PassThrough, Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { qualityScore } from "../../../common/metrics/quality";
 import { countLongBenchWords } from "../../../common/metrics/words";
-import { fakeWriter } from "../../generation/testing/fakeWriter";
+import { fakeWriter } from "../../../common/testing/fakeWriter";
 import { judgeAnswer, startJudgeServer, startWriterServer, type ScriptedJudgeServer, type WriterServer } from "../../eval/testing/loopback";
 import type { CliIO } from "../command";
 import { runCli } from "../main";

@@ -5,7 +5,7 @@ import { compareRuns, readRun } from "../../eval/compare";
 import { DatasetError } from "../../eval/dataset";
 import { createJudge, EvalSetupError, formatSummary, resultPaths, runLongBenchWrite, type JudgeSpec } from "../../eval/longbenchWrite";
 import { ResultsError } from "../../eval/results";
-import { ModelService } from "../../models/service";
+import { createModelService } from "../../app/models";
 import { CliError, UsageError, type CliIO, type Command } from "../command";
 import { describeFsError, writeLine } from "../io";
 import { describeLoadedContext, describeSampling, engineSettings, loadForCommand, MODEL_OPTIONS, modelSource, parseMode, parseSampling, positiveInt } from "./write";
@@ -128,7 +128,7 @@ async function longbenchWrite(argv: string[], io: CliIO): Promise<number> {
   const judgeSpec = parseJudge(values);
   const files = resultPaths(path.resolve(io.cwd, values.out ?? "eval-longbench-write.jsonl"), values.pred ? path.resolve(io.cwd, values.pred) : undefined, values.summary ? path.resolve(io.cwd, values.summary) : undefined);
 
-  const models = new ModelService({ env: io.env, emitState: () => {}, emitDownload: () => {} });
+  const models = createModelService({ env: io.env, emitState: () => {}, emitDownload: () => {} });
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   try {

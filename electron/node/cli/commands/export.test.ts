@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeProjectFile } from "../../../common/project/file";
 import { readZip } from "../../export/testing/zip";
 import { journalPathFor, newProjectFile } from "../../projects/projectFile";
-import { sampleManuscript } from "../../projects/testing/fixtures";
+import { sampleManuscript } from "../../../common/testing/sampleManuscript";
 import type { CliIO } from "../command";
 import { runCli } from "../main";
 

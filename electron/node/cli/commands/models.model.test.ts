@@ -2,7 +2,7 @@
 import os from "node:os";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { ensureTestModel } from "../../models/testModel";
+import { ensureTestModel } from "../../engine/testModel";
 import type { CliIO } from "../command";
 import { runCli } from "../main";
 

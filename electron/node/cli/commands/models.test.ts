@@ -7,8 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hostileGgufs } from "../../models/testing/hostileGguf";
-import { buildTestModel } from "../../models/testModel";
+import { hostileGgufs } from "../../engine/testing/hostileGguf";
+import { buildTestModel } from "../../engine/testModel";
 import type { CliIO } from "../command";
 import { runCli } from "../main";
 

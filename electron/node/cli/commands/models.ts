@@ -9,9 +9,10 @@ import { CatalogError, findCatalogEntry, hfEndpoint, loadCatalog, resolveHfUri }
 import { DownloadError, downloadFile, modelPartialPath } from "../../models/download";
 import { BackendError } from "../../engine/backend";
 import { EmbeddedBackend } from "../../engine/embedded";
-import { GgufError, inspectGguf, type GgufFacts } from "../../models/gguf";
-import { formatBytes, getHardwareInfo } from "../../models/hardware";
-import { catalogPath, findRepoRoot, modelsDir } from "../../models/paths";
+import { GgufError, inspectGguf, type GgufFacts } from "../../engine/gguf";
+import { formatBytes, getHardwareInfo } from "../../engine/hardware";
+import { findRepoRoot } from "../../base/paths";
+import { catalogPath, modelsDir } from "../../models/paths";
 import { MAX_DEFAULT_CONTEXT, planContext, type ContextPlan } from "../../models/context";
 import { CliError, UsageError, type CliIO, type Command } from "../command";
 import { engineSettings } from "./write";

@@ -6,9 +6,9 @@ import { isProjectError } from "../../../common/project/errors";
 import { decodeProjectFile } from "../../../common/project/file";
 import { documentText } from "../../../common/report/document";
 import { manuscriptReport, normalizeStockPhrases } from "../../../common/report/report";
-import { appDataDir } from "../../app/paths";
+import { appDataDir } from "../../base/paths";
 import { createJudge, type JudgeSpec } from "../../eval/longbenchWrite";
-import { ModelService } from "../../models/service";
+import { createModelService } from "../../app/models";
 import { journalPathFor, readProjectFile, readProjectText } from "../../projects/projectFile";
 import { formatReport } from "../../report/format";
 import { judgeReport } from "../../report/service";
@@ -98,7 +98,7 @@ export const reportCommand: Command = {
     if (judgeSpec) {
       const text = documentText(project.manuscript);
       if (text.trim() === "") throw new CliError(`${path.basename(input)} has no text yet: there is nothing to judge.`);
-      const models = new ModelService({ env: io.env, emitState: () => {}, emitDownload: () => {} });
+      const models = createModelService({ env: io.env, emitState: () => {}, emitDownload: () => {} });
       try {
         const judge = await createJudge(judgeSpec, models).catch((error: Error) => Promise.reject(new CliError(error.message)));
         if (judgeSpec.kind === "local") {

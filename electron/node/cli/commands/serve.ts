@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createBackend } from "../../app/backend";
-import { packageRoot } from "../../app/paths";
+import { packageRoot } from "../../base/paths";
 import { checkToken, startWebServer, WeakTokenError, type WebServer } from "../../server/webServer";
 import { CliError, UsageError, type Command } from "../command";
 import { writeLine } from "../io";

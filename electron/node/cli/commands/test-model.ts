@@ -1,7 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { formatBytes } from "../../models/hardware";
-import { TEST_MODEL_TAGS, writeTestModel } from "../../models/testModel";
+import { formatBytes } from "../../engine/hardware";
+import { TEST_MODEL_TAGS, writeTestModel } from "../../engine/testModel";
 import { CliError, UsageError, type Command } from "../command";
 import { describeFsError, writeLine } from "../io";
 

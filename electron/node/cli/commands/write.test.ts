@@ -7,7 +7,7 @@ import { PassThrough, Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decodeProjectFile } from "../../../common/project/file";
 import { startWriterServer, type WriterServer } from "../../eval/testing/loopback";
-import { fakeWriter } from "../../generation/testing/fakeWriter";
+import { fakeWriter } from "../../../common/testing/fakeWriter";
 import type { CliIO } from "../command";
 import { runCli } from "../main";
 

@@ -9,12 +9,13 @@ import { protocolProfiles } from "../../../common/engine/catalog";
 import { isProjectError } from "../../../common/project/errors";
 import { writtenWords } from "../../../common/generation/rules";
 import { lengthScore } from "../../../common/metrics/score";
-import { appDataDir } from "../../app/paths";
+import { appDataDir } from "../../base/paths";
 import { appVersion } from "../../app/backend";
 import { exportManuscript, toExportDocument } from "../../export/exportManuscript";
 import { buildMarkdown } from "../../export/markdown/build";
 import { GenerationService } from "../../generation/service";
-import { ModelService } from "../../models/service";
+import { createModelService } from "../../app/models";
+import type { ModelService } from "../../models/service";
 import { PROJECT_EXTENSION } from "../../projects/projectFile";
 import { ProjectsService } from "../../projects/service";
 import { RecentProjects } from "../../projects/recent";
@@ -239,7 +240,7 @@ export const writeCommand: Command = {
     if (exportTo) await requireFolder("--export", exportTo);
 
     const dataDir = appDataDir(io.env);
-    const models = new ModelService({ env: io.env, emitState: () => {}, emitDownload: () => {} });
+    const models = createModelService({ env: io.env, emitState: () => {}, emitDownload: () => {} });
     const projects = new ProjectsService({ dataDir, recent: new RecentProjects(dataDir), appVersion: appVersion() });
     const bar = new ProgressBar(io);
     const generation = new GenerationService({ store: projects, model: () => models.loaded(), emit: (u) => bar.update(u.state), flushMs: 200 });

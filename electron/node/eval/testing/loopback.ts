@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { QUALITY_DIMENSIONS } from "../../../common/metrics/quality";
-import type { Script } from "../../generation/testing/scriptedBackend";
+import type { Script } from "../../engine/testing/scriptedBackend";
 
 /** Largest request body the servers read; a bigger one is refused. */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { EngineState } from "../../common/api/models";
-import { ModelService } from "../models/service";
+import { ModelService } from "./service";
 import { PROBE_SUGGESTION, probeProtocol, writesGlobalPlan } from "./probe";
-import { fakeWriter, prose } from "./testing/fakeWriter";
-import { ScriptedBackend } from "./testing/scriptedBackend";
+import { fakeWriter, prose } from "../../common/testing/fakeWriter";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 
 describe("the IS-CoT probe", () => {
   it("finds the global plan tag as the parser reads it, aliases included, and not a closing tag alone", () => {
@@ -29,11 +29,14 @@ describe("the IS-CoT probe", () => {
   });
 });
 
+/** The scripted model DRAFTLINE_ENGINE=scripted loads, as the wiring gives it (app/models.ts). */
+const scripted = () => new ScriptedBackend(fakeWriter());
+
 describe("the probe in the model service", () => {
   it("runs when asked, puts its result in the engine state and logs it", async () => {
     const states: EngineState[] = [];
     const logs: Array<[string, Record<string, unknown>]> = [];
-    const service = new ModelService({ env: { DRAFTLINE_ENGINE: "scripted" }, emitState: (s) => states.push(s), emitDownload: () => {}, log: (e, f) => logs.push([e, f]) });
+    const service = new ModelService({ env: { DRAFTLINE_ENGINE: "scripted" }, scripted, emitState: (s) => states.push(s), emitDownload: () => {}, log: (e, f) => logs.push([e, f]) });
     try {
       const plain = await service.load({ kind: "catalog", id: "scripted" });
       expect(plain.probe).toBeUndefined();
@@ -45,6 +48,12 @@ describe("the probe in the model service", () => {
     } finally {
       await service.shutdown();
     }
+  });
+
+  it("says so when DRAFTLINE_ENGINE=scripted asks for a scripted model nobody gave it", async () => {
+    const service = new ModelService({ env: { DRAFTLINE_ENGINE: "scripted" }, emitState: () => {}, emitDownload: () => {} });
+    await expect(service.load({ kind: "catalog", id: "scripted" })).rejects.toThrow(/asks for the scripted model, which this program does not have/);
+    await service.shutdown();
   });
 
   it("says a probe needs a loaded model", async () => {

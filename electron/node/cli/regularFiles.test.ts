@@ -10,12 +10,12 @@ import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { importDraftFile } from "../export/import";
-import { readTextInput } from "../cli/io";
-import { lockPathFor, ProjectLock } from "./lock";
-import { journalPathFor } from "./projectFile";
-import { RecentProjects } from "./recent";
-import { MAX_DRAFT_BYTES, MAX_PROJECT_BYTES, readRegularFile } from "./regularFile";
-import { ProjectsService } from "./service";
+import { readTextInput } from "./io";
+import { lockPathFor, ProjectLock } from "../projects/lock";
+import { journalPathFor } from "../projects/projectFile";
+import { RecentProjects } from "../projects/recent";
+import { MAX_DRAFT_BYTES, MAX_PROJECT_BYTES, readRegularFile } from "../base/regularFile";
+import { ProjectsService } from "../projects/service";
 
 let dir: string;
 let fifos: string[];

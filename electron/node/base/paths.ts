@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
  * Where Draftline keeps its own files (settings, recent projects, logs, autosaves). DRAFTLINE_HOME
@@ -26,4 +28,27 @@ export function packageRoot(fromUrl: string = import.meta.url): string {
     dir = path.dirname(dir);
   }
   return process.cwd();
+}
+
+/**
+ * The Draftline checkout or build this code runs from: the first folder above this module (source:
+ * electron/node/base, bundle: dist/node) whose package.json is Draftline's. Undefined in an
+ * installed app whose files are not laid out that way.
+ */
+export function findRepoRoot(fromUrl: string = import.meta.url): string | undefined {
+  let dir = path.dirname(fileURLToPath(fromUrl));
+  for (let i = 0; i < 8; i++) {
+    const manifest = path.join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown }).name === "draftline") return dir;
+      } catch {
+        // A package.json that is not JSON is not ours; keep looking upwards.
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
-import { parseTranscript } from "../../../common/manuscript/reducer";
-import type { Manuscript } from "../../../common/manuscript/types";
+import { parseTranscript } from "../manuscript/reducer";
+import type { Manuscript } from "../manuscript/types";
 
 /** A small finished manuscript as the model writes it: a plan with two sections, three steps. */
 export const SAMPLE_TRANSCRIPT = [

@@ -1,8 +1,11 @@
 // A scripted IS-Writer for tests and the scripted engine: it reads the context like the real model
 // would and writes the next part of the protocol — a plan, a step, a reflection — with lengths a test
-// chooses. The controller's forced tags and stop strings shape what it gets to write.
-import { extractPlan } from "../../../common/iscot/plan";
-import type { Script } from "./scriptedBackend";
+// chooses. The session's forced tags and stop strings shape what it gets to write. Pure, so the
+// renderer's fake back end writes with it too.
+import { extractPlan } from "../iscot/plan";
+
+/** Given the whole context as text, the text the model writes next (it stops at a stop string or its end; "\u0000" ends it as end of generation). */
+export type Script = (context: string) => string;
 
 export interface FakeWriterOptions {
   /** The plan's sections: title and budget. */

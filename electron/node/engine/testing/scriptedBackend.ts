@@ -1,11 +1,11 @@
-// A Backend without a model, for the controller's tests: each character is one token (its code point),
+// A Backend without a model, for tests and the scripted engine: each character is one token (its code point),
 // and a script decides what the "model" writes next from the context it is given. It keeps a KV cache
 // the way the real engines do (longest common prefix with the previous call), so token accounting in
 // tests means the same as with node-llama-cpp.
-import { BackendError, type Backend, type ChatMessage, type GenerateRequest, type GenerateResult, type ModelInfo, type TokenId } from "../../engine/backend";
+import type { Script } from "../../../common/testing/fakeWriter";
+import { BackendError, type Backend, type ChatMessage, type GenerateRequest, type GenerateResult, type ModelInfo, type TokenId } from "../backend";
 
-/** Given the whole context as text, the text the model writes next (it stops at a stop string or its end). */
-export type Script = (context: string) => string;
+export type { Script };
 
 export const SCRIPTED_EOS = 0;
 

@@ -5,10 +5,10 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ApiHandlers } from "../../common/api/server";
 import { dispatch } from "../../common/api/server";
-import { createProjectHandlers } from "../projects/handlers";
-import { RecentProjects } from "../projects/recent";
-import { ProjectsService } from "../projects/service";
-import { ExportTargets } from "./exportTargets";
+import { createProjectHandlers } from "./handlers";
+import { RecentProjects } from "./recent";
+import { ProjectsService } from "./service";
+import { ExportTargets } from "../export/exportTargets";
 
 let dir: string;
 let service: ProjectsService;
