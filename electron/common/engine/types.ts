@@ -122,6 +122,8 @@ export const modelInfoSchema = z.object({
   hasChatTemplate: z.boolean(),
   /** The chat format in use, e.g. "ChatML", "Qwen", "JinjaTemplate". */
   chatWrapper: z.string().optional(),
+  /** True when the chat format leaves the model's thinking out (Qwen3's enable_thinking false). */
+  thinkingOff: z.boolean().optional(),
   vocabularySize: z.number().int().optional(),
   eosToken: tokenIdSchema.optional(),
   bosToken: tokenIdSchema.optional(),

@@ -5,8 +5,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
   getLlama,
+  JinjaTemplateChatWrapper,
   LlamaCompletion,
   LlamaLogLevel,
+  QwenChatWrapper,
   resolveChatWrapper,
   type ChatHistoryItem,
   type ChatWrapper,
@@ -35,6 +37,24 @@ import {
 } from "./backend";
 import { completionSampling } from "./sampling";
 import { AdaptiveDraftPredictor, predictionCounters, speculativeStats, vocabularySample } from "./speculative";
+
+/**
+ * Chat wrapper settings that turn a model's thinking off: the protocol asks for it only in the
+ * think-answer mode, which writes its own prompt. Qwen3 through node-llama-cpp's Qwen wrapper closes
+ * the think block at the start of the answer (`thoughts: "discourage"`); any other template that reads
+ * `enable_thinking` (Qwen3 fine-tunes, its Jinja template) is rendered with it false.
+ */
+const NO_THINKING = {
+  qwen: { thoughts: "discourage" },
+  jinjaTemplate: { additionalRenderParameters: { enable_thinking: false } },
+} as const;
+
+/** True when the chat wrapper leaves the model's thinking out (see NO_THINKING). */
+function tellsNotToThink(wrapper: ChatWrapper): boolean {
+  if (wrapper instanceof QwenChatWrapper) return wrapper.thoughts === "discourage";
+  if (wrapper instanceof JinjaTemplateChatWrapper) return wrapper.template.includes("enable_thinking");
+  return false;
+}
 
 /** The context size used when none is asked for: large enough for a long document's working set. */
 const DEFAULT_CONTEXT_SIZE = 8192;
@@ -216,7 +236,7 @@ export class LlamaEngine {
         }
         const sequence = context.getSequence(draft?.predictor ? { tokenPredictor: draft.predictor } : {});
         const completion = new LlamaCompletion({ contextSequence: sequence });
-        const chatWrapper = resolveChatWrapper(model);
+        const chatWrapper = resolveChatWrapper(model, { customWrapperSettings: NO_THINKING });
         const facts = checked.facts;
         const bos = model.tokens.bos;
         const eos = model.tokens.eos;
@@ -236,6 +256,7 @@ export class LlamaEngine {
           quantization: facts.quantization,
           hasChatTemplate: facts.hasChatTemplate,
           chatWrapper: chatWrapper.wrapperName,
+          thinkingOff: tellsNotToThink(chatWrapper),
           vocabularySize: facts.vocabularySize,
           eosToken: eos ?? undefined,
           bosToken: bos ?? undefined,

@@ -33,6 +33,26 @@ function handle(req: IncomingMessage, res: ServerResponse, open: Set<ServerRespo
   const url = req.url ?? "";
   const [, scenario = "", ...rest] = url.split("/");
   const path = `/${rest.join("/")}`;
+  if (scenario === "thinker" || scenario === "templated") {
+    // A server whose vocabulary holds <think> and </think> as single tokens (Qwen3); "templated" has /apply-template.
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>) : {};
+      const json = (value: unknown) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(value));
+      if (path === "/v1/models") return json(JSON.parse(MODELS));
+      if (path === "/tokenize") {
+        const text = String(body.content);
+        return json({ tokens: text === "<think>" || text === "</think>" ? [7] : Array.from(text, (c) => c.codePointAt(0)) });
+      }
+      if (path === "/apply-template" && scenario === "templated") {
+        recorded.push(body);
+        return json({ prompt: "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n" });
+      }
+      res.writeHead(404).end();
+    });
+    return;
+  }
   if (scenario === "record" && path === "/v1/completions") {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -125,6 +145,20 @@ describe("OpenAI-compatible backend against servers that misbehave", () => {
     const backend = await loaded("record");
     await backend.generate({ tokens: [104, 105], maxTokens: 10, sampling: { temperature: 0.7, topP: 0.9, minP: 0.05, presencePenalty: 0.4, frequencyPenalty: 0.2, repeatPenalty: 1.05 } });
     expect(recorded.at(-1)).toMatchObject({ temperature: 0.7, top_p: 0.9, min_p: 0.05, presence_penalty: 0.4, frequency_penalty: 0.2, repeat_penalty: 1.05, repetition_penalty: 1.05 });
+  });
+
+  it("turns a thinking model's thinking off: the template is asked for it, else the answer opens after an empty think block", async () => {
+    const templated = await loaded("templated");
+    expect(templated.modelInfo).toMatchObject({ thinkingOff: true });
+    const viaServer = await templated.applyChatTemplate([{ role: "user", content: "Hi" }]);
+    expect(recorded.at(-1)).toMatchObject({ chat_template_kwargs: { enable_thinking: false } });
+    // A server that rendered without Jinja (no enable_thinking): the empty think block is added.
+    expect(viaServer.text).toBe("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n");
+    const chatml = await (await loaded("thinker")).applyChatTemplate([{ role: "user", content: "Hi" }]);
+    expect(chatml.text).toBe("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n");
+    // A model without think tokens gets ChatML as it is.
+    const plain = await loaded("record");
+    expect((await plain.applyChatTemplate([{ role: "user", content: "Hi" }])).text).toBe("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
   });
 
   it("gives up on a server that never answers /v1/models, naming it", async () => {

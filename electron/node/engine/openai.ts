@@ -153,6 +153,8 @@ export class OpenAICompatibleBackend implements Backend {
   private model = "";
   private serverTokenizer = false;
   private serverTemplate = false;
+  /** The model's vocabulary holds `<think>` and `</think>` as tokens: a model that thinks unless told not to. */
+  private thinker = false;
 
   constructor(private readonly options: OpenAIBackendOptions) {
     this.root = options.baseUrl.replace(/\/+$/, "").replace(/\/v1$/, "");
@@ -303,6 +305,7 @@ export class OpenAICompatibleBackend implements Backend {
     const probe = await this.optionalJson("/tokenize", { body: this.tokenizeBody("a", false) });
     this.serverTokenizer = isTokenArray(probe?.tokens);
     this.serverTemplate = (await this.optionalJson("/apply-template", { body: { messages: [{ role: "user", content: "a" }] } }))?.prompt !== undefined;
+    this.thinker = this.serverTokenizer && (await this.isOneToken("<think>")) && (await this.isOneToken("</think>"));
     this.info = {
       source: this.model || this.root,
       name: this.model || "server model",
@@ -313,9 +316,16 @@ export class OpenAICompatibleBackend implements Backend {
       vocabularySize: typeof meta?.n_vocab === "number" ? meta.n_vocab : undefined,
       gpu: false,
       hasChatTemplate: typeof props?.chat_template === "string" && props.chat_template !== "",
+      ...(this.thinker ? { thinkingOff: true } : {}),
       addsBosToken: false,
     };
     return this.info;
+  }
+
+  /** True when the server's tokenizer holds `text` as one token. */
+  private async isOneToken(text: string): Promise<boolean> {
+    const data = await this.optionalJson("/tokenize", { body: this.tokenizeBody(text, true) });
+    return isTokenArray(data?.tokens) && data.tokens.length === 1;
   }
 
   async unload(): Promise<void> {
@@ -353,11 +363,17 @@ export class OpenAICompatibleBackend implements Backend {
     this.requireLoaded();
     const addGenerationPrompt = options.addGenerationPrompt ?? true;
     let text: string | undefined;
-    if (this.serverTemplate && addGenerationPrompt && messages.at(-1)?.role !== "assistant") {
-      const data = await this.json("/apply-template", { body: { messages } });
+    const opensAnswer = addGenerationPrompt && messages.at(-1)?.role !== "assistant";
+    if (this.serverTemplate && opensAnswer) {
+      // Thinking off, as Qwen3's template reads it (llama-server with --jinja, vLLM).
+      const data = await this.json("/apply-template", { body: { messages, chat_template_kwargs: { enable_thinking: false } } });
       if (typeof data.prompt === "string") text = data.prompt;
     }
     text ??= chatML(messages, addGenerationPrompt);
+    // A model that thinks unless told not to, whose template did not close its think block (a server
+    // without Jinja templates, or ChatML here): the answer opens after an empty one, as Qwen3's own
+    // template does with enable_thinking false.
+    if (this.thinker && opensAnswer && !/<\/think>\s*$/.test(text)) text += "<think>\n\n</think>\n\n";
     return { text, tokens: await this.tokenize(text, { specialTokens: true }) };
   }
 

@@ -41,6 +41,22 @@ export interface TestModelOptions {
   /** Attention heads (default 4, a head size of 16) and key-value heads (default 2, dividing them). A quantized KV cache needs heads of 32 elements or more (2 heads). */
   heads?: number;
   kvHeads?: number;
+  /** "llama" (default) or "qwen3" (query and key norms per layer, as llama.cpp's qwen3 architecture has): node-llama-cpp picks a chat wrapper by it. */
+  architecture?: "llama" | "qwen3";
+  /** `tokenizer.chat_template` (default: plain ChatML); null leaves it out. */
+  chatTemplate?: string | null;
+  /** `general.name` (default "Draftline tiny test model"). */
+  name?: string;
+  /** More `general.*` keys (basename, size_label, finetune, base_model.0.name…): how a model names itself. */
+  general?: Record<string, string | number>;
+  /**
+   * How the IS-CoT tags are in the vocabulary: user-defined tokens (default, as added tokens that are
+   * not special), control tokens (special: matched in text only when special tokens are parsed, like
+   * a fine-tune whose tags were added as special tokens), or absent (several ordinary tokens each).
+   */
+  tags?: "user-defined" | "control" | "none";
+  /** More tokens, each one token of the vocabulary: `control` (special) or `user-defined`. E.g. Qwen3's `<think>`. */
+  extraTokens?: { text: string; type: "control" | "user-defined" }[];
 }
 
 // Shape of the network: small enough to be fast, large enough to be a real transformer.
@@ -245,7 +261,8 @@ export function buildTestModel(options: TestModelOptions = {}): Buffer {
 
 /** The test model's metadata and tensors, before they are encoded (tests change them to build bad files). */
 export function testModelParts(options: TestModelOptions = {}): TestModelParts {
-  const { seed = 1234, merges: mergeCount = 200, contextLength = 4096, heads = HEADS, kvHeads = KV_HEADS } = options;
+  const { seed = 1234, merges: mergeCount = 200, contextLength = 4096, heads = HEADS, kvHeads = KV_HEADS, architecture = "llama", tags = "user-defined" } = options;
+  const arch = architecture;
   const headSize = EMBEDDING / heads;
   const bytes = byteToUnicode();
   const merges = learnMerges(mergeCount, bytes);
@@ -255,28 +272,35 @@ export function testModelParts(options: TestModelOptions = {}): TestModelParts {
     tokens.push(t);
     types.push(3);
   }
-  for (const t of TEST_MODEL_TAGS) {
-    tokens.push(t);
-    types.push(4);
+  if (tags !== "none") {
+    for (const t of TEST_MODEL_TAGS) {
+      tokens.push(t);
+      types.push(tags === "control" ? 3 : 4);
+    }
+  }
+  for (const t of options.extraTokens ?? []) {
+    tokens.push(t.text);
+    types.push(t.type === "control" ? 3 : 4);
   }
   const vocab = tokens.length;
   const eos = tokens.indexOf("<|endoftext|>");
 
   const metadata: [string, MetadataValue][] = [
-    ["general.architecture", { type: "string", value: "llama" }],
-    ["general.name", { type: "string", value: "Draftline tiny test model" }],
+    ["general.architecture", { type: "string", value: arch }],
+    ["general.name", { type: "string", value: options.name ?? "Draftline tiny test model" }],
+    ...Object.entries(options.general ?? {}).map(([key, value]): [string, MetadataValue] => [`general.${key}`, typeof value === "string" ? { type: "string", value } : { type: "u32", value }]),
     ["general.file_type", { type: "u32", value: 0 }],
     ["general.alignment", { type: "u32", value: ALIGNMENT }],
-    ["llama.context_length", { type: "u32", value: contextLength }],
-    ["llama.embedding_length", { type: "u32", value: EMBEDDING }],
-    ["llama.block_count", { type: "u32", value: LAYERS }],
-    ["llama.feed_forward_length", { type: "u32", value: FEED_FORWARD }],
-    ["llama.attention.head_count", { type: "u32", value: heads }],
-    ["llama.attention.head_count_kv", { type: "u32", value: kvHeads }],
-    ["llama.attention.layer_norm_rms_epsilon", { type: "f32", value: 1e-5 }],
-    ["llama.rope.dimension_count", { type: "u32", value: headSize }],
-    ["llama.rope.freq_base", { type: "f32", value: 10000 }],
-    ["llama.vocab_size", { type: "u32", value: vocab }],
+    [`${arch}.context_length`, { type: "u32", value: contextLength }],
+    [`${arch}.embedding_length`, { type: "u32", value: EMBEDDING }],
+    [`${arch}.block_count`, { type: "u32", value: LAYERS }],
+    [`${arch}.feed_forward_length`, { type: "u32", value: FEED_FORWARD }],
+    [`${arch}.attention.head_count`, { type: "u32", value: heads }],
+    [`${arch}.attention.head_count_kv`, { type: "u32", value: kvHeads }],
+    [`${arch}.attention.layer_norm_rms_epsilon`, { type: "f32", value: 1e-5 }],
+    [`${arch}.rope.dimension_count`, { type: "u32", value: headSize }],
+    [`${arch}.rope.freq_base`, { type: "f32", value: 10000 }],
+    [`${arch}.vocab_size`, { type: "u32", value: vocab }],
     ["tokenizer.ggml.model", { type: "string", value: "gpt2" }],
     ["tokenizer.ggml.pre", { type: "string", value: "qwen2" }],
     ["tokenizer.ggml.tokens", { type: "strings", value: tokens }],
@@ -286,7 +310,7 @@ export function testModelParts(options: TestModelOptions = {}): TestModelParts {
     ["tokenizer.ggml.bos_token_id", { type: "u32", value: eos }],
     ["tokenizer.ggml.padding_token_id", { type: "u32", value: eos }],
     ["tokenizer.ggml.add_bos_token", { type: "bool", value: false }],
-    ["tokenizer.chat_template", { type: "string", value: TEST_MODEL_CHAT_TEMPLATE }],
+    ...(options.chatTemplate === null ? [] : [["tokenizer.chat_template", { type: "string", value: options.chatTemplate ?? TEST_MODEL_CHAT_TEMPLATE }] as [string, MetadataValue]]),
   ];
 
   const normal = random(seed);
@@ -309,6 +333,13 @@ export function testModelParts(options: TestModelOptions = {}): TestModelParts {
     const s = 1 / Math.sqrt(EMBEDDING);
     tensors.push(
       { name: `blk.${l}.attn_norm.weight`, dims: [EMBEDDING], data: ones(EMBEDDING) },
+      // Qwen3 normalizes each head's queries and keys.
+      ...(arch === "qwen3"
+        ? [
+            { name: `blk.${l}.attn_q_norm.weight`, dims: [headSize], data: ones(headSize) },
+            { name: `blk.${l}.attn_k_norm.weight`, dims: [headSize], data: ones(headSize) },
+          ]
+        : []),
       { name: `blk.${l}.attn_q.weight`, dims: [EMBEDDING, EMBEDDING], data: weights(EMBEDDING * EMBEDDING, s) },
       { name: `blk.${l}.attn_k.weight`, dims: [EMBEDDING, kv], data: weights(EMBEDDING * kv, s) },
       { name: `blk.${l}.attn_v.weight`, dims: [EMBEDDING, kv], data: weights(EMBEDDING * kv, s) },

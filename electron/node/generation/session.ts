@@ -12,6 +12,7 @@ import { stopStepInProgress } from "../../common/manuscript/stopped";
 import { applyEvent, isInProgress } from "../../common/manuscript/reducer";
 import type { Manuscript } from "../../common/manuscript/types";
 import type { PromptLanguage } from "../../common/generation/prompts";
+import { ThinkFilter } from "../../common/generation/thinking";
 import type { Backend, GenerateResult, SamplingSettings, TokenId } from "../engine/backend";
 import { TokenContext, type Piece } from "./context";
 import type { Verdict } from "./guard";
@@ -99,6 +100,11 @@ export interface Ask {
   grammar?: string | undefined;
   /** How the model's text is read; by default the live piece's parser. */
   read?: (text: string) => void;
+  /**
+   * "keep": the text is read as the model wrote it, think blocks included (LongWriter-Zero's plan).
+   * By default a `<think>…</think>` the model writes is taken out before the text is read, and said.
+   */
+  thinking?: "keep";
   watch?: SegmentWatch;
 }
 
@@ -127,6 +133,8 @@ export class WritingSession {
   readonly context = new TokenContext();
   /** Totals of this run: context tokens sent with every call, those decoded (not in the KV cache), those generated. */
   readonly accounting = { tokensSent: 0, tokensDecoded: 0, tokensGenerated: 0, calls: 0 };
+  /** Think blocks the model wrote where the protocol asked for none, taken out of the draft, and their words. */
+  readonly thinking = { blocks: 0, words: 0 };
   live: Live | null = null;
   phase: Phase = "none";
   /** How the mode makes room for `needed` more tokens (the writer sets it). */
@@ -368,8 +376,11 @@ export class WritingSession {
    * tokens the model generates stay in the piece as it produced them.
    */
   async generate(ask: Ask): Promise<Answer | null> {
-    const read = ask.read ?? ((text: string) => this.feedLive(text));
+    const readText = ask.read ?? ((text: string) => this.feedLive(text));
     for (;;) {
+      // Each call reads the model's text through its own filter: a think block never reaches the draft.
+      const filter = ask.thinking === "keep" ? null : new ThinkFilter();
+      const read = filter ? (text: string) => readText(filter.push(text)) : readText;
       if (this.halted) return null;
       if (this.paused) {
         await new Promise<void>((resolve) => (this.resumeWaiter = resolve));
@@ -419,6 +430,10 @@ export class WritingSession {
       this.options.onCall?.({ sent: tokens.length, decoded: result.inputTokensDecoded, kept: kept.length });
       // Text the backend held back (a possible stop string when it was aborted) is in the tokens too.
       if (!halted && result.text.length > streamed.length && result.text.startsWith(streamed)) read(result.text.slice(streamed.length));
+      if (filter) {
+        if (!halted) readText(filter.end());
+        this.tookOutThinking(filter);
+      }
       // A call the writer halted counts as halted however it ended (a stop string may have come in
       // with the dropped tokens).
       const reason = halted || result.stopReason === "abort" ? aborted : null;
@@ -426,6 +441,17 @@ export class WritingSession {
       if (reason === "stop" || reason === "pause" || this.halted) return null;
       return { result, verdict: reason };
     }
+  }
+
+  /** Counts and says the thinking a call's filter took out of the text. */
+  private tookOutThinking(filter: ThinkFilter): void {
+    const { blocks, words } = filter.removed;
+    if (blocks === 0) return;
+    this.thinking.blocks += blocks;
+    this.thinking.words += words;
+    const piece = this.live?.piece;
+    const where = piece?.kind === "step" && piece.stepIndex !== undefined ? `in step ${piece.stepIndex + 1}` : piece?.kind === "plan" ? "in its plan" : "";
+    this.note(`The model thought aloud${where ? ` ${where}` : ""} (<think>…</think>, ${words} ${words === 1 ? "word" : "words"}): its thinking was taken out of the draft and of every count.`);
   }
 
   private requestAbort(reason: AbortReason): void {

@@ -41,7 +41,8 @@ async function writeThink(s: WritingSession, ask: { grammar: string | undefined;
   s.openLive(piece);
   s.feedLive("<global_plan>\n");
   const room = Math.max(s.limits.maxPlanTokens, 4096);
-  const out = await s.generate({ expected: room, maxTokens: room, stop: ["</think>", ...ask.stops], grammar: ask.grammar });
+  // The think block is the plan: read as it is written.
+  const out = await s.generate({ expected: room, maxTokens: room, stop: ["</think>", ...ask.stops], grammar: ask.grammar, thinking: "keep" });
   if (!out) {
     s.dropLive();
     s.setManuscript({ ...s.manuscript, planDraft: null });

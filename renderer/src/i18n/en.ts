@@ -109,6 +109,7 @@ export const en = {
   "timeline.reportedOnly": "model says {reported}",
   "timeline.noSteps": "No steps yet.",
   "timeline.unassigned": "Steps outside the plan",
+  "timeline.notes": "What the controller did",
   "timeline.stepStatus.planned": "planned",
   "timeline.stepStatus.writing": "writing",
   "timeline.stepStatus.done": "done",

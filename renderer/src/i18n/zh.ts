@@ -110,6 +110,7 @@ export const zh: Messages = {
   "timeline.reportedOnly": "模型报告 {reported}",
   "timeline.noSteps": "还没有步骤。",
   "timeline.unassigned": "规划之外的步骤",
+  "timeline.notes": "控制器做了什么",
   "timeline.stepStatus.planned": "规划中",
   "timeline.stepStatus.writing": "写作中",
   "timeline.stepStatus.done": "完成",

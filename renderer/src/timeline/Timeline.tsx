@@ -19,6 +19,7 @@ export function Timeline() {
   const sectionsPending = useStore(manuscriptSelectors.isPending({ kind: "sections" }));
   const drafting = useStore((s) => (s.manuscript?.planDraft?.sections ?? []).length > 0 && (s.manuscript?.sections.length ?? 0) === 0);
   const hasDocument = useStore((s) => s.manuscript !== null);
+  const notes = useStore(useShallow((s) => s.generation?.notes ?? []));
   if (!hasDocument) return null;
 
   const addSection = () => {
@@ -72,6 +73,16 @@ export function Timeline() {
           </button>
         ) : null}
       </section>
+      {notes.length > 0 ? (
+        <section className="plan-notes" aria-labelledby="plan-notes-title">
+          <h2 id="plan-notes-title">{t("timeline.notes")}</h2>
+          <ul className="note-list">
+            {notes.map((note, i) => (
+              <li key={i}>{note}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {unassigned.length > 0 ? (
         <section className="plan-unassigned" aria-labelledby="plan-unassigned-title">
           <h2 id="plan-unassigned-title">{t("timeline.unassigned")}</h2>
