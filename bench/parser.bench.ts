@@ -1,11 +1,18 @@
 // The streaming IS-CoT parser on a 100,000-word transcript fed in 4-character chunks, as tokens arrive:
 // throughput, and the cost of a chunk at the start and at the end of the document (it must not grow).
-// Also the word counts on the same text. Run by `npm run bench parser`, or directly:
+// Also the word counts on the same text, and how the time of `draftline parse` and `draftline count` grows
+// with the size of transcripts shaped to find quadratic work (ADVERSARIAL_SHAPES: each size doubled
+// twice, up to about 13 MB; a ratio near 2 per doubling is linear, near 4 quadratic). Run by
+// `npm run bench parser`, or directly:
 //   npx esbuild bench/parser.bench.ts --bundle --platform=node --format=esm --packages=external --outfile=/tmp/pb.mjs
 //   node -e 'import("/tmp/pb.mjs").then(async m=>console.log(await m.default()))'
+import { describeWarning } from "../electron/common/iscot/events";
 import { TranscriptParser } from "../electron/common/iscot/parser";
+import { ADVERSARIAL_SHAPES } from "../electron/common/iscot/testing/adversarial";
 import { applyEvents, createManuscript, parseTranscript } from "../electron/common/manuscript/reducer";
-import { countLongBenchWords, countWriterWords } from "../electron/common/metrics/words";
+import { manuscriptText } from "../electron/common/manuscript/views";
+import { countLongBenchWords, countWords, countWriterWords } from "../electron/common/metrics/words";
+import { lineLocator } from "../electron/node/cli/commands/parse";
 
 const TARGET_WORDS = 100_000;
 const CHUNK = 4;
@@ -118,6 +125,54 @@ function timeIt(fn: () => unknown, runs: number, pick: (times: number[]) => numb
   return pick(times);
 }
 
+/** The counts of each shape, doubled twice: the largest is about 13 MB. */
+const SCALING_SIZES: Record<keyof typeof ADVERSARIAL_SHAPES, number[]> = {
+  tinySteps: [50_000, 100_000, 200_000],
+  nestedContent: [25_000, 50_000, 100_000],
+  bigPlan: [25_000, 50_000, 100_000],
+  longLines: [250_000, 500_000, 1_000_000],
+  manyRevisions: [25_000, 50_000, 100_000],
+};
+
+/** What `draftline parse` does with a text (its output written to nothing), and what `draftline count` does. */
+function parseCommand(text: string): number {
+  const { manuscript, warnings } = parseTranscript(text);
+  const locate = lineLocator(text);
+  let length = 0;
+  for (const w of warnings) length += `warning: ${locate(w.offset)}: ${describeWarning(w)}`.length;
+  return length + JSON.stringify(manuscript, null, 2).length;
+}
+
+function countCommand(text: string): number {
+  const { manuscript } = parseTranscript(text);
+  return countWords(manuscript.steps.length > 0 ? manuscriptText(manuscript) : text);
+}
+
+/** Per shape and size: the best of three runs of each command, and the ratio of each time to the one before. */
+function scaling(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, shape] of Object.entries(ADVERSARIAL_SHAPES) as [keyof typeof ADVERSARIAL_SHAPES, (n: number) => string][]) {
+    const rows: Record<string, number>[] = [];
+    let previous: { parseMs: number; countMs: number } | null = null;
+    for (const n of SCALING_SIZES[name]) {
+      const text = shape(n);
+      const best = (fn: () => unknown) => timeIt(fn, 3, (times) => Math.min(...times));
+      const parseMs = best(() => parseCommand(text));
+      const countMs = best(() => countCommand(text));
+      rows.push({
+        n,
+        megabytes: Number((new TextEncoder().encode(text).length / 1e6).toFixed(2)),
+        parseMs: Number(parseMs.toFixed(0)),
+        countMs: Number(countMs.toFixed(0)),
+        ...(previous ? { parseRatio: Number((parseMs / previous.parseMs).toFixed(2)), countRatio: Number((countMs / previous.countMs).toFixed(2)) } : {}),
+      });
+      previous = { parseMs, countMs };
+    }
+    out[name] = rows;
+  }
+  return out;
+}
+
 export default async function run(): Promise<Record<string, unknown>> {
   const text = buildTranscript(TARGET_WORDS);
   const pieces = chunks(text, CHUNK);
@@ -162,5 +217,6 @@ export default async function run(): Promise<Record<string, unknown>> {
     writerCountBestMs: Number(writerCountMs.toFixed(2)),
     longbenchCountBestMs: Number(longbenchCountMs.toFixed(2)),
     longbenchWords: countLongBenchWords(content),
+    scaling: scaling(),
   };
 }

@@ -24,7 +24,12 @@ export interface ReportedProgress {
   phrase: string;
 }
 
-const NUMBER = String.raw`(?<![\d.,])(?:\d{1,3}(?:[,，]\d{3})+|\d+(?:\.\d+)?)(?:\s*[kK千万](?![a-zA-Z]))?`;
+// The patterns below run over whatever the model wrote, so each is written to take time linear in the
+// text: no two quantifiers that can share the same characters stand side by side (`\s*[:：]?\s*` is
+// written `\s*(?:[:：]\s*)?`), a number is read from its first digit only, and digit groups are bounded
+// (a number of more than 7 groups is no safe integer anyway). Otherwise a long run of spaces or digits
+// in a line costs time quadratic or cubic in its length (bench/parser.bench.ts, budget.test.ts).
+const NUMBER = String.raw`(?<![\d.,])(?:\d{1,3}(?:[,，]\d{3}){1,6}|\d+(?:\.\d+)?)(?:\s*[kK千万](?![a-zA-Z]))?`;
 const RANGE_SEP = String.raw`\s*(?:-|–|—|~|～|to|至|到)\s*`;
 const APPROX = String.raw`(?:(?<![a-zA-Z])(?:about|approximately|approx\.?|around|roughly|circa|at\s+least|at\s+most|no\s+(?:more|less|fewer)\s+than|up\s+to|over|under|maximum|minimum)\s*|(?:~|～|≈|约|大约|大概|不少于|不低于|至少|不超过|不多于|最多|最少)\s*)?`;
 const UNIT = String.raw`(?:words?\b|个?字|词)`;
@@ -72,20 +77,21 @@ export function stepTargetWords(stepPlan: string): number | null {
   return findBudget(stepPlan)?.words ?? null;
 }
 
-const N = String.raw`(\d{1,3}(?:[,，]\d{3})+|\d+)`;
+const N = String.raw`(\d{1,3}(?:[,，]\d{3}){1,6}|(?<!\d)\d+)`;
+const ABOUT = String.raw`(?:(?:about|approximately|~|约)\s*)?`;
 const PROGRESS_PATTERNS: RegExp[] = [
   // "word count: 1200/5000", "Words written: 1,234 of 5,000", "progress: 1200 / 5000 words"
   new RegExp(
-    String.raw`(?:word\s*count|words?(?:\s+written)?(?:\s+so\s+far)?|progress|total(?:\s+so\s+far)?|current\s+(?:word\s*)?count|字数|当前字数|累计字数|总字数|进度|已完成|已写)\s*[:：]?\s*(?:about|approximately|~|约)?\s*${N}\s*(?:words?|个?字)?\s*(?:/|／|out\s+of|of)\s*(?:about|approximately|~|约|a\s+target\s+of|target(?:\s+of)?|目标)?\s*${N}`,
+    String.raw`(?:word\s*count|words?(?:\s+written)?(?:\s+so\s+far)?|progress|total(?:\s+so\s+far)?|current\s+(?:word\s*)?count|字数|当前字数|累计字数|总字数|进度|已完成|已写)\s*(?:[:：]\s*)?${ABOUT}${N}\s*(?:(?:words?|个?字)\s*)?(?:/|／|out\s+of|of)\s*(?:(?:about|approximately|~|约|a\s+target\s+of|target(?:\s+of)?|目标)\s*)?${N}`,
     "iu",
   ),
   // "1200/5000 words", "1200 / 5000字"
-  new RegExp(String.raw`${N}\s*(?:words?|个?字)?\s*(?:/|／)\s*${N}\s*(?:words?\b|个?字)`, "iu"),
+  new RegExp(String.raw`${N}\s*(?:(?:words?|个?字)\s*)?(?:/|／)\s*${N}\s*(?:words?\b|个?字)`, "iu"),
   // "已完成1200字，目标5000字", "已写约1200字"
-  new RegExp(String.raw`(?:已完成|已经完成|已写|已经写了|已撰写|完成了|累计写了?|目前(?:已)?写了?)\s*(?:约|大约)?\s*${N}\s*个?字(?:[^。\n]*?目标\s*(?:为|是)?\s*(?:约)?\s*${N}\s*个?字)?`, "u"),
+  new RegExp(String.raw`(?:已完成|已经完成|已写|已经写了|已撰写|完成了|累计写了?|目前(?:已)?写了?)\s*(?:(?:约|大约)\s*)?${N}\s*个?字(?:[^。\n]*?目标\s*(?:(?:为|是)\s*)?(?:约\s*)?${N}\s*个?字)?`, "u"),
   // "Word count: 1234", "I have written about 1,200 words so far", "字数：1200"
   new RegExp(
-    String.raw`(?:word\s*count|words\s+written|current\s+(?:word\s*)?count|total\s+so\s+far|当前字数|累计字数|字数)\s*[:：]\s*(?:about|approximately|~|约)?\s*${N}` +
+    String.raw`(?:word\s*count|words\s+written|current\s+(?:word\s*)?count|total\s+so\s+far|当前字数|累计字数|字数)\s*[:：]\s*${ABOUT}${N}` +
       String.raw`|(?:written|wrote)\s+(?:about\s+|approximately\s+|~\s*)?${N}\s*words`,
     "iu",
   ),

@@ -104,3 +104,22 @@ describe("renderPlan", () => {
     expect(extractPlan(renderPlan(sections, language)).sections).toEqual(sections);
   });
 });
+
+// Patterns such as `\s+$` or `^1\.\s*(.+)$` once rescanned a long run of spaces once per space; a plan
+// line holding one took time quadratic in its length. These lines are 200,000 characters or more.
+describe("plans with long lines", () => {
+  const spaces = " ".repeat(200_000);
+
+  it("reads sections from lines with long runs of spaces, dashes and line separators inside them", () => {
+    const plan = extractPlan([`1. Intro${spaces}x (100 words)`, `2. Body${"-".repeat(200_000)}y (200 words)`, `3. End:${spaces}\r${spaces}z (300 words)`].join("\n"));
+    // A line holding a line separator (\r) is no list item, as `.` does not match it: the third line is Body's brief.
+    expect(plan.sections.map((x) => x.budget)).toEqual([100, 200]);
+    expect(plan.sections[1]!.brief).toContain("z (300 words)");
+    expect(plan.sections[1]!.title).toBe(`Body${"-".repeat(200_000)}y`);
+  });
+
+  it("reads headings with long runs of spaces and closing #s", () => {
+    const plan = extractPlan(`## Intro${spaces}x${spaces}##\nWord count: 100\n## Body${spaces}#\nWord count: 200`);
+    expect(plan.sections.map((x) => [x.title.length, x.budget])).toEqual([[200_006, 100], [4, 200]]);
+  });
+});

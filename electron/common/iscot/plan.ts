@@ -1,5 +1,6 @@
 // Sections of a global plan, read from the model's free text line by line, so that a streaming parser
 // can announce each section as soon as it is certain; and the canonical text of a plan the writer edited.
+import { spaceOr, trimEndWhile } from "../metrics/chars";
 import { findBudget, type BudgetMatch } from "./budget";
 
 /** A section as read from a plan's text, before the manuscript gives it an id. */
@@ -42,8 +43,12 @@ interface Line {
   total: boolean;
 }
 
-const LABEL_EN = /^((?:paragraph|section|part|chapter|segment|step)\s*(?:\d+|[ivxlc]+)\b)\s*(.*)$/i;
-const LABEL_ZH = /^(第\s*[0-9一二三四五六七八九十百零〇两]+\s*(?:部分|段落?|章|节|部|点|小节|幕|篇)|(?:段落|部分|章节)\s*[0-9一二三四五六七八九十]+)\s*(.*)$/u;
+// A line is read with patterns that match its start (a marker, a label) and then the rest of the line
+// checked apart (see afterPrefix): a pattern such as `^1\.\s*(.+)$` backtracks through the spaces once per
+// space when the line holds a line separator, and `\s+$` or `[ \t]+#+$` rescans a long run of spaces
+// once per space, so a long line would cost time quadratic in its length.
+const LABEL_EN = /^((?:paragraph|section|part|chapter|segment|step)\s*(?:\d+|[ivxlc]+)\b)\s*/i;
+const LABEL_ZH = /^(第\s*[0-9一二三四五六七八九十百零〇两]+\s*(?:部分|段落?|章|节|部|点|小节|幕|篇)|(?:段落|部分|章节)\s*[0-9一二三四五六七八九十]+)\s*/u;
 const TOTAL = /^(?:\*\*|__)?(?:total|overall|in\s+total|altogether|总字数|总计|合计|共计|全文|总共|全篇)/iu;
 
 function indentWidth(s: string): number {
@@ -52,58 +57,79 @@ function indentWidth(s: string): number {
   return width;
 }
 
+/** A line separator `.` does not match: \r, U+2028, U+2029 (\n never stands inside a line). */
+function hasLineTerminator(text: string): boolean {
+  return /[\r\n\u2028\u2029]/.test(text);
+}
+
+/**
+ * What `prefix` matched at the start of `text` and the rest of the text, where the rest is what
+ * `prefix(.+)$` (`prefix(.*)$` with `allowEmpty`) would capture: non-empty, and free of line
+ * separators. The prefixes used end in a greedy quantifier or a fixed marker, so trying the rest only
+ * after the prefix's first match gives the same result as the whole pattern, in one pass.
+ */
+function afterPrefix(prefix: RegExp, text: string, allowEmpty = false): { m: RegExpExecArray; rest: string } | null {
+  const m = prefix.exec(text);
+  if (!m) return null;
+  const rest = text.slice(m[0].length);
+  if ((!allowEmpty && rest === "") || hasLineTerminator(rest)) return null;
+  return { m, rest };
+}
+
+/** A heading's text without its closing sequence of #s (`## Title ##`): `[ \t]+#+$`, read from the end. */
+function withoutClosingHashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 35) end--;
+  if (end === text.length) return text;
+  let start = end;
+  while (start > 0 && (text.charCodeAt(start - 1) === 32 || text.charCodeAt(start - 1) === 9)) start--;
+  return start < end ? text.slice(0, start) : text;
+}
+
+/** The list markers after the indentation, tried in order: the kind of line each makes. */
+const MARKERS: ReadonlyArray<{ kind: string; prefix: RegExp }> = [
+  { kind: "num1", prefix: /^(\d+)[.)、．]\s*/u },
+  { kind: "num", prefix: /^(\d+(?:\.\d+)+)\.?\s+/ },
+  { kind: "paren", prefix: /^[(（](\d+)[)）]\s*/u },
+  { kind: "roman", prefix: /^([ivxlc]+)[.)]\s+/i },
+  { kind: "alpha", prefix: /^([a-z])[.)]\s+/i },
+  { kind: "cjknum", prefix: /^([一二三四五六七八九十]+)[、.．]\s*/u },
+  { kind: "bullet", prefix: /^[-*+•·●○▪◦]\s+/u },
+];
+
 function classify(raw: string): Line {
-  const line = raw.replace(/\s+$/u, "");
+  const line = raw.trimEnd();
   let kind: string | null = null;
   let depth = 0;
   let text = line.trim();
-  let m: RegExpExecArray | null;
   const indentMatch = /^[ \t]*/.exec(line)![0];
   const bucket = Math.min(3, Math.floor(indentWidth(indentMatch) / 2));
   const body = line.slice(indentMatch.length);
-  if ((m = /^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?$/.exec(body)) && indentWidth(indentMatch) <= 3) {
-    kind = `h${m[1]!.length}`;
+  const heading = afterPrefix(/^(#{1,6})[ \t]+/, body);
+  if (heading && indentWidth(indentMatch) <= 3) {
+    kind = `h${heading.m[1]!.length}`;
     depth = -1;
-    text = m[2]!.replace(/^(?:\d+(?:\.\d+)*[.)、．]?|[一二三四五六七八九十]+[、.．])\s+/u, "");
+    text = withoutClosingHashes(heading.rest).replace(/^(?:\d+(?:\.\d+)*[.)、．]?|[一二三四五六七八九十]+[、.．])\s+/u, "");
   } else if (bucket === 0 && /^(\*\*|__)(?=\S)(.+?)\1/.test(body)) {
     kind = "bold";
     depth = -1;
     text = body;
-  } else if ((m = /^(\d+)[.)、．]\s*(.+)$/u.exec(body))) {
-    kind = `num1@${bucket}`;
-    depth = bucket;
-    text = m[2]!;
-  } else if ((m = /^(\d+(?:\.\d+)+)\.?\s+(.+)$/.exec(body))) {
-    kind = `num${m[1]!.split(".").length}@${bucket}`;
-    depth = bucket;
-    text = m[2]!;
-  } else if ((m = /^[(（](\d+)[)）]\s*(.+)$/u.exec(body))) {
-    kind = `paren@${bucket}`;
-    depth = bucket;
-    text = m[2]!;
-  } else if ((m = /^([ivxlc]+)[.)]\s+(.+)$/i.exec(body))) {
-    kind = `roman@${bucket}`;
-    depth = bucket;
-    text = m[2]!;
-  } else if ((m = /^([a-z])[.)]\s+(.+)$/i.exec(body))) {
-    kind = `alpha@${bucket}`;
-    depth = bucket;
-    text = m[2]!;
-  } else if ((m = /^([一二三四五六七八九十]+)[、.．]\s*(.+)$/u.exec(body))) {
-    kind = `cjknum@${bucket}`;
-    depth = bucket;
-    text = m[2]!;
-  } else if ((m = /^[-*+•·●○▪◦]\s+(.+)$/u.exec(body))) {
-    kind = `bullet@${bucket}`;
-    depth = bucket;
-    text = m[1]!;
+  } else {
+    for (const marker of MARKERS) {
+      const found = afterPrefix(marker.prefix, body);
+      if (!found) continue;
+      kind = `${marker.kind === "num" ? `num${found.m[1]!.split(".").length}` : marker.kind}@${bucket}`;
+      depth = bucket;
+      text = found.rest;
+      break;
+    }
   }
   let label: string | null = null;
   const bare = text.replace(/^(\*\*|__)(.+?)\1/, "$2");
-  const lm = LABEL_EN.exec(bare) ?? LABEL_ZH.exec(bare);
+  const lm = afterPrefix(LABEL_EN, bare, true) ?? afterPrefix(LABEL_ZH, bare, true);
   if (lm) {
-    label = lm[1]!;
-    text = lm[2]!;
+    label = lm.m[1]!;
+    text = lm.rest;
     if (kind === null) {
       kind = `label@${bucket}`;
       depth = bucket;
@@ -116,7 +142,8 @@ function classify(raw: string): Line {
 
 function isBudgetOnly(text: string, budget: BudgetMatch): boolean {
   const rest = text.slice(0, budget.index) + text.slice(budget.end);
-  return /^[\s\-–—*•:：,，.。;；()（）[\]【】_]*(?:(?:target|length|approx(?:imately|\.)?|about|目标|篇幅|约)\s*[:：]?)?[\s\-–—*•:：,，.。;；()（）[\]【】_]*$/iu.test(rest);
+  // Filler, a field name, filler; the filler includes white space and colons, so a name's `\s*[:：]?` is part of it.
+  return /^[\s\-–—*•:：,，.。;；()（）[\]【】_]*(?:(?:target|length|approx(?:imately|\.)?|about|目标|篇幅|约)[\s\-–—*•:：,，.。;；()（）[\]【】_]*)?$/iu.test(rest);
 }
 
 const OPEN_BRACKETS = "(（[【";
@@ -124,13 +151,16 @@ const CLOSE_BRACKETS = ")）]】";
 const SEPARATORS = [": ", "：", " - ", " – ", " — ", "——", " | "];
 const MAIN_POINT = /^(?:main\s*points?|key\s*points?|focus|content|主要内容|要点|内容|重点)$/iu;
 
+const isJoiner = spaceOr("-–—,，;；|");
+const isTitleEnd = spaceOr("-–—:：,，;；|.。");
+
 /** Removes a budget phrase with its brackets, and joins what is left around it. */
 function cut(text: string, start: number, end: number): string {
   if (start > 0 && end < text.length && OPEN_BRACKETS.includes(text[start - 1]!) && OPEN_BRACKETS.indexOf(text[start - 1]!) === CLOSE_BRACKETS.indexOf(text[end]!)) {
     start--;
     end++;
   }
-  const before = text.slice(0, start).replace(/[\s\-–—,，;；|]+$/u, "");
+  const before = trimEndWhile(text.slice(0, start), isJoiner);
   const after = text.slice(end).replace(/^[\s\-–—,，;；|]+/u, "");
   if (before === "" || after === "") return before + after;
   return /^[:：.。)）]/u.test(after) ? before + after : `${before} ${after}`;
@@ -147,11 +177,10 @@ function stripEmphasis(text: string): string {
 }
 
 function cleanTitle(text: string): string {
-  return stripEmphasis(text)
+  const start = stripEmphasis(text)
     .replace(/^[\s\-–—:：,，;；|]+/u, "")
-    .replace(/^\d+[.)、．]\s+/u, "")
-    .replace(/[\s\-–—:：,，;；|.。]+$/u, "")
-    .trim();
+    .replace(/^\d+[.)、．]\s+/u, "");
+  return trimEndWhile(start, isTitleEnd).trim();
 }
 
 function cleanBrief(text: string): string {

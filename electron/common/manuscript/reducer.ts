@@ -2,8 +2,8 @@
 import type { ParserEvent, ParserWarning } from "../iscot/events";
 import { TranscriptParser } from "../iscot/parser";
 import { continueWriterCount, countWriterWords, endsInCountedWord } from "../metrics/words";
-import { assignSection, matchSections, reassignSections, stepId } from "./sections";
-import type { Manuscript, ManuscriptInit, Section, Step } from "./types";
+import { matchSections, reassignSections, SectionAssigner, stepId } from "./sections";
+import type { Manuscript, ManuscriptInit, PlanDraft, Section, Step } from "./types";
 
 /** An empty manuscript. */
 export function createManuscript(init: ManuscriptInit = {}): Manuscript {
@@ -47,21 +47,205 @@ export function withRevision(m: Manuscript, text: string, sections: Section[], n
 }
 
 /**
- * Whether the content of the step object last made by a content delta ends inside a counted word: the
- * one bit a live count needs. Reading the end of the content itself would make the engine flatten the
- * string built by appending deltas, a copy of the whole step at every delta. A memo of one entry, since
- * deltas come one after another to the same step; on a miss the content is read once.
+ * Whether the content of a step ends inside a counted word: the one bit a live count needs. Reading the
+ * end of the content itself would make the engine flatten the string built by appending deltas, a copy
+ * of the whole step at every delta; so the bit is kept for each step object the reducer made. For any
+ * other step object (one loaded from JSON) the content is read once.
  */
-let lastCounted: { step: Step; inCountedWord: boolean } | null = null;
+const endsInCountedWordOf = new WeakMap<Step, boolean>();
 
 function endsInCounted(step: Step): boolean {
-  return lastCounted?.step === step ? lastCounted.inCountedWord : endsInCountedWord(step.content);
+  return endsInCountedWordOf.get(step) ?? endsInCountedWord(step.content);
 }
 
-function updateStep(m: Manuscript, index: number, change: (s: Step) => Step): Manuscript {
-  const steps = m.steps.slice();
-  steps[index] = change(steps[index]!);
-  return { ...m, steps };
+/**
+ * Applies events to a manuscript in time linear in the events, however long the manuscript: it copies
+ * the arrays it changes (steps, revisions, the plan draft's sections) once, on the first change, and then
+ * changes its copies in place, as it does the last step once it made its own copy; it assigns sections
+ * with one SectionAssigner, built on the first step plan or plan revision that needs it. A manuscript
+ * given to it is never changed; the one it returns is new where anything changed.
+ */
+class ManuscriptBuilder {
+  private m: Manuscript;
+  private ownManuscript = false;
+  private ownSteps = false;
+  private ownRevisions = false;
+  private ownDraft = false;
+  /** The step object this builder made (and so may change): the last step, once changed. */
+  private ownStep: Step | null = null;
+  private assigner: SectionAssigner | null = null;
+  /** How many steps the assigner has recorded. */
+  private recorded = 0;
+
+  constructor(m: Manuscript) {
+    this.m = m;
+  }
+
+  get manuscript(): Manuscript {
+    return this.m;
+  }
+
+  private edit(): Manuscript {
+    if (!this.ownManuscript) {
+      this.m = { ...this.m };
+      this.ownManuscript = true;
+    }
+    return this.m;
+  }
+
+  private steps(): Step[] {
+    const m = this.edit();
+    if (!this.ownSteps) {
+      m.steps = m.steps.slice();
+      this.ownSteps = true;
+    }
+    return m.steps;
+  }
+
+  /** The last step, as an object this builder may change. */
+  private lastStep(): Step {
+    const steps = this.steps();
+    const index = steps.length - 1;
+    const step = steps[index]!;
+    if (step === this.ownStep) return step;
+    const copy = { ...step };
+    steps[index] = copy;
+    this.ownStep = copy;
+    return copy;
+  }
+
+  private draft(): PlanDraft {
+    const m = this.edit();
+    if (!this.ownDraft || m.planDraft === null) {
+      const draft = m.planDraft ?? { text: "", sections: [] };
+      m.planDraft = { text: draft.text, sections: draft.sections.slice() };
+      this.ownDraft = true;
+    }
+    return m.planDraft;
+  }
+
+  /** The assigner, with every step before `upTo` recorded (those steps no event changes any more). */
+  private assignerUpTo(upTo: number): SectionAssigner {
+    let assigner = this.assigner;
+    if (!assigner) {
+      assigner = new SectionAssigner();
+      assigner.setSections(this.m.sections);
+      this.assigner = assigner;
+    }
+    const steps = this.m.steps;
+    for (; this.recorded < upTo; this.recorded++) assigner.record(this.recorded, steps[this.recorded]!.sectionId, steps[this.recorded]!.words);
+    return assigner;
+  }
+
+  apply(event: ParserEvent): void {
+    const m = this.m;
+    switch (event.type) {
+      case "globalPlanStarted":
+        this.edit().planDraft = { text: "", sections: [] };
+        this.ownDraft = true;
+        return;
+      case "globalPlanDelta": {
+        const draft = this.draft();
+        draft.text += event.text;
+        return;
+      }
+      case "globalPlanSection":
+        this.draft().sections.push(event.section);
+        return;
+      case "globalPlanComplete": {
+        if (stepInProgress(m)) return;
+        const { sections, next } = matchSections(m.sections, event.sections, nextSectionNumber(m));
+        // The revision goes after every step: each keeps its section unless the revision drops it.
+        const orphaned = this.assignerUpTo(m.steps.length).setSections(sections);
+        const edited = this.edit();
+        edited.planDraft = null;
+        this.ownDraft = false;
+        edited.sections = sections;
+        if (!this.ownRevisions) {
+          edited.revisions = edited.revisions.slice();
+          this.ownRevisions = true;
+        }
+        edited.revisions.push({ afterStep: m.steps.length, text: event.text, sections, nextSectionNumber: next });
+        if (orphaned.length > 0) {
+          const steps = this.steps();
+          for (const i of orphaned) steps[i] = steps[i] === this.ownStep ? Object.assign(steps[i]!, { sectionId: null }) : { ...steps[i]!, sectionId: null };
+        }
+        return;
+      }
+      case "stepStarted": {
+        if (event.step !== m.steps.length || stepInProgress(m) || m.planDraft !== null || m.finished) return;
+        const step: Step = {
+          id: stepId(event.step),
+          sectionId: null,
+          plan: "",
+          planComplete: false,
+          targetWords: null,
+          content: "",
+          reflection: "",
+          progress: null,
+          words: 0,
+          status: "planned",
+        };
+        this.steps().push(step);
+        this.ownStep = step;
+        return;
+      }
+      case "stepPlanDelta": {
+        const step = openStep(m, event.step);
+        if (!step || step.planComplete) return;
+        this.lastStep().plan += event.text;
+        return;
+      }
+      case "stepPlanComplete": {
+        const step = openStep(m, event.step);
+        if (!step || step.planComplete) return;
+        const sectionId = this.assignerUpTo(event.step).assign(event.text);
+        Object.assign(this.lastStep(), { plan: event.text, planComplete: true, targetWords: event.targetWords, sectionId });
+        return;
+      }
+      case "contentDelta": {
+        const step = openStep(m, event.step);
+        if (!step?.planComplete) return;
+        const first = event.text.charCodeAt(0);
+        // A delta that starts with the second half of a surrogate pair (never one from the parser) is recounted whole.
+        const whole = first >= 0xdc00 && first <= 0xdfff;
+        const counted = whole ? null : continueWriterCount(event.text, endsInCounted(step));
+        const next = this.lastStep();
+        next.content += event.text;
+        next.status = "writing";
+        if (counted) {
+          next.words += counted.words;
+          endsInCountedWordOf.set(next, counted.inCountedWord);
+        } else {
+          next.words = countWriterWords(next.content);
+          endsInCountedWordOf.delete(next);
+        }
+        return;
+      }
+      case "reflectionDelta": {
+        const step = openStep(m, event.step);
+        if (!step?.planComplete) return;
+        const next = this.lastStep();
+        next.reflection += event.text;
+        next.status = "writing";
+        return;
+      }
+      case "stepComplete": {
+        const step = openStep(m, event.step);
+        if (!step?.planComplete) return;
+        Object.assign(this.lastStep(), { reflection: event.reflection, progress: event.progress, status: "done" });
+        return;
+      }
+      case "finished":
+        if (stepInProgress(m) || m.planDraft !== null) return;
+        this.edit().finished = true;
+        return;
+      case "warning":
+        return;
+      default:
+        return event satisfies never;
+    }
+  }
 }
 
 /** The step an event about step `index` may change: the last one, still in progress. */
@@ -76,79 +260,9 @@ function openStep(m: Manuscript, index: number): Step | null {
  * being written, a step number out of order) leaves it unchanged: it never throws.
  */
 export function applyEvent(m: Manuscript, event: ParserEvent): Manuscript {
-  switch (event.type) {
-    case "globalPlanStarted":
-      return { ...m, planDraft: { text: "", sections: [] } };
-    case "globalPlanDelta": {
-      const draft = m.planDraft ?? { text: "", sections: [] };
-      return { ...m, planDraft: { ...draft, text: draft.text + event.text } };
-    }
-    case "globalPlanSection": {
-      const draft = m.planDraft ?? { text: "", sections: [] };
-      return { ...m, planDraft: { ...draft, sections: [...draft.sections, event.section] } };
-    }
-    case "globalPlanComplete": {
-      if (stepInProgress(m)) return m;
-      const { sections, next } = matchSections(m.sections, event.sections, nextSectionNumber(m));
-      return withRevision({ ...m, planDraft: null }, event.text, sections, next);
-    }
-    case "stepStarted": {
-      if (event.step !== m.steps.length || stepInProgress(m) || m.planDraft !== null || m.finished) return m;
-      const step: Step = {
-        id: stepId(event.step),
-        sectionId: null,
-        plan: "",
-        planComplete: false,
-        targetWords: null,
-        content: "",
-        reflection: "",
-        progress: null,
-        words: 0,
-        status: "planned",
-      };
-      return { ...m, steps: [...m.steps, step] };
-    }
-    case "stepPlanDelta": {
-      const step = openStep(m, event.step);
-      if (!step || step.planComplete) return m;
-      return updateStep(m, event.step, (s) => ({ ...s, plan: s.plan + event.text }));
-    }
-    case "stepPlanComplete": {
-      const step = openStep(m, event.step);
-      if (!step || step.planComplete) return m;
-      const sectionId = assignSection(m.sections, m.steps.slice(0, event.step), event.text);
-      return updateStep(m, event.step, (s) => ({ ...s, plan: event.text, planComplete: true, targetWords: event.targetWords, sectionId }));
-    }
-    case "contentDelta": {
-      const step = openStep(m, event.step);
-      if (!step?.planComplete) return m;
-      const content = step.content + event.text;
-      const first = event.text.charCodeAt(0);
-      // A delta that starts with the second half of a surrogate pair (never one from the parser) is recounted whole.
-      if (first >= 0xdc00 && first <= 0xdfff) return updateStep(m, event.step, (s) => ({ ...s, content, words: countWriterWords(content), status: "writing" }));
-      const counted = continueWriterCount(event.text, endsInCounted(step));
-      const next: Step = { ...step, content, words: step.words + counted.words, status: "writing" };
-      lastCounted = { step: next, inCountedWord: counted.inCountedWord };
-      return updateStep(m, event.step, () => next);
-    }
-    case "reflectionDelta": {
-      const step = openStep(m, event.step);
-      if (!step?.planComplete) return m;
-      return updateStep(m, event.step, (s) => ({ ...s, reflection: s.reflection + event.text, status: "writing" }));
-    }
-    case "stepComplete": {
-      const step = openStep(m, event.step);
-      if (!step?.planComplete) return m;
-      return updateStep(m, event.step, (s) => ({ ...s, reflection: event.reflection, progress: event.progress, status: "done" }));
-    }
-    case "finished":
-      if (stepInProgress(m) || m.planDraft !== null) return m;
-      return { ...m, finished: true };
-    case "warning":
-      return m;
-    default:
-      return event satisfies never;
-  }
+  const builder = new ManuscriptBuilder(m);
+  builder.apply(event);
+  return builder.manuscript;
 }
 
 type Delta = Extract<ParserEvent, { type: "globalPlanDelta" | "stepPlanDelta" | "contentDelta" | "reflectionDelta" }>;
@@ -187,11 +301,11 @@ class DeltaJoiner {
 
 /** Applies events in order (runs of deltas are joined first: the result is the same, sooner). */
 export function applyEvents(m: Manuscript, events: Iterable<ParserEvent>): Manuscript {
-  let result = m;
-  const joiner = new DeltaJoiner((e) => (result = applyEvent(result, e)));
+  const builder = new ManuscriptBuilder(m);
+  const joiner = new DeltaJoiner((e) => builder.apply(e));
   for (const event of events) joiner.push(event);
   joiner.flush();
-  return result;
+  return builder.manuscript;
 }
 
 /** A manuscript read from a transcript, and the parser's warnings. */
@@ -206,9 +320,9 @@ export interface ParsedTranscript {
  */
 export function parseTranscript(text: string | Iterable<string>, init: ManuscriptInit = {}): ParsedTranscript {
   const parser = new TranscriptParser();
-  let m = createManuscript(init);
+  const builder = new ManuscriptBuilder(createManuscript(init));
   const warnings: ParserWarning[] = [];
-  const joiner = new DeltaJoiner((e) => (m = applyEvent(m, e)));
+  const joiner = new DeltaJoiner((e) => builder.apply(e));
   const take = (events: ParserEvent[]) => {
     for (const e of events) {
       if (e.type === "warning") warnings.push(e.warning);
@@ -219,5 +333,5 @@ export function parseTranscript(text: string | Iterable<string>, init: Manuscrip
   else for (const chunk of text) take(parser.feed(chunk));
   take(parser.end());
   joiner.flush();
-  return { manuscript: m, warnings };
+  return { manuscript: builder.manuscript, warnings };
 }

@@ -91,3 +91,23 @@ export function charClass(cp: number): number {
   }
   return flags;
 }
+
+/**
+ * A test for "white space or one of `chars`" (each a single UTF-16 unit), for trimEndWhile: the class
+ * `[\s<chars>]` of a regular expression.
+ */
+export function spaceOr(chars: string): (code: number) => boolean {
+  const set = new Set(Array.from(chars, (c) => c.charCodeAt(0)));
+  return (code) => isTrimSpace(code) || set.has(code);
+}
+
+/**
+ * `text` without the characters at its end that `drop` accepts: what `text.replace(/[...]+$/u, "")`
+ * gives, in one pass from the end. That pattern is quadratic: it rescans a long run of such characters
+ * that does not end the text once per character of the run.
+ */
+export function trimEndWhile(text: string, drop: (code: number) => boolean): string {
+  let end = text.length;
+  while (end > 0 && drop(text.charCodeAt(end - 1))) end--;
+  return end === text.length ? text : text.slice(0, end);
+}

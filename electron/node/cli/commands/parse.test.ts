@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -6,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkInvariants, type Manuscript } from "../../../common/manuscript";
 import type { CliIO } from "../command";
 import { runCli } from "../main";
-import { lineAndColumn } from "./parse";
+import { lineAndColumn, lineLocator } from "./parse";
 
 function memoryIO(cwd: string, stdin: string | Buffer = "") {
   const stdout = new PassThrough();
@@ -82,5 +83,21 @@ describe("lineAndColumn", () => {
     expect(lineAndColumn("ab\ncd\nef", 0)).toBe("line 1, column 1");
     expect(lineAndColumn("ab\ncd\nef", 4)).toBe("line 2, column 2");
     expect(lineAndColumn("ab\ncd\nef", 6)).toBe("line 3, column 1");
+  });
+});
+
+describe("lineLocator", () => {
+  it("places every offset as counting the line ends before it does", () => {
+    const naive = (text: string, offset: number) => {
+      const before = text.slice(0, offset).split("\n");
+      return `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("a", "\n", "\r\n", "中", " "), { maxLength: 40 }), fc.array(fc.nat(60), { maxLength: 10 }), (parts, offsets) => {
+        const text = parts.join("");
+        const locate = lineLocator(text);
+        for (const o of offsets) expect(locate(Math.min(o, text.length))).toBe(naive(text, Math.min(o, text.length)));
+      }),
+    );
   });
 });

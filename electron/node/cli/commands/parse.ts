@@ -1,22 +1,32 @@
 import { parseArgs } from "node:util";
-import { describeWarning, type ParserWarning } from "../../../common/iscot/events";
+import { describeWarning } from "../../../common/iscot/events";
 import { parseTranscript } from "../../../common/manuscript/reducer";
 import { CliError, UsageError, type Command } from "../command";
 import { readTextInput, writeLine } from "../io";
 
-/** "line L, column C" of a UTF-16 offset in a text. */
-export function lineAndColumn(text: string, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return `line ${line}, column ${offset - lineStart + 1}`;
+/**
+ * Where UTF-16 offsets stand in a text, as "line L, column C": the line starts are found once, and each
+ * offset is looked up by bisection, so a transcript with many warnings is not rescanned per warning.
+ */
+export function lineLocator(text: string): (offset: number) => string {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    // The last line that starts at or before the offset (a line end belongs to its line).
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return `line ${lo + 1}, column ${offset - starts[lo]! + 1}`;
+  };
 }
 
-function warningLine(text: string, w: ParserWarning): string {
-  return `warning: ${lineAndColumn(text, w.offset)}: ${describeWarning(w)}`;
+/** "line L, column C" of a UTF-16 offset in a text. */
+export function lineAndColumn(text: string, offset: number): string {
+  return lineLocator(text)(offset);
 }
 
 export const parseCommand: Command = {
@@ -41,7 +51,8 @@ export const parseCommand: Command = {
       const label = file && file !== "-" ? file : "The standard input";
       throw new CliError(`${label} holds no IS-CoT blocks (<global_plan>, <step_plan>, <content>, <reflection>): it is not a transcript. To count its words, use draftline count.`);
     }
-    for (const w of warnings) writeLine(io.stderr, warningLine(text, w));
+    const locate = lineLocator(text);
+    for (const w of warnings) writeLine(io.stderr, `warning: ${locate(w.offset)}: ${describeWarning(w)}`);
     writeLine(io.stdout, JSON.stringify(manuscript, null, 2));
     return 0;
   },
