@@ -35,14 +35,26 @@ describe("draftline models info", () => {
   });
 
   it("estimates the fit at the context the model would get, with the KV cache type asked for", async () => {
-    const file = await ensureTestModel();
+    // Two heads of 32 elements: a q8_0 KV cache (blocks of 32) can hold them.
+    const file = await ensureTestModel(os.tmpdir(), { heads: 2, kvHeads: 2 });
     const { io, out } = fakeIO();
     expect(await runCli(["models", "info", file, "--kv-cache", "q8_0"], io)).toBe(0);
     const text = out();
-    // Not in the catalog: the context it was trained for; q8_0 takes 34 bytes per 32 elements.
+    // Not in the catalog: the context it was trained for; q8_0 takes 34 bytes per 32 elements:
+    // 2 layers × 2 KV heads × (32 + 32) elements = 256 a token, 272 bytes, 1.1 MB at 4,096 tokens.
     expect(text).toMatch(/Context {7}4,096 tokens at once: .*; the context it was trained for/);
-    expect(text).toMatch(/KV cache {6}q8_0, 557 KB at 4,096 tokens\n/);
+    expect(text).toMatch(/KV cache {6}q8_0, 1\.1 MB at 4,096 tokens\n/);
     expect(text).toMatch(/Fit {11}fits \(score \d+%\): .*context 4096 tokens/);
+  });
+
+  it("refuses a quantized KV cache the model's heads cannot hold, and says what to use", async () => {
+    const file = await ensureTestModel();
+    const { io, out } = fakeIO();
+    let err = "";
+    io.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    expect(await runCli(["models", "info", file, "--kv-cache", "q8_0"], io)).toBe(1);
+    expect(out()).toContain(`File          ${file}`);
+    expect(err).toContain("This model's attention heads have 16 elements, which a q8_0 KV cache (blocks of 32) cannot hold: use an f16 KV cache.");
   });
 
   it("prints the hardware", async () => {
