@@ -1,3 +1,4 @@
+import { speculativeStatsSchema } from "../engine/draft";
 import { z } from "zod";
 import { protocolProfiles } from "../engine/catalog";
 import { planRevisionSchema, sectionSchema, stepSchema } from "../project/manuscriptSchema";
@@ -32,6 +33,8 @@ export const generationProgressSchema = z.object({
   /** Totals for this generation: prompt tokens decoded (not reused from the cache) and tokens generated. */
   tokensDecoded: z.number().int().nonnegative(),
   tokensGenerated: z.number().int().nonnegative(),
+  /** With a draft model (speculative decoding): the draft tokens checked and accepted so far. */
+  speculative: speculativeStatsSchema.optional(),
 });
 export type GenerationProgress = z.infer<typeof generationProgressSchema>;
 

@@ -15,6 +15,11 @@ export const engineSettingsSchema = z
     flashAttention: z.boolean().optional(),
     gpuLayers: z.union([z.number().int().min(0).max(1000), z.literal("auto"), z.literal("max")]).optional(),
     threads: z.number().int().min(1).max(512).optional(),
+    /**
+     * Speculative decoding: a draft model of the same vocabulary, as a GGUF path or the id of a
+     * downloaded catalog model (an entry's `draftModel`). Embedded engine only.
+     */
+    draftModel: z.string().min(1).max(4096).optional(),
   })
   .strict();
 export type EngineSettings = z.infer<typeof engineSettingsSchema>;

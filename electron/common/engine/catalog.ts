@@ -94,6 +94,13 @@ export const catalogEntrySchema = z
     quantizations: z.array(z.object({ name: z.string().min(1), sizeBytes: z.number().int().positive().optional() }).strict()).optional(),
     /** The model card or paper, for people. */
     homepage: z.string().url().optional(),
+    /**
+     * Speculative decoding: the id of a small catalog model of the same vocabulary that drafts tokens
+     * for this one ("speed up with a draft model"). Its vocabulary is checked again when it loads.
+     */
+    draftModel: z.string().min(1).optional(),
+    /** Too small to write a document well: listed as a draft model for its family. */
+    draftOnly: z.boolean().optional(),
     recommended: z
       .object({
         /** The context to load the model with (as large as fits when the machine has less memory). */
@@ -129,6 +136,13 @@ export const catalogSchema = z
     catalog.models.forEach((m, i) => {
       if (seen.has(m.id)) ctx.addIssue({ code: "custom", message: `duplicate id '${m.id}'`, path: ["models", i, "id"] });
       seen.add(m.id);
+    });
+    catalog.models.forEach((m, i) => {
+      if (m.draftModel === undefined) return;
+      const draft = catalog.models.find((d) => d.id === m.draftModel);
+      if (!draft || draft.id === m.id || draft.source.kind !== "huggingface") {
+        ctx.addIssue({ code: "custom", message: `draftModel '${m.draftModel}' is not another downloadable model of the catalog`, path: ["models", i, "draftModel"] });
+      }
     });
   });
 export type Catalog = z.infer<typeof catalogSchema>;

@@ -1,3 +1,4 @@
+import { acceptanceRate, type SpeculativeStats } from "../../common/engine/draft";
 import type { GenerationState } from "../../common/api/generation";
 import type { CliIO } from "./command";
 
@@ -25,7 +26,7 @@ export class ProgressBar {
     const filled = Math.round(fraction * width);
     const bar = `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
     const step = p.currentStep === null ? "" : ` · step ${p.currentStep + 1} (${p.phase})`;
-    const line = `${this.label}${bar} ${p.words}${target ? `/${target}` : ""} words${step} · ${p.tokensPerSecond.toFixed(0)} tok/s · ${(p.elapsedMs / 1000).toFixed(0)} s`;
+    const line = `${this.label}${bar} ${p.words}${target ? `/${target}` : ""} words${step} · ${p.tokensPerSecond.toFixed(0)} tok/s${draftText(p.speculative)} · ${(p.elapsedMs / 1000).toFixed(0)} s`;
     if (this.io.isTTY) {
       this.io.stderr.write(`\r\x1b[2K${line}`);
       this.drawn = true;
@@ -44,4 +45,10 @@ export class ProgressBar {
     if (this.drawn) this.io.stderr.write("\n");
     this.drawn = false;
   }
+}
+
+/** " · 64% drafts accepted" with a draft model, once a draft was checked; else "". */
+export function draftText(stats: SpeculativeStats | undefined): string {
+  const rate = acceptanceRate(stats);
+  return rate === undefined ? "" : ` · ${Math.round(rate * 100)}% drafts accepted`;
 }

@@ -3,6 +3,7 @@
 // the model is writing into and its parser, the calls of the backend with pause, stop and abort, the
 // token accounting, the writer's edits waiting for the next boundary, and when to compact. What to ask
 // and how to read the answer is the mode's (mode.ts); when a segment should end is the guard's.
+import { addSpeculativeStats, type SpeculativeStats } from "../../common/engine/draft";
 import type { GenerationProgress, PendingEdit } from "../../common/api/generation";
 import { targetReached, writtenWords } from "../../common/generation/rules";
 import type { ParserEvent } from "../../common/iscot/events";
@@ -135,6 +136,8 @@ export class WritingSession {
   readonly accounting = { tokensSent: 0, tokensDecoded: 0, tokensGenerated: 0, calls: 0 };
   /** Think blocks the model wrote where the protocol asked for none, taken out of the draft, and their words. */
   readonly thinking = { blocks: 0, words: 0 };
+  /** With a draft model: its tokens checked and accepted in this run. */
+  private speculative: SpeculativeStats | undefined;
   live: Live | null = null;
   phase: Phase = "none";
   /** How the mode makes room for `needed` more tokens (the writer sets it). */
@@ -204,6 +207,7 @@ export class WritingSession {
       contextSize: this.backend.contextSize,
       tokensDecoded: this.accounting.tokensDecoded,
       tokensGenerated: this.accounting.tokensGenerated,
+      ...(this.speculative ? { speculative: this.speculative } : {}),
     };
   }
 
@@ -421,6 +425,7 @@ export class WritingSession {
       this.accounting.calls++;
       this.accounting.tokensDecoded += result.inputTokensDecoded;
       this.accounting.tokensGenerated += result.generatedTokens;
+      this.speculative = addSpeculativeStats(this.speculative, result.speculative);
       // After a pause or stop only the tokens taken in stay in the context; the engine's cache holds
       // more, and the next call keeps the common prefix (one token decoded again).
       const aborted = this.abortedFor(abort);

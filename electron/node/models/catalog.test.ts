@@ -29,6 +29,16 @@ describe("model catalog", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("names Qwen3-0.6B as the draft model of the Qwen3-vocabulary models, and refuses a draft it cannot download", async () => {
+    const catalog = await loadCatalog();
+    for (const id of ["is-writer-8b", "qwen3-8b", "qwen3-4b"]) expect(findCatalogEntry(catalog, id)?.draftModel, id).toBe("qwen3-0.6b");
+    const draft = findCatalogEntry(catalog, "qwen3-0.6b");
+    expect(draft).toMatchObject({ draftOnly: true, source: { kind: "huggingface" } });
+    expect(() => parseCatalog({ version: 1, models: [{ ...entry, draftModel: "missing" }] })).toThrow(/draftModel 'missing' is not another downloadable model/);
+    expect(() => parseCatalog({ version: 1, models: [{ ...entry, draftModel: "tiny" }] })).toThrow(/draftModel 'tiny'/);
+    expect(parseCatalog({ version: 1, models: [{ ...entry, draftModel: "small" }, { ...entry, id: "small", file: "small.gguf", draftOnly: true }] }).models[0]?.draftModel).toBe("small");
+  });
+
   it("loads models/catalog.json of the repository, IS-Writer-8B first and bring-your-own", async () => {
     const catalog = await loadCatalog();
     expect(catalog.models[0]).toMatchObject({ id: "is-writer-8b", profile: "native", source: { kind: "bring-your-own" } });

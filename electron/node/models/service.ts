@@ -38,7 +38,7 @@ export type ScriptedModel = (options: { tokensPerSecond: number | undefined }) =
 type Prepared =
   | { kind: "scripted" }
   | { kind: "server"; backend: OpenAICompatibleBackend; model: ModelInfo; device: string }
-  | { kind: "file"; file: string; entry: CatalogEntry | undefined; name: string | undefined; trained: number | undefined };
+  | { kind: "file"; file: string; entry: CatalogEntry | undefined; name: string | undefined; trained: number | undefined; draft?: string };
 
 /** The tiny test model's name: it writes nonsense unless grammars hold it to the protocol. */
 const TEST_MODEL_NAME = "Draftline tiny test model";
@@ -213,7 +213,7 @@ export class ModelService implements Service {
       // such a load is refused with its reason, and the model in use stays loaded.
       let prepared: Prepared;
       try {
-        prepared = await this.prepare(source);
+        prepared = await this.prepare(source, settings);
       } catch (error) {
         throw new ApiError("failed", failed(error));
       }
@@ -280,9 +280,10 @@ export class ModelService implements Service {
   }
 
   /** Checks a source before anything is unloaded; a server is connected to here (it holds no memory of ours). */
-  private async prepare(source: ModelSourceRef): Promise<Prepared> {
+  private async prepare(source: ModelSourceRef, settings: EngineSettings = {}): Promise<Prepared> {
     if (this.isScripted()) return { kind: "scripted" };
     if (source.kind === "server") {
+      if (settings.draftModel) throw new Error("A draft model works with the embedded engine: a server sets up its own (llama-server --model-draft).");
       const backend = new OpenAICompatibleBackend({
         baseUrl: source.baseUrl,
         ...(source.apiKey ? { apiKey: source.apiKey } : {}),
@@ -311,7 +312,26 @@ export class ModelService implements Service {
     }
     // The engine reads the file before loading it (a bad GGUF can abort llama.cpp): refused with a reason.
     const facts = await this.embeddedBackend().inspect(file);
-    return { kind: "file", file, entry, name: typeof facts.name === "string" ? facts.name : undefined, trained: typeof facts.contextLength === "number" ? facts.contextLength : undefined };
+    const draft = settings.draftModel ? await this.resolveDraft(settings.draftModel) : undefined;
+    if (draft) {
+      // Checked before the model in use is unloaded: a draft that cannot serve this model loses nothing.
+      const problem = await this.embeddedBackend().checkDraft(file, draft);
+      if (problem) throw new Error(`The draft model is refused: ${problem}`);
+    }
+    return { kind: "file", file, entry, name: typeof facts.name === "string" ? facts.name : undefined, trained: typeof facts.contextLength === "number" ? facts.contextLength : undefined, ...(draft ? { draft } : {}) };
+  }
+
+  /** A draft model setting as a file: a GGUF path, or a downloaded catalog model's file. */
+  private async resolveDraft(draft: string): Promise<string> {
+    const entry = draft.toLowerCase().endsWith(".gguf") ? undefined : findCatalogEntry(await this.readCatalog(), draft);
+    if (!entry) {
+      const file = path.resolve(expandHome(draft));
+      if (!existsSync(file)) throw new Error(`The draft model ${draft} is neither a file nor a catalog model.`);
+      return file;
+    }
+    const file = path.join(this.folder, entry.file);
+    if (!existsSync(file)) throw new Error(`The draft model ${entry.name} is not downloaded yet: download it first (draftline models download ${entry.id}).`);
+    return file;
   }
 
   private async open(prepared: Prepared, settings: EngineSettings) {
@@ -337,6 +357,7 @@ export class ModelService implements Service {
       ...(plan.flashAttention !== undefined ? { flashAttention: plan.flashAttention } : {}),
       gpuLayers: settings.gpuLayers ?? "auto",
       ...(threads ? { threads } : {}),
+      ...(prepared.draft ? { draftModel: prepared.draft } : {}),
     });
     const contextNote = describeContext(plan, model.contextSize, entry?.name ?? model.name);
     const hardware = await backend.hardware().catch(() => undefined);

@@ -50,6 +50,7 @@ export const en = {
   "status.words": "{words} words",
   "status.wordsOfTarget": "{words} / {target} words",
   "status.tokensPerSecond": "{value} tokens/s",
+  "status.draftAcceptance": "{value}% of drafts accepted",
   "status.elapsed": "{value} elapsed",
   "status.noModel": "No model",
   "status.device": "on {device}",

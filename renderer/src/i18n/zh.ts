@@ -51,6 +51,7 @@ export const zh: Messages = {
   "status.words": "{words} 字",
   "status.wordsOfTarget": "{words} / {target} 字",
   "status.tokensPerSecond": "{value} 词元/秒",
+  "status.draftAcceptance": "草稿词元接受率 {value}%",
   "status.elapsed": "已用 {value}",
   "status.noModel": "无模型",
   "status.device": "运行于 {device}",

@@ -14,6 +14,7 @@ export function StatusBar({ connection, connectionState }: { connection: string;
   const words = useLiveStore(manuscriptSelectors.totalWords);
   const target = useStore(manuscriptSelectors.target);
   const tokensPerSecond = useLiveStore(generationSelectors.tokensPerSecond);
+  const draftAcceptance = useLiveStore(generationSelectors.draftAcceptance);
   const elapsed = useLiveStore(generationSelectors.elapsedMs);
   const model = useStore(modelsSelectors.modelName);
   const device = useStore(modelsSelectors.device);
@@ -39,6 +40,7 @@ export function StatusBar({ connection, connectionState }: { connection: string;
           ) : null}
           <span className="status-words">{target !== null ? t("status.wordsOfTarget", { words, target }) : t("status.words", { words })}</span>
           {status === "writing" || status === "pausing" ? <span className="status-speed">{t("status.tokensPerSecond", { value: Math.round(tokensPerSecond * 10) / 10 })}</span> : null}
+          {(status === "writing" || status === "pausing") && draftAcceptance !== null ? <span className="status-draft">{t("status.draftAcceptance", { value: draftAcceptance })}</span> : null}
           <span className="status-elapsed">{t("status.elapsed", { value: formatDuration(elapsed) })}</span>
         </>
       ) : null}

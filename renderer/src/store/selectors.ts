@@ -3,6 +3,7 @@
 // Derived collections are cached per manuscript object, so selecting them is stable between frames
 // that did not change the manuscript.
 import type { Manuscript, Section, Step } from "../../../electron/common/manuscript";
+import { acceptanceRate } from "../../../electron/common/engine/draft";
 import { lengthScore } from "../../../electron/common/metrics/score";
 import { translator, type Translate, type UiLanguage } from "../i18n";
 import { isGenerationActive, isTargetPending, type EditTarget } from "./pendingEdits";
@@ -108,6 +109,11 @@ export const generationSelectors = {
   /** Regenerating or continuing needs the model loaded and no generation under way. */
   canRewrite: (s: Store) => s.document !== null && !isGenerationActive(s.generation?.status) && modelsSelectors.isReady(s),
   tokensPerSecond: (s: Store) => s.generation?.progress.tokensPerSecond ?? 0,
+  /** With a draft model: the share of its tokens accepted, 0..100 (rounded), or null. */
+  draftAcceptance: (s: Store) => {
+    const rate = acceptanceRate(s.generation?.progress.speculative);
+    return rate === undefined ? null : Math.round(rate * 100);
+  },
   elapsedMs: (s: Store) => s.generation?.progress.elapsedMs ?? 0,
   phase: (s: Store) => s.generation?.progress.phase ?? "none",
   error: (s: Store) => (s.generation?.status === "error" ? s.generation.error : null),

@@ -8,7 +8,7 @@ import { ResultsError } from "../../eval/results";
 import { createModelService } from "../../app/models";
 import { CliError, UsageError, type CliIO, type Command } from "../command";
 import { describeFsError, writeLine } from "../io";
-import { describeLoadedContext, describeSampling, engineSettings, loadForCommand, MODEL_OPTIONS, modelSource, parseMode, parseSampling, positiveInt } from "./write";
+import { describeLoadedContext, describeSampling, draftSetting, engineSettings, loadForCommand, MODEL_OPTIONS, modelSource, parseMode, parseSampling, positiveInt } from "./write";
 
 const USAGE = [
   "Usage: draftline eval longbench-write (--model M | --server URL) --data FILE [options]",
@@ -38,6 +38,7 @@ const USAGE = [
   "  --context N|auto     the context window in tokens (default: the model's recommended context,",
   "                       as much as fits), --kv-cache f16|q8_0|q4_0, --flash-attention on|off",
   "  --threads N          CPU threads",
+  "  --draft-model D      speculative decoding with a draft model (a GGUF or catalog id; see write)",
   "  --temperature T, --top-p P, --min-p P, --presence-penalty P, --frequency-penalty P, --seed N",
   "                       sampling (default: the catalog's values, else temperature 0.7, top-p 0.9,",
   "                       min-p 0.05)",
@@ -133,7 +134,7 @@ async function longbenchWrite(argv: string[], io: CliIO): Promise<number> {
   const onSignal = () => stop.abort();
   try {
     const judge = judgeSpec ? await createJudge(judgeSpec, models).catch((error: Error) => Promise.reject(new CliError(error.message))) : undefined;
-    const state = await loadForCommand(models, source, settings, sampling);
+    const state = await loadForCommand(models, source, { ...settings, ...draftSetting(values, io) }, sampling);
     io.stderr.write(`${state.model?.name} on ${state.device}, ${describeLoadedContext(state)}; ${describeSampling(state.sampling)}; ${rawPrompt ? "the benchmark's prompts unchanged" : "Draftline's prompting"}${parallel > 1 ? `; ${parallel} at a time` : ""}${judge ? `; judge ${judge.description}` : ""}\n`);
     if (judge?.note) io.stderr.write(`Note: ${judge.note}.\n`);
     await mkdir(path.dirname(files.out), { recursive: true }).catch((error: unknown) => {

@@ -46,6 +46,8 @@ const USAGE = [
   "                      recommended, else f16); q8_0 holds twice the context in the same memory",
   "  --flash-attention on|off  (default: llama.cpp's choice; on with a quantized KV cache)",
   "  --threads N         CPU threads (default: llama.cpp's choice, or DRAFTLINE_THREADS)",
+  "  --draft-model D     speculative decoding: a small GGUF (or catalog id) of the model's vocabulary",
+  "                      drafts tokens the model checks; the text is the model's own, written faster",
   "  --temperature T     sampling temperature, 0 to 5 (default: the catalog's value, else 0.7;",
   "                      0 is greedy)",
   "  --top-p P           nucleus sampling, 0 to 1 (default: the catalog's, else 0.9)",
@@ -87,6 +89,20 @@ export function modelSource(values: { model?: string | undefined; server?: strin
   return { kind: "catalog", id: values.model };
 }
 
+/** --draft-model as an engine setting: a GGUF file (resolved here) or a catalog id; nothing without it. */
+export function draftSetting(values: { "draft-model"?: string | undefined; server?: string | undefined }, io: CliIO): { draftModel?: string } {
+  const draft = values["draft-model"];
+  if (draft === undefined) return {};
+  if (values.server) throw new UsageError("--draft-model works with a GGUF model (--model): a server sets up its own draft model.");
+  if (draft.trim() === "") throw new UsageError("--draft-model needs a GGUF file or a catalog id.");
+  const file = path.resolve(io.cwd, draft);
+  if (draft.toLowerCase().endsWith(".gguf") || existsSync(file)) {
+    if (!existsSync(file)) throw new CliError(`${draft} does not exist.`);
+    return { draftModel: file };
+  }
+  return { draftModel: draft };
+}
+
 /** The options every command that runs a model takes: where the model is, how to drive it, its engine. */
 export const MODEL_OPTIONS = {
   model: { type: "string" },
@@ -97,6 +113,7 @@ export const MODEL_OPTIONS = {
   "kv-cache": { type: "string" },
   "flash-attention": { type: "string" },
   threads: { type: "string" },
+  "draft-model": { type: "string" },
   temperature: { type: "string" },
   "top-p": { type: "string" },
   "min-p": { type: "string" },
@@ -255,8 +272,8 @@ export const writeCommand: Command = {
         projectId = await openToContinue(projects, resume, target, io);
       }
       io.stderr.write(`Loading ${source.kind === "server" ? source.baseUrl : source.kind === "file" ? path.basename(source.path) : source.id}…\n`);
-      const state = await loadForCommand(models, source, settings, sampling);
-      io.stderr.write(`${state.model?.name} on ${state.device}, ${describeLoadedContext(state)}; ${describeSampling(state.sampling)}\n`);
+      const state = await loadForCommand(models, source, { ...settings, ...draftSetting(values, io) }, sampling);
+      io.stderr.write(`${state.model?.name} on ${state.device}, ${describeLoadedContext(state)}; ${describeSampling(state.sampling)}${state.model?.draft ? `; draft model ${state.model.draft.name}` : ""}\n`);
       if (state.contextNote) io.stderr.write(`Context: ${state.contextNote}\n`);
       if (!projectId) {
         const project = await projects
