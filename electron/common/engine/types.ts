@@ -172,6 +172,8 @@ export const fitEstimateSchema = z.object({
   /** How the KV cache is stored in this estimate, and its bytes at `contextSize` (when the file says its shape). */
   kvCacheType: kvCacheTypeSchema.optional(),
   kvCacheBytes: z.number().optional(),
+  /** With a draft model: its share of the memory above (its weights and its context). */
+  draft: z.object({ ramBytes: z.number(), vramBytes: z.number(), gpuLayers: z.number().int(), fits: z.boolean() }).optional(),
 });
 export type FitEstimate = z.infer<typeof fitEstimateSchema>;
 

@@ -404,9 +404,10 @@ export class EmbeddedBackend implements Backend {
   }
 
   /** Checks a GGUF file and estimates, in the engine process, whether it fits this machine. */
-  async estimateFit(file: string, options: { contextSize?: number; gpuLayers?: number | "max"; kvCacheType?: KvCacheType; flashAttention?: boolean } = {}): Promise<FitEstimate> {
+  async estimateFit(file: string, options: { contextSize?: number; gpuLayers?: number | "max"; kvCacheType?: KvCacheType; flashAttention?: boolean; draftFile?: string } = {}): Promise<FitEstimate> {
     await checkModelFile(path.resolve(file));
-    return this.call("estimateFit", { file: path.resolve(file), ...options });
+    if (options.draftFile) await checkModelFile(path.resolve(options.draftFile));
+    return this.call("estimateFit", { file: path.resolve(file), ...options, ...(options.draftFile ? { draftFile: path.resolve(options.draftFile) } : {}) });
   }
 
   /**

@@ -44,6 +44,21 @@ export function flashAttentionFor(kvCacheType: KvCacheType | undefined, flashAtt
 }
 
 /**
+ * The fit of a model with a draft model beside it (speculative decoding): the draft's weights and its
+ * context of the same size are added to the model's RAM and VRAM, and both must fit.
+ */
+export function withDraft(model: FitEstimate, draft: FitEstimate): FitEstimate {
+  return {
+    ...model,
+    fits: model.fits && draft.fits,
+    compatibilityScore: Math.min(model.compatibilityScore, draft.compatibilityScore),
+    ramBytes: model.ramBytes + draft.ramBytes,
+    vramBytes: model.vramBytes + draft.vramBytes,
+    draft: { ramBytes: draft.ramBytes, vramBytes: draft.vramBytes, gpuLayers: draft.gpuLayers, fits: draft.fits },
+  };
+}
+
+/**
  * Estimates whether a checked GGUF fits this machine with the given context (node-llama-cpp's
  * GgufInsights). It simulates the model's memory inside llama.cpp, so call it only on a file read by
  * `readCheckedGguf`, and preferably in the engine process.

@@ -22,7 +22,7 @@ import {
 import { compareVocabularies, DEFAULT_DRAFT_LENGTH } from "../../common/engine/draft";
 import type { FitEstimate, HardwareInfo, ModelInfo, StopReason, TokenId } from "../../common/engine/types";
 import { GgufError, inspectGguf } from "./gguf";
-import { estimateFit, flashAttentionFor, GGML_KV_TYPES, kvCacheRefusal, readCheckedGguf, type FitOptions } from "./ggufFit";
+import { estimateFit, flashAttentionFor, GGML_KV_TYPES, kvCacheRefusal, readCheckedGguf, withDraft, type FitOptions } from "./ggufFit";
 import { getHardwareInfo } from "./hardware";
 import {
   BackendError,
@@ -502,18 +502,25 @@ export class LlamaEngine {
   }
 
   /** Checks a GGUF file and estimates whether it fits this machine (no weights are loaded). */
-  async estimateFit(file: string, options: FitOptions & { gpu?: LoadOptions["gpu"] } = {}): Promise<FitEstimate> {
-    let checked;
-    try {
-      checked = await readCheckedGguf(path.resolve(file));
-    } catch (error) {
-      if (error instanceof GgufError) throw new BackendError("bad-model", error.message);
-      throw error;
-    }
-    const { info, facts } = checked;
+  async estimateFit(file: string, options: FitOptions & { gpu?: LoadOptions["gpu"]; draftFile?: string } = {}): Promise<FitEstimate> {
+    const read = async (f: string) => {
+      try {
+        return await readCheckedGguf(path.resolve(f));
+      } catch (error) {
+        if (error instanceof GgufError) throw new BackendError("bad-model", error.message);
+        throw error;
+      }
+    };
+    const { info, facts } = await read(file);
     const refusal = kvCacheRefusal(facts, options.kvCacheType);
     if (refusal) throw new BackendError("bad-request", refusal);
-    return this.useLlama(options.gpu, (llama) => estimateFit(info, llama, options, facts));
+    const draft = options.draftFile ? await read(options.draftFile) : undefined;
+    return this.useLlama(options.gpu, async (llama) => {
+      const fit = await estimateFit(info, llama, options, facts);
+      if (!draft) return fit;
+      // The draft's context is as large as the model's (its KV cache in f16).
+      return withDraft(fit, await estimateFit(draft.info, llama, { ...options, kvCacheType: undefined, flashAttention: undefined, contextSize: fit.contextSize }, draft.facts));
+    });
   }
 
   async hardware(): Promise<HardwareInfo> {

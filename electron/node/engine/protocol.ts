@@ -74,6 +74,8 @@ export const engineMethods = {
       gpuLayers: z.union([z.literal("max"), z.number().int().nonnegative()]).optional(),
       kvCacheType: kvCacheTypeSchema.optional(),
       flashAttention: z.boolean().optional(),
+      /** A draft model loaded beside it: its memory is added. */
+      draftFile: z.string().min(1).optional(),
     }),
     result: fitEstimateSchema,
   },

@@ -131,6 +131,14 @@ describe("speculative decoding with the tiny model", () => {
     expect(cut.tokens).toEqual(whole.tokens.slice(0, cut.tokens.length));
   });
 
+  it("counts the draft model and its context in the fit estimate", async () => {
+    const alone = await plain.estimateFit(modelPath, { contextSize: 2048 });
+    const both = await plain.estimateFit(modelPath, { contextSize: 2048, draftFile: otherWeights });
+    expect(both.draft!.ramBytes + both.draft!.vramBytes).toBeGreaterThan(0);
+    expect(both.ramBytes + both.vramBytes).toBe(alone.ramBytes + alone.vramBytes + both.draft!.ramBytes + both.draft!.vramBytes);
+    expect(both.fits).toBe(alone.fits && both.draft!.fits);
+  });
+
   it("refuses a draft of another vocabulary, saying why, before and at load", async () => {
     const problem = await plain.checkDraft(modelPath, otherVocabulary);
     expect(problem).toMatch(/cannot draft for .*: token 30[01] is/);
