@@ -5,6 +5,8 @@ import { ModelManagerDialog } from "./panels/ModelManager";
 import { NewDocumentDialog } from "./panels/NewDocument";
 import { OpenProjectDialog } from "./panels/OpenProject";
 import { PathDialog } from "./panels/PathDialog";
+import { ConfirmReplaceDialog } from "./panels/ConfirmReplace";
+import { RecoverDialog } from "./panels/Recover";
 import { ReplaceDialog } from "./panels/ReplaceDialog";
 import { ReportDialog } from "./panels/Report";
 import { runCommand, shortcuts } from "./shell/commands";
@@ -60,9 +62,20 @@ export function App() {
           <button type="button" onClick={() => runCommand("file.open", useStore)}>
             {t("menu.open")}
           </button>
+          <button type="button" onClick={() => runCommand("file.importDraft", useStore)}>
+            {t("menu.import")}
+          </button>
+          <button type="button" onClick={() => runCommand("file.recover", useStore)}>
+            {t("menu.recover")}
+          </button>
           {hasDocument ? (
             <button type="button" onClick={() => runCommand("file.save", useStore)} aria-keyshortcuts={save.aria} title={t("controls.shortcut", { label: t("menu.save"), keys: save.label })}>
               {t("menu.save")}
+            </button>
+          ) : null}
+          {hasDocument ? (
+            <button type="button" onClick={() => runCommand("file.saveAs", useStore)}>
+              {t("menu.saveAs")}
             </button>
           ) : null}
           {hasDocument ? (
@@ -133,6 +146,8 @@ export function App() {
       {panel === "report" ? <ReportDialog /> : null}
       {panel === "saveAs" || panel === "export" || panel === "importDraft" ? <PathDialog key={panel} purpose={panel} /> : null}
       {panel === "replaceExport" ? <ReplaceDialog /> : null}
+      {panel === "recover" ? <RecoverDialog /> : null}
+      {panel === "confirmReplace" ? <ConfirmReplaceDialog /> : null}
     </div>
   );
 }

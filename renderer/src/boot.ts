@@ -65,6 +65,18 @@ export async function startApp(api: ApiClient, documents: DocumentApi, store: Ap
     });
   }
 
-  const [recent] = await Promise.allSettled([documents.list(), store.getState().refreshModels()]);
+  if (info.shell === "web") {
+    // Closing or reloading the page would drop what the window shows: the browser asks first, as the
+    // desktop close guard does. (What was typed is autosaved; the question keeps the writer in place.)
+    window.addEventListener("beforeunload", (event) => {
+      const s = store.getState();
+      if (!s.document?.modified && !generationSelectors.isActive(s)) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  }
+
+  // Unsaved work from before (a crash, a reload, a document the window moved on from) is offered on start.
+  const [recent] = await Promise.allSettled([documents.list(), store.getState().refreshModels(), store.getState().refreshRecoverable()]);
   if (recent.status === "fulfilled") store.getState().setRecent(recent.value);
 }

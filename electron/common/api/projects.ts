@@ -91,8 +91,12 @@ export const projectRequests = {
     z.object({ path: filePath, force: z.boolean().default(false) }).strict(),
     openedProject,
   ),
-  "projects.recoverable": request("Untitled projects whose autosave survived a crash.", z.object({}).strict(), z.array(recoverableProjectSchema)),
-  "projects.recover": request("Opens an untitled project from its autosave.", z.object({ projectId }).strict(), openedProject),
+  "projects.recoverable": request(
+    "Unsaved work a window can take back, newest first: untitled projects whose autosave survived, project files whose autosave holds changes, and with includeOpen the projects open in the back end (web mode: a page that was reloaded).",
+    z.object({ includeOpen: z.boolean().default(false) }).strict(),
+    z.array(recoverableProjectSchema),
+  ),
+  "projects.recover": request("Opens an untitled project from its autosave (or a project open in the back end as it is).", z.object({ projectId }).strict(), openedProject),
   "projects.get": request("The state of an open project, with its manuscript.", z.object({ projectId }).strict(), projectStateSchema),
   "projects.update": request(
     "Applies one of the writer's edits to the manuscript and/or changes the title or model; a refused edit changes nothing and says why.",

@@ -53,12 +53,21 @@ export const projectStateSchema = z.object({
 });
 export type ProjectState = z.infer<typeof projectStateSchema>;
 
-/** An untitled project (never saved) whose autosave survived a crash. */
+/**
+ * Work a window can take back: an untitled project whose autosave survived (a crash, a window that
+ * closed or moved on to another document), changes to a project file that only its autosave holds,
+ * or (web mode) a project still open in the back end that no window shows since a page reload.
+ */
 export const recoverableProjectSchema = z.object({
   projectId: z.string(),
   title: z.string(),
+  /** When its autosave was written (or, open, when it last changed). */
   savedAt: z.number(),
   words: z.number().int().nonnegative(),
+  /** The project file whose unsaved changes these are; null for an untitled project. */
+  path: z.string().nullable().default(null),
+  /** Open in the back end now (the model may still be writing it). */
+  open: z.boolean().default(false),
 });
 export type RecoverableProject = z.infer<typeof recoverableProjectSchema>;
 

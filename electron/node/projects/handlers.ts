@@ -47,7 +47,7 @@ export function createProjectHandlers(service: ProjectsService): ProjectHandlers
         return failure(error);
       }
     },
-    "projects.recoverable": async () => service.listRecoverable(),
+    "projects.recoverable": async ({ includeOpen }) => service.listRecoverable({ includeOpen: includeOpen ?? false }),
     "projects.recover": async ({ projectId }) => {
       try {
         return { ok: true as const, ...(await service.openRecovered(projectId)) };

@@ -273,10 +273,34 @@ describe("autosave and recovery", () => {
     await leaveStaleLock(path.join(dir, "appdata", "unsaved", projectId, "autosave.draftline"));
     const after = service();
     const list = await after.listRecoverable();
-    expect(list).toEqual([expect.objectContaining({ projectId, title: "An untitled essay", words: s.getState(projectId).words })]);
+    expect(list).toEqual([expect.objectContaining({ projectId, title: "An untitled essay", words: s.getState(projectId).words, path: null, open: false })]);
     const recovered = await after.openRecovered(projectId);
     expect(recovered.recovery).toMatchObject({ recovered: true, from: "autosave", fileSavedAt: null });
     expect(recovered.project).toMatchObject({ path: null, modified: true, manuscript: sampleManuscript() });
+  });
+});
+
+describe("unsaved work to take back", () => {
+  it("lists a project file whose autosave holds changes (closed without saving), and the projects open here when asked", async () => {
+    const { s, file, projectId } = await savedProject();
+    s.update(projectId, (m) => ({ ...m, targetWords: 120 }), { source: "writer" });
+    await s.close(projectId);
+    const untitled = await s.create({ instruction: "An open essay.", targetWords: 300 });
+    const unchanged = await s.create({ instruction: "Nothing written yet.", targetWords: 300 });
+    s.update(untitled.projectId, () => sampleManuscript(), { source: "model" });
+    const list = await s.listRecoverable();
+    expect(list).toEqual([expect.objectContaining({ projectId, path: file, open: false, title: "Write a story about a lighthouse keeper" })]);
+    expect(await s.listRecoverable({ includeOpen: true })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ projectId, path: file, open: false }), expect.objectContaining({ projectId: untitled.projectId, path: null, open: true })]),
+    );
+    // An open project with nothing unsaved is not offered.
+    expect((await s.listRecoverable({ includeOpen: true })).map((e) => e.projectId)).not.toContain(unchanged.projectId);
+    // Opening the file takes the changes back; saved, nothing is left to offer.
+    const opened = await s.open(file);
+    expect(opened.recovery).toMatchObject({ recovered: true });
+    expect(opened.project.manuscript.targetWords).toBe(120);
+    await s.save(opened.project.projectId);
+    expect(await s.listRecoverable()).toEqual([]);
   });
 });
 

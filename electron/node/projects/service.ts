@@ -272,8 +272,13 @@ export class ProjectsService implements Service {
     }
   }
 
-  /** Untitled projects whose autosave survived (a crash, or a close that kept it), not open now. */
-  async listRecoverable(): Promise<RecoverableProject[]> {
+  /**
+   * Unsaved work to take back, newest first: untitled projects whose autosave survived (a crash, or a
+   * close that kept it) and recent project files whose autosave holds changes, none open now; with
+   * `includeOpen`, also the projects open here with unsaved changes (web mode: a reloaded page shows
+   * none of them).
+   */
+  async listRecoverable(options: { includeOpen?: boolean } = {}): Promise<RecoverableProject[]> {
     const root = path.join(this.options.dataDir, "unsaved");
     const names = await fs.readdir(root).catch(() => [] as string[]);
     const found: RecoverableProject[] = [];
@@ -283,7 +288,24 @@ export class ProjectsService implements Service {
       if (journal.kind !== "ok") continue;
       const holder = await new ProjectLock(path.join(root, name, "autosave.draftline")).holderOrNull();
       if (holder && !isStaleHolder(holder)) continue;
-      found.push({ projectId: name, title: journal.file.title, savedAt: journal.file.savedAt, words: words(journal.file.manuscript) });
+      found.push({ projectId: name, title: journal.file.title, savedAt: journal.file.savedAt, words: words(journal.file.manuscript), path: null, open: false });
+    }
+    const openPaths = new Set([...this.projects.values()].map((p) => p.path));
+    for (const recent of await this.options.recent.list()) {
+      if (openPaths.has(recent.path)) continue;
+      // Opening the file takes its autosave back (and says so); a save removes the autosave.
+      const journal = await this.readJournal(journalPathFor(recent.path), false);
+      if (journal.kind !== "ok") continue;
+      const holder = await new ProjectLock(recent.path).holderOrNull();
+      if (holder && !isStaleHolder(holder)) continue;
+      found.push({ projectId: journal.file.id, title: journal.file.title, savedAt: journal.file.savedAt, words: words(journal.file.manuscript), path: recent.path, open: false });
+    }
+    if (options.includeOpen) {
+      for (const p of this.projects.values()) {
+        // Only what has unsaved changes: a saved project opens again from the recent list.
+        if (p.readOnly || p.currentVersion === p.lastSavedVersion) continue;
+        found.push({ projectId: p.id, title: p.title, savedAt: p.autosavedAt ?? p.savedAt ?? p.createdAt, words: words(p.manuscript), path: p.path, open: true });
+      }
     }
     return found.sort((a, b) => b.savedAt - a.savedAt);
   }

@@ -6,7 +6,7 @@ import { ApiError, type GenerationMode, type ProjectSummary } from "../../../ele
 import type { Manuscript, ManuscriptEdit } from "../../../electron/common/manuscript";
 import type { Language } from "../../../electron/common/metrics/language";
 import type { ImportNotice } from "../../../electron/common/project/importNotices";
-import type { ProjectState } from "../../../electron/common/project/state";
+import type { ProjectState, RecoverableProject } from "../../../electron/common/project/state";
 
 export interface NewDocumentInput {
   instruction: string;
@@ -53,6 +53,12 @@ export interface DocumentApi {
    * is `exists`, and the writer is asked.
    */
   exportTo(projectId: string, path: string, options?: { format?: string; overwrite?: boolean; withPlan?: boolean; author?: string }): Promise<ExportOutcome>;
+  /** Unsaved work to take back; `includeOpen`: also the projects open in the back end (web mode). */
+  recoverable(includeOpen: boolean): Promise<RecoverableProject[]>;
+  /** Takes unsaved work back: an untitled autosave, a file's autosave (by opening the file), an open project. */
+  recover(entry: RecoverableProject): Promise<OpenedDocument>;
+  /** Closes a project in the back end: its unsaved changes stay in its autosave unless `discard`. */
+  close(projectId: string, discard: boolean): Promise<void>;
   /** Makes a new project of a draft (Word, Markdown or text), with what the import could not bring over. */
   importFrom(path: string): Promise<OpenedDocument & { notices: ImportNotice[] }>;
 }
@@ -91,6 +97,15 @@ export function createDocumentApi(api: ApiClient): DocumentApi {
         overwrite: options.overwrite ?? false,
       });
       return done.ok ? { ok: true, path: done.path, bytes: done.bytes } : { ok: false, exists: true, path: done.path, message: done.message };
+    },
+    recoverable: (includeOpen) => api.call("projects.recoverable", { includeOpen }),
+    recover: async (entry) => {
+      const answer = entry.path !== null && !entry.open ? await api.call("projects.open", { path: entry.path }) : await api.call("projects.recover", { projectId: entry.projectId });
+      if (!answer.ok) throw new ApiError("failed", answer.error.message);
+      return opened(answer.project, answer.project.readOnly || !answer.lock.held);
+    },
+    close: async (projectId, discard) => {
+      await api.call("projects.close", { projectId, discard });
     },
     importFrom: async (path) => {
       const answer = await api.call("projects.import", { path });

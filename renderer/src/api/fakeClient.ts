@@ -135,6 +135,8 @@ export class FakeBackend {
   readonly exported = new Map<string, string>();
   /** The plan appendix and author each export was asked for, by path. */
   readonly exportOptions = new Map<string, { withPlan?: boolean; author?: string }>();
+  /** Projects closed with unsaved changes: their "autosaves", which recovery offers. */
+  readonly autosaves = new Map<string, FakeProject>();
   /** Files on the fake disk that the app did not write: an export there asks first. */
   readonly foreignFiles = new Set<string>();
   /** Every request the client sent, in order. */
@@ -377,6 +379,12 @@ export class FakeBackend {
         return this.projectState(project);
       },
       "projects.open": async ({ path }) => {
+        // A file whose changes only its autosave holds opens with them, as the real one recovers its journal.
+        const autosaved = [...this.autosaves.values()].find((p) => p.path === path);
+        if (autosaved) {
+          this.autosaves.delete(autosaved.id);
+          this.projects.set(autosaved.id, autosaved);
+        }
         const existing = [...this.projects.values()].find((p) => p.path === path);
         const manuscript = this.files.get(path);
         if (!existing && !manuscript) return { ok: false, error: { code: "not-found", message: `There is no project at ${path}.` } };
@@ -384,6 +392,23 @@ export class FakeBackend {
         return { ok: true, project: this.projectState(project), recovery: { recovered: false }, lock: { held: true, heldBy: null, tookOverStale: false } };
       },
       "projects.get": async ({ projectId }) => this.projectState(this.project(projectId)),
+      "projects.close": async ({ projectId, discard }) => {
+        const project = this.project(projectId);
+        this.projects.delete(projectId);
+        if (project.modified && !discard) this.autosaves.set(projectId, project);
+        return { closed: true };
+      },
+      "projects.recoverable": async ({ includeOpen }) => [
+        ...[...this.autosaves.values()].map((p) => ({ projectId: p.id, title: p.title, savedAt: 1_700_000_000_000, words: p.manuscript.steps.reduce((n, s) => n + s.words, 0), path: p.path, open: false })),
+        ...(includeOpen ? [...this.projects.values()].map((p) => ({ projectId: p.id, title: p.title, savedAt: 1_700_000_000_000, words: p.manuscript.steps.reduce((n, s) => n + s.words, 0), path: p.path, open: true })) : []),
+      ],
+      "projects.recover": async ({ projectId }) => {
+        const project = this.projects.get(projectId) ?? this.autosaves.get(projectId);
+        if (!project) return { ok: false, error: { code: "not-found", message: "That unsaved project can no longer be recovered." } };
+        this.autosaves.delete(projectId);
+        this.projects.set(projectId, project);
+        return { ok: true, project: this.projectState(project), recovery: { recovered: true, from: "autosave", savedAt: 1_700_000_000_000, fileSavedAt: null, words: 0 }, lock: { held: true, heldBy: null, tookOverStale: false } };
+      },
       "projects.update": async ({ projectId, edit }) => {
         const project = this.project(projectId);
         if (!edit) return { ok: true, project: this.projectState(project) };

@@ -1,4 +1,5 @@
 import { useT } from "../i18n/useT";
+import { RecoverList } from "../panels/Recover";
 import { modelsSelectors } from "../store/selectors";
 import { useStore } from "../store/store";
 import { runCommand } from "./commands";
@@ -7,6 +8,7 @@ import { runCommand } from "./commands";
 export function Welcome() {
   const t = useT();
   const recent = useStore((s) => s.recent);
+  const unsaved = useStore((s) => s.recoverable.length > 0);
   const modelReady = useStore(modelsSelectors.isReady);
   const modelName = useStore(modelsSelectors.modelName);
   const open = (path: string) =>
@@ -19,6 +21,14 @@ export function Welcome() {
 
   return (
     <section className="empty-state welcome">
+      {unsaved ? (
+        // On start, unsaved work from before comes first: recover it, save it, or discard it.
+        <section className="recover-offer" aria-labelledby="recover-offer-title">
+          <h2 id="recover-offer-title">{t("recover.title")}</h2>
+          <p>{t("recover.intro")}</p>
+          <RecoverList />
+        </section>
+      ) : null}
       <h2>{t("welcome.title")}</h2>
       <p>{t("welcome.body")}</p>
       <ol className="first-steps">

@@ -6,7 +6,7 @@ import type { AppStore } from "../store/store";
 import { exportDocument, importDraft, save, saveAs } from "./fileActions";
 
 /** Commands of the window: the desktop menu's, and the ones only the window has. */
-export type AppCommand = UiCommand | "file.open" | "generate.toggle" | "generate.regenerateStep" | "generate.continueHere" | "panel.models" | "panel.newDocument" | "panel.report";
+export type AppCommand = UiCommand | "file.open" | "file.recover" | "generate.toggle" | "generate.regenerateStep" | "generate.continueHere" | "panel.models" | "panel.newDocument" | "panel.report";
 
 export interface Shortcut {
   /** As shown in tooltips ("Ctrl+Enter"). */
@@ -115,7 +115,7 @@ export function runCommand(command: AppCommand, store: AppStore): boolean {
     }
     case "file.new":
     case "panel.newDocument":
-      s.openPanel("newDocument");
+      s.guardReplace(() => store.getState().openPanel("newDocument"));
       return true;
     case "panel.models":
       s.openPanel("models");
@@ -125,7 +125,11 @@ export function runCommand(command: AppCommand, store: AppStore): boolean {
       s.openPanel("report");
       return true;
     case "file.open":
-      s.openPanel("openProject");
+      s.guardReplace(() => store.getState().openPanel("openProject"));
+      return true;
+    case "file.recover":
+      void s.refreshRecoverable();
+      s.openPanel("recover");
       return true;
     case "file.save":
       if (!s.document) return false;
@@ -140,7 +144,7 @@ export function runCommand(command: AppCommand, store: AppStore): boolean {
       void save(store, { closeAfter: true });
       return true;
     case "file.importDraft":
-      void importDraft(store);
+      s.guardReplace(() => importDraft(store));
       return true;
     case "file.exportDocx":
     case "file.exportMarkdown":

@@ -21,3 +21,8 @@ export function formatDuration(ms: number): string {
   const two = (n: number) => String(n).padStart(2, "0");
   return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
 }
+
+/** A moment as the interface language writes it: "Jan 5, 2025, 3:04 PM". */
+export function formatTime(language: "en" | "zh", ms: number): string {
+  return new Intl.DateTimeFormat(language === "zh" ? "zh-CN" : "en-US", { dateStyle: "medium", timeStyle: "short" }).format(ms);
+}

@@ -1,6 +1,7 @@
 // The open document: its manuscript (kept in step with the back end by generation updates and the
 // writer's edits), the recent projects, and the writer's edits still waiting to be taken in.
 import type { GenerationUpdate, ProjectSummary } from "../../../electron/common/api";
+import type { RecoverableProject } from "../../../electron/common/project/state";
 import { applyEdit, type Manuscript, type ManuscriptEdit } from "../../../electron/common/manuscript";
 import type { NewDocumentInput, OpenedDocument } from "../api/documents";
 import { applyGenerationUpdate, reconcileManuscript } from "./generationUpdates";
@@ -21,13 +22,25 @@ export type EditOutcome = { ok: true } | { ok: false; message: string };
 
 export interface DocumentSlice {
   recent: ProjectSummary[];
+  /** Unsaved work the window can take back (see refreshRecoverable). */
+  recoverable: RecoverableProject[];
   document: OpenDocument | null;
   manuscript: Manuscript | null;
   localEdits: LocalEdit[];
   /** Set when an update showed that this copy missed one; the document is reloaded. */
   outOfSync: boolean;
   setRecent(recent: ProjectSummary[]): void;
+  /**
+   * Shows a document. The one shown before is closed in the back end: its unsaved changes stay in its
+   * autosave, which recovery offers.
+   */
   showDocument(opened: OpenedDocument): void;
+  /** Asks the back end for unsaved work to take back (in web mode also the projects it has open). */
+  refreshRecoverable(): Promise<void>;
+  /** Takes unsaved work back and shows it (with its generation's state: the model may still write it). */
+  recoverDocument(entry: RecoverableProject): Promise<EditOutcome>;
+  /** Deletes unsaved work for good (the writer chose so). */
+  discardRecoverable(entry: RecoverableProject): Promise<EditOutcome>;
   closeDocument(): void;
   /** A `generation.update` (already coalesced): the manuscript and the generation state at once. */
   receiveGenerationUpdate(update: GenerationUpdate): void;
@@ -51,22 +64,82 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 
 export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
   recent: [],
+  recoverable: [],
   document: null,
   manuscript: null,
   localEdits: [],
   outOfSync: false,
   setRecent: (recent) => set({ recent }),
 
-  showDocument: (opened) =>
+  showDocument: (opened) => {
+    const previous = get().document;
     set({
       document: { projectId: opened.projectId, title: opened.title, path: opened.path, version: opened.version, modified: opened.modified, readOnly: opened.readOnly },
       manuscript: opened.manuscript,
       localEdits: [],
       outOfSync: false,
       generation: null,
-    }),
+      recoverable: get().recoverable.filter((e) => e.projectId !== opened.projectId),
+    });
+    if (previous && previous.projectId !== opened.projectId) {
+      const documents = get().documents;
+      void documents
+        ?.close(previous.projectId, false)
+        .catch(() => undefined)
+        .then(() => get().refreshRecoverable());
+    }
+  },
+
+  refreshRecoverable: async () => {
+    const { documents, appInfo } = get();
+    if (!documents) return;
+    try {
+      const list = await documents.recoverable(appInfo?.shell === "web");
+      set({ recoverable: list.filter((e) => e.projectId !== get().document?.projectId) });
+    } catch {
+      // An older back end, or none: nothing to offer.
+    }
+  },
+
+  recoverDocument: async (entry) => {
+    const { documents, api } = get();
+    if (!documents) return { ok: false, message: "Not connected." };
+    try {
+      const opened = await documents.recover(entry);
+      get().showDocument(opened);
+      // A project open in the back end may still be written: the window shows where that stands.
+      const state = await api?.call("generation.state", { projectId: opened.projectId }).catch(() => undefined);
+      if (state) get().setGenerationState(state);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: describe(error) };
+    } finally {
+      void get().refreshRecoverable();
+    }
+  },
+
+  discardRecoverable: async (entry) => {
+    const { documents, api } = get();
+    if (!documents) return { ok: false, message: "Not connected." };
+    try {
+      if (entry.open) {
+        await api?.call("generation.stop", { projectId: entry.projectId }).catch(() => undefined);
+        await documents.close(entry.projectId, true);
+      } else {
+        // Opened (which takes its autosave back) and closed again without keeping it.
+        const opened = await documents.recover(entry);
+        await documents.close(opened.projectId, true);
+      }
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: describe(error) };
+    } finally {
+      await get().refreshRecoverable();
+    }
+  },
 
   closeDocument: () => set({ document: null, manuscript: null, localEdits: [], generation: null, outOfSync: false }),
+
 
   receiveGenerationUpdate: (update) => {
     const { document, manuscript, localEdits } = get();

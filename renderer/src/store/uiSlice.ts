@@ -2,13 +2,14 @@
 // section has the writer's attention (linking the draft and the timeline), and notices.
 import type { MessageKey, MessageValues, UiLanguage } from "../i18n";
 import type { ExportDialogFormat } from "../../../electron/common/api/ui";
+import { isGenerationActive } from "./pendingEdits";
 import type { StoreSlice } from "./store";
 
 export type ThemeChoice = "system" | "light" | "dark";
 export type LanguageChoice = "auto" | UiLanguage;
 /** A path asked for in a panel: web mode has no native file dialogs. */
 export type PathPurpose = "saveAs" | "export" | "importDraft";
-export type Panel = "newDocument" | "models" | "openProject" | "report" | PathPurpose | "replaceExport" | null;
+export type Panel = "newDocument" | "models" | "openProject" | "report" | PathPurpose | "replaceExport" | "recover" | "confirmReplace" | null;
 
 /** An export held back because a file Draftline did not write is there: the writer is asked. */
 export interface ReplaceQuestion extends ExportChoices {
@@ -54,6 +55,8 @@ export interface UiSlice {
   panel: Panel;
   /** The file the "replace it?" panel asks about. */
   replaceQuestion: ReplaceQuestion | null;
+  /** What the writer asked for that would put another document in the open one's place, held while they are asked. */
+  pendingReplace: { proceed: () => void | Promise<void> } | null;
   timelineVisible: boolean;
   focus: Focus;
   scrollRequest: ScrollRequest | null;
@@ -63,6 +66,11 @@ export interface UiSlice {
   openPanel(panel: Panel): void;
   /** Asks whether to replace the file an export found in its way. */
   askToReplace(question: ReplaceQuestion): void;
+  /**
+   * New, Open, Import or Recover over a document with unsaved changes (or one the model is writing):
+   * the writer is asked first (what is kept, and where). Otherwise it goes ahead at once.
+   */
+  guardReplace(proceed: () => void | Promise<void>): void;
   toggleTimeline(): void;
   /** The draft's cursor moved into a step (or a heading). */
   focusFromDraft(stepId: string | null, sectionId: string | null): void;
@@ -81,6 +89,7 @@ export const createUiSlice: StoreSlice<UiSlice> = (set, get) => ({
   browserLanguage: "en",
   panel: null,
   replaceQuestion: null,
+  pendingReplace: null,
   timelineVisible: true,
   focus: { stepId: null, sectionId: null, source: "draft" },
   scrollRequest: null,
@@ -89,6 +98,15 @@ export const createUiSlice: StoreSlice<UiSlice> = (set, get) => ({
   setLanguage: (languageChoice) => set({ languageChoice }),
   openPanel: (panel) => set({ panel }),
   askToReplace: (question) => set({ replaceQuestion: question, panel: "replaceExport" }),
+  guardReplace: (proceed) => {
+    const s = get();
+    const active = isGenerationActive(s.generation?.status);
+    if (!s.document || (!s.document.modified && !active)) {
+      void proceed();
+      return;
+    }
+    set({ pendingReplace: { proceed }, panel: "confirmReplace" });
+  },
   toggleTimeline: () => set({ timelineVisible: !get().timelineVisible }),
   focusFromDraft: (stepId, sectionId) => {
     const f = get().focus;
