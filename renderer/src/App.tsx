@@ -9,6 +9,7 @@ import { ConfirmReplaceDialog } from "./panels/ConfirmReplace";
 import { RecoverDialog } from "./panels/Recover";
 import { ReplaceDialog } from "./panels/ReplaceDialog";
 import { ReportDialog } from "./panels/Report";
+import { VoiceDialog } from "./panels/Voice";
 import { runCommand, shortcuts } from "./shell/commands";
 import { Controls } from "./shell/Controls";
 import { Notices } from "./shell/Notices";
@@ -87,6 +88,11 @@ export function App() {
             {t("menu.models")}
           </button>
           {hasDocument ? (
+            <button type="button" onClick={() => useStore.getState().openPanel("voice")}>
+              {t("menu.voice")}
+            </button>
+          ) : null}
+          {hasDocument ? (
             <button type="button" onClick={() => runCommand("panel.report", useStore)}>
               {t("menu.report")}
             </button>
@@ -144,6 +150,7 @@ export function App() {
       {panel === "models" ? <ModelManagerDialog /> : null}
       {panel === "openProject" ? <OpenProjectDialog /> : null}
       {panel === "report" ? <ReportDialog /> : null}
+      {panel === "voice" ? <VoiceDialog /> : null}
       {panel === "saveAs" || panel === "export" || panel === "importDraft" ? <PathDialog key={panel} purpose={panel} /> : null}
       {panel === "replaceExport" ? <ReplaceDialog /> : null}
       {panel === "recover" ? <RecoverDialog /> : null}

@@ -132,6 +132,11 @@ export const modelRequests = {
   ),
   "models.unload": request("Unloads the model and frees its memory.", none, engineStateSchema),
   "models.state": request("The engine's state.", none, engineStateSchema),
+  "models.countTokens": request(
+    "How many tokens a text takes: counted by the loaded model's tokenizer (exact), or estimated when no model is loaded.",
+    z.object({ text: z.string().max(100_000) }).strict(),
+    z.object({ tokens: z.number().int().nonnegative(), exact: z.boolean() }),
+  ),
 } as const;
 
 export const modelEvents = {

@@ -3,6 +3,7 @@ import { protocolProfiles } from "../engine/catalog";
 import { projectErrorCodes } from "../project/errors";
 import { historyEntrySchema, snapshotReasons } from "../project/history";
 import { importNoticeSchema } from "../project/importNotices";
+import { VOICE_SAMPLE_MAX_CHARS } from "../manuscript/voice";
 import { manuscriptEditSchema } from "../project/manuscriptSchema";
 import {
   lockStatusSchema,
@@ -82,6 +83,8 @@ export const projectRequests = {
         model: z.string().max(1000).nullable().default(null),
         title: z.string().max(500).optional(),
         path: filePath.optional(),
+        /** A sample of the writer's prose the model writes like (the document's voice); refused past its budget. */
+        voice: z.string().max(VOICE_SAMPLE_MAX_CHARS * 2).optional(),
       })
       .strict(),
     projectStateSchema,

@@ -206,3 +206,40 @@ export function continueAsk(words: number, target: number, language: PromptLangu
     ? `正文写到${words}字就停了，要求是${target}字。请从停下的地方接着写，不要重复已写的内容，也不要急于收尾，还需要约${left}字；新的部分各用“## ”标题开头。${revised}`
     : `The text stopped at ${words} of the ${target} words asked for. Go on from where it stopped, without repeating what is written and without wrapping up early: about ${left} more words, each new section under a "## " heading.${revised}`;
 }
+
+// ---- The writer's voice: every mode's opening prompt carries it ----------------------------------
+
+/** The samples of the writer's prose the prompt carries (trimmed to their budget by the back end). */
+export interface VoicePrompt {
+  document: string | null;
+  sections: { title: string; sample: string }[];
+}
+
+/**
+ * The part of the prompt that asks the model to write in the writer's voice: the document's sample,
+ * and each section's own (which replaces it in that section). Null when no sample is set.
+ */
+export function voiceInstruction(voice: VoicePrompt, language: PromptLanguage): string | null {
+  if (voice.document === null && voice.sections.length === 0) return null;
+  const quote = (sample: string) => `"""\n${sample}\n"""`;
+  const parts: string[] = [];
+  if (language === "zh") {
+    if (voice.document !== null) parts.push(`用作者本人的文风来写。下面是作者自己写的一段文字：模仿它的句子长短与节奏、用词、语气和叙述视角，但不要照搬它的内容。\n${quote(voice.document)}`);
+    for (const s of voice.sections) parts.push(`写「${s.title}」这一部分时，改用下面这段文字的文风：\n${quote(s.sample)}`);
+  } else {
+    if (voice.document !== null) parts.push(`Write in the writer's own voice. Here is a sample of their prose: match its sentence length and rhythm, word choice, tone and point of view, but not its content.\n${quote(voice.document)}`);
+    for (const s of voice.sections) parts.push(`In the section "${s.title}", write in the voice of this sample instead:\n${quote(s.sample)}`);
+  }
+  return parts.join("\n\n");
+}
+
+/**
+ * Opening messages with the voice added to the writer's task (the first user message), where every
+ * mode's model reads the instruction; unchanged without a voice.
+ */
+export function withVoice(messages: readonly ChatMessage[], voice: string | null): ChatMessage[] {
+  if (!voice) return [...messages];
+  const at = messages.findIndex((m) => m.role === "user");
+  if (at < 0) return [...messages, { role: "user", content: voice }];
+  return messages.map((m, i) => (i === at ? { ...m, content: `${m.content}\n\n${voice}` } : m));
+}

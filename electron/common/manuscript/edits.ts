@@ -9,6 +9,7 @@ import { nextSectionNumber, revisionPosition, withRevision } from "./reducer";
 import { matchSections, normalizeTitle, reassignSections, sectionId } from "./sections";
 import { sectionsForTarget } from "./target";
 import type { Manuscript, PlanRevision, Section } from "./types";
+import { estimateTokens, VOICE_SAMPLE_MAX_CHARS, VOICE_SAMPLE_TOKENS, VOICE_TOTAL_TOKENS, voiceTokens, withVoiceSample } from "./voice";
 
 /** A change the writer makes. Section moves and removals apply only to sections no step has written. */
 export type ManuscriptEdit =
@@ -23,7 +24,9 @@ export type ManuscriptEdit =
   /** Replaces a closed step's plan or content; the step becomes "edited" (a stopped step stays stopped). */
   | { type: "editStep"; stepId: string; plan?: string; content?: string }
   /** Changes the target length (a positive whole number of words, or null for none); a raised target is planned (see sectionsForTarget). */
-  | { type: "setTarget"; targetWords: number | null };
+  | { type: "setTarget"; targetWords: number | null }
+  /** Sets the sample of the writer's prose the model writes like: the document's (`sectionId` null) or a section's; "" removes it. */
+  | { type: "setVoice"; sectionId: string | null; sample: string };
 
 /** Why an edit was refused. */
 export type EditError =
@@ -36,8 +39,32 @@ export type EditError =
   | { kind: "invalid-title"; title: string; message: string }
   | { kind: "duplicate-title"; title: string; message: string }
   | { kind: "step-in-progress"; stepId: string; message: string }
-  | { kind: "protocol-tag"; field: "title" | "brief" | "plan" | "content"; tag: string; message: string }
+  | { kind: "protocol-tag"; field: "title" | "brief" | "plan" | "content" | "voice"; tag: string; message: string }
+  | { kind: "voice-too-long"; tokens: number; budget: number; message: string }
   | { kind: "not-representable"; message: string };
+
+/**
+ * A voice sample, checked: no protocol tag, within its budget and, with the others, within the total
+ * (both in estimated tokens, see voice.ts). A section's sample needs the section.
+ */
+function setVoice(m: Manuscript, id: string | null, sample: string): EditResult {
+  if (id !== null && !m.sections.some((s) => s.id === id)) return fail({ kind: "unknown-section", sectionId: id, message: `There is no section ${id}.` });
+  const text = sample.trim();
+  const tag = checkTag("voice", text);
+  if (tag) return fail(tag);
+  const tokens = text.length > VOICE_SAMPLE_MAX_CHARS ? Infinity : estimateTokens(text);
+  if (tokens > VOICE_SAMPLE_TOKENS) {
+    const about = Number.isFinite(tokens) ? `about ${tokens.toLocaleString("en-US")} tokens` : `over ${VOICE_SAMPLE_MAX_CHARS.toLocaleString("en-US")} characters`;
+    return fail({ kind: "voice-too-long", tokens, budget: VOICE_SAMPLE_TOKENS, message: `The voice sample is ${about}; a sample may have at most ${VOICE_SAMPLE_TOKENS} (some ${Math.round(VOICE_SAMPLE_TOKENS * 0.75)} English words). Keep a passage that sounds most like you.` });
+  }
+  const voice = withVoiceSample(m.voice, id, text);
+  const total = voiceTokens({ voice, sections: m.sections });
+  if (total > VOICE_TOTAL_TOKENS) {
+    return fail({ kind: "voice-too-long", tokens: total, budget: VOICE_TOTAL_TOKENS, message: `The voice samples together would be about ${total.toLocaleString("en-US")} tokens; all of them may have at most ${VOICE_TOTAL_TOKENS.toLocaleString("en-US")}. Shorten this one or another.` });
+  }
+  const { voice: _old, ...rest } = m;
+  return { ok: true, manuscript: voice ? { ...rest, voice } : rest };
+}
 
 /** An edit's outcome: the new manuscript, or why the edit was refused (the manuscript is then unchanged). */
 export type EditResult = { ok: true; manuscript: Manuscript } | { ok: false; error: EditError };
@@ -71,10 +98,10 @@ function checkBudget(value: number): EditError | null {
   return { kind: "invalid-budget", value, message: `A budget is a whole number of words, 0 or more, not ${value}.` };
 }
 
-function checkTag(field: "title" | "brief" | "plan" | "content", text: string): EditError | null {
+function checkTag(field: "title" | "brief" | "plan" | "content" | "voice", text: string): EditError | null {
   const tag = findProtocolTag(text);
   if (!tag) return null;
-  return { kind: "protocol-tag", field, tag: tag.tag, message: `The ${field} cannot contain the tag ${tag.tag}: the model would read it as part of the protocol.` };
+  return { kind: "protocol-tag", field, tag: tag.tag, message: `The ${field === "voice" ? "voice sample" : field} cannot contain the tag ${tag.tag}: the model would read it as part of the protocol.` };
 }
 
 /** A title as the plan's text will read it back, or why it cannot be one. */
@@ -182,10 +209,15 @@ export function applyEdit(m: Manuscript, edit: ManuscriptEdit): EditResult {
       if (writtenSectionIds(m).has(edit.sectionId)) {
         return fail({ kind: "section-written", sectionId: edit.sectionId, message: "A section that has been written cannot be removed." });
       }
-      return commitPlan(
+      const removed = commitPlan(
         m,
         m.sections.filter((s) => s.id !== edit.sectionId),
       );
+      // The section's own voice sample goes with it.
+      if (!removed.ok || !removed.manuscript.voice?.sections[edit.sectionId]) return removed;
+      const { voice: _old, ...rest } = removed.manuscript;
+      const voice = withVoiceSample(removed.manuscript.voice, edit.sectionId, "");
+      return { ok: true, manuscript: voice ? { ...rest, voice } : rest };
     }
     case "moveSection": {
       const found = findSection(m, edit.sectionId);
@@ -238,6 +270,8 @@ export function applyEdit(m: Manuscript, edit: ManuscriptEdit): EditResult {
       const planned = sectionsForTarget(m.sections, m.steps, t, nextSectionNumber(m), effectiveLanguage(m));
       return planned ? commitPlan({ ...m, targetWords: t }, planned) : { ok: true, manuscript: { ...m, targetWords: t } };
     }
+    case "setVoice":
+      return setVoice(m, edit.sectionId, edit.sample);
     default:
       return edit satisfies never;
   }

@@ -76,6 +76,16 @@ export interface Manuscript {
   steps: Step[];
   /** True once the model wrote `<FINISHED>`. */
   finished: boolean;
+  /** The writer's voice the model writes in (see voice.ts); absent when none is set. */
+  voice?: Voice;
+}
+
+/** Samples of the writer's own prose: one for the whole document, and one per section that has its own. */
+export interface Voice {
+  /** "" when the document has none. */
+  document: string;
+  /** By section id. */
+  sections: Record<string, string>;
 }
 
 /** What a transcript does not hold: the instruction, the language and the target. */

@@ -7,8 +7,12 @@ import { manuscriptSchema } from "./manuscriptSchema";
 
 /** The marker every project file starts with; it tells a project from any other JSON file. */
 export const PROJECT_FORMAT = "draftline-project";
-/** The schema this version writes. A file with a higher one was written by a newer Draftline. */
-export const PROJECT_SCHEMA_VERSION = 2;
+/**
+ * The schema this version writes. A file with a higher one was written by a newer Draftline.
+ * 1: the first. 2: a step may be "stopped". 3: the manuscript may hold the writer's voice samples
+ * (`manuscript.voice`); a version that knew only 2 would drop them on save, so it must refuse the file.
+ */
+export const PROJECT_SCHEMA_VERSION = 3;
 
 /** The model and protocol mode the project was written with. */
 export const generationInfoSchema = z.object({
@@ -60,6 +64,8 @@ const migrations: Record<number, (file: Record<string, unknown>) => Record<strin
   // 2: a step may be "stopped" (cut before its end). A version-1 file has none, so it reads as it is;
   // the version tells an older Draftline that it cannot read the new status.
   1: (file) => file,
+  // 3: the writer's voice samples (`manuscript.voice`). A version-2 file has none: it reads as it is.
+  2: (file) => file,
 };
 
 /**

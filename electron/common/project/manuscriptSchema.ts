@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ManuscriptEdit } from "../manuscript/edits";
 import type { Manuscript } from "../manuscript/types";
+import { VOICE_SAMPLE_MAX_CHARS } from "../manuscript/voice";
 
 // The manuscript as a project file stores it, validated on open. It mirrors the Manuscript type of
 // electron/common/manuscript; the check at the bottom makes a change there a type error here, so the
@@ -41,6 +42,7 @@ export const manuscriptSchema = z.object({
   planDraft: z.object({ text: z.string(), sections: z.array(z.object({ title: z.string(), brief: z.string(), budget: count })) }).nullable(),
   steps: z.array(stepSchema),
   finished: z.boolean(),
+  voice: z.object({ document: z.string(), sections: z.record(z.string(), z.string()) }).optional(),
 });
 
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -55,6 +57,7 @@ export const manuscriptEditSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("moveSection"), sectionId: z.string(), toIndex: z.number().int() }).strict(),
   z.object({ type: z.literal("editStep"), stepId: z.string(), plan: z.string().max(100_000).optional(), content: z.string().max(2_000_000).optional() }).strict(),
   z.object({ type: z.literal("setTarget"), targetWords: z.number().nullable() }).strict(),
+  z.object({ type: z.literal("setVoice"), sectionId: z.string().nullable(), sample: z.string().max(VOICE_SAMPLE_MAX_CHARS * 2) }).strict(),
 ]);
 
 const _editSchemaMatches: Same<z.output<typeof manuscriptEditSchema>, ManuscriptEdit> = true;

@@ -6,7 +6,7 @@
 // new request is decoded. The plan streams onto the timeline like an IS-CoT global plan; each paragraph
 // is a step whose plan is its line of the plan and whose reflection is the exact progress.
 import { agentWriteGrammars, type AgentWriteGrammars } from "../../common/generation/grammars";
-import { agentWriteParagraphAsk, agentWritePlanLine, agentWritePlanMessages, agentWriteRevisedPlan, type PromptLanguage } from "../../common/generation/prompts";
+import { agentWriteParagraphAsk, agentWritePlanLine, agentWritePlanMessages, agentWriteRevisedPlan, withVoice, type PromptLanguage } from "../../common/generation/prompts";
 import { progressLine, sectionWords, writtenWords } from "../../common/generation/rules";
 import type { ManuscriptEdit } from "../../common/manuscript/edits";
 import type { Section, Step } from "../../common/manuscript/types";
@@ -15,6 +15,7 @@ import { ChatSteps } from "./chatSteps";
 import type { PartEnd, StepPreset, WritingMode } from "./mode";
 import type { ChatModeOptions } from "./orchestrated";
 import type { WritingSession } from "./session";
+import { voicePrompt } from "./voice";
 import { elided, nextSection, plannedWords, plansAnotherStep, segmentTokens, steerablePlan, stepLimitReached } from "./steps";
 
 export class AgentWriteMode implements WritingMode {
@@ -30,7 +31,7 @@ export class AgentWriteMode implements WritingMode {
   async open(s: WritingSession): Promise<void> {
     const m = s.manuscript;
     this.grammars = this.options.useGrammars ? agentWriteGrammars(s.language()) : null;
-    await this.chat.open(s, agentWritePlanMessages(m.instruction, m.targetWords, s.language()));
+    await this.chat.open(s, withVoice(agentWritePlanMessages(m.instruction, m.targetWords, s.language()), await voicePrompt(s)));
     if (s.manuscript.sections.length === 0) return;
     // The plan is known: it stands in the context as the model's answer to the plan request.
     s.context.push({ kind: "plan", tokens: await s.tokenize(planLines(s.manuscript.sections, s.language()).join("\n")) });

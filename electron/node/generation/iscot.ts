@@ -5,7 +5,7 @@
 // to the cut), takes plan edits in as a revision appended to the transcript and text edits by
 // rewriting one step's piece, and compacts the transcript before the window fills.
 import { targetTolerance, writtenWords } from "../../common/generation/rules";
-import { nativeMessages, promptedMessages } from "../../common/generation/prompts";
+import { nativeMessages, promptedMessages, withVoice } from "../../common/generation/prompts";
 import { progressLine } from "../../common/generation/rules";
 import { TranscriptParser } from "../../common/iscot/parser";
 import { writeGlobalPlan, writeStep } from "../../common/iscot/transcript";
@@ -17,6 +17,7 @@ import type { Piece } from "./context";
 import { SegmentGuard, type Verdict } from "./guard";
 import type { PartEnd, StepPreset, WritingMode } from "./mode";
 import type { WritingSession } from "./session";
+import { voicePrompt } from "./voice";
 import { currentStepNumber, elided, plansAnotherStep, segmentTokens, steerablePlan, stepLimitReached, StepWatch, takeInTextEdits } from "./steps";
 
 /** Grammars for models that need them to keep the protocol (the tiny test model; weak models). */
@@ -47,7 +48,7 @@ export class IsCotMode implements WritingMode {
   async open(s: WritingSession): Promise<void> {
     const m = s.manuscript;
     const messages = this.kind === "native" ? nativeMessages(m.instruction, m.targetWords, s.language()) : promptedMessages(m.instruction, m.targetWords, s.language());
-    const prompt = await s.backend.applyChatTemplate(messages);
+    const prompt = await s.backend.applyChatTemplate(withVoice(messages, await voicePrompt(s)));
     const pieces: Piece[] = [{ kind: "prompt", tokens: prompt.tokens }];
     s.resumeWritten();
     const { steps, revisions } = s.manuscript;

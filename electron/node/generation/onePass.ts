@@ -8,7 +8,7 @@
 import type { PromptFormat } from "../../common/engine/catalog";
 import type { OnePassGrammars } from "../../common/generation/grammars";
 import { HeadingSplitter, type DraftPiece } from "../../common/generation/headings";
-import { continueAsk, directMessages, type PromptLanguage } from "../../common/generation/prompts";
+import { continueAsk, directMessages, withVoice, type PromptLanguage } from "../../common/generation/prompts";
 import { progressLine, writtenWords } from "../../common/generation/rules";
 import { renderPlan } from "../../common/iscot/plan";
 import { TranscriptParser } from "../../common/iscot/parser";
@@ -24,6 +24,7 @@ import type { Piece } from "./context";
 import { SegmentGuard, type Verdict } from "./guard";
 import type { PartEnd, WritingMode } from "./mode";
 import type { SegmentWatch, WritingSession } from "./session";
+import { voicePrompt } from "./voice";
 import { PromptBuilder } from "./turns";
 
 export interface OnePassOptions {
@@ -124,7 +125,7 @@ export class OnePassMode implements WritingMode {
   /** The prompt, then what the model already wrote (a project being continued): the plan (think-answer) and the draft. */
   async open(s: WritingSession): Promise<void> {
     this.builder = new PromptBuilder(s.backend, this.options.promptFormat);
-    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.turns.first(this.flavor.messages(s.manuscript, s.language())) }];
+    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.turns.first(withVoice(this.flavor.messages(s.manuscript, s.language()), await voicePrompt(s))) }];
     s.resumeWritten();
     const plan = await this.flavor.resumedPlan(s);
     if (plan.length > 0) pieces.push({ kind: "plan", tokens: plan });

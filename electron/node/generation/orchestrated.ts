@@ -4,7 +4,7 @@
 // still reads each step as IS-CoT.
 import type { PromptFormat } from "../../common/engine/catalog";
 import { orchestratedGrammars } from "../../common/generation/grammars";
-import { orchestratedContentAsk, orchestratedPlanMessages, orchestratedReflectionAsk, orchestratedStepPlanAsk } from "../../common/generation/prompts";
+import { orchestratedContentAsk, orchestratedPlanMessages, orchestratedReflectionAsk, orchestratedStepPlanAsk, withVoice } from "../../common/generation/prompts";
 import { normalizedBudgets, progressLine, sectionWords, writtenWords } from "../../common/generation/rules";
 import { renderPlan } from "../../common/iscot/plan";
 import type { ManuscriptEdit } from "../../common/manuscript/edits";
@@ -15,6 +15,7 @@ import type { TokenId } from "../engine/backend";
 import { ChatSteps } from "./chatSteps";
 import type { PartEnd, StepPreset, WritingMode } from "./mode";
 import type { WritingSession } from "./session";
+import { voicePrompt } from "./voice";
 import { elided, nextSection, plannedWords, plansAnotherStep, segmentTokens, stepLimitReached } from "./steps";
 
 export interface ChatModeOptions {
@@ -57,7 +58,7 @@ export class OrchestratedMode implements WritingMode {
   async open(s: WritingSession): Promise<void> {
     const m = s.manuscript;
     this.grammars = this.options.useGrammars ? orchestratedGrammars(s.language()) : null;
-    await this.chat.open(s, orchestratedPlanMessages(m.instruction, m.targetWords, s.language()));
+    await this.chat.open(s, withVoice(orchestratedPlanMessages(m.instruction, m.targetWords, s.language()), await voicePrompt(s)));
     if (s.manuscript.sections.length === 0) return;
     // The plan is known: it stands in the context as the model's answer to the plan request.
     s.context.push({ kind: "plan", tokens: await s.tokenize(planJson(s.manuscript.sections)) });

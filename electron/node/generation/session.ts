@@ -532,6 +532,8 @@ function describeEdit(edit: ManuscriptEdit): string {
       return `Step ${edit.stepId}: ${edit.content !== undefined ? "text" : "plan"} edited`;
     case "setTarget":
       return `Target: ${edit.targetWords ?? "none"} words`;
+    case "setVoice":
+      return `Voice sample ${edit.sectionId === null ? "of the document" : `of section ${edit.sectionId}`} ${edit.sample.trim() ? "set" : "removed"}`;
     default:
       return edit satisfies never;
   }

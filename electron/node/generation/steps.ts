@@ -104,7 +104,7 @@ export async function takeInTextEdits(s: WritingSession, edits: readonly Manuscr
     const step = s.manuscript.steps[index];
     if (piece && step) piece.tokens = await stepTokens(step, piece.compacted === true);
   }
-  return edits.some((e) => e.type !== "editStep" && e.type !== "setTarget");
+  return edits.some((e) => e.type !== "editStep" && e.type !== "setTarget" && e.type !== "setVoice");
 }
 
 /**

@@ -117,8 +117,18 @@ export class Writer {
       }
       let shortEnds = 0;
       for (;;) {
-        await s.takeInEdits((edits) => mode.takeIn(s, edits));
+        let voiceChanged = false;
+        await s.takeInEdits((edits) => {
+          voiceChanged = edits.some((e) => e.type === "setVoice");
+          return mode.takeIn(s, edits);
+        });
         if (s.stopped) return STOPPED;
+        if (voiceChanged) {
+          // The voice is in the opening prompt: the model's context is made again from the document,
+          // as when a run goes on, and the next part is written in the new voice.
+          await mode.open(s);
+          s.note("The voice sample changed: the model writes in it from the next part on.");
+        }
         // A step cut short (the writer stopped it, or typed into it) is continued first, within its budget.
         const stopped = mode.rewritesSteps ? firstStoppedStep(s.manuscript) : -1;
         if (stopped >= 0) {

@@ -14,5 +14,6 @@ export function modelHandlers(service: ModelService): Partial<ApiHandlers> {
     "models.setSampling": async ({ sampling }) => service.setSampling(sampling),
     "models.unload": async () => service.unload(),
     "models.state": async () => service.getState(),
+    "models.countTokens": async ({ text }) => service.countTokens(text),
   } satisfies Partial<ApiHandlers>);
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EngineState } from "../../common/api/models";
 import { DEFAULT_SAMPLING } from "../../common/engine/types";
 import type { ParentMessage } from "../engine/protocol";
+import { ScriptedBackend } from "../engine/testing/scriptedBackend";
 import { scriptedLauncher, type ScriptedEngine } from "../engine/testing/scriptedEngine";
 import { ModelService } from "./service";
 import { hostileGgufs } from "../engine/testing/hostileGguf";
@@ -153,6 +154,18 @@ describe("ModelService and a misbehaving engine", () => {
       for (const res of hung) res.destroy();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("counts a text's tokens with the loaded model's tokenizer, and estimates them when no model is loaded", async () => {
+    const service = new ModelService({ env: { DRAFTLINE_MODELS_DIR: dir, DRAFTLINE_ENGINE: "scripted" }, emitState: () => {}, emitDownload: () => {}, scripted: () => new ScriptedBackend(() => "") });
+    try {
+      expect(await service.countTokens("The keeper came at dusk.")).toEqual({ tokens: 7, exact: false });
+      await service.load({ kind: "catalog", id: "tiny-test" });
+      // The scripted model's tokenizer makes a token of each character.
+      expect(await service.countTokens("The keeper came at dusk.")).toEqual({ tokens: 24, exact: true });
+    } finally {
+      await service.shutdown();
     }
   });
 });

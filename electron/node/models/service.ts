@@ -8,6 +8,7 @@ import type { CatalogModel, DownloadState, EngineSettings, EngineState, LocalMod
 import { ApiError } from "../../common/api/define";
 import type { Catalog, CatalogEntry, PromptFormat, ProtocolProfile } from "../../common/engine/catalog";
 import { DEFAULT_SAMPLING, type HardwareInfo, type SamplingSettings } from "../../common/engine/types";
+import { estimateTokens } from "../../common/manuscript/voice";
 import type { Service } from "../base/container";
 import { BackendError, type Backend, type ModelInfo } from "../engine/backend";
 import { EmbeddedBackend, type EmbeddedBackendOptions } from "../engine/embedded";
@@ -246,6 +247,19 @@ export class ModelService implements Service {
       this.entry = undefined;
       return this.setState({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, sampling: {}, profile: null, probe: undefined, contextNote: null });
     });
+  }
+
+  /** How many tokens `text` takes for the loaded model, or an estimate (`exact: false`) when none is loaded. */
+  async countTokens(text: string): Promise<{ tokens: number; exact: boolean }> {
+    const backend = this.backend;
+    if (backend && this.state.status === "ready") {
+      try {
+        return { tokens: (await backend.tokenize(text, { specialTokens: false })).length, exact: true };
+      } catch {
+        // The engine is restarting or busy loading: an estimate is better than no answer.
+      }
+    }
+    return { tokens: estimateTokens(text), exact: false };
   }
 
   /** Sets the loaded model's sampling: the generation service reads it before each request. */

@@ -50,6 +50,14 @@ describe("projects API", () => {
     expect(opened.project.manuscript.sections).toHaveLength(1);
   });
 
+  it("creates a document with the writer's voice, saved with it, and refuses a sample past its budget", async () => {
+    const file = path.join(dir, "voiced.draftline");
+    const created = (await call("projects.create", { instruction: "Write about the sea.", targetWords: 500, path: file, voice: "  Rain again. I counted the gulls.  " })) as { manuscript: { voice?: unknown } };
+    expect(created.manuscript.voice).toEqual({ document: "Rain again. I counted the gulls.", sections: {} });
+    expect(JSON.parse(await readFile(file, "utf8")).manuscript.voice).toEqual({ document: "Rain again. I counted the gulls.", sections: {} });
+    await expect(call("projects.create", { instruction: "x", targetWords: 500, voice: "word ".repeat(2000) })).rejects.toMatchObject({ code: "bad-params", message: expect.stringContaining("a sample may have at most 800") });
+  });
+
   it("exports an EPUB with its author only to an .epub file", async () => {
     const created = (await call("projects.create", { instruction: "Write about the sea.", targetWords: 500 })) as { projectId: string };
     await call("projects.update", { projectId: created.projectId, edit: { type: "addSection", index: 0, title: "Waves", budget: 500 } });

@@ -39,6 +39,7 @@ export function createProjectHandlers(service: ProjectsService): ProjectHandlers
         model: p.model ?? null,
         ...(p.title !== undefined ? { title: p.title } : {}),
         ...(p.path !== undefined ? { path: p.path } : {}),
+        ...(p.voice !== undefined ? { voice: p.voice } : {}),
       }),
     "projects.open": async ({ path, force }) => {
       try {

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { PendingEdit } from "../../common/api/generation";
 import type { ProtocolProfile } from "../../common/engine/catalog";
 import { applyEdit, createManuscript, stopStepInProgress, type EditError, type Manuscript, type ManuscriptEdit } from "../../common/manuscript";
+import { ApiError } from "../../common/api/define";
 import type { Language } from "../../common/metrics/language";
 import { ProjectError } from "../../common/project/errors";
 import { decodeProjectFile, encodeProjectFile, PROJECT_FORMAT, PROJECT_SCHEMA_VERSION, type GenerationInfo, type ProjectFile, type ProjectSettings } from "../../common/project/file";
@@ -59,6 +60,8 @@ export interface CreateProjectOptions {
   settings?: ProjectSettings;
   /** Save it there at once; left out, the project is untitled until Save As. */
   path?: string;
+  /** The document's voice: a sample of the writer's prose (checked as the setVoice edit checks it). */
+  voice?: string;
 }
 
 export interface OpenProjectResult {
@@ -152,7 +155,12 @@ export class ProjectsService implements Service {
 
   async create(options: CreateProjectOptions): Promise<ProjectState> {
     const id = randomUUID();
-    const manuscript = createManuscript({ instruction: options.instruction.trim(), language: options.language ?? "auto", targetWords: options.targetWords });
+    let manuscript = createManuscript({ instruction: options.instruction.trim(), language: options.language ?? "auto", targetWords: options.targetWords });
+    if (options.voice?.trim()) {
+      const voiced = applyEdit(manuscript, { type: "setVoice", sectionId: null, sample: options.voice });
+      if (!voiced.ok) throw new ApiError("bad-params", voiced.error.message);
+      manuscript = voiced.manuscript;
+    }
     const project = this.register({
       id,
       path: null,

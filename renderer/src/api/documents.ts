@@ -14,6 +14,8 @@ export interface NewDocumentInput {
   language: Language;
   /** null: the loaded model's profile decides. */
   mode: GenerationMode | null;
+  /** A sample of the writer's prose the model writes like. */
+  voice?: string;
 }
 
 /** An open document as the window shows it. */
@@ -71,7 +73,8 @@ function opened(state: ProjectState, readOnly = state.readOnly): OpenedDocument 
 export function createDocumentApi(api: ApiClient): DocumentApi {
   return {
     list: () => api.call("projects.list", {}),
-    create: async (input) => opened(await api.call("projects.create", { instruction: input.instruction, targetWords: input.targetWords, language: input.language, mode: input.mode })),
+    create: async (input) =>
+      opened(await api.call("projects.create", { instruction: input.instruction, targetWords: input.targetWords, language: input.language, mode: input.mode, ...(input.voice?.trim() ? { voice: input.voice } : {}) })),
     open: async (path) => {
       const answer = await api.call("projects.open", { path });
       if (!answer.ok) throw new ApiError("failed", answer.error.message);

@@ -12,6 +12,7 @@ import { TranscriptParser } from "../../../electron/common/iscot/parser";
 import { writeTranscript } from "../../../electron/common/iscot/transcript";
 import { applyEdit, applyEvent, createManuscript, stepInProgress, type Manuscript } from "../../../electron/common/manuscript";
 import { lengthScore } from "../../../electron/common/metrics/score";
+import { estimateTokens } from "../../../electron/common/manuscript/voice";
 import type { ImportNotice } from "../../../electron/common/project/importNotices";
 import type { ProjectState } from "../../../electron/common/project/state";
 import { createDocumentApi, type DocumentApi } from "./documents";
@@ -372,8 +373,13 @@ export class FakeBackend {
       "app.info": async () => ({ name: "Draftline", version: "0.1.0", shell: this.options.shell, platform: "linux" }),
       "app.echo": async ({ text }) => ({ text, receivedAt: Date.now() }),
       "projects.list": async () => this.summaries(),
-      "projects.create": async ({ instruction, targetWords, language, mode }) => {
-        const manuscript = createManuscript({ instruction, targetWords, language: language ?? "auto" });
+      "projects.create": async ({ instruction, targetWords, language, mode, voice }) => {
+        let manuscript = createManuscript({ instruction, targetWords, language: language ?? "auto" });
+        if (voice?.trim()) {
+          const voiced = applyEdit(manuscript, { type: "setVoice", sectionId: null, sample: voice });
+          if (!voiced.ok) throw new ApiError("bad-params", voiced.error.message);
+          manuscript = voiced.manuscript;
+        }
         const project = this.register(instruction.slice(0, 60), null, manuscript);
         project.mode = mode ?? null;
         return this.projectState(project);
@@ -542,6 +548,7 @@ export class FakeBackend {
         return this.engine;
       },
       "models.state": async () => this.engine,
+      "models.countTokens": async ({ text }) => ({ tokens: estimateTokens(text), exact: false }),
     };
   }
 

@@ -6,6 +6,7 @@ import { useT } from "../i18n/useT";
 import { modelsSelectors, uiSelectors } from "../store/selectors";
 import { useStore } from "../store/store";
 import { Dialog } from "./Dialog";
+import { VoiceField } from "./VoiceField";
 import { checkNewDocument, TARGET_PRESETS, type FieldError, type NewDocumentForm } from "./newDocument";
 
 /** New document: instruction, target length (with presets), language and mode. */
@@ -13,11 +14,11 @@ export function NewDocumentDialog() {
   const t = useT();
   const language = useStore(uiSelectors.language);
   const profile = useStore(modelsSelectors.profile);
-  const [form, setForm] = useState<NewDocumentForm>({ instruction: "", target: "3000", language: "auto", mode: "profile" });
-  const [errors, setErrors] = useState<Partial<Record<"instruction" | "target", FieldError>>>({});
+  const [form, setForm] = useState<NewDocumentForm>({ instruction: "", target: "3000", language: "auto", mode: "profile", voice: "" });
+  const [errors, setErrors] = useState<Partial<Record<"instruction" | "target" | "voice", FieldError>>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { instruction: useId(), target: useId(), language: useId(), mode: useId() };
+  const ids = { instruction: useId(), target: useId(), language: useId(), mode: useId(), voice: useId() };
   const set = (fields: Partial<NewDocumentForm>) => setForm((f) => ({ ...f, ...fields }));
 
   const submit = async (e: FormEvent) => {
@@ -25,7 +26,7 @@ export function NewDocumentDialog() {
     const check = checkNewDocument(form);
     if (!check.ok) {
       setErrors(check.errors);
-      document.getElementById(check.errors.instruction ? ids.instruction : ids.target)?.focus();
+      document.getElementById(check.errors.instruction ? ids.instruction : check.errors.target ? ids.target : ids.voice)?.focus();
       return;
     }
     setErrors({});
@@ -108,6 +109,12 @@ export function NewDocumentDialog() {
             </select>
           </span>
         </div>
+
+        <details className="voice-details" open={form.voice !== ""}>
+          <summary>{t("newDoc.voice")}</summary>
+          <p className="field-hint">{t("voice.explain")}</p>
+          <VoiceField id={ids.voice} value={form.voice} onChange={(voice) => set({ voice })} error={message(errors.voice)} />
+        </details>
 
         {failure ? (
           <p className="field-error" role="alert">

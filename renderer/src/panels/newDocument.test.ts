@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { translate } from "../i18n";
 import { checkNewDocument, readTarget, type NewDocumentForm } from "./newDocument";
 
-const form = (fields: Partial<NewDocumentForm>): NewDocumentForm => ({ instruction: "Write a history of the river town.", target: "5000", language: "auto", mode: "profile", ...fields });
+const form = (fields: Partial<NewDocumentForm>): NewDocumentForm => ({ instruction: "Write a history of the river town.", target: "5000", language: "auto", mode: "profile", voice: "", ...fields });
 
 describe("the new-document form", () => {
   it("accepts an instruction and a whole target, trimmed, with the profile's mode", () => {
@@ -29,6 +29,15 @@ describe("the new-document form", () => {
     expect(readTarget("1")).toBe(1);
     const tooLarge = readTarget("999999");
     expect(typeof tooLarge === "number" ? "" : translate("en", tooLarge.key, tooLarge.values)).toBe("A target above 200,000 words is more than Draftline can plan: choose a smaller one.");
+  });
+
+  it("takes a voice sample, trimmed, and refuses one past its budget before it is sent", () => {
+    expect(checkNewDocument(form({ voice: "  Rain again. I counted the gulls.  " }))).toMatchObject({ ok: true, input: { voice: "Rain again. I counted the gulls." } });
+    expect(checkNewDocument(form({ voice: "   " }))).toMatchObject({ ok: true, input: { instruction: "Write a history of the river town." } });
+    const long = checkNewDocument(form({ voice: "word ".repeat(2000) }));
+    expect(long.ok).toBe(false);
+    const error = long.ok ? undefined : long.errors.voice;
+    expect(error ? translate("en", error.key, error.values) : "").toMatch(/^The sample is about [\d,]+ tokens; a sample may have at most 800\./);
   });
 
   it("reports both fields at once", () => {

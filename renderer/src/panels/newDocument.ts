@@ -1,5 +1,6 @@
 // The new-document form's rules: what the writer typed, checked, with a message per field.
 import type { GenerationMode } from "../../../electron/common/api";
+import { estimateTokens, VOICE_SAMPLE_MAX_CHARS, VOICE_SAMPLE_TOKENS } from "../../../electron/common/manuscript/voice";
 import type { Language } from "../../../electron/common/metrics/language";
 import type { NewDocumentInput } from "../api/documents";
 import type { MessageKey, MessageValues } from "../i18n";
@@ -16,6 +17,8 @@ export interface NewDocumentForm {
   language: Language;
   /** "profile": the loaded model's profile decides. */
   mode: GenerationMode | "profile";
+  /** A sample of the writer's prose ("" for none). */
+  voice: string;
 }
 
 export interface FieldError {
@@ -23,7 +26,7 @@ export interface FieldError {
   values?: MessageValues;
 }
 
-export type NewDocumentCheck = { ok: true; input: NewDocumentInput } | { ok: false; errors: Partial<Record<"instruction" | "target", FieldError>> };
+export type NewDocumentCheck = { ok: true; input: NewDocumentInput } | { ok: false; errors: Partial<Record<"instruction" | "target" | "voice", FieldError>> };
 
 /** Reads a target as a writer types it: "3000", "3,000", "3 000" are 3000. */
 export function readTarget(text: string): FieldError | number {
@@ -37,12 +40,22 @@ export function readTarget(text: string): FieldError | number {
 }
 
 export function checkNewDocument(form: NewDocumentForm): NewDocumentCheck {
-  const errors: Partial<Record<"instruction" | "target", FieldError>> = {};
+  const errors: Partial<Record<"instruction" | "target" | "voice", FieldError>> = {};
   const instruction = form.instruction.trim();
   if (instruction === "") errors.instruction = { key: "newDoc.error.instructionEmpty" };
   else if (instruction.length > MAX_INSTRUCTION) errors.instruction = { key: "newDoc.error.instructionTooLong", values: { max: MAX_INSTRUCTION } };
   const target = readTarget(form.target);
   if (typeof target !== "number") errors.target = target;
-  if (errors.instruction || errors.target) return { ok: false, errors };
-  return { ok: true, input: { instruction, targetWords: target as number, language: form.language, mode: form.mode === "profile" ? null : form.mode } };
+  const voice = form.voice.trim();
+  const voiceError = checkVoice(voice);
+  if (voiceError) errors.voice = voiceError;
+  if (errors.instruction || errors.target || errors.voice) return { ok: false, errors };
+  return { ok: true, input: { instruction, targetWords: target as number, language: form.language, mode: form.mode === "profile" ? null : form.mode, ...(voice ? { voice } : {}) } };
+}
+
+/** A voice sample as the setVoice edit will check it (by the estimate), so the form says so before sending. */
+export function checkVoice(sample: string): FieldError | null {
+  const tokens = estimateTokens(sample);
+  if (sample.length > VOICE_SAMPLE_MAX_CHARS || tokens > VOICE_SAMPLE_TOKENS) return { key: "voice.tooLong", values: { tokens, budget: VOICE_SAMPLE_TOKENS } };
+  return null;
 }

@@ -127,4 +127,14 @@ describe("taking a whole manuscript from the back end", () => {
     expect(next.steps[1]).toEqual(sent.steps[1]);
     expect(next.sections).toBe(m.sections);
   });
+
+  it("takes a voice sample the back end has and this copy lacks, and drops one it removed", () => {
+    const m = withSteps([step(1, "a b")]);
+    const voiced: Manuscript = { ...JSON.parse(JSON.stringify(m)), voice: { document: "Mine.", sections: {} } };
+    const next = reconcileManuscript(m, voiced);
+    expect(next.voice).toEqual({ document: "Mine.", sections: {} });
+    expect(next.steps[0]).toBe(m.steps[0]);
+    expect(reconcileManuscript(next, JSON.parse(JSON.stringify(voiced)))).toBe(next);
+    expect("voice" in reconcileManuscript(next, JSON.parse(JSON.stringify(m)))).toBe(false);
+  });
 });

@@ -106,9 +106,13 @@ export function reconcileManuscript(current: Manuscript, next: Manuscript): Manu
   const keepRevisions = sameRevisions(current.revisions, next.revisions);
   const keepDraft = current.planDraft?.text === next.planDraft?.text;
   const sameFields = current.targetWords === next.targetWords && current.finished === next.finished && current.instruction === next.instruction && current.language === next.language;
-  if (!changed && keepSections && keepRevisions && keepDraft && sameFields) return current;
+  // The voice samples are small: compared whole.
+  const keepVoice = JSON.stringify(current.voice ?? null) === JSON.stringify(next.voice ?? null);
+  if (!changed && keepSections && keepRevisions && keepDraft && sameFields && keepVoice) return current;
   const sections = keepSections ? current.sections : next.sections;
   const revisions = keepRevisions ? current.revisions : next.revisions;
   const planDraft = keepDraft ? current.planDraft : next.planDraft;
-  return { ...next, steps, sections, revisions, planDraft };
+  const { voice: _theirs, ...rest } = next;
+  const voice = keepVoice ? current.voice : next.voice;
+  return { ...rest, ...(voice ? { voice } : {}), steps, sections, revisions, planDraft };
 }

@@ -8,7 +8,8 @@ export type EditTarget =
   | { kind: "section"; sectionId: string }
   | { kind: "sections" }
   | { kind: "step"; stepId: string }
-  | { kind: "target" };
+  | { kind: "target" }
+  | { kind: "voice" };
 
 export interface LocalEdit {
   /** Local number, in the order the writer made them. */
@@ -60,6 +61,7 @@ function sameTarget(a: EditTarget, b: EditTarget): boolean {
       return b.kind === "step" && b.stepId === a.stepId;
     case "sections":
     case "target":
+    case "voice":
       return b.kind === a.kind;
     default:
       return a satisfies never;

@@ -9,7 +9,7 @@ export type ThemeChoice = "system" | "light" | "dark";
 export type LanguageChoice = "auto" | UiLanguage;
 /** A path asked for in a panel: web mode has no native file dialogs. */
 export type PathPurpose = "saveAs" | "export" | "importDraft";
-export type Panel = "newDocument" | "models" | "openProject" | "report" | PathPurpose | "replaceExport" | "recover" | "confirmReplace" | null;
+export type Panel = "newDocument" | "models" | "openProject" | "report" | "voice" | PathPurpose | "replaceExport" | "recover" | "confirmReplace" | null;
 
 /** An export held back because a file Draftline did not write is there: the writer is asked. */
 export interface ReplaceQuestion extends ExportChoices {
