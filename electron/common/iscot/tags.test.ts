@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findProtocolTag, matchTag, MAX_TAG_LENGTH } from "./tags";
+import { closingTags, findProtocolTag, matchTag, MAX_TAG_LENGTH, openingTags, PROTOCOL_TAG_TEXTS, TAG_ALIASES, TAG_SPELLINGS } from "./tags";
 
 describe("matchTag", () => {
   it.each<[string, string, boolean]>([
@@ -48,5 +48,19 @@ describe("findProtocolTag", () => {
   it("finds a protocol tag and ignores other angle brackets", () => {
     expect(findProtocolTag("a < b, <br> and x<y")).toBeNull();
     expect(findProtocolTag("ends with </ Content >!")).toEqual({ index: 10, tag: "</ Content >" });
+  });
+});
+
+describe("tag spellings", () => {
+  it("spell every alias the parser takes, so stop strings made from them catch each one", () => {
+    const spelled = new Set(Object.values(TAG_SPELLINGS).flatMap((names) => names.map((n) => n.toLowerCase().replace(/[_-]/g, ""))));
+    expect([...spelled].sort()).toEqual(Object.keys(TAG_ALIASES).sort());
+    for (const text of PROTOCOL_TAG_TEXTS) expect(matchTag(text, 0, true)).toMatchObject({ kind: "tag" });
+  });
+
+  it("open and close a step plan with both of its names", () => {
+    expect(openingTags("step_plan")).toEqual(["<step_plan>", "<local_plan>"]);
+    expect(closingTags("step_plan")).toEqual(["</step_plan>", "</local_plan>"]);
+    expect(openingTags("finished")).toEqual(["<FINISHED>"]);
   });
 });

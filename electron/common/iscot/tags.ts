@@ -31,6 +31,39 @@ export const TAG_ALIASES: Readonly<Record<string, TagName>> = {
 };
 
 /**
+ * How each tag is written, canonical spelling first: what a model trained on the protocol writes
+ * (the paper's `<local_plan>` for a step plan). Every name of TAG_ALIASES is one of these, so stop
+ * strings made from them catch every alias a model may open its next block with.
+ */
+export const TAG_SPELLINGS: Readonly<Record<TagName, readonly string[]>> = {
+  global_plan: ["global_plan"],
+  step_plan: ["step_plan", "local_plan"],
+  content: ["content"],
+  reflection: ["reflection"],
+  finished: ["FINISHED"],
+};
+
+/** The opening tags of a block (every spelling), e.g. `<step_plan>`, `<local_plan>`. */
+export function openingTags(name: TagName): string[] {
+  return TAG_SPELLINGS[name].map((spelling) => `<${spelling}>`);
+}
+
+/** The closing tags of a block (every spelling), e.g. `</step_plan>`, `</local_plan>`. */
+export function closingTags(name: BlockKind): string[] {
+  return TAG_SPELLINGS[name].map((spelling) => `</${spelling}>`);
+}
+
+/** Every tag of the protocol as it is written, opening and closing, every spelling. */
+export const PROTOCOL_TAG_TEXTS: readonly string[] = (Object.keys(TAG_SPELLINGS) as TagName[]).flatMap((name) => (name === "finished" ? openingTags(name) : [...openingTags(name), ...closingTags(name)]));
+
+/**
+ * Every tag the controller forces or stops at: IS-CoT's, and the think-answer mode's think and answer
+ * tags. A model whose vocabulary holds one of them as a special token gets that token (forced text,
+ * stops, the text it writes).
+ */
+export const CONTROLLER_TAG_TEXTS: readonly string[] = [...PROTOCOL_TAG_TEXTS, "<think>", "</think>", "<answer>", "</answer>"];
+
+/**
  * The longest text taken as one tag, white space inside the brackets included. A `<` that is not closed
  * by `>` within this many characters is text, so a streaming parser holds back at most this much.
  */

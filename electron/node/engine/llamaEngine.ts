@@ -21,6 +21,7 @@ import {
 } from "node-llama-cpp";
 import { compareVocabularies, DEFAULT_DRAFT_LENGTH } from "../../common/engine/draft";
 import type { FitEstimate, HardwareInfo, ModelInfo, StopReason, TokenId } from "../../common/engine/types";
+import { CONTROLLER_TAG_TEXTS } from "../../common/iscot/tags";
 import { GgufError, inspectGguf } from "./gguf";
 import { estimateFit, flashAttentionFor, GGML_KV_TYPES, kvCacheRefusal, readCheckedGguf, withDraft, type FitOptions } from "./ggufFit";
 import { getHardwareInfo } from "./hardware";
@@ -79,6 +80,24 @@ interface Loaded {
   chatWrapper: ChatWrapper;
   info: ModelInfo;
   draft?: Draft;
+  /** The controller's tags the vocabulary holds as one special token (see specialTags). */
+  tags: Map<string, Token>;
+}
+
+/**
+ * The controller's tags (IS-CoT, think, answer) that the model's vocabulary holds as one special
+ * (control) token: plain text would spell them in pieces, and llama.cpp leaves such a token out of the
+ * text it generates. A stop string that is one of them also stops at the token, and the text of a
+ * generation that holds one writes it out, so the parser reads it.
+ */
+function specialTags(model: LlamaModel): Map<string, Token> {
+  const tags = new Map<string, Token>();
+  for (const tag of CONTROLLER_TAG_TEXTS) {
+    const special = model.tokenize(tag, true);
+    const plain = model.tokenize(tag, false);
+    if (special.length === 1 && (plain.length !== 1 || plain[0] !== special[0])) tags.set(tag, special[0]!);
+  }
+  return tags;
 }
 
 const asTokens = (tokens: readonly TokenId[]) => tokens as readonly number[] as Token[];
@@ -274,7 +293,7 @@ export class LlamaEngine {
               }
             : {}),
         };
-        this.loaded = { model, context, sequence, completion, chatWrapper, info, ...(draft ? { draft } : {}) };
+        this.loaded = { model, context, sequence, completion, chatWrapper, info, tags: specialTags(model), ...(draft ? { draft } : {}) };
         return info;
       } catch (error) {
         await draft?.context?.dispose();
@@ -415,7 +434,7 @@ export class LlamaEngine {
 
   generate(request: GenerateRequest): Promise<GenerateResult> {
     return this.serialize(async () => {
-      const { model, sequence, completion, info, draft } = this.require();
+      const { model, sequence, completion, info, draft, tags } = this.require();
       if (request.tokens.length === 0) throw new BackendError("bad-request", "generate needs a context of at least one token.");
       const inContext = request.tokens.length + (info.addsBosToken ? 1 : 0);
       if (inContext >= info.contextSize) {
@@ -424,6 +443,9 @@ export class LlamaEngine {
       if (request.signal?.aborted) return { tokens: [], text: "", stopReason: "abort", inputTokensDecoded: 0, generatedTokens: 0 };
       const grammar = request.grammar ? await this.grammar(request.grammar) : undefined;
       const sampling = request.sampling ?? {};
+      const tagIds = new Set(tags.values());
+      // With the tags as special tokens, text is written with them (llama.cpp's plain text leaves them out).
+      const textOf = (tokens: Token[], plain: string) => (tagIds.size > 0 && tokens.some((t) => tagIds.has(t)) ? model.detokenize(tokens, true) : plain);
       const generated: Token[] = [];
       let pending: Token[] = [];
       const onToken = request.onToken;
@@ -433,7 +455,8 @@ export class LlamaEngine {
       try {
         response = await completion.generateCompletionWithMeta(asTokens(request.tokens), {
           maxTokens: request.maxTokens,
-          customStopTriggers: request.stop && request.stop.length > 0 ? [...request.stop] : undefined,
+          // A stop string the vocabulary holds as a special token stops at that token too.
+          customStopTriggers: request.stop && request.stop.length > 0 ? request.stop.flatMap((stop) => (tags.has(stop) ? [stop, [tags.get(stop)!]] : [stop])) : undefined,
           grammar,
           ...completionSampling(sampling),
           signal: request.signal,
@@ -448,7 +471,7 @@ export class LlamaEngine {
             ? (text) => {
                 const tokens = pending;
                 pending = [];
-                onToken(tokens, text);
+                onToken(tokens, textOf(tokens, text));
               }
             : undefined,
         });
@@ -471,7 +494,7 @@ export class LlamaEngine {
             : meta.stopReason;
       const result: GenerateResult = {
         tokens: generated,
-        text: response.response,
+        text: textOf(generated, response.response),
         stopReason,
         // Every decode of the context yields one set of logits, counted as "output" by the meter, and
         // so does every generated token fed back: the context's last token is one of those.

@@ -116,6 +116,35 @@ describe("the IS-CoT mode, native", () => {
     expect(controller.manuscript.steps).toHaveLength(10);
   });
 
+  it("reads a model that opens its first step before closing its plan, and writes <local_plan> and skips closing its reflections", async () => {
+    const sections: [string, number][] = [["Opening", 300], ["Middle", 400], ["Ending", 300]];
+    const stepPlan = (k: number) => `Section: ${sections[Math.min(k, 2)]![0]}. ${sections[Math.min(k, 2)]![1]} words.`;
+    // An IS-Writer that keeps writing: each answer runs on into the next block, with the paper's alias.
+    const script = (context: string) => {
+      const k = (context.match(/<\/reflection>/g) ?? []).length;
+      const rest = `\n<local_plan>\n${stepPlan(k)}\n</local_plan>\n<content>\n${prose(sections[k]?.[1] ?? 50, k)}\n</content>\n<reflection>\nOn plan.\n<local_plan>\n`;
+      if (context.endsWith("<global_plan>\n")) return `${sections.map(([t, n]) => `## ${t}\nWord count: ${n}\nThe part called ${t.toLowerCase()}.`).join("\n")}${rest}`;
+      if (context.endsWith("<step_plan>\n")) return `${stepPlan(k)}\n</local_plan>\n<content>\n${prose(sections[k]?.[1] ?? 50, k)}\n</content>\n<reflection>\nOn plan.\n<local_plan>\n`;
+      return `The text follows the plan.\n<local_plan>\n${stepPlan(k + 1)}`;
+    };
+    const backend = new ScriptedBackend(script);
+    const controller = new Writer({ backend, manuscript: createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }), mode: new IsCotMode("native") });
+    const outcome = await controller.run();
+    const m = controller.manuscript;
+    expect(outcome.status).toBe("finished");
+    // The plan ended where the model opened its first step: the step was not written inside it.
+    expect(backend.calls[0]).toMatchObject({ stopReason: "stop" });
+    expect(m.revisions[0]!.text).not.toMatch(/local_plan|content|Section:/);
+    expect(m.sections.map((x) => [x.title, x.budget])).toEqual(sections);
+    expect(m.steps.map((x) => x.plan)).toEqual([0, 1, 2].map(stepPlan));
+    expect(m.steps.map((x) => x.words)).toEqual([300, 400, 300]);
+    for (const step of m.steps) {
+      expect(step.content).not.toMatch(/local_plan|reflection/);
+      expect(step.reflection).toMatch(/^Word count: \d+\/1000\.\nThe text follows the plan\.$/);
+    }
+    expectSound(m);
+  });
+
   it("prompted mode teaches the protocol in a system prompt", async () => {
     const { controller, backend } = setup({}, 1000, { mode: new IsCotMode("prompted") });
     await controller.run();

@@ -8,6 +8,7 @@ import { targetTolerance, writtenWords } from "../../common/generation/rules";
 import { nativeMessages, promptedMessages, withVoice } from "../../common/generation/prompts";
 import { progressLine } from "../../common/generation/rules";
 import { TranscriptParser } from "../../common/iscot/parser";
+import { closingTags, openingTags } from "../../common/iscot/tags";
 import { writeGlobalPlan, writeStep } from "../../common/iscot/transcript";
 import type { ManuscriptEdit } from "../../common/manuscript/edits";
 import type { Step } from "../../common/manuscript/types";
@@ -32,7 +33,15 @@ export interface PhaseGrammars {
   reflection?: string;
 }
 
-const STOPS_IN_STEP = ["<reflection>", "</reflection>", "<FINISHED>"];
+/**
+ * Where a step's segment ends: its reflection opening or closing, FINISHED, or the next step's plan
+ * (a model that skips its reflection), every alias included.
+ */
+const STOPS_IN_STEP = [...openingTags("reflection"), ...closingTags("reflection"), ...openingTags("finished"), ...openingTags("step_plan")];
+/** Where a reflection ends: its closing, FINISHED, or the next block (a step plan, a plan revision) opened without closing it. */
+const STOPS_IN_REFLECTION = [...closingTags("reflection"), ...openingTags("finished"), ...openingTags("step_plan"), ...openingTags("global_plan")];
+/** Where the global plan ends: its closing, or a first step opened without closing it. */
+const STOPS_IN_PLAN = [...closingTags("global_plan"), ...openingTags("step_plan")];
 
 export class IsCotMode implements WritingMode {
   readonly rewritesSteps = true;
@@ -65,8 +74,9 @@ export class IsCotMode implements WritingMode {
   async plan(s: WritingSession): Promise<void> {
     s.startLive("plan");
     await s.force("<global_plan>\n");
-    const out = await s.generate({ expected: s.limits.maxPlanTokens, maxTokens: s.limits.maxPlanTokens, stop: ["</global_plan>"], grammar: this.grammars.plan });
+    const out = await s.generate({ expected: s.limits.maxPlanTokens, maxTokens: s.limits.maxPlanTokens, stop: STOPS_IN_PLAN, grammar: this.grammars.plan });
     if (!out) return;
+    // Closed by the model or not (it may open its first step instead), the plan ends here; the step is begun as usual.
     await s.force("\n</global_plan>\n");
     s.endLive();
     await steerablePlan(s, async (text) => {
@@ -93,7 +103,7 @@ export class IsCotMode implements WritingMode {
       const { result, verdict } = out;
       if (verdict) await this.trim(s, verdict);
       const inReflection = s.phase === "reflection";
-      if (result.stopReason === "stop" && result.stopString === "</reflection>") {
+      if (result.stopReason === "stop" && closingTags("reflection").includes(result.stopString ?? "")) {
         await s.force("</reflection>\n");
         break;
       }
@@ -116,10 +126,10 @@ export class IsCotMode implements WritingMode {
         if (verdict) s.note(this.cutNote(s, verdict));
         await s.force(`\n</content>\n<reflection>\n${words()}\n`);
       }
-      out = await s.generate({ expected: s.limits.maxReflectionTokens, maxTokens: s.limits.maxReflectionTokens, stop: ["</reflection>", "<FINISHED>", "<step_plan>"], grammar: this.grammars.reflection, watch });
+      out = await s.generate({ expected: s.limits.maxReflectionTokens, maxTokens: s.limits.maxReflectionTokens, stop: STOPS_IN_REFLECTION, grammar: this.grammars.reflection, watch });
       if (!out) return s.abandonLive();
       if (out.result.stopReason === "eog" || (out.result.stopReason === "stop" && out.result.stopString === "<FINISHED>")) modelEnded = true;
-      if (out.result.stopReason !== "stop" || out.result.stopString !== "</reflection>") {
+      if (out.result.stopReason !== "stop" || !closingTags("reflection").includes(out.result.stopString ?? "")) {
         await s.force("\n</reflection>\n");
         break;
       }
@@ -157,12 +167,12 @@ export class IsCotMode implements WritingMode {
 
   /** The tokens of a written step in the context (its text elided when compacted). */
   private stepTokens(s: WritingSession, step: Step, compacted: boolean): Promise<TokenId[]> {
-    return s.tokenize(writeStep(compacted ? elided(step, s.language()) : step));
+    return s.tokenizeProtocol(writeStep(compacted ? elided(step, s.language()) : step));
   }
 
   /** The tokens of a plan revision in the context. */
   private planTokens(s: WritingSession, text: string): Promise<TokenId[]> {
-    return s.tokenize(writeGlobalPlan(text));
+    return s.tokenizeProtocol(writeGlobalPlan(text));
   }
 
   private cutNote(s: WritingSession, verdict: Verdict): string {
@@ -191,7 +201,7 @@ export class IsCotMode implements WritingMode {
     const mark = [...watch.marks].reverse().find((m) => m.content <= content.length);
     const keptTokens = mark ? live.piece.tokens.slice(0, mark.tokens) : [];
     const rest = mark ? content.slice(mark.content) : `<step_plan>\n${step.plan}\n</step_plan>\n<content>\n${content}`;
-    live.piece.tokens = [...keptTokens, ...(await s.tokenize(rest))];
+    live.piece.tokens = [...keptTokens, ...(await s.tokenizeProtocol(rest))];
     watch.marks = mark ? watch.marks.filter((m) => m.tokens <= mark.tokens) : [];
     // The manuscript and the live parser start again from the trimmed step.
     s.setManuscript({ ...s.manuscript, steps: s.manuscript.steps.slice(0, index) });

@@ -155,7 +155,7 @@ export class OnePassMode implements WritingMode {
       const target = m.targetWords ?? writtenWords(m);
       live.piece.tokens.push(...(await this.turns.userTurn(continueAsk(writtenWords(m), target, language, this.planRevised ? renderPlan(m.sections, language) : null))));
       this.planRevised = false;
-      if (this.flavor.answerOpener) live.piece.tokens.push(...(await s.tokenize(this.flavor.answerOpener)));
+      if (this.flavor.answerOpener) live.piece.tokens.push(...(await s.tokenizeProtocol(this.flavor.answerOpener)));
       this.answerBase = live.piece.tokens.length;
     }
     const watch: SegmentWatch = {

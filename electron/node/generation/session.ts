@@ -16,6 +16,7 @@ import type { PromptLanguage } from "../../common/generation/prompts";
 import { ThinkFilter } from "../../common/generation/thinking";
 import type { Backend, GenerateResult, SamplingSettings, TokenId } from "../engine/backend";
 import { TokenContext, type Piece } from "./context";
+import { tokenizeProtocol } from "./protocolTokens";
 import type { Verdict } from "./guard";
 
 /** What the model is writing now. */
@@ -189,6 +190,11 @@ export class WritingSession {
     return this.backend.tokenize(text, { specialTokens: false });
   }
 
+  /** Text with protocol tags (forced, or a transcript): each tag as the vocabulary holds it (protocolTokens.ts). */
+  tokenizeProtocol(text: string): Promise<TokenId[]> {
+    return tokenizeProtocol(this.backend, text);
+  }
+
   /** True when the document is long enough to end. */
   targetReached(): boolean {
     return targetReached(writtenWords(this.m), this.m.targetWords);
@@ -322,7 +328,7 @@ export class WritingSession {
   async force(text: string): Promise<void> {
     const live = this.live;
     if (!live) throw new Error("No live piece to force text into.");
-    live.piece.tokens.push(...(await this.tokenize(text)));
+    live.piece.tokens.push(...(await this.tokenizeProtocol(text)));
     this.feedLive(text);
   }
 

@@ -17,7 +17,7 @@ export const thinkAnswerFlavor: OnePassFlavor = {
   /** A project being continued: its plan stands in the context as the model's think block. */
   resumedPlan: async (s) => {
     const latest = s.manuscript.revisions[s.manuscript.revisions.length - 1];
-    return latest ? s.tokenize(`<think>\n${latest.text}\n</think>\n<answer>\n`) : [];
+    return latest ? s.tokenizeProtocol(`<think>\n${latest.text}\n</think>\n<answer>\n`) : [];
   },
   /** Answer headings name sections of the think plan; they add none. */
   sectionFor: (m, title, heading) => {
@@ -37,7 +37,7 @@ export function thinkAnswerMode(options: OnePassOptions = {}): OnePassMode {
  * `</think>` and `<answer>` are appended and the plan is made steerable. True when that revised it.
  */
 async function writeThink(s: WritingSession, ask: { grammar: string | undefined; stops: readonly string[] }): Promise<boolean> {
-  const piece = s.context.push({ kind: "plan", tokens: await s.tokenize("<think>\n") });
+  const piece = s.context.push({ kind: "plan", tokens: await s.tokenizeProtocol("<think>\n") });
   s.openLive(piece);
   s.feedLive("<global_plan>\n");
   const room = Math.max(s.limits.maxPlanTokens, 4096);
@@ -50,7 +50,7 @@ async function writeThink(s: WritingSession, ask: { grammar: string | undefined;
   }
   const closed = out.result.stopReason === "stop" && out.result.stopString === "</think>";
   if (!closed) s.note("The model's thinking did not end with </think>: its plan is taken as it stands and the answer begins.");
-  piece.tokens.push(...(await s.tokenize(`${closed ? "" : "\n"}</think>\n<answer>\n`)));
+  piece.tokens.push(...(await s.tokenizeProtocol(`${closed ? "" : "\n"}</think>\n<answer>\n`)));
   s.feedLive("\n</global_plan>\n");
   s.endLive();
   let revised = false;
