@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["electron/**/*.test.ts", "renderer/**/*.test.ts", "renderer/**/*.test.tsx", "scripts/**/*.test.ts", "models/**/*.test.ts"],
+          include: ["electron/**/*.test.ts", "renderer/**/*.test.ts", "renderer/**/*.test.tsx", "scripts/**/*.test.ts", "models/**/*.test.ts", "e2e/**/*.test.ts"],
           exclude: ["**/*.model.test.ts", "node_modules/**", "dist/**"],
           environment: "node",
           testTimeout: 20_000,

@@ -1,7 +1,7 @@
 // Benchmark of the writer's window in Chromium (Playwright, Debian's Chromium).
 //
 // Stream: the app streams 20,000 words at 200 tokens per second into the draft with the timeline
-// visible. The model is the renderer's fake back end (renderer/src/api/fakeClient.ts) running in the
+// visible. The model is the renderer's in-memory back end (renderer/src/testing/inMemoryBackend.ts) running in the
 // page: it writes IS-CoT through the real parser and reducer and sends `generation.update` events
 // as JSON, one per 16 ms tick (the server coalesces per frame too), so the renderer does what it
 // does with the server. Measured: long tasks (PerformanceObserver "longtask", > 50 ms), and the
@@ -263,7 +263,7 @@ export default async function run(): Promise<Record<string, unknown>> {
     const open = await openScenario(browser);
     const stream = await streamScenario(browser);
     return {
-      source: "fake back end in the page (renderer/bench: renderer/src/api/fakeClient.ts, real parser and reducer, updates as JSON every 16 ms); Chromium headless, software rendering",
+      source: "in-memory back end in the page (renderer/bench: renderer/src/testing/inMemoryBackend.ts with the shared fake IS-Writer, real parser and reducer, updates as JSON every 16 ms); Chromium headless, software rendering",
       chromium: browser.version(),
       stream,
       open100k: open,

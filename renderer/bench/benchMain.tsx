@@ -4,8 +4,8 @@
 // ?project=WORDS (a finished project of that many words on the fake disk at /bench/WORDS.draftline).
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { FakeBackend } from "../src/api/fakeClient";
-import { writtenManuscript } from "../src/api/fakeWriting";
+import { InMemoryBackend } from "../src/testing/inMemoryBackend";
+import { writtenManuscript } from "../../electron/common/testing/fakeWriter";
 import { App } from "../src/App";
 import { applyPreferences, installShortcuts, startApp } from "../src/boot";
 import { useStore } from "../src/store/store";
@@ -14,13 +14,13 @@ import { installBenchInstruments } from "./instrument";
 
 declare global {
   interface Window {
-    draftlineBench?: { fake: FakeBackend; store: typeof useStore; ready: Promise<void> };
+    draftlineBench?: { fake: InMemoryBackend; store: typeof useStore; ready: Promise<void> };
   }
 }
 
 installBenchInstruments(useStore);
 const query = new URLSearchParams(location.search);
-const fake = new FakeBackend({ tokensPerSecond: Number(query.get("tps") ?? 200), validate: false, stepWords: Number(query.get("stepWords") ?? 400), modelReady: query.get("model") !== "none" });
+const fake = new InMemoryBackend({ tokensPerSecond: Number(query.get("tps") ?? 200), validate: false, stepWords: Number(query.get("stepWords") ?? 400), modelReady: query.get("model") !== "none" });
 const projectWords = Number(query.get("project") ?? 0);
 if (projectWords > 0) fake.addFile(`/bench/${projectWords}.draftline`, writtenManuscript(projectWords));
 

@@ -1,8 +1,13 @@
-// A scripted IS-Writer for tests and the scripted engine: it reads the context like the real model
-// would and writes the next part of the protocol — a plan, a step, a reflection — with lengths a test
-// chooses. The session's forced tags and stop strings shape what it gets to write. Pure, so the
-// renderer's fake back end writes with it too.
+// The one fake IS-Writer of the tests, the scripted engine and the renderer's in-memory back end. As a
+// script (`fakeWriter`) it reads the context like the real model would and writes the next part of
+// the protocol — a plan, a step, a reflection — with lengths a test chooses; the session's forced tags
+// and stop strings shape what it gets to write. For a manuscript as it stands (`nextPart`) it writes
+// the next whole part, following the plan's budgets, in the same words. Pure: it runs anywhere.
+import { progressLine, sectionWords, writtenWords } from "../generation/rules";
+import { TranscriptParser } from "../iscot/parser";
 import { extractPlan } from "../iscot/plan";
+import { applyEvent, createManuscript } from "../manuscript/reducer";
+import type { Manuscript } from "../manuscript/types";
 
 /** Given the whole context as text, the text the model writes next (it stops at a stop string or its end; "\u0000" ends it as end of generation). */
 export type Script = (context: string) => string;
@@ -39,6 +44,18 @@ export function prose(words: number, seed = 0, paragraphWords = 60): string {
   return out.join(" ").replace(/ \n\n /g, "\n\n");
 }
 
+/** A global plan's text: a heading, a word count and a brief per section. */
+function planText(sections: ReadonlyArray<[string, number]>): string {
+  return sections.map(([title, budget]) => `## ${title}\nWord count: ${budget}\nThe part called ${title.toLowerCase()}.`).join("\n\n");
+}
+
+/** A step plan that names its section (so the step goes to it) and its length. */
+function stepPlan(title: string, words: number): string {
+  return `Section: ${title}. ${words} words.`;
+}
+
+const REFLECTION = "The text follows the plan.";
+
 export function fakeWriter(options: FakeWriterOptions = {}): Script {
   const sections = options.sections ?? [
     ["Opening", 300],
@@ -58,7 +75,7 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
     const steps = conversation.split("<step_plan>").length - 1 + (dropped ? Number(dropped[1]) : 0);
     const k = steps - 1;
     if (context.endsWith("<global_plan>\n")) {
-      return sections.map(([title, budget]) => `## ${title}\nWord count: ${budget}\nThe part called ${title.toLowerCase()}.`).join("\n\n") + "\n</global_plan>";
+      return `${planText(sections)}\n</global_plan>`;
     }
     // Like the real model, it follows the latest plan in its context (a revision included).
     const planStart = context.lastIndexOf("<global_plan>\n");
@@ -72,14 +89,66 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
       ? `${prose(30, k)}\n\n${"The tide came in and the tide went out again. ".repeat(40)}`
       : prose(words, k, options.paragraphWords ?? 60);
     const ending = options.endsInStep?.(k) ? "\u0000" : "\n</content>\n<reflection>";
-    const stepText = `Section: ${section[0]}. ${budget} words.\n</step_plan>\n<content>\n${content}${ending}`;
+    const stepText = `${stepPlan(section[0], budget)}\n</step_plan>\n<content>\n${content}${ending}`;
     const since = context.slice(context.lastIndexOf("<step_plan>\n") + 12);
     if (context.endsWith("<content>\n") && !stepText.startsWith(since)) return `${content}${ending}`; // a regenerated step
     // Inside the step: go on with what is left of it (after a pause the context ends mid-text).
     if (!since.includes("<reflection>") && stepText.startsWith(since)) return stepText.slice(since.length);
     // Inside a reflection, after the controller's progress line.
-    return `${options.reflection ?? "The text follows the plan."}\n</reflection>\n<step_plan>`;
+    return `${options.reflection ?? REFLECTION}\n</reflection>\n<step_plan>`;
   };
+}
+
+const TITLES = ["Opening", "Background", "The Crossing", "The Town", "The Market", "Winter", "The Workshop", "Letters", "The Storm", "The Harbour", "Return", "Closing"];
+
+/** A plan for a target: 3 to 12 sections, about 800 words each, whose budgets add up to it. */
+export function sectionsFor(targetWords: number): Array<[title: string, budget: number]> {
+  const count = Math.max(3, Math.min(TITLES.length, Math.round(targetWords / 800)));
+  const each = Math.floor(targetWords / count / 10) * 10;
+  return TITLES.slice(0, count).map((title, i) => [title, i === count - 1 ? targetWords - each * (count - 1) : each]);
+}
+
+export interface NextPartOptions extends Pick<FakeWriterOptions, "paragraphWords" | "reflection"> {
+  /** The plan it writes first. Default: sectionsFor the target. */
+  sections?: Array<[title: string, budget: number]>;
+  /** The most words of one step: a section takes steps until its budget is written. Default 400. */
+  stepWords?: number;
+}
+
+/**
+ * What the writer writes next for a manuscript as it stands, whole: its global plan, a step (plan,
+ * content of its section's next words, reflection with the exact progress), or FINISHED once every
+ * section of the current plan has its budget (or, without a plan, once the target is written). It
+ * follows the plan as it is now, so the writer's plan edits change what it writes next.
+ */
+export function nextPart(m: Manuscript, options: NextPartOptions = {}): string {
+  const target = m.targetWords ?? 1000;
+  if (m.revisions.length === 0 && m.sections.length === 0) return `<global_plan>\n${planText(options.sections ?? sectionsFor(target))}\n</global_plan>\n`;
+  const written = writtenWords(m);
+  const open = m.sections.find((s) => sectionWords(m, s.id) < s.budget);
+  const left = open ? open.budget - sectionWords(m, open.id) : m.sections.length === 0 ? target - written : 0;
+  if (left <= 0) return "<FINISHED>";
+  const words = Math.min(options.stepWords ?? 400, left);
+  const content = prose(words, m.steps.length, options.paragraphWords ?? 60);
+  const reflection = `${progressLine(written + words, target, "en")}\n${options.reflection ?? REFLECTION}`;
+  return `<step_plan>\n${stepPlan(open?.title ?? "Text", words)}\n</step_plan>\n<content>\n${content}\n</content>\n<reflection>\n${reflection}\n</reflection>\n`;
+}
+
+/** A finished manuscript of `words` words, as the writer writes it part by part. */
+export function writtenManuscript(words: number, options: NextPartOptions = {}): Manuscript {
+  const parser = new TranscriptParser();
+  let m = createManuscript({ instruction: `A long story of about ${words} words about a river town.`, targetWords: words, language: "en" });
+  const feed = (text: string) => {
+    for (const event of parser.feed(text)) m = applyEvent(m, event);
+  };
+  for (;;) {
+    const next = nextPart(m, options);
+    feed(next);
+    if (next === "<FINISHED>") {
+      for (const event of parser.end()) m = applyEvent(m, event);
+      return m;
+    }
+  }
 }
 
 /**

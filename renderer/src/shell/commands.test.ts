@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { FakeBackend } from "../api/fakeClient";
+import { InMemoryBackend } from "../testing/inMemoryBackend";
 import { createAppStore, type AppStore } from "../store/store";
 import { commandForKey, runCommand, shortcuts } from "./commands";
 
@@ -36,10 +36,10 @@ describe("keyboard shortcuts", () => {
 });
 
 describe("commands", () => {
-  let fake: FakeBackend;
+  let fake: InMemoryBackend;
   let store: AppStore;
   beforeEach(async () => {
-    fake = new FakeBackend();
+    fake = new InMemoryBackend();
     store = createAppStore();
     store.getState().setConnected(fake.client, fake.documents, { name: "Draftline", version: "0", shell: "electron", platform: "linux" });
     await store.getState().refreshModels();

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createManuscript } from "../../../electron/common/manuscript";
-import { FakeBackend } from "../api/fakeClient";
+import { InMemoryBackend } from "../testing/inMemoryBackend";
 import { translate } from "../i18n";
 import { createAppStore, type AppStore } from "../store/store";
 import { runCommand } from "./commands";
@@ -9,7 +9,7 @@ import { applyChosenPath, exportDocument, replaceAskedFile, save } from "./fileA
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function setup(shell: "web" | "electron") {
-  const fake = new FakeBackend({ shell });
+  const fake = new InMemoryBackend({ shell });
   const store: AppStore = createAppStore();
   store.getState().setConnected(fake.client, fake.documents, await fake.client.call("app.info", {}));
   await store.getState().createDocument({ instruction: "A story about a bridge", targetWords: 1000, language: "en", mode: null });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { GenerationUpdate, UiCommand } from "../../../electron/common/api";
-import { FakeBackend } from "../api/fakeClient";
+import { InMemoryBackend } from "../testing/inMemoryBackend";
 import { startEventPump } from "./eventPump";
 import { createAppStore, type AppStore } from "./store";
 
@@ -42,10 +42,10 @@ function update(version: number, words: number): GenerationUpdate {
 }
 
 describe("the event pump", () => {
-  let fake: FakeBackend;
+  let fake: InMemoryBackend;
   let store: AppStore;
   beforeEach(async () => {
-    fake = new FakeBackend();
+    fake = new InMemoryBackend();
     store = createAppStore();
     store.getState().setConnected(fake.client, fake.documents, { name: "Draftline", version: "0", shell: "web", platform: "linux" });
     expect((await store.getState().createDocument({ instruction: "A story", targetWords: 1000, language: "en", mode: null })).ok).toBe(true);

@@ -1,15 +1,15 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { FakeBackend } from "../api/fakeClient";
+import { InMemoryBackend } from "../testing/inMemoryBackend";
 import { startEventPump } from "./eventPump";
 import { modelsSelectors } from "./selectors";
 import { createAppStore, type AppStore } from "./store";
 
 describe("models", () => {
-  let fake: FakeBackend;
+  let fake: InMemoryBackend;
   let store: AppStore;
   let frame: () => void;
   beforeEach(async () => {
-    fake = new FakeBackend({ modelReady: false });
+    fake = new InMemoryBackend({ modelReady: false });
     store = createAppStore();
     store.getState().setConnected(fake.client, fake.documents, { name: "Draftline", version: "0", shell: "web", platform: "linux" });
     let waiting: Array<() => void> = [];

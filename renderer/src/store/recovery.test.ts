@@ -3,7 +3,7 @@
 // Discard).
 import { beforeEach, describe, expect, it } from "vitest";
 import { createManuscript } from "../../../electron/common/manuscript";
-import { FakeBackend } from "../api/fakeClient";
+import { InMemoryBackend } from "../testing/inMemoryBackend";
 import { runCommand } from "../shell/commands";
 import { createAppStore, type AppStore } from "./store";
 
@@ -12,10 +12,10 @@ const settle = async () => {
 };
 
 describe("replacing and recovering a document", () => {
-  let fake: FakeBackend;
+  let fake: InMemoryBackend;
   let store: AppStore;
   beforeEach(async () => {
-    fake = new FakeBackend({ shell: "web" });
+    fake = new InMemoryBackend({ shell: "web" });
     store = createAppStore();
     store.getState().setConnected(fake.client, fake.documents, await fake.client.call("app.info", {}));
     fake.addFile("/drafts/lanterns.md", { ...createManuscript({ instruction: "Lanterns", targetWords: 300, language: "en" }) });

@@ -1,6 +1,6 @@
 // The store driving a generation end to end against the fake back end: the writer's point of view.
 import { beforeEach, describe, expect, it } from "vitest";
-import { FakeBackend } from "../api/fakeClient";
+import { InMemoryBackend } from "../testing/inMemoryBackend";
 import { startEventPump } from "./eventPump";
 import { generationSelectors, manuscriptSelectors } from "./selectors";
 import { createAppStore, type AppStore } from "./store";
@@ -8,13 +8,13 @@ import { createAppStore, type AppStore } from "./store";
 const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe("writing a document through the store", () => {
-  let fake: FakeBackend;
+  let fake: InMemoryBackend;
   let store: AppStore;
   /** Moves the fake model on and delivers the frame's events. */
   let run: (ms: number) => Promise<void>;
 
   beforeEach(async () => {
-    fake = new FakeBackend({ tokensPerSecond: 200, stepWords: 150 });
+    fake = new InMemoryBackend({ tokensPerSecond: 200, stepWords: 150 });
     store = createAppStore();
     store.getState().setConnected(fake.client, fake.documents, { name: "Draftline", version: "0", shell: "web", platform: "linux" });
     let waiting: Array<() => void> = [];

@@ -1,8 +1,10 @@
-// An in-memory back end behind the real ApiClient, for the store's tests and the renderer benchmark.
-// Requests go through the contract's own dispatch (parameters and results are checked as the real
-// server checks them, unless `validate` is off); events go out as JSON, as over the wire. The fake
-// model writes IS-CoT at a set number of tokens per second on a clock the caller drives (`advance`)
-// or on real timers (`autoRun`), and takes plan edits in at the next step boundary as the controller does.
+// The whole back end in memory, behind the real ApiClient: a stand-in for the store's fast tests and
+// the renderer benchmark (the same scenarios also run against the real services through the real
+// server: e2e/store.test.ts). Requests go through the contract's own dispatch (parameters and results
+// are checked as the real server checks them, unless `validate` is off); events go out as JSON, as
+// over the wire. Its model is the shared fake IS-Writer (electron/common/testing/fakeWriter.ts),
+// writing at a set number of tokens per second on a clock the caller drives (`advance`) or on real
+// timers (`autoRun`); it takes plan edits in at the next step boundary as the real writer does.
 import { createApiClient, type ApiClient, type ClientTransport } from "../../../electron/common/api/client";
 import { ApiError, type WireEvent, type WireMessage, type WireRequest } from "../../../electron/common/api/define";
 import type { CatalogModel, DownloadState, EngineState, GenerationMode, GenerationState, GenerationUpdate, LocalModel, PendingEdit, ProjectSummary } from "../../../electron/common/api";
@@ -15,14 +17,19 @@ import { lengthScore } from "../../../electron/common/metrics/score";
 import { estimateTokens } from "../../../electron/common/manuscript/voice";
 import type { ImportNotice } from "../../../electron/common/project/importNotices";
 import type { ProjectState } from "../../../electron/common/project/state";
-import { createDocumentApi, type DocumentApi } from "./documents";
-import { nextStepText, planText, seededRandom, STEP_WORDS, tokenize } from "./fakeWriting";
+import { writtenWords } from "../../../electron/common/generation/rules";
+import { nextPart, prose } from "../../../electron/common/testing/fakeWriter";
+import { createDocumentApi, type DocumentApi } from "../api/documents";
 
-export interface FakeBackendOptions {
+/** Splits text into tokens as a model emits them: pieces of up to four characters, with their leading space. */
+export function tokenize(text: string): string[] {
+  return text.match(/\s*[^\s]{1,4}|\s+/g) ?? [];
+}
+
+export interface InMemoryBackendOptions {
   tokensPerSecond?: number;
   /** Start with a model loaded. */
   modelReady?: boolean;
-  seed?: number;
   shell?: "web" | "electron";
   /** Check parameters and results against the contract (off in the benchmark: the browser does not). */
   validate?: boolean;
@@ -36,7 +43,6 @@ interface Run {
   /** Simulated milliseconds of writing so far, and tokens emitted. */
   elapsedMs: number;
   tokens: number;
-  random: () => number;
   phase: GenerationState["progress"]["phase"];
   /** Set when a regeneration rewrites one step in place: its index and the text still to stream. */
   rewrite: { index: number; text: string; streamed: string } | null;
@@ -119,7 +125,7 @@ const noEngine = (): EngineState => ({ status: "none", source: null, model: null
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-export class FakeBackend {
+export class InMemoryBackend {
   readonly client: ApiClient;
   readonly documents: DocumentApi;
   /** Files the fake "disk" holds, by path (open reads them). */
@@ -147,17 +153,17 @@ export class FakeBackend {
   /** This back end's catalog (downloads change what it holds). */
   private readonly catalog: CatalogModel[] = clone(catalogEntries);
   private receive: (message: WireMessage) => void = () => {};
-  private readonly options: Required<Omit<FakeBackendOptions, "tokensPerSecond" | "modelReady">>;
+  private readonly options: Required<Omit<InMemoryBackendOptions, "tokensPerSecond" | "modelReady">>;
   private nextProject = 1;
   private nextEdit = 1;
   private downloads = new Map<string, DownloadState>();
   private loading: { source: EngineState["source"]; progress: number } | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(options: FakeBackendOptions = {}) {
+  constructor(options: InMemoryBackendOptions = {}) {
     this.tokensPerSecond = options.tokensPerSecond ?? 200;
     this.engine = options.modelReady === false ? noEngine() : readyEngine();
-    this.options = { seed: options.seed ?? 7, shell: options.shell ?? "web", validate: options.validate ?? true, stepWords: options.stepWords ?? STEP_WORDS };
+    this.options = { shell: options.shell ?? "web", validate: options.validate ?? true, stepWords: options.stepWords ?? 400 };
     const handlers = this.handlers();
     const transport: ClientTransport = {
       send: (request) => {
@@ -217,7 +223,7 @@ export class FakeBackend {
   /** The state a request for this project answers with. */
   stateOf(project: FakeProject): GenerationState {
     const m = project.manuscript;
-    const words = m.steps.reduce((sum, s) => sum + s.words, 0);
+    const words = writtenWords(m);
     const planned = m.sections.reduce((sum, s) => sum + s.budget, 0);
     const current = stepInProgress(m);
     const run = project.run;
@@ -250,7 +256,7 @@ export class FakeBackend {
     const parser = new TranscriptParser();
     // The parser numbers steps from the start: read what is written so far, then go on.
     parser.feed(writeTranscript(project.manuscript));
-    project.run = { parser, queue: [], elapsedMs: 0, tokens: 0, random: seededRandom(this.options.seed + project.manuscript.steps.length), phase: "none", rewrite: null };
+    project.run = { parser, queue: [], elapsedMs: 0, tokens: 0, phase: "none", rewrite: null };
   }
 
   private writeToken(project: FakeProject, run: Run): void {
@@ -259,7 +265,7 @@ export class FakeBackend {
       // A step boundary: plan edits are taken in here.
       project.edits = project.edits.map((e) => (e.state === "pending" ? { ...e, state: "applied" } : e));
       const m = project.manuscript;
-      const text = m.sections.length === 0 && m.revisions.length === 0 ? planText(m.targetWords ?? 1000) : nextStepText(m, run.random, this.options.stepWords);
+      const text = nextPart(m, { stepWords: this.options.stepWords });
       run.queue = tokenize(text).reverse();
     }
     const token = run.queue.pop()!;
@@ -499,7 +505,7 @@ export class FakeBackend {
         if (!step) throw new ApiError("failed", "There is no such step.");
         this.startRun(project);
         const words = Math.max(20, step.targetWords ?? step.words);
-        project.run!.rewrite = { index, text: nextStepText({ ...project.manuscript, steps: [], sections: [], targetWords: words }, seededRandom(index + 99), words).split("<content>\n")[1]?.split("\n</content>")[0] ?? "", streamed: "" };
+        project.run!.rewrite = { index, text: prose(words, index + 99), streamed: "" };
         project.status = "writing";
         return answer(project);
       },
@@ -553,7 +559,7 @@ export class FakeBackend {
   }
 
   private summaries(): ProjectSummary[] {
-    return [...this.files].map(([path, m]) => ({ path, title: m.instruction.slice(0, 60) || path, words: m.steps.reduce((s, x) => s + x.words, 0), target: m.targetWords ?? 0, modifiedAt: 0 }));
+    return [...this.files].map(([path, m]) => ({ path, title: m.instruction.slice(0, 60) || path, words: writtenWords(m), target: m.targetWords ?? 0, modifiedAt: 0 }));
   }
 
   private save(project: FakeProject, path: string | null) {
@@ -585,7 +591,7 @@ export class FakeBackend {
       lastSavedVersion: project.modified ? 0 : project.version,
       modified: project.modified,
       readOnly: false,
-      words: m.steps.reduce((sum, s) => sum + s.words, 0),
+      words: writtenWords(m),
       savedAt: null,
       autosavedAt: null,
     };
