@@ -2,6 +2,7 @@ import { speculativeStatsSchema } from "../engine/draft";
 import { z } from "zod";
 import { protocolProfiles } from "../engine/catalog";
 import { planRevisionSchema, sectionSchema, stepSchema } from "../project/manuscriptSchema";
+import { MAX_REWRITE_WORDS, rewriteKinds } from "../generation/rewrite";
 import { request } from "./define";
 
 /** How the controller drives the model (defaults to the model's catalog profile). */
@@ -90,6 +91,38 @@ export type GenerationUpdate = z.infer<typeof generationUpdateSchema>;
 
 const projectRef = z.object({ projectId: z.string().min(1) }).strict();
 
+/** A passage of a step to rewrite: the selection and the text around it in the step, as Markdown. */
+export const rewriteRequestSchema = z
+  .object({
+    projectId: z.string().min(1),
+    stepId: z.string().min(1).max(100),
+    selection: z.string().min(1).max(100_000),
+    before: z.string().max(2_000_000),
+    after: z.string().max(2_000_000),
+    kind: z.enum(rewriteKinds),
+    /** The writer's own instruction (kind "instruction"): "make it tenser", "in the present tense". */
+    instruction: z.string().max(2000).optional(),
+    /** The length to aim at, in words; left out, the passage's (rewrite, instruction), more (expand) or less (shorten). */
+    targetWords: z.number().int().positive().max(MAX_REWRITE_WORDS).optional(),
+  })
+  .strict();
+export type RewriteRequest = z.infer<typeof rewriteRequestSchema>;
+
+/**
+ * A rewrite as it streams: "writing" with the text so far, then "done" (the text is the new passage),
+ * "stopped" (the writer stopped it: nothing is to be put in the draft) or "error" (`error` says why).
+ */
+export const rewriteUpdateSchema = z.object({
+  projectId: z.string(),
+  rewriteId: z.string(),
+  status: z.enum(["writing", "done", "stopped", "error"]),
+  text: z.string(),
+  words: z.number().int().nonnegative(),
+  targetWords: z.number().int().positive(),
+  error: z.string().nullable(),
+});
+export type RewriteUpdate = z.infer<typeof rewriteUpdateSchema>;
+
 export const generationRequests = {
   "generation.start": request(
     "Starts (or continues) writing the project with the loaded model.",
@@ -105,8 +138,15 @@ export const generationRequests = {
     generationStateSchema,
   ),
   "generation.state": request("The generation state of a project.", projectRef, generationStateSchema),
+  "generation.rewrite": request(
+    "Rewrites a passage of a step with the loaded model: the text streams in generation.rewrite events and the document is not changed (the writer keeps or discards the result). Refused while the model writes a document or another passage.",
+    rewriteRequestSchema,
+    z.object({ rewriteId: z.string(), targetWords: z.number().int().positive() }),
+  ),
+  "generation.stopRewrite": request("Stops the project's rewrite; its text is dropped.", projectRef, z.object({ stopped: z.boolean() })),
 } as const;
 
 export const generationEvents = {
   "generation.update": generationUpdateSchema,
+  "generation.rewrite": rewriteUpdateSchema,
 } as const;

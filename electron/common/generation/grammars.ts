@@ -111,3 +111,8 @@ export function onePassGrammars(language: "en" | "zh", mode: "direct" | "think-a
     answer: `root ::= section ("\\n\\n" section)?${end}\nsection ::= "## " title "\\n\\n" para ("\\n\\n" para)?\n${shared(language, words)}`,
   };
 }
+
+/** A rewritten passage: paragraphs that never end by themselves (the rewrite's target ends them). */
+export function rewriteGrammar(language: "en" | "zh", words: readonly string[] = TINY_WORDS): string {
+  return `root ::= para ("\\n\\n" para)*\n${shared(language, words)}`;
+}

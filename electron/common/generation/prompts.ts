@@ -243,3 +243,80 @@ export function withVoice(messages: readonly ChatMessage[], voice: string | null
   if (at < 0) return [...messages, { role: "user", content: voice }];
   return messages.map((m, i) => (i === at ? { ...m, content: `${m.content}\n\n${voice}` } : m));
 }
+
+// ---- Rewriting a passage the writer selected --------------------------------------------------------
+
+/** What the model is told about a passage to rewrite and where it stands. */
+export interface RewritePromptInput {
+  /** The document's instruction. */
+  task: string;
+  section: { title: string; brief: string } | null;
+  /** The plan of the step the passage is in. */
+  stepPlan: string;
+  /** The writer's voice sample for that section (or the document's), or null. */
+  voice: string | null;
+  before: string;
+  passage: string;
+  after: string;
+  kind: "rewrite" | "expand" | "shorten" | "instruction";
+  /** The writer's own instruction (kind "instruction"). */
+  instruction?: string;
+  /** The length to aim at, in words (characters for Chinese). */
+  targetWords: number;
+}
+
+const REWRITE_BEFORE_CHARS = 2000;
+const REWRITE_AFTER_CHARS = 800;
+
+/**
+ * The request for a rewritten passage: the document, the section's plan, the step's plan and the
+ * writer's voice, the text around the passage (what it must still lead from and into), the passage,
+ * and what to do with it at what length. The answer is the new passage alone.
+ */
+export function rewriteMessages(input: RewritePromptInput, language: PromptLanguage): ChatMessage[] {
+  const quote = (text: string) => `"""\n${text}\n"""`;
+  const before = input.before.length > REWRITE_BEFORE_CHARS ? `…${input.before.slice(-REWRITE_BEFORE_CHARS)}` : input.before;
+  const after = input.after.length > REWRITE_AFTER_CHARS ? `${input.after.slice(0, REWRITE_AFTER_CHARS)}…` : input.after;
+  const n = input.targetWords;
+  const zh = language === "zh";
+  const system = zh
+    ? "你在为作者修改一篇较长文档中的一段文字。只回答修改后的这一段，用 Markdown，按它在正文中的样子写：不要加引号或标题，前后不要有任何说明。"
+    : "You revise one passage of a longer document for its writer. Answer with the new passage only, in Markdown, as it will stand in the text: no quotation marks around it, no title, no comment before or after it.";
+  const task = zh
+    ? {
+        rewrite: `改写这一段：意思、事实和叙述视角不变，写得更好，约${n}字。`,
+        expand: `把这一段扩写到约${n}字：补充细节和描写，但不要写到后文已经写的内容。`,
+        shorten: `把这一段缩写到约${n}字：保留要紧的内容。`,
+        instruction: `按作者的要求修改这一段：${input.instruction?.trim() ?? ""}（约${n}字）`,
+      }[input.kind]
+    : {
+        rewrite: `Rewrite the passage: the same meaning, facts and point of view, said better, in about ${n} words.`,
+        expand: `Expand the passage to about ${n} words: more detail and description, without reaching into what the text after it says.`,
+        shorten: `Shorten the passage to about ${n} words: keep what matters.`,
+        instruction: `Revise the passage as the writer asks: ${input.instruction?.trim() ?? ""} (about ${n} words).`,
+      }[input.kind];
+  const parts: string[] = [];
+  if (zh) {
+    parts.push(`文档的写作任务：${input.task.trim()}`);
+    if (input.section) parts.push(`这一段所在的部分：「${input.section.title}」${input.section.brief.trim() ? `——${input.section.brief.trim()}` : ""}`);
+    if (input.stepPlan.trim()) parts.push(`这部分的计划：${input.stepPlan.trim()}`);
+    if (input.voice) parts.push(`用作者本人的文风来写，模仿这段文字（不要照搬内容）：\n${quote(input.voice)}`);
+    if (before.trim()) parts.push(`这一段前面的文字：\n${quote(before)}`);
+    parts.push(`要修改的这一段：\n${quote(input.passage)}`);
+    if (after.trim()) parts.push(`这一段后面的文字：\n${quote(after)}`);
+    parts.push(`${task}只回答新的这一段，它要能接上前文、引出后文。`);
+  } else {
+    parts.push(`The document's task: ${input.task.trim()}`);
+    if (input.section) parts.push(`The passage is in the section "${input.section.title}"${input.section.brief.trim() ? `: ${input.section.brief.trim()}` : "."}`);
+    if (input.stepPlan.trim()) parts.push(`The plan of this part: ${input.stepPlan.trim()}`);
+    if (input.voice) parts.push(`Write in the writer's own voice, like this sample of their prose (not its content):\n${quote(input.voice)}`);
+    if (before.trim()) parts.push(`The text before the passage:\n${quote(before)}`);
+    parts.push(`The passage:\n${quote(input.passage)}`);
+    if (after.trim()) parts.push(`The text after the passage:\n${quote(after)}`);
+    parts.push(`${task} Answer with the new passage only; it must follow from the text before it and lead into the text after it.`);
+  }
+  return [
+    { role: "system", content: system },
+    { role: "user", content: parts.join("\n\n") },
+  ];
+}

@@ -25,6 +25,8 @@ export interface FakeWriterOptions {
   loopsInStep?: (step: number) => boolean;
   /** The reflection the model writes after the controller's progress line. */
   reflection?: string;
+  /** Words in a rewritten passage (default: 20 more than the request asks for). */
+  rewriteWords?: number;
 }
 
 const VOCABULARY = ["river", "lantern", "harbor", "quiet", "morning", "letters", "stone", "garden", "winter", "signal", "copper", "window", "distant", "voices", "paper", "bridge"];
@@ -63,6 +65,8 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
     ["Ending", 300],
   ];
   return (context) => {
+    const rewrite = rewriteAnswer(context, options);
+    if (rewrite !== null) return rewrite;
     const onePass = onePassAnswer(context, sections, options);
     if (onePass !== null) return onePass;
     const orchestrated = orchestratedAnswer(context, sections, options);
@@ -180,6 +184,17 @@ function orchestratedAnswer(context: string, sections: Array<[string, number]>, 
     return `${options.loopsInStep?.(k) ? `${prose(30, k)}\n\n${"The tide came in and the tide went out again. ".repeat(40)}` : prose(words, k, options.paragraphWords ?? 60)}\u0000`;
   }
   return `${options.reflection ?? "The text follows the plan."}\u0000`;
+}
+
+/**
+ * A request to rewrite a passage, answered as a chat model would: new prose of a few more words than
+ * asked for (the rewrite's target ends it at a sentence end), `rewriteWords` overriding the length.
+ */
+function rewriteAnswer(context: string, options: FakeWriterOptions): string | null {
+  if (!context.endsWith("<|assistant|>\n") || !context.includes('The passage:\n"""')) return null;
+  const ask = context.slice(context.lastIndexOf("<|user|>\n") + 9);
+  const words = Number(/about (\d+) words/.exec(ask)?.[1] ?? "50");
+  return `${prose(options.rewriteWords ?? words + 20, 42, options.paragraphWords ?? 60)}\u0000`;
 }
 
 /** The words a continuation request asks for ("The text stopped at N of T words"), or null. */

@@ -63,6 +63,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     store: projects,
     model: () => models.loaded(),
     emit: (payload) => options.emit({ kind: "event", name: "generation.update", payload }),
+    emitRewrite: (payload) => options.emit({ kind: "event", name: "generation.rewrite", payload }),
     log,
   });
   // The report's settings (stock phrases, judge) and its judge requests.

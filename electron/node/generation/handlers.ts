@@ -10,5 +10,7 @@ export function generationHandlers(service: GenerationService): Partial<ApiHandl
     "generation.stop": async ({ projectId }) => service.stop(projectId),
     "generation.regenerate": async (params) => service.regenerate(params.projectId, "stepIndex" in params ? { stepIndex: params.stepIndex } : { sectionId: params.sectionId }),
     "generation.state": async ({ projectId }) => service.state(projectId),
+    "generation.rewrite": async (request) => service.rewrites.start(request),
+    "generation.stopRewrite": async ({ projectId }) => service.rewrites.stop(projectId),
   } satisfies Partial<ApiHandlers>);
 }

@@ -3,7 +3,7 @@
 // the project (and its autosave) up to date while the model writes, and owns the document's edits
 // meanwhile: the store hands them to the running writer (claimEdits), which answers with the typed
 // result and the pending edit's id.
-import type { GenerationMode, GenerationState, GenerationStatus, GenerationUpdate, PendingEdit } from "../../common/api/generation";
+import type { GenerationMode, GenerationState, GenerationStatus, GenerationUpdate, PendingEdit, RewriteUpdate } from "../../common/api/generation";
 import { ApiError } from "../../common/api/define";
 import type { ProtocolProfile } from "../../common/engine/catalog";
 import { projectedScore, writtenWords } from "../../common/generation/rules";
@@ -13,6 +13,7 @@ import type { Service } from "../base/container";
 import type { SamplingSettings } from "../engine/backend";
 import type { LoadedModel } from "../models/service";
 import { createMode } from "./modes";
+import { Rewrites } from "./rewrites";
 import type { Outcome, SessionOptions, SubmittedEdit, WritingLimits } from "./session";
 import { Writer } from "./writer";
 
@@ -32,6 +33,8 @@ export interface GenerationServiceOptions {
   /** The loaded model, or an error the writer can act on ("Load a model first"). */
   model: () => LoadedModel;
   emit: (update: GenerationUpdate) => void;
+  /** Where a rewrite's text goes as it streams (generation.rewrite events). */
+  emitRewrite?: (update: RewriteUpdate) => void;
   /** How often updates go out while the model writes (ms). */
   flushMs?: number;
   limits?: Partial<WritingLimits>;
@@ -63,9 +66,26 @@ export class GenerationService implements Service {
   /** Finished runs keep their last state until the next start, so the UI can show how it ended. */
   private readonly last = new Map<string, GenerationState>();
 
-  constructor(private readonly options: GenerationServiceOptions) {}
+  /** Passages the writer has rewritten (rewrites.ts): refused while a document is being written. */
+  readonly rewrites: Rewrites;
+
+  constructor(private readonly options: GenerationServiceOptions) {
+    this.rewrites = new Rewrites({
+      getManuscript: (projectId) => options.store.getManuscript(projectId),
+      model: options.model,
+      emit: (update) => options.emitRewrite?.(update),
+      busyWith: (projectId) =>
+        this.runs.has(projectId)
+          ? "The model is writing this document: stop it (or let it finish) before rewriting a passage."
+          : this.runs.size > 0
+            ? "The model is writing another document: stop it there before rewriting a passage."
+            : null,
+      ...(options.log ? { log: options.log } : {}),
+    });
+  }
 
   async shutdown(): Promise<void> {
+    await this.rewrites.shutdown();
     const runs = [...this.runs.values()];
     for (const run of runs) run.writer.stop();
     await Promise.allSettled(runs.map((r) => r.done));
@@ -83,7 +103,7 @@ export class GenerationService implements Service {
 
   /** Whether any document is being written (or is paused, holding the model's context). */
   get busy(): boolean {
-    return this.runs.size > 0;
+    return this.runs.size > 0 || this.rewrites.busy;
   }
 
   /** Starts writing (or continuing) a project; `fromStep` drops the steps from there on first. */
@@ -172,6 +192,7 @@ export class GenerationService implements Service {
 
   private assertIdle(projectId: string): void {
     if (this.runs.has(projectId)) throw new ApiError("failed", "The model is already writing this document: pause or stop it first.");
+    if (this.rewrites.busy) throw new ApiError("failed", "The model is rewriting a passage: wait for it, or stop it, first.");
   }
 
   private activeRun(projectId: string): Run {
