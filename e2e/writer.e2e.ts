@@ -187,12 +187,15 @@ test("rearrange the plan by keyboard and by drag, add and remove a section, rege
   // Regenerate the first step: it is written again and ends done.
   const first = page.locator('li.step-card[data-step-card="step-1"]');
   await first.getByRole("button", { name: "Regenerate step" }).click();
+  // It says what it writes again (a snapshot is kept), and goes on when the writer agrees.
+  await page.getByRole("dialog", { name: "Write it again?" }).getByRole("button", { name: "Write again" }).click();
   await expect(page.locator(".status-generation")).toContainText(/Writing|Finished|Stopped/);
   await expect(first.locator(".chip").first()).toHaveText("done", { timeout: 40_000 });
   await expect(page.getByRole("button", { name: "Generate", exact: true })).toBeEnabled({ timeout: 40_000 });
 
   // Continue from the first step: the steps after it are written again.
   await first.getByRole("button", { name: "Continue from here" }).click();
+  await page.getByRole("dialog", { name: "Write it again?" }).getByRole("button", { name: "Write again" }).click();
   await expect(page.locator(".status-generation")).toContainText("Writing");
   await expect(page.locator('li.step-card[data-step-card="step-2"] .chip').first()).toHaveText(/planned|writing/, { timeout: 20_000 });
   await page.getByRole("button", { name: "Stop" }).click();

@@ -6,6 +6,8 @@ import { NewDocumentDialog } from "./panels/NewDocument";
 import { OpenProjectDialog } from "./panels/OpenProject";
 import { PathDialog } from "./panels/PathDialog";
 import { ConfirmReplaceDialog } from "./panels/ConfirmReplace";
+import { ConfirmRewriteDialog } from "./panels/ConfirmRewrite";
+import { HistoryDialog } from "./panels/History";
 import { RecoverDialog } from "./panels/Recover";
 import { ReplaceDialog } from "./panels/ReplaceDialog";
 import { ReportDialog } from "./panels/Report";
@@ -93,6 +95,11 @@ export function App() {
             </button>
           ) : null}
           {hasDocument ? (
+            <button type="button" onClick={() => runCommand("panel.history", useStore)}>
+              {t("menu.history")}
+            </button>
+          ) : null}
+          {hasDocument ? (
             <button type="button" onClick={() => runCommand("panel.report", useStore)}>
               {t("menu.report")}
             </button>
@@ -155,6 +162,8 @@ export function App() {
       {panel === "replaceExport" ? <ReplaceDialog /> : null}
       {panel === "recover" ? <RecoverDialog /> : null}
       {panel === "confirmReplace" ? <ConfirmReplaceDialog /> : null}
+      {panel === "history" ? <HistoryDialog /> : null}
+      {panel === "confirmRewrite" ? <ConfirmRewriteDialog /> : null}
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { projectErrorCodes } from "../project/errors";
 import { historyEntrySchema, snapshotReasons } from "../project/history";
 import { importNoticeSchema } from "../project/importNotices";
 import { VOICE_SAMPLE_MAX_CHARS } from "../manuscript/voice";
-import { manuscriptEditSchema } from "../project/manuscriptSchema";
+import { manuscriptEditSchema, manuscriptSchema } from "../project/manuscriptSchema";
 import {
   lockStatusSchema,
   projectChangedSchema,
@@ -130,6 +130,11 @@ export const projectRequests = {
     "Keeps a snapshot of the manuscript now.",
     z.object({ projectId, label: z.string().max(200), reason: z.enum(snapshotReasons).default("manual") }).strict(),
     historyEntrySchema,
+  ),
+  "projects.history.read": request(
+    "One snapshot of the project's history: its entry, and the title and manuscript it holds (to preview it and compare it with the draft).",
+    z.object({ projectId, snapshotId: z.string().min(1).max(100) }).strict(),
+    z.object({ entry: historyEntrySchema, title: z.string(), manuscript: manuscriptSchema }),
   ),
   "projects.history.restore": request(
     "Brings back a snapshot (the current manuscript is kept as a snapshot first).",

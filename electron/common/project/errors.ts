@@ -22,6 +22,8 @@ export const projectErrorCodes = [
   "unsaved",
   /** The project was opened read-only (its lock is held elsewhere). */
   "read-only",
+  /** The model is writing the project: what was asked must wait until it stops. */
+  "busy",
   /** An export format or file extension that no exporter handles. */
   "unsupported-format",
   /** A file larger than Draftline reads (a project or a draft past its size cap). */

@@ -74,6 +74,7 @@ export function createProjectHandlers(service: ProjectsService): ProjectHandlers
     },
     "projects.history.list": async ({ projectId }) => service.history(projectId),
     "projects.history.snapshot": async ({ projectId, label, reason }) => service.snapshot(projectId, label, reason ?? "manual"),
+    "projects.history.read": async ({ projectId, snapshotId }) => service.readSnapshot(projectId, snapshotId),
     "projects.history.restore": async ({ projectId, snapshotId }) => service.restore(projectId, snapshotId),
     "projects.exportFormats": async () => {
       // Loaded on first use, like the exporters themselves (the DOCX library is large).

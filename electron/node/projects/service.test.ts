@@ -445,6 +445,18 @@ describe("version history", () => {
     expect(list[1]).toMatchObject({ words: snap.words, createdAt: expect.any(Number) });
     await expect(s.restore(projectId, "no-such-id")).rejects.toMatchObject({ code: "not-found" });
   });
+
+  it("reads one snapshot back for a preview, and refuses to restore while the model writes the document", async () => {
+    const { s, projectId } = await savedProject();
+    const original = s.getManuscript(projectId);
+    const snap = await s.snapshot(projectId, "On demand");
+    s.applyEdit(projectId, { type: "editStep", stepId: "step-3", content: "A different ending." });
+    expect(await s.readSnapshot(projectId, snap.id)).toEqual({ entry: snap, title: "Write a story about a lighthouse keeper", manuscript: original });
+    const release = s.claimEdits(projectId, () => ({ ok: false, error: { kind: "not-representable", message: "no" } }));
+    await expect(s.restore(projectId, snap.id)).rejects.toMatchObject({ code: "busy", message: expect.stringContaining("stop it before bringing back a version") });
+    release();
+    expect((await s.restore(projectId, snap.id)).manuscript).toEqual(original);
+  });
 });
 
 describe("export and import", () => {

@@ -505,19 +505,27 @@ export class ProjectsService implements Service {
     return this.get(projectId).history.list();
   }
 
-  /** Brings back a snapshot; the manuscript as it was just before is kept as a snapshot first. */
-  async restore(projectId: string, snapshotId: string): Promise<ProjectState> {
-    const project = this.writable(projectId);
+  /** One snapshot: its entry, and the title and manuscript it holds (checked as a project file's are). */
+  async readSnapshot(projectId: string, snapshotId: string): Promise<{ entry: HistoryEntry; title: string; manuscript: Manuscript }> {
+    const project = this.get(projectId);
     const entry = (await project.history.list()).find((e) => e.id === snapshotId);
     if (!entry) throw new ProjectError("not-found", "That version is no longer in the project's history.");
-    const payload = (await project.history.read(snapshotId)) as { title?: string; manuscript: unknown; generation?: GenerationInfo };
-    const parsed = decodeProjectFile(
-      encodeProjectFile({ ...this.toFile(project, Date.now()), manuscript: payload.manuscript as Manuscript }),
-      `version "${entry.label}"`,
-    );
+    const payload = (await project.history.read(snapshotId)) as { title?: unknown; manuscript: unknown };
+    const parsed = decodeProjectFile(encodeProjectFile({ ...this.toFile(project, Date.now()), manuscript: payload.manuscript as Manuscript }), `version "${entry.label}"`);
+    return { entry, title: typeof payload.title === "string" && payload.title.trim() ? payload.title : project.title, manuscript: parsed.manuscript };
+  }
+
+  /**
+   * Brings back a snapshot; the manuscript as it was just before is kept as a snapshot first (so the
+   * restore can be undone from the history). Not while the model writes the document.
+   */
+  async restore(projectId: string, snapshotId: string): Promise<ProjectState> {
+    const project = this.writable(projectId);
+    if (this.editOwners.has(projectId)) throw new ProjectError("busy", "The model is writing this document: stop it before bringing back a version.");
+    const { entry, title, manuscript } = await this.readSnapshot(projectId, snapshotId);
     await this.snapshot(projectId, `Before restoring "${entry.label}"`, "before-restore");
-    project.manuscript = parsed.manuscript;
-    if (payload.title) project.title = payload.title;
+    project.manuscript = stopStepInProgress(manuscript);
+    project.title = title;
     this.changed(project, "writer");
     return this.state(project);
   }

@@ -6,6 +6,7 @@ import { ApiError, type GenerationMode, type ProjectSummary } from "../../../ele
 import type { Manuscript, ManuscriptEdit } from "../../../electron/common/manuscript";
 import type { Language } from "../../../electron/common/metrics/language";
 import type { ImportNotice } from "../../../electron/common/project/importNotices";
+import type { HistoryEntry } from "../../../electron/common/project/history";
 import type { ProjectState, RecoverableProject } from "../../../electron/common/project/state";
 
 export interface NewDocumentInput {
@@ -61,6 +62,14 @@ export interface DocumentApi {
   recover(entry: RecoverableProject): Promise<OpenedDocument>;
   /** Closes a project in the back end: its unsaved changes stay in its autosave unless `discard`. */
   close(projectId: string, discard: boolean): Promise<void>;
+  /** The project's snapshots, newest first. */
+  history(projectId: string): Promise<HistoryEntry[]>;
+  /** Keeps a snapshot of the draft now. */
+  snapshot(projectId: string, label: string): Promise<HistoryEntry>;
+  /** One snapshot, to preview it and compare it with the draft. */
+  readSnapshot(projectId: string, snapshotId: string): Promise<{ entry: HistoryEntry; title: string; manuscript: Manuscript }>;
+  /** Brings a snapshot back (the draft before is kept as a snapshot first). */
+  restore(projectId: string, snapshotId: string): Promise<OpenedDocument>;
   /** Makes a new project of a draft (Word, Markdown or text), with what the import could not bring over. */
   importFrom(path: string): Promise<OpenedDocument & { notices: ImportNotice[] }>;
 }
@@ -110,6 +119,10 @@ export function createDocumentApi(api: ApiClient): DocumentApi {
     close: async (projectId, discard) => {
       await api.call("projects.close", { projectId, discard });
     },
+    history: (projectId) => api.call("projects.history.list", { projectId }),
+    snapshot: (projectId, label) => api.call("projects.history.snapshot", { projectId, label, reason: "manual" }),
+    readSnapshot: (projectId, snapshotId) => api.call("projects.history.read", { projectId, snapshotId }),
+    restore: async (projectId, snapshotId) => opened(await api.call("projects.history.restore", { projectId, snapshotId })),
     importFrom: async (path) => {
       const answer = await api.call("projects.import", { path });
       if (!answer.ok) throw new ApiError("failed", answer.error.message);

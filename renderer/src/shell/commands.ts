@@ -6,7 +6,7 @@ import type { AppStore } from "../store/store";
 import { exportDocument, importDraft, save, saveAs } from "./fileActions";
 
 /** Commands of the window: the desktop menu's, and the ones only the window has. */
-export type AppCommand = UiCommand | "file.open" | "file.recover" | "generate.toggle" | "generate.regenerateStep" | "generate.continueHere" | "panel.models" | "panel.newDocument" | "panel.report";
+export type AppCommand = UiCommand | "file.open" | "file.recover" | "panel.history" | "generate.toggle" | "generate.regenerateStep" | "generate.continueHere" | "panel.models" | "panel.newDocument" | "panel.report";
 
 export interface Shortcut {
   /** As shown in tooltips ("Ctrl+Enter"). */
@@ -104,13 +104,13 @@ export function runCommand(command: AppCommand, store: AppStore): boolean {
     case "generate.regenerateStep": {
       const index = focusedStepIndex(store);
       if (index === null || !generationSelectors.canRewrite(s)) return false;
-      void s.regenerateStep(index);
+      s.askRewrite({ kind: "step", index });
       return true;
     }
     case "generate.continueHere": {
       const index = focusedStepIndex(store);
       if (index === null || !generationSelectors.canRewrite(s)) return false;
-      void s.generate({ fromStep: index + 1 });
+      s.askRewrite({ kind: "continue", fromStep: index + 1 });
       return true;
     }
     case "file.new":
@@ -126,6 +126,10 @@ export function runCommand(command: AppCommand, store: AppStore): boolean {
       return true;
     case "file.open":
       s.guardReplace(() => store.getState().openPanel("openProject"));
+      return true;
+    case "panel.history":
+      if (!s.document) return false;
+      s.openPanel("history");
       return true;
     case "file.recover":
       void s.refreshRecoverable();

@@ -41,6 +41,8 @@ export interface DocumentSlice {
   recoverDocument(entry: RecoverableProject): Promise<EditOutcome>;
   /** Deletes unsaved work for good (the writer chose so). */
   discardRecoverable(entry: RecoverableProject): Promise<EditOutcome>;
+  /** Brings back a version from the history; the draft before is kept as a snapshot first. */
+  restoreSnapshot(snapshotId: string): Promise<EditOutcome>;
   closeDocument(): void;
   /** A `generation.update` (already coalesced): the manuscript and the generation state at once. */
   receiveGenerationUpdate(update: GenerationUpdate): void;
@@ -203,6 +205,22 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
     if (!documents) return { ok: false, message: "Not connected." };
     try {
       get().showDocument(await documents.open(path));
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: describe(error) };
+    }
+  },
+
+  restoreSnapshot: async (snapshotId) => {
+    const { documents, document } = get();
+    if (!documents || !document) return { ok: false, message: "No document is open." };
+    try {
+      const restored = await documents.restore(document.projectId, snapshotId);
+      get().flushEvents();
+      if (get().document?.projectId !== restored.projectId) return { ok: true };
+      const generation = get().generation;
+      get().showDocument(restored);
+      if (generation) set({ generation });
       return { ok: true };
     } catch (error) {
       return { ok: false, message: describe(error) };

@@ -9,7 +9,10 @@ export type ThemeChoice = "system" | "light" | "dark";
 export type LanguageChoice = "auto" | UiLanguage;
 /** A path asked for in a panel: web mode has no native file dialogs. */
 export type PathPurpose = "saveAs" | "export" | "importDraft";
-export type Panel = "newDocument" | "models" | "openProject" | "report" | "voice" | PathPurpose | "replaceExport" | "recover" | "confirmReplace" | null;
+export type Panel = "newDocument" | "models" | "openProject" | "report" | "voice" | PathPurpose | "replaceExport" | "recover" | "confirmReplace" | "history" | "confirmRewrite" | null;
+
+/** A part of the draft to write again: from a step on, one step, or a section's steps. */
+export type RewriteRequest = { kind: "continue"; fromStep: number } | { kind: "step"; index: number } | { kind: "section"; sectionId: string };
 
 /** An export held back because a file Draftline did not write is there: the writer is asked. */
 export interface ReplaceQuestion extends ExportChoices {
@@ -57,6 +60,8 @@ export interface UiSlice {
   replaceQuestion: ReplaceQuestion | null;
   /** What the writer asked for that would put another document in the open one's place, held while they are asked. */
   pendingReplace: { proceed: () => void | Promise<void> } | null;
+  /** A rewrite the writer is asked about (what it replaces, and that History keeps it). */
+  rewriteQuestion: RewriteRequest | null;
   timelineVisible: boolean;
   focus: Focus;
   scrollRequest: ScrollRequest | null;
@@ -71,6 +76,13 @@ export interface UiSlice {
    * the writer is asked first (what is kept, and where). Otherwise it goes ahead at once.
    */
   guardReplace(proceed: () => void | Promise<void>): void;
+  /**
+   * Continue from here, regenerate a step or a section: says first what it writes again (a snapshot
+   * is kept, History brings it back); goes ahead at once when it replaces nothing.
+   */
+  askRewrite(request: RewriteRequest): void;
+  /** The writer said yes: the rewrite starts. */
+  confirmRewrite(): Promise<void>;
   toggleTimeline(): void;
   /** The draft's cursor moved into a step (or a heading). */
   focusFromDraft(stepId: string | null, sectionId: string | null): void;
@@ -90,6 +102,7 @@ export const createUiSlice: StoreSlice<UiSlice> = (set, get) => ({
   panel: null,
   replaceQuestion: null,
   pendingReplace: null,
+  rewriteQuestion: null,
   timelineVisible: true,
   focus: { stepId: null, sectionId: null, source: "draft" },
   scrollRequest: null,
@@ -106,6 +119,23 @@ export const createUiSlice: StoreSlice<UiSlice> = (set, get) => ({
       return;
     }
     set({ pendingReplace: { proceed }, panel: "confirmReplace" });
+  },
+  askRewrite: (request) => {
+    const steps = get().manuscript?.steps ?? [];
+    if (request.kind === "continue" && request.fromStep >= steps.length) {
+      void get().generate({ fromStep: request.fromStep });
+      return;
+    }
+    set({ rewriteQuestion: request, panel: "confirmRewrite" });
+  },
+  confirmRewrite: async () => {
+    const request = get().rewriteQuestion;
+    set({ rewriteQuestion: null, panel: null });
+    if (!request) return;
+    if (request.kind === "continue") await get().generate({ fromStep: request.fromStep });
+    else if (request.kind === "step") await get().regenerateStep(request.index);
+    else await get().regenerateSection(request.sectionId);
+    if (isGenerationActive(get().generation?.status)) get().pushNotice({ kind: "info", key: "notice.snapshotKept" });
   },
   toggleTimeline: () => set({ timelineVisible: !get().timelineVisible }),
   focusFromDraft: (stepId, sectionId) => {

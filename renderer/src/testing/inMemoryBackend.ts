@@ -15,6 +15,7 @@ import { writeTranscript } from "../../../electron/common/iscot/transcript";
 import { applyEdit, applyEvent, createManuscript, stepInProgress, type Manuscript } from "../../../electron/common/manuscript";
 import { lengthScore } from "../../../electron/common/metrics/score";
 import { estimateTokens } from "../../../electron/common/manuscript/voice";
+import type { HistoryEntry } from "../../../electron/common/project/history";
 import type { ImportNotice } from "../../../electron/common/project/importNotices";
 import type { ProjectState } from "../../../electron/common/project/state";
 import { writtenWords } from "../../../electron/common/generation/rules";
@@ -142,6 +143,8 @@ export class InMemoryBackend {
   readonly exported = new Map<string, string>();
   /** The plan appendix and author each export was asked for, by path. */
   readonly exportOptions = new Map<string, { withPlan?: boolean; author?: string }>();
+  /** Each project's snapshots, oldest first, with the manuscript each holds. */
+  readonly history = new Map<string, Array<{ entry: HistoryEntry; manuscript: Manuscript }>>();
   /** Projects closed with unsaved changes: their "autosaves", which recovery offers. */
   readonly autosaves = new Map<string, FakeProject>();
   /** Files on the fake disk that the app did not write: an export there asks first. */
@@ -404,6 +407,23 @@ export class InMemoryBackend {
         return { ok: true, project: this.projectState(project), recovery: { recovered: false }, lock: { held: true, heldBy: null, tookOverStale: false } };
       },
       "projects.get": async ({ projectId }) => this.projectState(this.project(projectId)),
+      "projects.history.list": async ({ projectId }) => [...(this.history.get(projectId) ?? [])].reverse().map((h) => h.entry),
+      "projects.history.snapshot": async ({ projectId, label, reason }) => this.keepSnapshot(this.project(projectId), label, reason ?? "manual"),
+      "projects.history.read": async ({ projectId, snapshotId }) => {
+        const found = this.history.get(projectId)?.find((h) => h.entry.id === snapshotId);
+        if (!found) throw new ApiError("failed", "That version is no longer in the project's history.");
+        return { entry: found.entry, title: this.project(projectId).title, manuscript: clone(found.manuscript) };
+      },
+      "projects.history.restore": async ({ projectId, snapshotId }) => {
+        const project = this.project(projectId);
+        const found = this.history.get(projectId)?.find((h) => h.entry.id === snapshotId);
+        if (!found) throw new ApiError("failed", "That version is no longer in the project's history.");
+        this.keepSnapshot(project, `Before restoring "${found.entry.label}"`, "before-restore");
+        project.manuscript = clone(found.manuscript);
+        project.version++;
+        project.modified = true;
+        return this.projectState(project);
+      },
       "projects.close": async ({ projectId, discard }) => {
         const project = this.project(projectId);
         this.projects.delete(projectId);
@@ -472,6 +492,7 @@ export class InMemoryBackend {
         if (this.engine.status !== "ready") throw new ApiError("failed", "No model is loaded.");
         if (fromStep !== undefined) {
           const m = project.manuscript;
+          if (fromStep < m.steps.length) this.keepSnapshot(project, `Before continuing from step ${fromStep + 1}`, "before-regeneration");
           project.manuscript = { ...m, steps: m.steps.slice(0, fromStep), finished: false };
           this.emitUpdate(project, m);
         }
@@ -569,6 +590,15 @@ export class InMemoryBackend {
     project.modified = false;
     this.files.set(target, project.manuscript);
     return { projectId: project.id, path: target, savedAt: Date.now(), currentVersion: project.version, lastSavedVersion: project.version, modified: false };
+  }
+
+  /** Keeps a snapshot of a project's manuscript, as the history does before a rewrite or a restore. */
+  keepSnapshot(project: FakeProject, label: string, reason: HistoryEntry["reason"]): HistoryEntry {
+    const list = this.history.get(project.id) ?? [];
+    const entry: HistoryEntry = { id: `snap-${list.length + 1}`, createdAt: 1_700_000_000_000 + list.length, label, reason, words: project.manuscript.steps.reduce((n, s) => n + s.words, 0), bytes: 100 };
+    list.push({ entry, manuscript: clone(project.manuscript) });
+    this.history.set(project.id, list);
+    return entry;
   }
 
   private register(title: string, path: string | null, manuscript: Manuscript): FakeProject {

@@ -151,7 +151,7 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
             </button>
           </>
         ) : (
-          <button type="button" disabled={!canRewrite} onClick={() => void useStore.getState().regenerateSection(sectionId)}>
+          <button type="button" disabled={!canRewrite} onClick={() => useStore.getState().askRewrite({ kind: "section", sectionId })}>
             {t("controls.regenerateSection")}
           </button>
         )}

@@ -64,10 +64,10 @@ export const StepCard = memo(function StepCard({ index }: { index: number }) {
       ) : null}
       {!inProgress ? (
         <div className="card-actions">
-          <button type="button" disabled={!canRewrite} onClick={() => void useStore.getState().regenerateStep(index)} title={t("controls.shortcut", { label: t("controls.regenerateStep"), keys: regenerate.label })}>
+          <button type="button" disabled={!canRewrite} onClick={() => useStore.getState().askRewrite({ kind: "step", index })} title={t("controls.shortcut", { label: t("controls.regenerateStep"), keys: regenerate.label })}>
             {t("controls.regenerateStep")}
           </button>
-          <button type="button" disabled={!canRewrite} onClick={() => void useStore.getState().generate({ fromStep: index + 1 })} title={t("controls.shortcut", { label: t("controls.continueHere"), keys: continueHere.label })}>
+          <button type="button" disabled={!canRewrite} onClick={() => useStore.getState().askRewrite({ kind: "continue", fromStep: index + 1 })} title={t("controls.shortcut", { label: t("controls.continueHere"), keys: continueHere.label })}>
             {t("controls.continueHere")}
           </button>
         </div>

@@ -1,0 +1,92 @@
+// History in the window (web mode, the scripted engine): "Continue from here" on a stopped draft says
+// what it writes again and keeps a snapshot; the History panel lists it with its time, words and
+// cause, shows what it changes against the draft, and restores it — keeping the draft first, so the
+// restore is undone the same way. A snapshot is kept on demand too.
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { serveApp, type ServedApp } from "./serve";
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
+
+let app: ServedApp;
+test.beforeAll(async () => {
+  app = await serveApp({ DRAFTLINE_ENGINE: "scripted", DRAFTLINE_SCRIPTED_TPS: "300" });
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+const wordsIn = (text: string | null) => Number((text ?? "").split("/")[0]!.replace(/\D/g, ""));
+
+test("continue from here asks, keeps a snapshot, and History shows, compares and restores it (and undoes the restore)", async ({ page }) => {
+  test.setTimeout(150_000);
+  await page.goto(app.url);
+  await expect(page.getByRole("status")).toContainText("Connected · web mode");
+  await page.getByRole("button", { name: "Models" }).click();
+  const models = page.getByRole("dialog", { name: "Models" });
+  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
+  await models.getByRole("button", { name: "Load", exact: true }).last().click();
+  await expect(models.getByText("scripted model (no inference)").first()).toBeVisible();
+  await models.getByRole("button", { name: "Close" }).click();
+  await page.getByRole("button", { name: "New document" }).last().click();
+  const form = page.getByRole("dialog", { name: "New document" });
+  await form.getByLabel("Instruction").fill("Write a short story about a paper lantern festival.");
+  await form.getByLabel("Target length (words)").fill("2000");
+  await form.getByRole("button", { name: "Create" }).click();
+
+  // A draft of two written steps, stopped in the third.
+  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await expect(page.locator('li.step-card[data-step-card="step-3"] .step-words')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.locator(".status-generation")).toContainText("Stopped");
+  const status = page.locator(".status-words");
+  const stoppedAt = wordsIn(await status.textContent());
+  const later = (await page.locator("li.step-card .step-words").allTextContents()).slice(1).map(wordsIn);
+
+  // Continue from step 1: the question says which steps and how many words are written again.
+  await page.locator('li.step-card[data-step-card="step-1"]').getByRole("button", { name: "Continue from here" }).click();
+  const question = page.getByRole("dialog", { name: "Write it again?" });
+  await expect(question).toContainText(`Continue from step 1: steps 2 to 3 (${later.reduce((a, b) => a + b, 0).toLocaleString("en-US")} words) are written again.`);
+  await expect(question).toContainText("A snapshot is kept first: History (in the menu) brings them back.");
+  await question.getByRole("button", { name: "Write again" }).click();
+  await expect(page.getByText("A snapshot was kept first: History brings back what was there.")).toBeVisible();
+  await expect(page.locator('li.step-card[data-step-card="step-2"] .chip').first()).toHaveText(/planned|writing/, { timeout: 20_000 });
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.locator(".status-generation")).toContainText("Stopped");
+  const continuedAt = wordsIn(await status.textContent());
+  expect(continuedAt).toBeLessThan(stoppedAt);
+
+  // History: the snapshot, with its cause and words; what restoring it changes; then restore it.
+  await page.getByRole("button", { name: "History", exact: true }).click();
+  const history = page.getByRole("dialog", { name: "History" });
+  const snapshot = history.getByRole("button", { name: /Before continuing from step 2/ });
+  await expect(snapshot).toContainText("before writing again");
+  await expect(snapshot).toContainText(`${stoppedAt.toLocaleString("en-US")} words`);
+  await snapshot.click();
+  await expect(history.locator(".history-changes")).toContainText(/Restoring it — words brought back: [\d,]+; words taken out of the draft: [\d,]+\./);
+  await expect(history.locator(".history-changes ins").first()).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENSHOTS, "history-panel.png") });
+  await history.getByRole("button", { name: "This version", exact: true }).click();
+  await expect(history.locator(".history-text")).toContainText("## Opening");
+  await history.getByRole("button", { name: "Restore this version" }).click();
+  await expect(history.getByRole("group", { name: "Restore this version" })).toContainText(`The draft as it is (${continuedAt.toLocaleString("en-US")} words) is kept as a snapshot first`);
+  await history.getByRole("button", { name: "Restore", exact: true }).click();
+  await expect(page.getByText("Restored “Before continuing from step 2”. The draft before is kept in History.")).toBeVisible();
+  await expect.poll(async () => wordsIn(await status.textContent())).toBe(stoppedAt);
+  await expect(page.locator('li.step-card[data-step-card="step-3"]')).toBeVisible();
+
+  // The restore is undone the same way: the draft before it is the newest version.
+  const undo = history.getByRole("button", { name: /Before restoring "Before continuing from step 2"/ });
+  await expect(undo).toContainText("before a restore");
+  await undo.click();
+  await history.getByRole("button", { name: "Restore this version" }).click();
+  await history.getByRole("button", { name: "Restore", exact: true }).click();
+  await expect.poll(async () => wordsIn(await status.textContent())).toBe(continuedAt);
+
+  // On demand: a named snapshot.
+  await history.getByLabel("Name of a snapshot").fill("My checkpoint");
+  await history.getByRole("button", { name: "Keep a snapshot now" }).click();
+  await expect(history.getByRole("button", { name: /My checkpoint/ })).toContainText("kept by you");
+});
