@@ -195,6 +195,10 @@ test("the model manager downloads a catalog model with progress, cancel and resu
   await expect(models.locator(".loaded-model")).toContainText("Draftline tiny test model · CPU, 1 thread · 2048 ctx", { timeout: 60_000 });
   await expect(models.locator(".context-seen")).toContainText("Sees 2,048 tokens at once: about 1,500 English words or 2,000 Chinese characters");
   await expect(models.locator(".context-seen")).toContainText("the context the catalog recommends for Tiny");
+  // How it is driven and why; the writer may drive it in another profile.
+  await expect(models.locator(".profile-reason")).toHaveText("Tiny Writer from the catalog");
+  await models.getByLabel("Driven as").selectOption("agentwrite");
+  await expect(models.locator(".profile-reason")).toHaveText("agentwrite: chosen by the writer.");
   await shoot(page, testInfo, "models-03-loaded");
 
   // A remote server. A malformed address is caught in the form, an address nobody answers at and a
@@ -225,6 +229,9 @@ test("the model manager downloads a catalog model with progress, cancel and resu
   await expect(models.locator(".loaded-model")).toContainText(`server at 127.0.0.1:${port} · 32768 ctx`);
   await expect(models.getByRole("alert")).toHaveCount(0);
   expect(llama.authorization).toContain("Bearer sk-writer-key");
+  // A model the catalog does not know is probed for the IS-CoT tags; this server cannot generate, so prompted.
+  await expect(models.getByLabel("Driven as")).toHaveValue("prompted");
+  await expect(models.locator(".profile-reason")).toContainText("big-writer-70b is not in the catalog: the check of the IS-CoT tags could not run");
   await models.locator(".loaded-model").scrollIntoViewIfNeeded();
   await shoot(page, testInfo, "models-04-remote");
 

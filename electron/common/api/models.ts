@@ -90,8 +90,10 @@ export const engineStateSchema = z.object({
   sampling: samplingSettingsSchema,
   /** Why the loaded context is as large as it is (the catalog's, the trained length, capped by memory, the writer's). */
   contextNote: z.string().nullable().optional(),
-  /** The catalog profile of the loaded model: how the controller drives it by default. */
+  /** The profile of the loaded model: how the controller drives it by default (the writer may pick another, models.setProfile). */
   profile: catalogEntrySchema.shape.profile.nullable(),
+  /** Why that profile: which catalog model it is and how it was recognised, what the probe found, or the writer's choice. */
+  profileReason: z.string().nullable().optional(),
   /**
    * The check made after loading a native-profile model (or any model when asked): whether a short
    * generation from the native prompt wrote the IS-CoT tags, and what to do when it did not.
@@ -128,6 +130,11 @@ export const modelRequests = {
   "models.setSampling": request(
     "Sets the loaded model's sampling; it applies from the model's next request, also while it writes. Reloading restores the catalog's values.",
     z.object({ sampling: samplingSettingsSchema }).strict(),
+    engineStateSchema,
+  ),
+  "models.setProfile": request(
+    "Drives the loaded model in another profile (native, prompted, orchestrated, agentwrite, direct, think-answer) than the one chosen for it.",
+    z.object({ profile: catalogEntrySchema.shape.profile }).strict(),
     engineStateSchema,
   ),
   "models.unload": request("Unloads the model and frees its memory.", none, engineStateSchema),

@@ -78,6 +78,13 @@ export const catalogEntrySchema = z
     description: z.string().min(1),
     /** The file name the model has in the models folder. */
     file: z.string().regex(/^[^/\\]+\.gguf$/, "a file name ending in .gguf, without folders"),
+    /**
+     * Other names the model goes by in a GGUF's general.name (or basename and size label) or a server's
+     * model id, besides its id, name and file: a file renamed or quantized again is still recognised (identify.ts).
+     */
+    aliases: z.array(z.string().min(1)).optional(),
+    /** The GGUF's general.architecture: a file that names itself alike but is another architecture is not this model. */
+    architecture: z.string().min(1).optional(),
     source: modelSourceSchema,
     /** Bytes of the GGUF file; approximate unless the source has a sha256. */
     sizeBytes: z.number().int().positive().optional(),

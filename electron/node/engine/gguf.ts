@@ -19,6 +19,11 @@ export interface GgufFacts {
   ggufVersion: number;
   architecture: string;
   name?: string;
+  /** How the file names its model besides general.name: its base name, size label ("8B"), fine-tune ("Instruct"), and the first model it was fine-tuned from. */
+  basename?: string;
+  sizeLabel?: string;
+  finetune?: string;
+  baseModel?: string;
   /** Total parameters (sum of tensor elements). */
   parameters: number;
   /** The context length the model was trained with. */
@@ -566,12 +571,20 @@ export function checkGgufHeader(file: string, header: GgufHeader & { size: numbe
 
   const name = metadata.get("general.name");
   const fileType = metadata.get("general.file_type");
+  const text = (key: string) => {
+    const value = metadata.get(key);
+    return typeof value === "string" && value.trim() !== "" ? value.trim().slice(0, 200) : undefined;
+  };
   return {
     path: file,
     sizeBytes: size,
     ggufVersion: header.version,
     architecture,
     name: typeof name === "string" ? name : undefined,
+    basename: text("general.basename"),
+    sizeLabel: text("general.size_label"),
+    finetune: text("general.finetune"),
+    baseModel: text("general.base_model.0.name"),
     parameters,
     contextLength,
     layers,

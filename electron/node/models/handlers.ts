@@ -12,6 +12,7 @@ export function modelHandlers(service: ModelService): Partial<ApiHandlers> {
     "models.cancelDownload": async ({ id }) => service.cancelDownload(id),
     "models.load": async ({ source, settings }) => service.load(source, settings),
     "models.setSampling": async ({ sampling }) => service.setSampling(sampling),
+    "models.setProfile": async ({ profile }) => service.setProfile(profile),
     "models.unload": async () => service.unload(),
     "models.state": async () => service.getState(),
     "models.countTokens": async ({ text }) => service.countTokens(text),

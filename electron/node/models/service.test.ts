@@ -14,16 +14,25 @@ import { scriptedLauncher, type ScriptedEngine } from "../engine/testing/scripte
 import { ModelService } from "./service";
 import { hostileGgufs } from "../engine/testing/hostileGguf";
 import { writeTestModel } from "../engine/testModel";
+import { inspectGguf } from "../engine/gguf";
 
 const modelInfo = { source: "tiny.gguf", name: "tiny", architecture: "llama", contextSize: 2048, gpu: false, hasChatTemplate: true, addsBosToken: false };
 
-/** Answers like an engine with the tiny model; `hangOnLoad` takes the load and never answers it. */
-function answer(hangOnLoad: boolean) {
+/**
+ * Answers like an engine with the tiny model; `hangOnLoad` takes the load and never answers it. A
+ * generation (the probe of a model the catalog does not know) writes `writes`; `inspect` answers with
+ * `facts`, or with what the GGUF reader finds in the file when `facts` is "read".
+ */
+function answer(hangOnLoad: boolean, { writes = "Tea is grown on hills.", facts = { name: "tiny" } }: { writes?: string; facts?: Record<string, unknown> | "read" } = {}) {
   return (message: ParentMessage, engine: ScriptedEngine) => {
     if (message.type !== "call") return;
     const reply = (result: unknown) => engine.emit({ type: "result", id: message.id, result });
-    if (message.method === "inspect") reply({ facts: { name: "tiny" } });
-    else if (message.method === "load" && !hangOnLoad) reply(modelInfo);
+    if (message.method === "inspect") {
+      if (facts !== "read") reply({ facts });
+      else void inspectGguf((message.params as { file: string }).file).then(({ facts: read }) => reply({ facts: JSON.parse(JSON.stringify(read)) as unknown }));
+    } else if (message.method === "load" && !hangOnLoad) reply(modelInfo);
+    else if (message.method === "applyChatTemplate") reply({ tokens: [1, 2, 3], text: "prompt" });
+    else if (message.method === "generate") reply({ tokens: [4], text: writes, stopReason: "maxTokens", inputTokensDecoded: 3, generatedTokens: 1 });
     else if (message.method === "unload") reply({});
     else if (message.method === "hardware") engine.emit({ type: "error", id: message.id, error: { code: "failed", message: "no hardware here" } });
   };
@@ -164,6 +173,85 @@ describe("ModelService and a misbehaving engine", () => {
       await service.load({ kind: "catalog", id: "tiny-test" });
       // The scripted model's tokenizer makes a token of each character.
       expect(await service.countTokens("The keeper came at dusk.")).toEqual({ tokens: 24, exact: true });
+    } finally {
+      await service.shutdown();
+    }
+  });
+});
+
+describe("which model this is, and how to drive it", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "draftline-identify-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Loads a tiny GGUF written with these naming keys, its metadata read as the engine reads it; the model writes `writes`. */
+  async function load(file: string, naming: { name?: string; general?: Record<string, string> }, writes = "Tea is grown on hills.") {
+    await writeTestModel(path.join(dir, file), naming);
+    const launcher = scriptedLauncher(answer(false, { writes, facts: "read" }));
+    const service = new ModelService({ env: { DRAFTLINE_MODELS_DIR: dir }, emitState: () => {}, emitDownload: () => {}, launcher });
+    const state = await service.load({ kind: "file", path: path.join(dir, file) });
+    const generated = launcher.engines[0]!.calls().filter((m) => m === "generate").length;
+    return { service, state, generated };
+  }
+
+  it("knows a catalog model by how the GGUF names it, whatever the file is called", async () => {
+    // IS-Writer quantized again under another name: before, matched by file name only, it ran greedily in prompted mode.
+    for (const [file, naming] of [
+      ["is-writer-8b.Q8_0.gguf", { name: "is-writer-8b" }],
+      ["renamed.gguf", { name: "IS-Writer 8B" }],
+      ["my-model.gguf", { name: "model", general: { basename: "IS-Writer", size_label: "8B" } }],
+    ] as const) {
+      const { service, state } = await load(file, naming, "<global_plan>\n## One");
+      try {
+        expect(state).toMatchObject({ status: "ready", profile: "native", profileReason: expect.stringMatching(/^IS-Writer-8B in the catalog, by /), probe: { writesTags: true } });
+        expect(state.sampling).toEqual({ temperature: 0.7, topP: 0.9, minP: 0.05, repeatPenalty: 1.05 });
+        expect(service.loaded().profile).toBe("native");
+      } finally {
+        await service.shutdown();
+      }
+    }
+  });
+
+  it("probes a model the catalog does not know: native when it writes <global_plan> by itself, else prompted, and says why", async () => {
+    const native = await load("unknown-a.gguf", { name: "Some Writer" }, "<global_plan>\n## A plan");
+    try {
+      expect(native.generated).toBe(1);
+      expect(native.state).toMatchObject({ profile: "native", profileReason: "Some Writer is not in the catalog: it wrote <global_plan> by itself from the native prompt, so it writes IS-CoT natively." });
+      expect(native.service.loaded().profile).toBe("native");
+    } finally {
+      await native.service.shutdown();
+    }
+    const prompted = await load("unknown-b.gguf", { name: "Some Chat Model" }, "Tea grows on hills in the mist.");
+    try {
+      expect(prompted.state).toMatchObject({ profile: "prompted", profileReason: expect.stringMatching(/^Some Chat Model is not in the catalog: it did not write the IS-CoT tags/) });
+      expect(prompted.service.loaded().profile).toBe("prompted");
+    } finally {
+      await prompted.service.shutdown();
+    }
+  });
+
+  it("takes a fine-tune's context and sampling from its base model in the catalog, and probes its profile", async () => {
+    const { service, state } = await load("tuned.gguf", { name: "My Tuned Writer", general: { "base_model.0.name": "Qwen3 8B" } }, "<global_plan>\n## A");
+    try {
+      expect(state).toMatchObject({ profile: "native", profileReason: expect.stringMatching(/^My Tuned Writer is not in the catalog; it is a fine-tune of Qwen3-8B .*: it wrote <global_plan>/) });
+      expect(state.sampling).toEqual({ temperature: 0.7, topP: 0.8, topK: 20, minP: 0 });
+    } finally {
+      await service.shutdown();
+    }
+  });
+
+  it("drives the loaded model in the profile the writer chooses, and says so", async () => {
+    const { service, state } = await load("unknown-c.gguf", { name: "Another Model" });
+    try {
+      expect(state.profile).toBe("prompted");
+      expect(service.setProfile("agentwrite")).toMatchObject({ profile: "agentwrite", profileReason: "agentwrite: chosen by the writer." });
+      expect(service.loaded().profile).toBe("agentwrite");
+      await service.unload();
+      expect(() => service.setProfile("native")).toThrow(/No model is loaded/);
     } finally {
       await service.shutdown();
     }

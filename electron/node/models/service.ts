@@ -14,6 +14,7 @@ import { BackendError, type Backend, type ModelInfo } from "../engine/backend";
 import { EmbeddedBackend, type EmbeddedBackendOptions } from "../engine/embedded";
 import type { EngineProcessLauncher } from "../engine/launcher";
 import { OpenAICompatibleBackend, type OpenAIBackendOptions } from "../engine/openai";
+import { identifyModel, type Identified, type ModelIdentity } from "../../common/engine/identify";
 import { findCatalogEntry, loadCatalog, resolveHfUri } from "./catalog";
 import { downloadFile, modelPartialPath, partialPath, DownloadError } from "./download";
 import { describeContext, planContext } from "./context";
@@ -38,8 +39,20 @@ export type ScriptedModel = (options: { tokensPerSecond: number | undefined }) =
 /** A source checked and ready to load: the scripted fake, a connected server, or a GGUF file read. */
 type Prepared =
   | { kind: "scripted" }
-  | { kind: "server"; backend: OpenAICompatibleBackend; model: ModelInfo; device: string }
-  | { kind: "file"; file: string; entry: CatalogEntry | undefined; name: string | undefined; trained: number | undefined; draft?: string };
+  | { kind: "server"; backend: OpenAICompatibleBackend; model: ModelInfo; device: string; known: Known }
+  | { kind: "file"; file: string; known: Known; trained: number | undefined; draft?: string };
+
+/** What is known of a model before it is loaded: which catalog model it is, and how to drive it. */
+interface Known {
+  /** The catalog model it is (its profile, prompt format, sampling, context). */
+  entry: CatalogEntry | undefined;
+  /** The catalog model whose context and sampling it takes: its own, or the one it was fine-tuned from. */
+  settingsFrom: CatalogEntry | undefined;
+  /** How the controller drives it; null: not known, the model is probed once loaded. */
+  profile: ProtocolProfile | null;
+  /** Why, for people (the model manager, the CLI): how it was recognised, or why it is probed. */
+  reason: string;
+}
 
 /** The tiny test model's name: it writes nonsense unless grammars hold it to the protocol. */
 const TEST_MODEL_NAME = "Draftline tiny test model";
@@ -66,7 +79,7 @@ export class ModelService implements Service {
   private readonly env: Record<string, string | undefined>;
   private backend: Backend | undefined;
   private embedded: EmbeddedBackend | undefined;
-  private state: EngineState = { status: "none", source: null, model: null, loadProgress: null, device: null, error: null, settings: {}, sampling: {}, profile: null };
+  private state: EngineState = { status: "none", source: null, model: null, loadProgress: null, device: null, error: null, settings: {}, sampling: {}, profile: null, profileReason: null };
   private profile: ProtocolProfile | null = null;
   /** The catalog entry of the loaded model, when it is one: its prompt format and sampling. */
   private entry: CatalogEntry | undefined;
@@ -173,9 +186,9 @@ export class ModelService implements Service {
     try {
       // Read in the engine process: node-llama-cpp never runs in the app's process.
       const facts = await this.embeddedBackend().inspect(resolved);
-      const entry = (await this.readCatalog().catch(() => undefined))?.models.find((m) => m.file === path.basename(resolved));
+      const known = await this.knownFile(resolved, facts);
       // The fit at the context the model would be loaded with, its KV cache counted.
-      const plan = planContext(settings, entry, typeof facts.contextLength === "number" ? facts.contextLength : undefined);
+      const plan = planContext(settings, known.settingsFrom, typeof facts.contextLength === "number" ? facts.contextLength : undefined);
       let fit: ModelInspection["fit"] = null;
       try {
         fit = await this.embeddedBackend().estimateFit(resolved, {
@@ -198,8 +211,11 @@ export class ModelService implements Service {
   }
 
   /**
-   * Loads a model. A catalog model of the native profile (IS-Writer) is probed after loading: does it
-   * write the IS-CoT tags? `probe` (or DRAFTLINE_PROBE=1) probes any model.
+   * Loads a model. Its profile is the catalog's when the catalog knows it (by its file name or how the
+   * GGUF names it); a model the catalog does not know is probed once loaded: native if it writes
+   * `<global_plan>` by itself from the native prompt, else prompted, and the state says why. A catalog
+   * model of the native profile (IS-Writer) is probed too, and told to use the prompted mode if it
+   * does not write the tags. `probe` (or DRAFTLINE_PROBE=1) probes any model.
    */
   load(source: ModelSourceRef, settings: EngineSettings = {}, options: { probe?: boolean } = {}): Promise<EngineState> {
     return this.serialized(async () => {
@@ -221,14 +237,24 @@ export class ModelService implements Service {
       this.setState({ status: "loading", source, settings, loadProgress: 0, error: null, probe: undefined });
       try {
         if (this.backend) await this.backend.unload();
-        const { backend, model, profile, device, entry, contextNote } = await this.open(prepared, settings);
+        const { backend, model, device, known, contextNote } = await this.open(prepared, settings);
         this.backend = backend;
-        this.profile = profile;
-        this.entry = entry;
+        this.profile = known.profile;
+        this.entry = known.entry;
         this.useGrammars = model.name === TEST_MODEL_NAME || this.env.DRAFTLINE_PROTOCOL_GRAMMAR === "1";
-        this.options.log?.("models.loaded", { name: model.name, contextSize: model.contextSize, gpu: model.gpu });
-        const state = this.setState({ status: "ready", model, profile, device, loadProgress: 1, contextNote, sampling: initialSampling(entry, model.name === TEST_MODEL_NAME) });
-        if (options.probe || this.env.DRAFTLINE_PROBE === "1" || entry?.profile === "native") return await this.runProbe();
+        this.options.log?.("models.loaded", { name: model.name, contextSize: model.contextSize, gpu: model.gpu, profile: known.profile, reason: known.reason });
+        const state = this.setState({
+          status: "ready",
+          model,
+          profile: known.profile ?? "prompted",
+          profileReason: known.reason,
+          device,
+          loadProgress: 1,
+          contextNote,
+          sampling: initialSampling(known.settingsFrom, model.name === TEST_MODEL_NAME),
+        });
+        if (known.profile === null) return await this.chooseByProbe(known.reason);
+        if (options.probe || this.env.DRAFTLINE_PROBE === "1" || known.entry?.profile === "native") return await this.runProbe();
         return state;
       } catch (error) {
         this.backend = undefined;
@@ -245,7 +271,8 @@ export class ModelService implements Service {
       await this.backend?.unload();
       this.backend = undefined;
       this.entry = undefined;
-      return this.setState({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, sampling: {}, profile: null, probe: undefined, contextNote: null });
+      this.profile = null;
+      return this.setState({ status: "none", source: null, model: null, loadProgress: null, device: null, error: null, sampling: {}, profile: null, profileReason: null, probe: undefined, contextNote: null });
     });
   }
 
@@ -267,6 +294,39 @@ export class ModelService implements Service {
     if (!this.backend || this.state.status !== "ready") throw new ApiError("failed", "No model is loaded: load one before changing its sampling.");
     this.options.log?.("models.sampling", { ...sampling });
     return this.setState({ sampling: { ...sampling } });
+  }
+
+  /** Drives the loaded model in another profile than the one chosen for it: the writer's word is final. */
+  setProfile(profile: ProtocolProfile): EngineState {
+    if (!this.backend || this.state.status !== "ready") throw new ApiError("failed", "No model is loaded: load one before choosing how to drive it.");
+    this.options.log?.("models.profile", { profile });
+    this.profile = profile;
+    return this.setState({ profile, profileReason: `${profile}: chosen by the writer.` });
+  }
+
+  /**
+   * Chooses the profile of a model the catalog does not know by probing it: native when it writes
+   * `<global_plan>` by itself from the native prompt, else prompted. A probe that fails leaves it prompted.
+   */
+  private async chooseByProbe(known: string): Promise<EngineState> {
+    let writesTags = false;
+    let why: string;
+    try {
+      const result = await probeProtocol(this.backend!);
+      this.options.log?.("models.probe", { writesTags: result.writesTags, sample: result.sample });
+      writesTags = result.writesTags;
+      why = writesTags
+        ? "it wrote <global_plan> by itself from the native prompt, so it writes IS-CoT natively"
+        : "it did not write the IS-CoT tags from the native prompt, so a system prompt teaches it them (prompted)";
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.log?.("models.probe-failed", { message });
+      why = `the check of the IS-CoT tags could not run (${message}), so prompted`;
+    }
+    const profile: ProtocolProfile = writesTags ? "native" : "prompted";
+    this.profile = profile;
+    // The outcome is the profile and its reason, not a warning: the profile already follows it.
+    return this.setState({ profile, profileReason: `${known}: ${why}.` });
   }
 
   /** Probes the loaded model: does it write the IS-CoT tags from the native prompt? */
@@ -306,7 +366,8 @@ export class ModelService implements Service {
       this.connecting.add(backend);
       try {
         const model = await backend.load({ model: source.model ?? "" });
-        return { kind: "server", backend, model, device: `server at ${new URL(source.baseUrl).host}` };
+        const identified = identifyModel(await this.readCatalog().catch(() => emptyCatalog()), { file: model.name });
+        return { kind: "server", backend, model, device: `server at ${new URL(source.baseUrl).host}`, known: knownFrom(identified, model.name) };
       } finally {
         this.connecting.delete(backend);
       }
@@ -322,17 +383,30 @@ export class ModelService implements Service {
       }
     } else {
       file = path.resolve(expandHome(source.path));
-      entry = (await this.readCatalog().catch(() => undefined))?.models.find((m) => m.file === path.basename(file));
     }
     // The engine reads the file before loading it (a bad GGUF can abort llama.cpp): refused with a reason.
     const facts = await this.embeddedBackend().inspect(file);
+    const known: Known = entry ? { entry, settingsFrom: entry, profile: entry.profile, reason: `${entry.name} from the catalog` } : await this.knownFile(file, facts);
     const draft = settings.draftModel ? await this.resolveDraft(settings.draftModel) : undefined;
     if (draft) {
       // Checked before the model in use is unloaded: a draft that cannot serve this model loses nothing.
       const problem = await this.embeddedBackend().checkDraft(file, draft);
       if (problem) throw new Error(`The draft model is refused: ${problem}`);
     }
-    return { kind: "file", file, entry, name: typeof facts.name === "string" ? facts.name : undefined, trained: typeof facts.contextLength === "number" ? facts.contextLength : undefined, ...(draft ? { draft } : {}) };
+    return { kind: "file", file, known, trained: typeof facts.contextLength === "number" ? facts.contextLength : undefined, ...(draft ? { draft } : {}) };
+  }
+
+  /** Which catalog model a GGUF file is (its file name, how it names itself, its base), or what to do when none. */
+  private async knownFile(file: string, facts: Record<string, string | number | boolean | null>): Promise<Known> {
+    const text = (key: string) => (typeof facts[key] === "string" ? (facts[key] as string) : undefined);
+    if (text("name") === TEST_MODEL_NAME) return { entry: undefined, settingsFrom: undefined, profile: "native", reason: "The tiny test model: native, held to the protocol by grammars" };
+    const identity: ModelIdentity = { file: path.basename(file) };
+    for (const key of ["name", "basename", "sizeLabel", "finetune", "baseModel", "architecture"] as const) {
+      const value = text(key);
+      if (value !== undefined) identity[key] = value;
+    }
+    const catalog = await this.readCatalog().catch(() => emptyCatalog());
+    return knownFrom(identifyModel(catalog, identity), text("name") ?? path.basename(file));
   }
 
   /** A draft model setting as a file: a GGUF path, or a downloaded catalog model's file. */
@@ -355,12 +429,14 @@ export class ModelService implements Service {
       const tps = Number(this.env.DRAFTLINE_SCRIPTED_TPS ?? "0");
       const backend = scripted({ tokensPerSecond: tps > 0 ? tps : undefined });
       const model = await backend.load({ model: "scripted" });
-      return { backend, model, profile: "native" as const, device: "scripted model (no inference)", entry: undefined, contextNote: null };
+      const known: Known = { entry: undefined, settingsFrom: undefined, profile: "native", reason: "The scripted model writes IS-CoT (no inference)" };
+      return { backend, model, device: "scripted model (no inference)", known, contextNote: null };
     }
     if (prepared.kind === "server") {
-      return { backend: prepared.backend, model: prepared.model, profile: "prompted" as const, device: prepared.device, entry: undefined, contextNote: `${prepared.model.contextSize.toLocaleString("en-US")} tokens, the server's context.` };
+      return { backend: prepared.backend, model: prepared.model, device: prepared.device, known: prepared.known, contextNote: `${prepared.model.contextSize.toLocaleString("en-US")} tokens, the server's context.` };
     }
-    const { file, entry } = prepared;
+    const { file, known } = prepared;
+    const entry = known.settingsFrom;
     const threads = settings.threads ?? (this.env.DRAFTLINE_THREADS ? Number(this.env.DRAFTLINE_THREADS) : undefined);
     const plan = planContext(settings, entry, prepared.trained);
     const backend = this.embeddedBackend();
@@ -377,8 +453,7 @@ export class ModelService implements Service {
     const hardware = await backend.hardware().catch(() => undefined);
     const cpuThreads = threads ?? os.availableParallelism();
     const device = model.gpu ? `${hardware?.gpuNames[0] ?? "GPU"} (${String(model.gpu).toUpperCase()})` : `CPU, ${cpuThreads} ${cpuThreads === 1 ? "thread" : "threads"}`;
-    const profile: ProtocolProfile = entry?.profile ?? (prepared.name === TEST_MODEL_NAME ? "native" : "prompted");
-    return { backend: backend as Backend, model, profile, device, entry, contextNote };
+    return { backend: backend as Backend, model, device, known, contextNote };
   }
 
   private readCatalog(): Promise<Catalog> {
@@ -435,6 +510,17 @@ export class ModelService implements Service {
 export function initialSampling(entry: CatalogEntry | undefined, testModel = false): SamplingSettings {
   if (entry) return { ...entry.recommended.sampling };
   return testModel ? { temperature: 0 } : { ...DEFAULT_SAMPLING };
+}
+
+/** What an identification says of how to drive a model; `name` is how it is called when the catalog does not know it. */
+function knownFrom(identified: Identified | null, name: string): Known {
+  if (!identified) return { entry: undefined, settingsFrom: undefined, profile: null, reason: `${name} is not in the catalog` };
+  if (identified.by === "base") return { entry: undefined, settingsFrom: identified.entry, profile: null, reason: `${name} is not in the catalog; it is ${identified.reason}` };
+  return { entry: identified.entry, settingsFrom: identified.entry, profile: identified.entry.profile, reason: identified.reason };
+}
+
+function emptyCatalog(): Catalog {
+  return { version: 1, models: [] };
 }
 
 function safeSize(file: string): number {

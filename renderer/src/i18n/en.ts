@@ -281,6 +281,7 @@ export const en = {
   "models.hardwareVram": "VRAM {free} free of {total}",
   "models.settings": "Settings",
   "models.contextSize": "Context size (tokens; auto: as many as fit; empty: the model's recommended)",
+  "models.profile": "Driven as",
   "models.kvCacheType": "KV cache (f16, q8_0, q4_0; empty: the model's recommended)",
   "models.flashAttention": "Flash attention",
   "models.flashAttentionDefault": "llama.cpp's choice",

@@ -282,6 +282,7 @@ export const zh: Messages = {
   "models.hardwareVram": "显存 可用 {free} / 共 {total}",
   "models.settings": "设置",
   "models.contextSize": "上下文大小（词元数；auto：内存容得下的最大值；留空：模型的推荐值）",
+  "models.profile": "驱动方式",
   "models.kvCacheType": "KV 缓存（f16、q8_0、q4_0；留空：模型的推荐值）",
   "models.flashAttention": "Flash attention",
   "models.flashAttentionDefault": "由 llama.cpp 决定",

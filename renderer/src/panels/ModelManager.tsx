@@ -4,6 +4,7 @@ import { useT } from "../i18n/useT";
 import { formatBytes, formatDuration } from "../shell/format";
 import { useStore } from "../store/store";
 import { Dialog } from "./Dialog";
+import { protocolProfiles, type ProtocolProfile } from "../../../electron/common/engine/catalog";
 import { textInContext } from "../../../electron/common/engine/types";
 import { checkEngineSettings, checkSampling, samplingForm, type EngineSettingsForm, type SamplingForm } from "./modelSettings";
 
@@ -66,6 +67,7 @@ function LoadedModel({ loadError }: { loadError: string | null }) {
             </button>
           </p>
           <ContextSeen tokens={engine.model.contextSize} note={engine.contextNote ?? null} />
+          {engine.profile ? <ProfileChoice profile={engine.profile} reason={engine.profileReason ?? null} /> : null}
         </>
       ) : (
         <p className="muted">{t("models.none")}</p>
@@ -86,6 +88,25 @@ function LoadedModel({ loadError }: { loadError: string | null }) {
         </p>
       ) : null}
     </section>
+  );
+}
+
+/** How the loaded model is driven, why, and the writer's choice of another profile. */
+function ProfileChoice({ profile, reason }: { profile: ProtocolProfile; reason: string | null }) {
+  const t = useT();
+  const id = useId();
+  return (
+    <div className="profile-choice">
+      <label htmlFor={id}>{t("models.profile")}</label>{" "}
+      <select id={id} value={profile} onChange={(e) => void useStore.getState().setProfile(e.target.value as ProtocolProfile)}>
+        {protocolProfiles.map((p) => (
+          <option key={p} value={p}>
+            {p}
+          </option>
+        ))}
+      </select>
+      {reason ? <p className="muted profile-reason">{reason}</p> : null}
+    </div>
   );
 }
 

@@ -2,6 +2,7 @@
 // the engine (what is loaded, on which device).
 import type { CatalogModel, DownloadState, EngineSettings, EngineState, LocalModel, ModelInspection, ModelSourceRef } from "../../../electron/common/api";
 import type { HardwareInfo, SamplingSettings } from "../../../electron/common/engine/types";
+import type { ProtocolProfile } from "../../../electron/common/engine/catalog";
 import type { StoreSlice } from "./store";
 
 export interface ModelsSlice {
@@ -26,6 +27,8 @@ export interface ModelsSlice {
   unloadModel(): Promise<void>;
   /** Sets the loaded model's sampling; it applies from the model's next request. */
   setSampling(sampling: SamplingSettings): Promise<{ ok: true } | { ok: false; message: string }>;
+  /** Drives the loaded model in another profile than the one chosen for it. */
+  setProfile(profile: ProtocolProfile): Promise<void>;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -121,6 +124,15 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
         return { ok: true };
       } catch (error) {
         return { ok: false, message: describe(error) };
+      }
+    },
+    setProfile: async (profile) => {
+      try {
+        const engine = await get().api!.call("models.setProfile", { profile });
+        get().flushEvents();
+        takeEngine(engine);
+      } catch (error) {
+        report(error);
       }
     },
     unloadModel: async () => {

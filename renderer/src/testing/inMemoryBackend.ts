@@ -570,6 +570,11 @@ export class InMemoryBackend {
         this.engine = { ...this.engine, sampling };
         return this.engine;
       },
+      "models.setProfile": async ({ profile }) => {
+        if (this.engine.status !== "ready") throw new ApiError("failed", "No model is loaded: load one before choosing how to drive it.");
+        this.engine = { ...this.engine, profile, profileReason: `${profile}: chosen by the writer.` };
+        return this.engine;
+      },
       "models.unload": async () => {
         this.engine = noEngine();
         return this.engine;

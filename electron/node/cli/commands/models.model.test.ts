@@ -1,8 +1,10 @@
 // `draftline models info` (its fit estimate in the engine process) and `models hardware` (llama.cpp without a model, in this process).
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
+import path from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { ensureTestModel } from "../../engine/testModel";
+import { ensureTestModel, writeTestModel } from "../../engine/testModel";
 import type { CliIO } from "../command";
 import { runCli } from "../main";
 
@@ -45,6 +47,24 @@ describe("draftline models info", () => {
     expect(text).toMatch(/Context {7}4,096 tokens at once: .*; the context it was trained for/);
     expect(text).toMatch(/KV cache {6}q8_0, 1\.1 MB at 4,096 tokens\n/);
     expect(text).toMatch(/Fit {11}fits \(score \d+%\): .*context 4096 tokens/);
+  });
+
+  it("says which catalog model a renamed file is by its GGUF metadata, and how it will be driven", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "draftline-models-info-"));
+    try {
+      const renamed = path.join(dir, "is-writer-8b.Q8_0.gguf");
+      await writeTestModel(renamed, { name: "IS-Writer 8B" });
+      const { io, out } = fakeIO();
+      expect(await runCli(["models", "info", renamed, "--context", "2048", "--kv-cache", "f16"], io)).toBe(0);
+      expect(out()).toMatch(/Profile {7}native: IS-Writer-8B in the catalog, by general\.name "IS-Writer 8B"\n/);
+      const unknown = path.join(dir, "unknown.gguf");
+      await writeTestModel(unknown, { name: "Some Model" });
+      const second = fakeIO();
+      expect(await runCli(["models", "info", unknown, "--context", "2048"], second.io)).toBe(0);
+      expect(second.out()).toMatch(/Profile {7}Some Model is not in the catalog; probed when loaded: native if it writes <global_plan> by itself from the native prompt, else prompted\n/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a quantized KV cache the model's heads cannot hold, and says what to use", async () => {

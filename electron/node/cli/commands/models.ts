@@ -4,6 +4,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import type { CatalogEntry } from "../../../common/engine/catalog";
+import { identifyModel, type Identified } from "../../../common/engine/identify";
 import { textInContext, type DownloadProgress, type FitEstimate, type HardwareInfo } from "../../../common/engine/types";
 import { CatalogError, findCatalogEntry, hfEndpoint, loadCatalog, resolveHfUri } from "../../models/catalog";
 import { DownloadError, downloadFile, modelPartialPath } from "../../models/download";
@@ -115,6 +116,14 @@ function formatDuration(seconds: number): string {
   return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
 }
 
+/** How Draftline will drive the file, and why: the catalog model it is, or the probe it gets when loaded. */
+function describeIdentified(identified: Identified | null, name: string): string {
+  const probe = "probed when loaded: native if it writes <global_plan> by itself from the native prompt, else prompted";
+  if (!identified) return `${name} is not in the catalog; ${probe}`;
+  if (identified.by === "base") return `${name} is not in the catalog; it is ${identified.reason} and takes its context and sampling; ${probe}`;
+  return `${identified.entry.profile}: ${identified.reason}`;
+}
+
 function factsLines(facts: GgufFacts): string[] {
   return [
     `File          ${facts.path}`,
@@ -153,7 +162,12 @@ async function info(argv: string[], io: CliIO): Promise<number> {
   }
   for (const line of factsLines(checked.facts)) writeLine(io.stdout, line);
   const catalog = await loadCatalog(catalogFile(io)).catch(() => undefined);
-  const entry = catalog?.models.find((m) => m.file === path.basename(file));
+  const { facts } = checked;
+  const identified = catalog
+    ? identifyModel(catalog, { file: path.basename(file), name: facts.name, basename: facts.basename, sizeLabel: facts.sizeLabel, finetune: facts.finetune, baseModel: facts.baseModel, architecture: facts.architecture })
+    : null;
+  writeLine(io.stdout, `Profile       ${describeIdentified(identified, facts.name ?? path.basename(file))}`);
+  const entry = identified?.entry;
   const plan = planContext(settings, entry, checked.facts.contextLength);
   // Only a file that passed the checks above reaches llama.cpp, and only in the engine process: the fit
   // estimate simulates the model there, under the engine's deadlines.

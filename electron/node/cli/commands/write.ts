@@ -275,6 +275,7 @@ export const writeCommand: Command = {
       const state = await loadForCommand(models, source, { ...settings, ...draftSetting(values, io) }, sampling);
       io.stderr.write(`${state.model?.name} on ${state.device}, ${describeLoadedContext(state)}; ${describeSampling(state.sampling)}${state.model?.draft ? `; draft model ${state.model.draft.name}` : ""}\n`);
       if (state.contextNote) io.stderr.write(`Context: ${state.contextNote}\n`);
+      if (state.profileReason) io.stderr.write(`Profile: ${state.profile}${mode && mode !== state.profile ? ` (written in ${mode}, as --mode asks)` : ""}; ${state.profileReason}\n`);
       if (!projectId) {
         const project = await projects
           .create({ instruction, targetWords: target ?? null, language: language as "auto" | "en" | "zh", ...(mode ? { mode } : {}), ...(out ? { path: out } : {}) })
