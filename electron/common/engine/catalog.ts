@@ -17,9 +17,15 @@ export type ProtocolProfile = (typeof protocolProfiles)[number];
 /**
  * How a model's prompt is written. "chat-template": the template in the GGUF (`name` says which, for
  * people). "raw": the model was trained on a plain-text format the GGUF's template does not give:
- * `preamble` once, then each user turn as `turn` with `{prompt}` replaced (LongWriter-llama3.1's
- * `[INST]{prompt}[/INST]`). `stop`: strings that end the model's answer besides its end token.
+ * `preamble` once, followed directly by the first user turn (it holds its own separator), then each
+ * user turn as `turn` with `{prompt}` replaced (LongWriter-llama3.1's `[INST]{prompt}[/INST]`). `han`:
+ * the preamble and turn for a prompt that holds Han characters (LongWriter-Zero's card has an English
+ * and a Chinese template, chosen so). `stop`: strings that end the model's answer besides its end token.
+ * `maxNewTokens`: the most tokens one answer of the model takes (its card's generation limit); the
+ * one-pass modes end an answer there and ask the model to go on.
  */
+const rawTurn = z.string().refine((t) => t.split("{prompt}").length === 2, "a turn holds {prompt} once");
+
 export const promptFormatSchema = z.discriminatedUnion("kind", [
   z
     .object({
@@ -32,8 +38,10 @@ export const promptFormatSchema = z.discriminatedUnion("kind", [
     .object({
       kind: z.literal("raw"),
       preamble: z.string().optional(),
-      turn: z.string().refine((t) => t.split("{prompt}").length === 2, "a turn holds {prompt} once"),
+      turn: rawTurn,
+      han: z.object({ preamble: z.string().optional(), turn: rawTurn }).strict().optional(),
       stop: z.array(z.string().min(1)).optional(),
+      maxNewTokens: z.number().int().positive().optional(),
     })
     .strict(),
 ]);

@@ -128,15 +128,58 @@ export function orchestratedReflectionAsk(progress: string, language: PromptLang
 }
 
 // ---- AgentWrite (LongWriter): a plan of paragraphs, then one paragraph per request ---------------
+// The English requests are LongWriter's own prompts, agentwrite/prompts/plan.txt and write.txt
+// (github.com/THUDM/LongWriter, commit 3fcfdff), with their placeholders filled in; the Chinese ones
+// translate them sentence by sentence (LongWriter publishes English prompts only).
 
-/** AgentWrite, first request: a plan of paragraphs, one line each, with main point and word count. */
+/** LongWriter's plan.txt; `$INST$` is the writing instruction. */
+const AGENTWRITE_PLAN_EN = `I need you to help me break down the following long-form writing instruction into multiple subtasks. Each subtask will guide the writing of one paragraph in the essay, and should include the main points and word count requirements for that paragraph.
+
+The writing instruction is as follows:
+
+$INST$
+
+Please break it down in the following format, with each subtask taking up one line:
+
+Paragraph 1 - Main Point: [Describe the main point of the paragraph, in detail] - Word Count: [Word count requirement, e.g., 400 words]
+
+Paragraph 2 - Main Point: [Describe the main point of the paragraph, in detail] - Word Count: [word count requirement, e.g. 1000 words].
+
+...
+
+Make sure that each subtask is clear and specific, and that all subtasks cover the entire content of the writing instruction. Do not split the subtasks too finely; each subtask's paragraph should be no less than 200 words and no more than 1000 words. Do not output any other content.`;
+
+const AGENTWRITE_PLAN_ZH = `我需要你帮我把下面这个长文写作指令拆分成多个子任务。每个子任务指导文章中一个段落的写作，应包括这一段的主要内容和字数要求。
+
+写作指令如下：
+
+$INST$
+
+请按以下格式拆分，每个子任务占一行：
+
+段落1 - 主要内容：[详细描述这一段的主要内容] - 字数要求：[字数要求，例如400字]
+
+段落2 - 主要内容：[详细描述这一段的主要内容] - 字数要求：[字数要求，例如1000字]。
+
+...
+
+确保每个子任务清晰具体，并且所有子任务覆盖写作指令的全部内容。不要把子任务拆得太细；每个子任务的段落不少于200字，不多于1000字。不要输出任何其他内容。`;
+
+/**
+ * The closing paragraph of LongWriter's write.txt; `$STEP$` is the plan line of the paragraph to write.
+ * The instruction, the plan and the text so far that write.txt repeats in every request are already in
+ * the model's context here (one chat, its KV cache kept), so each request is this paragraph alone.
+ */
+const AGENTWRITE_STEP_EN =
+  "Please integrate the original writing instruction, writing steps, and the already written text, and now continue writing $STEP$. If needed, you can add a small subtitle at the beginning. Remember to only output the paragraph you write, without repeating the already written text. As this is an ongoing work, omit open-ended conclusions or other rhetorical hooks.";
+
+const AGENTWRITE_STEP_ZH =
+  "请综合原始写作指令、写作步骤和已经写好的正文，现在接着写$STEP$。如有需要，可以在开头加一个小标题。记住只输出你写的这一段，不要重复已经写好的正文。由于这是一篇仍在写作中的作品，请省略开放式的结论或其他修辞上的引子。";
+
+/** AgentWrite, first request: LongWriter's plan prompt (plan.txt) with the instruction and its target. */
 export function agentWritePlanMessages(instruction: string, target: number | null, language: PromptLanguage): ChatMessage[] {
-  const total = target ?? (language === "zh" ? "合适的" : "a suitable number of");
-  const ask =
-    language === "zh"
-      ? `下面的写作任务要一段一段地写。请先把它拆成若干段落（或小节），每段写一行，格式如下：\n段落1 - 主要内容：[这一段具体写什么] - 字数要求：[N字]\n每段通常200到1000字，各段字数之和为${total}字。只输出计划，不要写正文。\n\n写作任务：${instruction.trim()}`
-      : `The writing task below will be written one paragraph at a time. First break it into paragraphs (or sections), one line each, in this form:\nParagraph 1 - Main point: [what this paragraph covers, concretely] - Word count: [N words]\nA paragraph usually gets 200 to 1000 words; the word counts add up to ${total} words. Answer with the plan only, not the text.\n\nWriting task: ${instruction.trim()}`;
-  return [{ role: "user", content: ask }];
+  const template = language === "zh" ? AGENTWRITE_PLAN_ZH : AGENTWRITE_PLAN_EN;
+  return [{ role: "user", content: template.replace("$INST$", () => userInstruction(instruction, target, language)) }];
 }
 
 /** One line of an AgentWrite plan, as the plan request asks for it (extractPlan reads it back). */
@@ -146,25 +189,14 @@ export function agentWritePlanLine(index: number, brief: string, words: number, 
 }
 
 /**
- * AgentWrite: the request for one paragraph. The text so far is in the model's context already (the
- * KV cache is kept), so the request only names the paragraph, what it covers and its length, and what
- * the next one will cover (so this one leaves it alone). `continuing`: the paragraph was begun.
+ * AgentWrite: the request for one paragraph, LongWriter's write.txt: continue writing `step` (the
+ * paragraph's line of the plan). `continuing`: the paragraph was begun and `step` asks for the words it
+ * still needs, from where the text stopped.
  */
-export function agentWriteParagraphAsk(
-  p: { index: number; title: string; brief: string; words: number; next: string | null; continuing: boolean },
-  language: PromptLanguage,
-): string {
-  const name = p.title || (language === "zh" ? `段落${p.index}` : `Paragraph ${p.index}`);
-  if (language === "zh") {
-    const head = p.continuing ? `「${name}」还需要约${p.words}字：从正文停下的地方接着写。` : `现在写计划中的「${name}」：${p.brief}（约${p.words}字），接着上面的正文写。`;
-    const next = p.next ? `下一段会写：${p.next}，这里先不要写。` : "这是最后一段。";
-    return `${head}${next}只写这一段的正文。`;
-  }
-  const head = p.continuing
-    ? `${name} needs about ${p.words} more words: go on with it from where the text stopped.`
-    : `Now write ${name} of the plan: ${p.brief} (about ${p.words} words), following on from the text above.`;
-  const next = p.next ? ` The next paragraph will cover: ${p.next}; leave that for it.` : " It is the last paragraph.";
-  return `${head}${next} Write only this paragraph's text.`;
+export function agentWriteParagraphAsk(p: { step: string; continuing: boolean }, language: PromptLanguage): string {
+  const ask = (language === "zh" ? AGENTWRITE_STEP_ZH : AGENTWRITE_STEP_EN).replace("$STEP$", () => p.step);
+  if (!p.continuing) return ask;
+  return language === "zh" ? `这一段已经写了一部分，从正文停下的地方接着写。${ask}` : `This paragraph was begun: go on from where the text stopped. ${ask}`;
 }
 
 /** AgentWrite: the revised plan a paragraph request carries after the writer changed it. */

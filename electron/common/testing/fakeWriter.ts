@@ -167,12 +167,14 @@ function orchestratedAnswer(context: string, sections: Array<[string, number]>, 
     // The native prompt alone (the probe): IS-Writer answers with its global plan.
     return `<global_plan>\n${sections.map(([title, budget]) => `## ${title}\nWord count: ${budget}`).join("\n\n")}\n</global_plan>\u0000`;
   }
-  if (ask.includes("one paragraph at a time")) {
+  // AgentWrite's requests, LongWriter's plan.txt and write.txt (prompts.ts).
+  if (ask.includes("break down the following long-form writing instruction") || ask.includes("拆分成多个子任务")) {
     return `${sections.map(([title, budget], i) => `Paragraph ${i + 1} - Main point: The part called ${title.toLowerCase()}. - Word count: ${budget} words`).join("\n")}\u0000`;
   }
-  if (ask.endsWith("Write only this paragraph's text.")) {
-    const k = context.split("Write only this paragraph's text.").length - 2;
-    const words = Number(/about (\d+) (?:more )?words/.exec(ask)?.[1] ?? "100");
+  const paragraphAsk = /(?:rhetorical hooks\.|修辞上的引子。)$/;
+  if (paragraphAsk.test(ask)) {
+    const k = context.split(/(?:rhetorical hooks\.|修辞上的引子。)\n<\|assistant\|>\n/).length - 2;
+    const words = Number(/(?:Word count: (\d+) words|字数要求：(\d+)字)/.exec(ask)?.slice(1).find(Boolean) ?? "100");
     return `${prose(options.wordsInStep ? options.wordsInStep(k, words) : words, k, options.paragraphWords ?? 60)}\u0000`;
   }
   if (ask.includes("Answer with JSON")) return `${JSON.stringify({ sections: sections.map(([title, budget]) => ({ title, brief: `The part called ${title.toLowerCase()}.`, budget })) })}\u0000`;

@@ -40,13 +40,14 @@ describe("AgentWrite", () => {
     expect(m.finished).toBe(true);
     expect(checkInvariants(m)).toEqual([]);
 
-    // Each paragraph request names the paragraph, its point and length, and what comes next.
-    expect(backend.calls[2]!.context).toContain("Now write Paragraph 2 of the plan: The part called middle. (about 400 words), following on from the text above. The next paragraph will cover: The part called ending.");
+    // Each paragraph request names the paragraph by its line of the plan (point and length), as LongWriter's write.txt does.
+    expect(backend.calls[2]!.context).toContain("and now continue writing Paragraph 2 - Main point: The part called middle. - Word count: 400 words. If needed, you can add a small subtitle");
     // The text so far is in the context once (not re-sent with every request), and each request
     // decoded only its own new turn: the prefix stayed in the KV cache.
     const last = backend.calls[backend.calls.length - 1]!.context;
     expect(occurrences(last, m.steps[0]!.content.slice(0, 80))).toBe(1);
-    expect(occurrences(last, "Paragraph 1 - Main point: The part called opening.")).toBe(1);
+    // The plan once, and paragraph 1's line once more in its own request: not re-sent with each request.
+    expect(occurrences(last, "Paragraph 1 - Main point: The part called opening.")).toBe(2);
     for (let i = 1; i < backend.calls.length; i++) {
       const grown = backend.calls[i]!.context.length - backend.calls[i - 1]!.context.length;
       expect(backend.calls[i]!.inputTokensDecoded).toBeLessThanOrEqual(grown + 1);
@@ -60,7 +61,7 @@ describe("AgentWrite", () => {
     const m = controller.manuscript;
     expect(m.steps[0]!.words).toBe(120);
     expect(m.steps[1]!.sectionId).toBe(m.sections[0]!.id);
-    expect(backend.calls[2]!.context).toContain("Paragraph 1 needs about 180 more words: go on with it from where the text stopped.");
+    expect(backend.calls[2]!.context).toContain("This paragraph was begun: go on from where the text stopped. Please integrate the original writing instruction, writing steps, and the already written text, and now continue writing Paragraph 1 - Main point: The part called opening. - Word count: 180 words.");
     expect(Math.abs(writtenWords(m) - 1000)).toBeLessThanOrEqual(targetTolerance(1000) + 12);
     expect(checkInvariants(m)).toEqual([]);
   });
@@ -113,6 +114,6 @@ describe("AgentWrite", () => {
     const controller = new Writer({ mode: new AgentWriteMode(), backend, manuscript: createManuscript({ instruction: "写茶。", targetWords: 100, language: "zh" }), limits: { maxSteps: 2, stepWords: 1000 } });
     await controller.run();
     expect(backend.calls[0]!.context).toContain("段落1 - 主要内容：");
-    expect(backend.calls[1]!.context).toMatch(/现在写计划中的「正文」/);
+    expect(backend.calls[1]!.context).toMatch(/现在接着写段落1 - 主要内容：.* - 字数要求：\d+字。如有需要，可以在开头加一个小标题。/);
   });
 });

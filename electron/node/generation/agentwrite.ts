@@ -65,7 +65,6 @@ export class AgentWriteMode implements WritingMode {
     const number = section ? m.sections.indexOf(section) + 1 : index + 1;
     const done = section ? sectionWords(m, section.id) : 0;
     const planned = plannedWords(m, index, section ? Math.max(0, section.budget - done) : 0);
-    const next = section ? m.sections[number] : undefined;
     const title = section?.title ?? "";
     const brief = section?.brief ?? "";
     // The step plan names the paragraph first and its word count before anything else that may hold a number.
@@ -74,7 +73,7 @@ export class AgentWriteMode implements WritingMode {
       (language === "zh" ? `${title} - 字数要求：${planned}字${brief ? ` - 主要内容：${brief}` : ""}` : `${title} - Word count: ${planned} words${brief ? ` - Main point: ${brief}` : ""}`);
     const live = s.startLive("step");
     s.feedLive(`<step_plan>\n${plan}\n</step_plan>\n<content>\n`);
-    let ask = agentWriteParagraphAsk({ index: number, title, brief, words: planned, next: next ? next.brief || next.title : null, continuing: !preset && done > 0 }, language);
+    let ask = agentWriteParagraphAsk({ step: agentWritePlanLine(number, planPoint(number, title, brief), planned, language), continuing: !preset && done > 0 }, language);
     if (this.chat.planRevised) {
       ask = `${agentWriteRevisedPlan(planLines(s.manuscript.sections, language), language)}\n\n${ask}`;
       this.chat.planRevised = false;
@@ -114,19 +113,19 @@ export class AgentWriteMode implements WritingMode {
     const shown = compacted ? elided(step, language) : step;
     const index = s.manuscript.sections.findIndex((x) => x.id === step.sectionId);
     const section = s.manuscript.sections[index];
-    const ask = agentWriteParagraphAsk(
-      { index: index + 1, title: section?.title ?? "", brief: section?.brief ?? "", words: step.targetWords ?? section?.budget ?? step.words, next: null, continuing: false },
-      language,
-    );
+    const words = step.targetWords ?? section?.budget ?? step.words;
+    const ask = agentWriteParagraphAsk({ step: agentWritePlanLine(index + 1, planPoint(index + 1, section?.title ?? "", section?.brief ?? ""), words, language), continuing: false }, language);
     return [...(await this.chat.userTurn(ask)), ...(await s.tokenize(shown.content))];
   }
 }
 
 /** The plan as AgentWrite lines: "Paragraph N - Main point: … - Word count: N words". */
 function planLines(sections: readonly Section[], language: PromptLanguage): string[] {
-  return sections.map((s, i) => {
-    const numbered = new RegExp(`^(?:paragraph|段落)\\s*${i + 1}$`, "i").test(s.title);
-    const point = numbered ? s.brief : [s.title, s.brief].filter(Boolean).join(": ");
-    return agentWritePlanLine(i + 1, point, s.budget, language);
-  });
+  return sections.map((s, i) => agentWritePlanLine(i + 1, planPoint(i + 1, s.title, s.brief), s.budget, language));
+}
+
+/** A section's main point in a plan line: its brief, after its title unless the title is only "Paragraph N". */
+function planPoint(number: number, title: string, brief: string): string {
+  const numbered = new RegExp(`^(?:paragraph|段落)\\s*${number}$`, "i").test(title);
+  return numbered ? brief : [title, brief].filter(Boolean).join(": ");
 }

@@ -166,10 +166,13 @@ export class OnePassMode implements WritingMode {
         return this.stepOpen ? this.guard.check(s.manuscript, s.manuscript.steps.length - 1, tokens) : null;
       },
     };
+    // The model's own limit of new tokens an answer (LongWriter-Zero's card: 15,500), if its format has one.
+    const limit = this.turns.maxNewTokens;
+    let answerLeft = limit ?? Number.POSITIVE_INFINITY;
     for (;;) {
       const out = await s.generate({
-        expected: this.draftTokens(s),
-        maxTokens: s.limits.maxTokensPerSegment,
+        expected: Math.min(this.draftTokens(s), answerLeft),
+        maxTokens: Math.min(s.limits.maxTokensPerSegment, answerLeft),
         stop: [...this.flavor.stops, ...this.turns.stops],
         grammar: this.options.grammars?.answer,
         read: (text) => this.readDraft(s, text),
@@ -186,6 +189,12 @@ export class OnePassMode implements WritingMode {
         return "cut";
       }
       if (out.result.stopReason !== "maxTokens") break;
+      answerLeft -= out.result.generatedTokens;
+      if (answerLeft <= 0) {
+        // As long an answer as the model was made for: it ends here, and is asked to go on if short.
+        s.note(`The answer reached the model's limit of ${limit!.toLocaleString("en-US")} new tokens: it ends there.`);
+        break;
+      }
       // The call's token limit, not the model: it goes on where it stood, in a fresh piece.
       this.endDraftPiece(s);
       this.startDraftPiece(s);

@@ -15,8 +15,13 @@ export interface TurnFormat {
   toAssistant: string;
 }
 
+/** Han characters, as LongWriter-Zero's card tells its Chinese prompts from its English ones. */
+const HAN = /[\u4e00-\u9fff]/;
+
 export class PromptBuilder {
   private format: TurnFormat | null = null;
+  /** The raw format's preamble and turn the first prompt took (its Chinese variant or not). */
+  private raw: { preamble?: string; turn: string } | null = null;
 
   constructor(
     private readonly backend: Backend,
@@ -28,20 +33,34 @@ export class PromptBuilder {
     return this.promptFormat?.stop ?? [];
   }
 
-  /** The first prompt: the messages in the model's format, ending where the model's answer begins. */
+  /**
+   * The first prompt: the messages in the model's format, ending where the model's answer begins. A raw
+   * format's preamble (else the system message, then a blank line) comes right before the first turn;
+   * a prompt that holds Han characters takes the format's Chinese variant (`han`) where it has one.
+   */
   async first(messages: readonly ChatMessage[]): Promise<TokenId[]> {
     const f = this.promptFormat;
     if (f?.kind !== "raw") return (await this.backend.applyChatTemplate(messages)).tokens;
     const system = messages.filter((m) => m.role === "system").map((m) => m.content);
-    const user = messages.filter((m) => m.role === "user").map((m) => m.content);
-    const preamble = f.preamble ?? system.join("\n\n");
-    const [before, after] = f.turn.split("{prompt}") as [string, string];
+    const user = messages
+      .filter((m) => m.role === "user")
+      .map((m) => m.content)
+      .join("\n\n");
+    // As LongWriter-Zero's card chooses its template: re.search(r'[\u4e00-\u9fff]', prompt).
+    this.raw = f.han && HAN.test(user) ? f.han : f;
+    const preamble = this.raw.preamble ?? (system.length > 0 ? `${system.join("\n\n")}\n\n` : "");
+    const [before, after] = this.raw.turn.split("{prompt}") as [string, string];
     return [
-      ...(preamble ? await this.backend.tokenize(`${preamble}\n\n`, { specialTokens: true }) : []),
+      ...(preamble ? await this.backend.tokenize(preamble, { specialTokens: true }) : []),
       ...(await this.backend.tokenize(before, { specialTokens: true })),
-      ...(await this.backend.tokenize(user.join("\n\n"), { specialTokens: false })),
+      ...(await this.backend.tokenize(user, { specialTokens: false })),
       ...(await this.backend.tokenize(after, { specialTokens: true })),
     ];
+  }
+
+  /** The most tokens one answer of the model takes (its raw format's limit); undefined: no limit. */
+  get maxNewTokens(): number | undefined {
+    return this.promptFormat?.kind === "raw" ? this.promptFormat.maxNewTokens : undefined;
   }
 
   /** Tokens that end the model's turn, say `message` as the user, and open the model's answer. */
@@ -59,8 +78,8 @@ export class PromptBuilder {
     if (this.format) return this.format;
     const f = this.promptFormat;
     if (f?.kind === "raw") {
-      const [before, after] = f.turn.split("{prompt}") as [string, string];
-      this.format = { toUser: `\n${before}`, toAssistant: after };
+      const [before, after] = (this.raw ?? f).turn.split("{prompt}") as [string, string];
+      this.format = { toUser: `\n${before.trimStart()}`, toAssistant: after };
       return this.format;
     }
     const [a, b, c] = ["\u0011", "\u0012", "\u0013"];
