@@ -90,3 +90,53 @@ test("continue from here asks, keeps a snapshot, and History shows, compares and
   await history.getByRole("button", { name: "Keep a snapshot now" }).click();
   await expect(history.getByRole("button", { name: /My checkpoint/ })).toContainText("kept by you");
 });
+
+test("regenerating a section keeps the later sections in view and counted, and marks the part being replaced", async ({ page }) => {
+  test.setTimeout(150_000);
+  await page.goto(app.url);
+  await expect(page.getByRole("status")).toContainText("Connected · web mode");
+  await page.getByRole("button", { name: "Models" }).click();
+  const models = page.getByRole("dialog", { name: "Models" });
+  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
+  await models.getByRole("button", { name: "Load", exact: true }).last().click();
+  await expect(models.getByText("scripted model (no inference)").first()).toBeVisible();
+  await models.getByRole("button", { name: "Close" }).click();
+  await page.getByRole("button", { name: "New document" }).last().click();
+  const form = page.getByRole("dialog", { name: "New document" });
+  await form.getByLabel("Instruction").fill("Write a short story about a night ferry.");
+  await form.getByLabel("Target length (words)").fill("2000");
+  await form.getByRole("button", { name: "Create" }).click();
+
+  // Three sections written (one step each), stopped in the fourth.
+  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await expect(page.locator('li.step-card[data-step-card="step-4"] .step-words')).toBeVisible({ timeout: 90_000 });
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.locator(".status-generation")).toContainText("Stopped");
+  const status = page.locator(".status-words");
+  const steps = await page.locator("li.step-card").count();
+  const later = (await page.locator("li.step-card .step-words").allTextContents()).slice(1).map(wordsIn);
+  const laterWords = later.reduce((a, b) => a + b, 0);
+
+  // Regenerate the first section, then pause while it is written again.
+  const first = page.locator("li.section-card").first();
+  await first.getByRole("button", { name: "Regenerate section" }).click();
+  await page.getByRole("dialog", { name: "Write it again?" }).getByRole("button", { name: "Write again" }).click();
+  await expect(first).toHaveAttribute("data-rewriting", "true");
+  await page.getByRole("button", { name: "Pause" }).click();
+  await expect(page.locator(".status-generation")).toContainText("Paused");
+
+  // The part being replaced is marked; every later step is still there, with its words counted.
+  await expect(first.locator(".chip.replaced")).toHaveText("being written again");
+  await expect(page.locator("li.step-card")).toHaveCount(steps);
+  expect((await page.locator("li.step-card .step-words").allTextContents()).slice(1).map(wordsIn)).toEqual(later);
+  expect(wordsIn(await status.textContent())).toBeGreaterThanOrEqual(laterWords);
+  await expect(page.locator("li.section-card").nth(1).locator(".chip").first()).not.toHaveText("not yet written");
+  await expect(page.locator('.draft .step-block[data-step-id="step-3"]')).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENSHOTS, "regenerate-keeps-the-rest.png") });
+
+  // Resumed, it ends with the section written again and the rest as it was.
+  await page.getByRole("button", { name: "Resume" }).click();
+  await expect(page.getByRole("button", { name: "Generate", exact: true })).toBeEnabled({ timeout: 60_000 });
+  await expect(first).not.toHaveAttribute("data-rewriting", /.*/);
+  expect((await page.locator("li.step-card .step-words").allTextContents()).slice(1).map(wordsIn)).toEqual(later);
+});

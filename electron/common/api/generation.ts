@@ -59,6 +59,11 @@ export const generationStateSchema = z.object({
   error: z.string().nullable(),
   /** Notes from the controller (a forced reflection, a compacted context, a parser recovery). */
   notes: z.array(z.string()),
+  /**
+   * While steps are written again (regenerate a step or a section, resume a stopped step): the ids of
+   * those not written yet, the one being written included. The steps after them stay in the document.
+   */
+  replacing: z.array(z.string()).optional(),
 });
 export type GenerationState = z.infer<typeof generationStateSchema>;
 

@@ -119,6 +119,23 @@ describe("the generation service", () => {
     expect(memory.get().steps).toHaveLength(3);
   });
 
+  it("while a section is written again, every update keeps the later steps and names the step being replaced", async () => {
+    const { service, memory, updates } = setup();
+    await service.start("p1");
+    await until(() => service.state("p1").status === "finished");
+    const before = memory.get();
+    updates.length = 0;
+    await service.regenerate("p1", { sectionId: before.sections[0]!.id });
+    await until(() => service.state("p1").status === "finished");
+    const during = updates.filter((u) => u.state.status === "writing");
+    expect(during.length).toBeGreaterThan(0);
+    for (const u of during) {
+      expect(u.stepCount).toBe(before.steps.length);
+      expect(u.state.replacing).toEqual(["step-1"]);
+    }
+    expect(updates.at(-1)!.state.replacing).toBeUndefined();
+  });
+
   it("says what to do when there is no instruction or no such step", async () => {
     const { service } = setup();
     await expect(service.start("p1", { fromStep: 9 })).rejects.toThrow(/no step 10/);

@@ -323,6 +323,7 @@ export class GenerationService implements Service {
 
   private stateOf(run: Run): GenerationState {
     const m = run.writer.manuscript;
+    const replacing = run.writer.replacing();
     return {
       projectId: run.projectId,
       status: run.status,
@@ -331,6 +332,7 @@ export class GenerationService implements Service {
       edits: run.edits,
       error: run.error,
       notes: run.notes,
+      ...(replacing.length > 0 ? { replacing } : {}),
     };
   }
 

@@ -34,6 +34,9 @@ export class Writer {
     this.mode = mode;
     this.regenerate = regenerate ?? [];
     this.session = new WritingSession(session);
+    // Named from the start, so the first state the writer sees already marks what is replaced.
+    const steps = this.session.manuscript.steps;
+    this.pending = [...this.regenerate].sort((a, b) => a - b).flatMap((i) => (steps[i] ? [steps[i]!.id] : []));
     this.session.compactor = (needed) => mode.compact(this.session, needed);
   }
 
@@ -105,6 +108,7 @@ export class Writer {
     const mode = this.mode;
     try {
       if (this.regenerate.length > 0 && !mode.rewritesSteps) {
+        this.pending = [];
         return { status: "error", reason: "This mode writes the document in one pass: a step cannot be written again on its own. Continue from that step instead." };
       }
       await mode.open(s);
@@ -154,6 +158,7 @@ export class Writer {
         s.note(mode.shortEnd(now, target));
       }
     } catch (error) {
+      this.pending = [];
       // What the model wrote before the failure (a server that closed the connection mid-stream, an
       // engine that crashed) stays in the document as a stopped step, so a new run continues it.
       s.abandonLive();

@@ -1,6 +1,7 @@
 import { EditorContent, useEditor } from "@tiptap/react";
 import { useEffect } from "react";
 import { useT } from "../i18n/useT";
+import { generationSelectors } from "../store/selectors";
 import { useStore } from "../store/store";
 import { DraftController } from "./draftController";
 import { draftExtensions } from "./extensions";
@@ -37,7 +38,26 @@ function DraftEditorFor() {
   return (
     <section className="draft-pane" aria-label={t("draft.label")}>
       {empty ? <p className="draft-empty">{t("draft.empty")}</p> : null}
+      <ReplacedMarks />
       <EditorContent editor={editor} className="draft-scroll" />
     </section>
   );
+}
+
+/**
+ * Marks the steps a run writes again that it has not reached yet (their text stays in view and counted
+ * until it is replaced): a rule per step, so the editor's own nodes stay as the manuscript has them.
+ */
+function ReplacedMarks() {
+  const t = useT();
+  const ids = useStore(generationSelectors.replacing);
+  const live = useStore((s) => {
+    const index = generationSelectors.currentStep(s);
+    return index === null ? null : (s.manuscript?.steps[index]?.id ?? null);
+  });
+  const waiting = ids.filter((id) => id !== live);
+  if (waiting.length === 0) return null;
+  const selector = waiting.map((id) => `.draft .step-block[data-step-id=${JSON.stringify(id)}]`).join(",\n");
+  const label = JSON.stringify(t("draft.replaced"));
+  return <style>{`${selector} { opacity: 0.62; border-left: 2px dotted var(--live); }\n${waiting.map((id) => `.draft .step-block[data-step-id=${JSON.stringify(id)}]::before`).join(",\n")} { content: ${label}; display: block; font-family: var(--sans); font-size: 0.75rem; color: var(--live); }`}</style>;
 }

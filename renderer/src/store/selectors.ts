@@ -61,6 +61,7 @@ function figuresOf(m: Manuscript): ManuscriptFigures {
 }
 
 const noSteps: number[] = [];
+const NONE: readonly string[] = [];
 
 export const manuscriptSelectors = {
   manuscript: (s: Store): Manuscript | null => s.manuscript,
@@ -99,6 +100,8 @@ export const generationSelectors = {
   isActive: (s: Store) => isGenerationActive(s.generation?.status),
   /** The step the model writes now, or null. */
   currentStep: (s: Store): number | null => (isGenerationActive(s.generation?.status) ? (s.generation?.progress.currentStep ?? null) : null),
+  /** The steps being written again and not written yet (the live one included), by id. */
+  replacing: (s: Store): readonly string[] => (isGenerationActive(s.generation?.status) ? (s.generation?.replacing ?? NONE) : NONE),
   canGenerate: (s: Store) => s.document !== null && !isGenerationActive(s.generation?.status) && modelsSelectors.isReady(s) && !(s.manuscript?.finished ?? false),
   canPause: (s: Store) => s.generation?.status === "writing",
   canResume: (s: Store) => s.generation?.status === "paused",

@@ -250,6 +250,7 @@ export class InMemoryBackend {
       edits: project.edits,
       error: project.error,
       notes: [],
+      ...(run?.rewrite && m.steps[run.rewrite.index] ? { replacing: [m.steps[run.rewrite.index]!.id] } : {}),
     };
   }
 

@@ -55,6 +55,11 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
     return current !== null && s.manuscript?.steps[current]?.sectionId === sectionId;
   });
   const canRewrite = useStore(generationSelectors.canRewrite);
+  // Steps of this section are being written again: its old text stays in view until each is replaced.
+  const rewriting = useStore((s) => {
+    const ids = generationSelectors.replacing(s);
+    return ids.length > 0 && (s.manuscript?.steps.some((step) => step.sectionId === sectionId && ids.includes(step.id)) ?? false);
+  });
   if (!section) return null;
 
   const move = (delta: -1 | 1) => {
@@ -99,7 +104,7 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
   const fill = section.budget > 0 ? Math.min(1, words / section.budget) : words > 0 ? 1 : 0;
 
   return (
-    <li className="section-card" data-section-card={sectionId} data-written={written || undefined} data-focused={focused || undefined} data-live={live || undefined} onDragOver={onDragOver} onDrop={onDrop} onKeyDown={onKeyDown}>
+    <li className="section-card" data-section-card={sectionId} data-written={written || undefined} data-focused={focused || undefined} data-live={live || undefined} data-rewriting={rewriting || undefined} onDragOver={onDragOver} onDrop={onDrop} onKeyDown={onKeyDown}>
       <div className="section-head" onClick={onCardClick}>
         {written ? (
           <span className="section-number" aria-hidden="true">
@@ -123,6 +128,7 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
         )}
         <TextField label={t("timeline.sectionTitle")} value={section.title} onCommit={(title) => edit({ type: "editSection", sectionId, title }, { kind: "section", sectionId })} className="section-title" />
         <span className="chip">{t(sectionChip(written, live, words, section.budget))}</span>
+        {rewriting ? <span className="chip replaced">{t("timeline.sectionRewriting")}</span> : null}
         {pending ? (
           <span className="chip pending" title={t("timeline.pending")}>
             {t("timeline.pendingShort")}

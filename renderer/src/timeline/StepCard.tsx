@@ -20,6 +20,8 @@ export const StepCard = memo(function StepCard({ index }: { index: number }) {
   const live = useStore((s) => generationSelectors.currentStep(s) === index);
   const canRewrite = useStore(generationSelectors.canRewrite);
   const pending = useStore((s) => step !== undefined && manuscriptSelectors.isPending({ kind: "step", stepId: step.id })(s));
+  // Written again by this run and not yet rewritten: its text (or the old one) is still shown, marked.
+  const replaced = useStore((s) => step !== undefined && !live && generationSelectors.replacing(s).includes(step.id));
   const ref = useRef<HTMLLIElement>(null);
 
   useEffect(() => {
@@ -37,12 +39,17 @@ export const StepCard = memo(function StepCard({ index }: { index: number }) {
   const continueHere = shortcuts["generate.continueHere"]!;
 
   return (
-    <li ref={ref} className="step-card" data-status={step.status} data-focused={focused || undefined} data-live={live || undefined} data-step-card={step.id}>
+    <li ref={ref} className="step-card" data-status={step.status} data-focused={focused || undefined} data-live={live || undefined} data-replaced={replaced || undefined} data-step-card={step.id}>
       <div className="step-head">
         <button type="button" className="link-button step-title" onClick={() => useStore.getState().showInDraft("step", step.id, step.sectionId)} aria-label={t("timeline.showInDraft", { title })}>
           {title}
         </button>
         <span className={`chip status-${step.status}`}>{t(`timeline.stepStatus.${step.status}`)}</span>
+        {replaced ? (
+          <span className="chip replaced" title={t("timeline.replacedHint")}>
+            {t("timeline.replaced")}
+          </span>
+        ) : null}
         {pending ? <span className="chip pending">{t("timeline.pendingShort")}</span> : null}
         <span className={`step-words${over ? " over" : ""}`}>{words}</span>
       </div>
