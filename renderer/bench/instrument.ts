@@ -1,5 +1,6 @@
 // What the renderer benchmark (bench/renderer.bench.ts) measures inside the page: long tasks, the
 // latency of a key press, opening a project, and the store's figures. Installed before the app.
+import { writtenWords } from "../../electron/common/generation/rules";
 import type { AppStore } from "../src/store/store";
 
 export interface KeyLatency {
@@ -131,7 +132,7 @@ export function installBenchInstruments(store: AppStore): BenchInstruments {
       while (!document.querySelector(`.draft section[data-step-id="${last}"]`) || !document.querySelector(`li.step-card[data-step-card="${last}"]`)) await nextFrame();
       const shownMs = performance.now() - start;
       await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-      return { shownMs, interactiveMs: performance.now() - start, steps: steps.length, words: steps.reduce((n, s) => n + s.words, 0) };
+      return { shownMs, interactiveMs: performance.now() - start, steps: steps.length, words: writtenWords({ steps }) };
     },
     cursorInto: (stepId) => {
       store.getState().showInDraft("step", stepId, null);
@@ -139,7 +140,10 @@ export function installBenchInstruments(store: AppStore): BenchInstruments {
       editor?.focus();
       return editor !== null;
     },
-    words: () => store.getState().manuscript?.steps.reduce((n, s) => n + s.words, 0) ?? 0,
+    words: () => {
+      const m = store.getState().manuscript;
+      return m ? writtenWords(m) : 0;
+    },
     status: () => store.getState().generation?.status ?? "idle",
   };
   window.bench = instruments;

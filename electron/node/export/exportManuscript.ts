@@ -1,3 +1,4 @@
+import { writtenWords } from "../../common/generation/rules";
 import { effectiveLanguage } from "../../common/manuscript/edits";
 import type { Manuscript, Section } from "../../common/manuscript/types";
 import { titleFromInstruction } from "../../common/project/title";
@@ -51,7 +52,7 @@ export function toExportDocument(manuscript: Manuscript, info: { title?: string;
     section.words += step.words;
   });
 
-  const words = manuscript.steps.reduce((sum, s) => sum + s.words, 0);
+  const words = writtenWords(manuscript);
   return {
     title: info.title?.trim() || titleFromInstruction(manuscript.instruction),
     instruction: manuscript.instruction,

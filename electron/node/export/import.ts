@@ -1,3 +1,4 @@
+import { writtenWords } from "../../common/generation/rules";
 import path from "node:path";
 import { reportedProgress, stepTargetWords } from "../../common/iscot/budget";
 import { renderPlan } from "../../common/iscot/plan";
@@ -146,7 +147,7 @@ function fromParsed(parsed: ParsedDraft): Omit<ImportedDraft, "notices"> {
   manuscript = reassignSections({ ...manuscript, steps });
   const model = typeof fields.model === "string" ? fields.model : null;
   const mode = typeof fields.mode === "string" && (protocolProfiles as readonly string[]).includes(fields.mode) ? (fields.mode as ProtocolProfile) : null;
-  return { title: parsed.title, manuscript, generation: { model, mode }, words: steps.reduce((sum, s) => sum + s.words, 0) };
+  return { title: parsed.title, manuscript, generation: { model, mode }, words: writtenWords({ steps }) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { writtenWords } from "../../common/generation/rules";
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -103,7 +104,6 @@ interface OpenProject {
   queue: Promise<unknown>;
 }
 
-const words = (m: Manuscript) => m.steps.reduce((sum, s) => sum + s.words, 0);
 
 const closedSteps = (m: Manuscript) => m.steps.reduce((n, s) => (s.status === "done" || s.status === "edited" || s.status === "stopped" ? n + 1 : n), 0);
 
@@ -222,7 +222,7 @@ export class ProjectsService implements Service {
       const journal = await this.readJournal(journalPathFor(projectPath));
       if (journal.kind === "ok" && journal.file.savedAt > saved.savedAt) {
         source = journal.file;
-        recovery = { recovered: true, from: "autosave", savedAt: journal.file.savedAt, fileSavedAt: saved.savedAt, words: words(journal.file.manuscript) };
+        recovery = { recovered: true, from: "autosave", savedAt: journal.file.savedAt, fileSavedAt: saved.savedAt, words: writtenWords(journal.file.manuscript) };
       } else if (journal.kind === "ok") {
         await fs.unlink(journalPathFor(projectPath)).catch(() => {});
       } else if (journal.kind === "damaged") {
@@ -296,7 +296,7 @@ export class ProjectsService implements Service {
       if (journal.kind !== "ok") continue;
       const holder = await new ProjectLock(path.join(root, name, "autosave.draftline")).holderOrNull();
       if (holder && !isStaleHolder(holder)) continue;
-      found.push({ projectId: name, title: journal.file.title, savedAt: journal.file.savedAt, words: words(journal.file.manuscript), path: null, open: false });
+      found.push({ projectId: name, title: journal.file.title, savedAt: journal.file.savedAt, words: writtenWords(journal.file.manuscript), path: null, open: false });
     }
     const openPaths = new Set([...this.projects.values()].map((p) => p.path));
     for (const recent of await this.options.recent.list()) {
@@ -306,13 +306,13 @@ export class ProjectsService implements Service {
       if (journal.kind !== "ok") continue;
       const holder = await new ProjectLock(recent.path).holderOrNull();
       if (holder && !isStaleHolder(holder)) continue;
-      found.push({ projectId: journal.file.id, title: journal.file.title, savedAt: journal.file.savedAt, words: words(journal.file.manuscript), path: recent.path, open: false });
+      found.push({ projectId: journal.file.id, title: journal.file.title, savedAt: journal.file.savedAt, words: writtenWords(journal.file.manuscript), path: recent.path, open: false });
     }
     if (options.includeOpen) {
       for (const p of this.projects.values()) {
         // Only what has unsaved changes: a saved project opens again from the recent list.
         if (p.readOnly || p.currentVersion === p.lastSavedVersion) continue;
-        found.push({ projectId: p.id, title: p.title, savedAt: p.autosavedAt ?? p.savedAt ?? p.createdAt, words: words(p.manuscript), path: p.path, open: true });
+        found.push({ projectId: p.id, title: p.title, savedAt: p.autosavedAt ?? p.savedAt ?? p.createdAt, words: writtenWords(p.manuscript), path: p.path, open: true });
       }
     }
     return found.sort((a, b) => b.savedAt - a.savedAt);
@@ -349,7 +349,7 @@ export class ProjectsService implements Service {
     project.autosavedAt = file.savedAt;
     return {
       project: this.state(project),
-      recovery: { recovered: true, from: "autosave", savedAt: file.savedAt, fileSavedAt: null, words: words(file.manuscript) },
+      recovery: { recovered: true, from: "autosave", savedAt: file.savedAt, fileSavedAt: null, words: writtenWords(file.manuscript) },
       lock: { held: true, heldBy: null, tookOverStale: false },
     };
   }
@@ -498,7 +498,7 @@ export class ProjectsService implements Service {
   /** Keeps a snapshot of the manuscript now (before a regeneration, before a plan edit, on demand). */
   async snapshot(projectId: string, label: string, reason: SnapshotReason = "manual"): Promise<HistoryEntry> {
     const project = this.writable(projectId);
-    return project.history.add({ title: project.title, generation: project.generation, manuscript: project.manuscript }, { label: label.trim() || "Snapshot", reason, words: words(project.manuscript) });
+    return project.history.add({ title: project.title, generation: project.generation, manuscript: project.manuscript }, { label: label.trim() || "Snapshot", reason, words: writtenWords(project.manuscript) });
   }
 
   async history(projectId: string): Promise<HistoryEntry[]> {
@@ -604,7 +604,7 @@ export class ProjectsService implements Service {
     if (!announce) return;
     this.options.emit?.({
       name: "project.changed",
-      payload: { projectId: project.id, currentVersion: project.currentVersion, modified: project.currentVersion !== project.lastSavedVersion, source, words: words(project.manuscript) },
+      payload: { projectId: project.id, currentVersion: project.currentVersion, modified: project.currentVersion !== project.lastSavedVersion, source, words: writtenWords(project.manuscript) },
     });
   }
 
@@ -620,7 +620,7 @@ export class ProjectsService implements Service {
       lastSavedVersion: project.lastSavedVersion,
       modified: project.currentVersion !== project.lastSavedVersion,
       readOnly: project.readOnly !== null,
-      words: words(project.manuscript),
+      words: writtenWords(project.manuscript),
       savedAt: project.savedAt,
       autosavedAt: project.autosavedAt,
     };
@@ -769,7 +769,7 @@ export class ProjectsService implements Service {
   private async touchRecent(project: OpenProject): Promise<void> {
     if (!project.path) return;
     await this.options.recent
-      .touch({ path: project.path, title: project.title, words: words(project.manuscript), target: project.manuscript.targetWords ?? 0, modifiedAt: project.savedAt ?? Date.now() })
+      .touch({ path: project.path, title: project.title, words: writtenWords(project.manuscript), target: project.manuscript.targetWords ?? 0, modifiedAt: project.savedAt ?? Date.now() })
       .catch(() => {});
   }
 

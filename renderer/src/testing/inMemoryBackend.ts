@@ -432,8 +432,8 @@ export class InMemoryBackend {
         return { closed: true };
       },
       "projects.recoverable": async ({ includeOpen }) => [
-        ...[...this.autosaves.values()].map((p) => ({ projectId: p.id, title: p.title, savedAt: 1_700_000_000_000, words: p.manuscript.steps.reduce((n, s) => n + s.words, 0), path: p.path, open: false })),
-        ...(includeOpen ? [...this.projects.values()].map((p) => ({ projectId: p.id, title: p.title, savedAt: 1_700_000_000_000, words: p.manuscript.steps.reduce((n, s) => n + s.words, 0), path: p.path, open: true })) : []),
+        ...[...this.autosaves.values()].map((p) => ({ projectId: p.id, title: p.title, savedAt: 1_700_000_000_000, words: writtenWords(p.manuscript), path: p.path, open: false })),
+        ...(includeOpen ? [...this.projects.values()].map((p) => ({ projectId: p.id, title: p.title, savedAt: 1_700_000_000_000, words: writtenWords(p.manuscript), path: p.path, open: true })) : []),
       ],
       "projects.recover": async ({ projectId }) => {
         const project = this.projects.get(projectId) ?? this.autosaves.get(projectId);
@@ -601,7 +601,7 @@ export class InMemoryBackend {
   /** Keeps a snapshot of a project's manuscript, as the history does before a rewrite or a restore. */
   keepSnapshot(project: FakeProject, label: string, reason: HistoryEntry["reason"]): HistoryEntry {
     const list = this.history.get(project.id) ?? [];
-    const entry: HistoryEntry = { id: `snap-${list.length + 1}`, createdAt: 1_700_000_000_000 + list.length, label, reason, words: project.manuscript.steps.reduce((n, s) => n + s.words, 0), bytes: 100 };
+    const entry: HistoryEntry = { id: `snap-${list.length + 1}`, createdAt: 1_700_000_000_000 + list.length, label, reason, words: writtenWords(project.manuscript), bytes: 100 };
     list.push({ entry, manuscript: clone(project.manuscript) });
     this.history.set(project.id, list);
     return entry;

@@ -1,3 +1,4 @@
+import { writtenWords } from "../../../common/generation/rules";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { isProjectError } from "../../../common/project/errors";
@@ -64,7 +65,7 @@ export const exportCommand: Command = {
         model: project.generation.model,
         mode: project.generation.mode,
       });
-      const words = project.manuscript.steps.reduce((sum, s) => sum + s.words, 0);
+      const words = writtenWords(project.manuscript);
       writeLine(io.stdout, `Exported ${words.toLocaleString("en-US")} words to ${path.relative(io.cwd, result.path) || result.path} (${result.format}, ${formatBytes(result.bytes)}).`);
       return 0;
     } catch (error) {
