@@ -18,6 +18,8 @@ import type { Backend, GenerateResult, SamplingSettings, TokenId } from "../engi
 import { TokenContext, type Piece } from "./context";
 import { tokenizeProtocol } from "./protocolTokens";
 import type { Verdict } from "./guard";
+import { phaseAfter } from "../../common/iscot/phase";
+import { describeEdit } from "../../common/manuscript/describe";
 
 /** What the model is writing now. */
 export type Phase = GenerationProgress["phase"];
@@ -500,47 +502,5 @@ export class WritingSession {
     const room = size - this.context.length - margin;
     if (room < 16) throw new Error(`The context window (${this.backend.contextSize} tokens) is too small for this document even after compacting it. Load the model with a larger context.`);
     return room;
-  }
-}
-
-/** What the model writes after a parser event. */
-function phaseAfter(phase: Phase, event: ParserEvent): Phase {
-  switch (event.type) {
-    case "globalPlanStarted":
-      return "plan";
-    case "stepStarted":
-      return "step-plan";
-    case "stepPlanComplete":
-    case "contentDelta":
-      return "content";
-    case "reflectionDelta":
-      return "reflection";
-    case "stepComplete":
-    case "globalPlanComplete":
-    case "finished":
-      return "none";
-    default:
-      return phase;
-  }
-}
-
-function describeEdit(edit: ManuscriptEdit): string {
-  switch (edit.type) {
-    case "editSection":
-      return `Section ${edit.sectionId}: ${[edit.title !== undefined ? "title" : "", edit.brief !== undefined ? "brief" : "", edit.budget !== undefined ? `budget ${edit.budget}` : ""].filter(Boolean).join(", ")}`;
-    case "addSection":
-      return `New section "${edit.title}" (${edit.budget} words)`;
-    case "removeSection":
-      return `Section ${edit.sectionId} removed`;
-    case "moveSection":
-      return `Section ${edit.sectionId} moved to position ${edit.toIndex + 1}`;
-    case "editStep":
-      return `Step ${edit.stepId}: ${edit.content !== undefined ? "text" : "plan"} edited`;
-    case "setTarget":
-      return `Target: ${edit.targetWords ?? "none"} words`;
-    case "setVoice":
-      return `Voice sample ${edit.sectionId === null ? "of the document" : `of section ${edit.sectionId}`} ${edit.sample.trim() ? "set" : "removed"}`;
-    default:
-      return edit satisfies never;
   }
 }
