@@ -2,7 +2,7 @@
 // throughput, and the cost of a chunk at the start and at the end of the document (it must not grow).
 // Also the word counts on the same text, and how the time of `draftline parse` and `draftline count` grows
 // with the size of transcripts shaped to find quadratic work (ADVERSARIAL_SHAPES: each size doubled
-// twice, up to about 13 MB; a ratio near 2 per doubling is linear, near 4 quadratic). Run by
+// twice, up to about 13 MB; a ratio of CPU time near 2 per doubling is linear, near 4 quadratic). Run by
 // `npm run bench parser`, or directly:
 //   npx esbuild bench/parser.bench.ts --bundle --platform=node --format=esm --packages=external --outfile=/tmp/pb.mjs
 //   node -e 'import("/tmp/pb.mjs").then(async m=>console.log(await m.default()))'
@@ -148,25 +148,47 @@ function countCommand(text: string): number {
   return countWords(manuscript.steps.length > 0 ? manuscriptText(manuscript) : text);
 }
 
-/** Per shape and size: the best of three runs of each command, and the ratio of each time to the one before. */
+/**
+ * The best of five runs of `fn`, each after a full collection (the bench runs with --expose-gc): the
+ * process's CPU time (user and system, GC threads included) and the wall time. On a shared machine the
+ * wall time grows with the other processes' load (5 to 6 times at a load of 20 on 2 cores); the CPU
+ * time hardly does, so the ratios are read from it.
+ */
+function bestOfFive(fn: () => unknown): { cpuMs: number; wallMs: number } {
+  let cpuMs = Number.POSITIVE_INFINITY;
+  let wallMs = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 5; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    wallMs = Math.min(wallMs, performance.now() - t0);
+    const used = process.cpuUsage(cpu);
+    cpuMs = Math.min(cpuMs, (used.user + used.system) / 1000);
+  }
+  return { cpuMs, wallMs };
+}
+
+/** Per shape and size: each command's CPU and wall time, and the ratio of its CPU time to the size before's. */
 function scaling(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, shape] of Object.entries(ADVERSARIAL_SHAPES) as [keyof typeof ADVERSARIAL_SHAPES, (n: number) => string][]) {
     const rows: Record<string, number>[] = [];
-    let previous: { parseMs: number; countMs: number } | null = null;
+    let previous: { parse: number; count: number } | null = null;
     for (const n of SCALING_SIZES[name]) {
       const text = shape(n);
-      const best = (fn: () => unknown) => timeIt(fn, 3, (times) => Math.min(...times));
-      const parseMs = best(() => parseCommand(text));
-      const countMs = best(() => countCommand(text));
+      const parse = bestOfFive(() => parseCommand(text));
+      const count = bestOfFive(() => countCommand(text));
       rows.push({
         n,
         megabytes: Number((new TextEncoder().encode(text).length / 1e6).toFixed(2)),
-        parseMs: Number(parseMs.toFixed(0)),
-        countMs: Number(countMs.toFixed(0)),
-        ...(previous ? { parseRatio: Number((parseMs / previous.parseMs).toFixed(2)), countRatio: Number((countMs / previous.countMs).toFixed(2)) } : {}),
+        parseCpuMs: Number(parse.cpuMs.toFixed(0)),
+        parseWallMs: Number(parse.wallMs.toFixed(0)),
+        countCpuMs: Number(count.cpuMs.toFixed(0)),
+        countWallMs: Number(count.wallMs.toFixed(0)),
+        ...(previous ? { parseRatio: Number((parse.cpuMs / previous.parse).toFixed(2)), countRatio: Number((count.cpuMs / previous.count).toFixed(2)) } : {}),
       });
-      previous = { parseMs, countMs };
+      previous = { parse: parse.cpuMs, count: count.cpuMs };
     }
     out[name] = rows;
   }

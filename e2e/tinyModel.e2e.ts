@@ -1,17 +1,20 @@
 // The writer's window end to end with a real model: `draftline serve` loads the tiny test GGUF (random
 // weights, written here by `draftline test-model`) through node-llama-cpp on one thread, and the
 // protocol grammars of its catalog profile hold it to IS-CoT. Create a document, generate, see the
-// sections and step cards fill in, edit a future section's budget while it writes and see the edit
-// taken in, pause and resume, edit the draft and see the counts follow, stop.
+// sections and step cards fill in, pause, edit a future section's budget and the first step's text,
+// resume and see both taken in and the counts follow, stop.
 //
 // A real model's plan is not known in advance (2 to 6 sections, nonsense titles), so the test reads
-// the plan it got instead of expecting one.
+// the plan it got instead of expecting one. Nor is its speed: on a busy machine the browser and the test
+// slow down more than the model, which once finished the whole document before the test reached Pause.
+// So the test waits for states only, and pauses the model before it acts: the budget and draft edits
+// are made while the document is paused (they wait for the next step boundary, as during writing), and
+// are seen taken in once the model writes on.
 import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { watchPendingMark } from "./pending";
 import { serveApp, type ServedApp } from "./serve";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
@@ -42,9 +45,10 @@ async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void
 /** The number before " / " in a "1,234 / 2,000 words" text. */
 const wordsIn = (text: string | null) => Number((text ?? "").split("/")[0]!.replace(/\D/g, ""));
 
-test("the tiny model writes through the window: plan, steps, a budget edit while it writes, pause, resume, draft edit, stop", async ({ page }, testInfo) => {
-  // The tiny model writes a few hundred tokens a second on one thread, fewer on a busy machine.
-  test.setTimeout(240_000);
+test("the tiny model writes through the window: plan, steps, pause, a budget and a draft edit while paused, resume, stop", async ({ page }, testInfo) => {
+  // A bound for a machine busy with other work, not a speed: every wait below is for a state of the window.
+  test.setTimeout(600_000);
+  const slow = { timeout: 180_000 };
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => {
@@ -59,7 +63,7 @@ test("the tiny model writes through the window: plan, steps, a budget edit while
   const models = page.getByRole("dialog", { name: "Models" });
   await models.getByLabel("Path of a .gguf file").fill(modelPath);
   await models.getByRole("button", { name: "Load", exact: true }).last().click();
-  await expect(models.locator(".loaded-model")).toContainText(/tiny/i, { timeout: 60_000 });
+  await expect(models.locator(".loaded-model")).toContainText(/tiny/i, slow);
   await expect(models.locator(".loaded-model")).toContainText("CPU");
   // Sampling: a value out of range is refused with its name; a good one applies to the loaded model.
   const sampling = models.getByRole("form", { name: "Sampling" });
@@ -74,66 +78,75 @@ test("the tiny model writes through the window: plan, steps, a budget edit while
   await models.getByRole("button", { name: "Close" }).click();
   await expect(page.getByText(/Model ready/)).toBeVisible();
 
-  // A document long enough that the model is still writing while the test acts.
+  // The longest document Draftline plans: the model cannot finish it while the test runs (it wrote 20,000
+  // words in 94 s at a load of 8, once finishing before the test reached Stop), so every action below
+  // meets the model still writing.
   await page.getByRole("button", { name: "New document" }).last().click();
   const form = page.getByRole("dialog", { name: "New document" });
   await form.getByLabel("Instruction").fill("Write a long report on the harbour's history, its trade and its people.");
-  // (The tiny model writes 6,000 words in some 15 s on a quiet machine: 20,000 leave room to act.)
-  await form.getByLabel("Target length (words)").fill("20000");
+  await form.getByLabel("Target length (words)").fill("200000");
   await form.getByRole("button", { name: "Create" }).click();
   await expect(form).toBeHidden();
 
   // Generate: the global plan's sections appear with their budgets, then step cards and the draft fill in.
   await page.getByRole("button", { name: "Generate", exact: true }).click();
   const sectionCards = page.locator("li.section-card");
-  await expect(sectionCards.nth(1)).toBeVisible({ timeout: 60_000 });
+  await expect(sectionCards.nth(1)).toBeVisible(slow);
   const sections = await sectionCards.count();
   expect(sections).toBeGreaterThanOrEqual(2);
   expect(sections).toBeLessThanOrEqual(6);
-  await expect(page.locator(".status-generation")).toContainText("Writing");
-  await expect(page.locator('li.step-card[data-step-card="step-1"]')).toBeVisible({ timeout: 60_000 });
-  await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText(/\S+ \S+ \S+/, { timeout: 60_000 });
+  const firstCard = page.locator('li.step-card[data-step-card="step-1"]');
+  await expect(firstCard).toBeVisible(slow);
+  await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText(/\S+ \S+ \S+/, slow);
+  // The first step is written (the model is on the next one): the writer may edit it.
+  await expect(page.locator('li.step-card[data-step-card="step-2"]')).toBeVisible(slow);
+  await expect(firstCard.locator(".chip").first()).not.toHaveText("writing");
   await shoot(page, testInfo, "tiny-02-writing");
 
-  // While it writes: the last section, not written yet, gets a new budget; pending until the next step boundary.
+  // Pause: the model stops where it is and keeps its place; the words stand still.
+  await page.getByRole("button", { name: "Pause" }).click();
+  await expect(page.locator(".status-generation")).toContainText("Paused", slow);
+  const pausedAt = wordsIn(await page.locator(".status-words").textContent());
+  await page.waitForTimeout(1500);
+  expect(wordsIn(await page.locator(".status-words").textContent())).toBe(pausedAt);
+
+  // While paused, the last section, not written yet, gets a new budget: pending until the next step boundary.
   const last = sectionCards.last();
   await expect(last).not.toHaveAttribute("data-written", /.*/);
   const budget = last.getByLabel("Budget (words)");
   const oldBudget = Number(await budget.inputValue());
   const newBudget = oldBudget > 100 ? oldBudget - 50 : oldBudget + 50;
-  const pendingSeen = await watchPendingMark(page, (await last.getAttribute("data-section-card"))!);
   await budget.fill(String(newBudget));
   await budget.press("Enter");
-  await expect.poll(pendingSeen).toBe(true);
-  await expect(last.getByText("pending", { exact: true })).toBeHidden({ timeout: 90_000 });
-  await expect(budget).toHaveValue(String(newBudget));
-  await shoot(page, testInfo, "tiny-03-budget-applied");
+  await expect(last.getByText("pending", { exact: true })).toBeVisible();
 
-  // Pause: the words stand still and the model keeps its place; resume: they grow again.
-  await page.getByRole("button", { name: "Pause" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Paused", { timeout: 30_000 });
-  const pausedAt = wordsIn(await page.locator(".status-words").textContent());
-  await page.waitForTimeout(1500);
-  expect(wordsIn(await page.locator(".status-words").textContent())).toBe(pausedAt);
-  await page.getByRole("button", { name: "Resume" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Writing");
-  await expect.poll(async () => wordsIn(await page.locator(".status-words").textContent()), { timeout: 60_000 }).toBeGreaterThan(pausedAt);
-
-  // Edit the first step's text while the model writes further on: its count follows and the step is marked edited.
-  const firstCard = page.locator('li.step-card[data-step-card="step-1"]');
-  await expect(firstCard.locator(".chip").first()).not.toHaveText("writing", { timeout: 60_000 });
+  // While paused, the writer edits the first step's text: its count follows and the step is marked edited.
   const before = wordsIn(await firstCard.locator(".step-words").textContent());
   const firstParagraph = page.locator('.draft section[data-step-id="step-1"] p').first();
-  await firstParagraph.click({ position: { x: 2, y: 8 } });
+  // The cursor is in the first step once the timeline marks its card. On a busy machine a click has been
+  // seen to leave the cursor where it was, so the test clicks until the window shows it there.
+  await expect(async () => {
+    await firstParagraph.click({ position: { x: 2, y: 8 } });
+    await expect(firstCard).toHaveAttribute("data-focused", "true", { timeout: 10_000 });
+  }).toPass(slow);
   await page.keyboard.press("Home");
   await page.keyboard.type("Five words from the writer. ");
-  await expect.poll(async () => wordsIn(await firstCard.locator(".step-words").textContent()), { timeout: 20_000 }).toBe(before + 5);
+  await expect.poll(async () => wordsIn(await firstCard.locator(".step-words").textContent()), slow).toBe(before + 5);
   await expect(firstCard.locator(".chip").first()).toHaveText("edited");
-  await shoot(page, testInfo, "tiny-04-draft-edited");
+  await shoot(page, testInfo, "tiny-03-edited-while-paused");
+
+  // Resume: the model writes on, takes the budget edit in at its next step boundary, and keeps the writer's words.
+  await page.getByRole("button", { name: "Resume" }).click();
+  await expect.poll(async () => wordsIn(await page.locator(".status-words").textContent()), slow).toBeGreaterThan(pausedAt + 5);
+  await expect(last.getByText("pending", { exact: true })).toBeHidden(slow);
+  await expect(budget).toHaveValue(String(newBudget));
+  await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText("Five words from the writer.");
+  await expect.poll(async () => wordsIn(await firstCard.locator(".step-words").textContent()), slow).toBe(before + 5);
+  await shoot(page, testInfo, "tiny-04-resumed");
 
   // Stop: the generation ends and the writer's words stay.
   await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Stopped", { timeout: 30_000 });
+  await expect(page.locator(".status-generation")).toContainText("Stopped", slow);
   const stoppedAt = wordsIn(await page.locator(".status-words").textContent());
   await page.waitForTimeout(1000);
   expect(wordsIn(await page.locator(".status-words").textContent())).toBe(stoppedAt);
