@@ -11,6 +11,7 @@ import { HistoryDialog } from "./panels/History";
 import { RecoverDialog } from "./panels/Recover";
 import { ReplaceDialog } from "./panels/ReplaceDialog";
 import { ReportDialog } from "./panels/Report";
+import { RewritePanel } from "./panels/Rewrite";
 import { VoiceDialog } from "./panels/Voice";
 import { runCommand, shortcuts } from "./shell/commands";
 import { Controls } from "./shell/Controls";
@@ -100,6 +101,12 @@ export function App() {
             </button>
           ) : null}
           {hasDocument ? (
+            // Pressing it leaves the draft's focus (and the selection it shows) where it is.
+            <button type="button" onMouseDown={(e) => e.preventDefault()} onClick={() => useStore.getState().openRewrite()}>
+              {t("menu.rewrite")}
+            </button>
+          ) : null}
+          {hasDocument ? (
             <button type="button" onClick={() => runCommand("panel.report", useStore)}>
               {t("menu.report")}
             </button>
@@ -144,6 +151,7 @@ export function App() {
             <BudgetTrack />
             <div className="workspace-columns">
               <DraftEditor />
+              <RewritePanel />
               {timelineVisible ? <Timeline /> : null}
             </div>
           </div>

@@ -6,10 +6,12 @@ import type { Editor } from "@tiptap/core";
 import { Selection, TextSelection, type Transaction } from "@tiptap/pm/state";
 import type { Manuscript } from "../../../electron/common/manuscript";
 import type { AppStore } from "../store/store";
+import type { SelectedPassage, SelectionResult } from "../store/rewriteSlice";
 import { findStepBlock } from "./extensions/stepBlock";
 import { STREAM_META } from "./extensions/streamGuard";
 import { createDraftDoc, syncDraft } from "./draftSync";
 import { serializeMarkdown } from "./markdown";
+import { passageFromSelection, replacePassageTransaction } from "./passage";
 
 export interface DraftControllerOptions {
   /** How long after the writer's last keystroke in a step its text is sent. */
@@ -52,6 +54,11 @@ export class DraftController {
       this.editor.off("update", onUpdate);
       this.editor.off("selectionUpdate", onSelection);
       this.editor.off("blur", onBlur);
+    });
+    const bridge = { takeSelection: () => this.takeSelection(), replacePassage: (p: SelectedPassage, markdown: string) => this.replacePassage(p, markdown) };
+    this.store.getState().setDraftBridge(bridge);
+    this.unsubscribe.push(() => {
+      if (this.store.getState().draftBridge === bridge) this.store.getState().setDraftBridge(null);
     });
   }
 
@@ -147,6 +154,29 @@ export class DraftController {
           if (!outcome.ok) this.store.getState().pushNotice({ kind: "error", key: "edit.refused", values: { message: outcome.message } });
         });
     }
+  }
+
+  /** The writer's selection as a passage to rewrite (see passage.ts). */
+  takeSelection(): SelectionResult {
+    if (this.editor.isDestroyed) return { ok: false, key: "rewrite.noSelection" };
+    // A selection made just before (ProseMirror reads it from the page a moment later) counts.
+    this.takeDomSelection();
+    return passageFromSelection(this.editor.state);
+  }
+
+  /**
+   * Puts the rewritten passage in place as the writer's own change: one step in the undo history,
+   * sent to the back end at once (the counts follow). False when nothing was replaced.
+   */
+  replacePassage(passage: SelectedPassage, markdown: string): boolean {
+    if (this.editor.isDestroyed) return false;
+    const tr = replacePassageTransaction(this.editor.state, passage, markdown);
+    if (!tr) return false;
+    const before = this.editor.state.doc;
+    this.editor.view.dispatch(tr);
+    if (this.editor.state.doc === before) return false;
+    this.flush();
+    return true;
   }
 
   /** Tells the timeline which step (and section) the cursor is in. */

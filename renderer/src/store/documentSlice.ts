@@ -81,6 +81,8 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
       localEdits: [],
       outOfSync: false,
       generation: null,
+      // A rewrite belongs to the document it was asked on.
+      rewrite: get().rewrite?.projectId === opened.projectId ? get().rewrite : null,
       recoverable: get().recoverable.filter((e) => e.projectId !== opened.projectId),
     });
     if (previous && previous.projectId !== opened.projectId) {
@@ -140,7 +142,7 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
     }
   },
 
-  closeDocument: () => set({ document: null, manuscript: null, localEdits: [], generation: null, outOfSync: false }),
+  closeDocument: () => set({ document: null, manuscript: null, localEdits: [], generation: null, outOfSync: false, rewrite: null }),
 
 
   receiveGenerationUpdate: (update) => {

@@ -28,9 +28,11 @@ export interface FrameBatch {
   documentStatus: Map<string, { modified: boolean; path?: string | null }>;
   /** Saves that failed, each told to the writer. */
   saveFailures: EventPayload<"project.saveFailed">[];
+  /** Per project, the rewrite's latest state (each event carries all its text so far). */
+  rewrites: Map<string, EventPayload<"generation.rewrite">>;
 }
 
-export const emptyBatch = (): FrameBatch => ({ updates: new Map(), engine: null, downloads: new Map(), commands: [], documentStatus: new Map(), saveFailures: [] });
+export const emptyBatch = (): FrameBatch => ({ updates: new Map(), engine: null, downloads: new Map(), commands: [], documentStatus: new Map(), saveFailures: [], rewrites: new Map() });
 
 function isEvent<E extends EventName>(event: WireEvent, name: E): event is WireEvent & { name: E; payload: EventPayload<E> } {
   return event.name === name;
@@ -43,6 +45,8 @@ export function foldEvent(batch: FrameBatch, event: WireEvent): void {
     const u = event.payload;
     const earlier = batch.updates.get(u.projectId);
     batch.updates.set(u.projectId, earlier ? mergeGenerationUpdates(earlier, u) : u);
+  } else if (isEvent(event, "generation.rewrite")) {
+    batch.rewrites.set(event.payload.projectId, event.payload);
   } else if (isEvent(event, "engine.state")) {
     batch.engine = event.payload;
   } else if (isEvent(event, "models.download")) {
@@ -63,6 +67,7 @@ export function foldEvent(batch: FrameBatch, event: WireEvent): void {
 export function applyBatch(store: AppStore, batch: FrameBatch, onCommand?: (command: UiCommand) => void): void {
   const s = store.getState();
   for (const update of batch.updates.values()) s.receiveGenerationUpdate(update);
+  for (const rewrite of batch.rewrites.values()) s.receiveRewrite(rewrite);
   if (batch.engine) s.setEngineState(batch.engine);
   for (const download of batch.downloads.values()) s.setDownload(download);
   for (const [projectId, status] of batch.documentStatus) s.setDocumentStatus(projectId, status);
@@ -72,7 +77,7 @@ export function applyBatch(store: AppStore, batch: FrameBatch, onCommand?: (comm
   for (const command of batch.commands) onCommand?.(command);
 }
 
-const isEmpty = (b: FrameBatch) => b.updates.size === 0 && b.engine === null && b.downloads.size === 0 && b.commands.length === 0 && b.documentStatus.size === 0 && b.saveFailures.length === 0;
+const isEmpty = (b: FrameBatch) => b.updates.size === 0 && b.engine === null && b.downloads.size === 0 && b.commands.length === 0 && b.documentStatus.size === 0 && b.saveFailures.length === 0 && b.rewrites.size === 0;
 
 const animationFrame: FrameScheduler = (callback) => {
   if (typeof requestAnimationFrame === "function" && typeof document !== "undefined" && document.visibilityState === "visible") requestAnimationFrame(callback);

@@ -6,6 +6,7 @@ import type { AppInfo } from "../../../electron/common/api";
 import { createDocumentSlice, type DocumentSlice } from "./documentSlice";
 import { createGenerationSlice, type GenerationSlice } from "./generationSlice";
 import { createModelsSlice, type ModelsSlice } from "./modelsSlice";
+import { createRewriteSlice, type RewriteSlice } from "./rewriteSlice";
 import { createUiSlice, type UiSlice } from "./uiSlice";
 import type { DocumentApi } from "../api/documents";
 
@@ -24,7 +25,7 @@ export interface ConnectionSlice {
   setConnectionFailed(message: string): void;
 }
 
-export type Store = ConnectionSlice & DocumentSlice & GenerationSlice & ModelsSlice & UiSlice;
+export type Store = ConnectionSlice & DocumentSlice & GenerationSlice & ModelsSlice & RewriteSlice & UiSlice;
 export type StoreSlice<T> = StateCreator<Store, [], [], T>;
 
 const createConnectionSlice: StoreSlice<ConnectionSlice> = (set) => ({
@@ -42,6 +43,7 @@ const createStoreState: StateCreator<Store> = (...a) => ({
   ...createDocumentSlice(...a),
   ...createGenerationSlice(...a),
   ...createModelsSlice(...a),
+  ...createRewriteSlice(...a),
   ...createUiSlice(...a),
 });
 

@@ -19,6 +19,8 @@ import type { HistoryEntry } from "../../../electron/common/project/history";
 import type { ImportNotice } from "../../../electron/common/project/importNotices";
 import type { ProjectState } from "../../../electron/common/project/state";
 import { writtenWords } from "../../../electron/common/generation/rules";
+import { rewriteTarget } from "../../../electron/common/generation/rewrite";
+import { countWriterWords } from "../../../electron/common/metrics/words";
 import { nextPart, prose } from "../../../electron/common/testing/fakeWriter";
 import { createDocumentApi, type DocumentApi } from "../api/documents";
 
@@ -162,6 +164,9 @@ export class InMemoryBackend {
   private downloads = new Map<string, DownloadState>();
   private loading: { source: EngineState["source"]; progress: number } | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** The passage being rewritten (one at a time, as the real back end): its text streams by the clock. */
+  private rewriting: { projectId: string; rewriteId: string; text: string; targetWords: number; elapsedMs: number } | null = null;
+  private nextRewrite = 1;
 
   constructor(options: InMemoryBackendOptions = {}) {
     this.tokensPerSecond = options.tokensPerSecond ?? 200;
@@ -201,6 +206,7 @@ export class InMemoryBackend {
   advance(ms: number): void {
     this.advanceLoading(ms);
     this.advanceDownloads(ms);
+    this.advanceRewrite(ms);
     for (const project of this.projects.values()) {
       if (project.status !== "writing" || !project.run) continue;
       const before = project.manuscript;
@@ -210,6 +216,18 @@ export class InMemoryBackend {
       for (let i = 0; i < due && project.status === "writing"; i++) this.writeToken(project, run);
       this.emitUpdate(project, before);
     }
+  }
+
+  /** A rewrite's text comes a token (here, a character) at a time; done once it is all there. */
+  private advanceRewrite(ms: number): void {
+    const r = this.rewriting;
+    if (!r) return;
+    r.elapsedMs += ms;
+    const shown = Math.min(r.text.length, Math.floor((r.elapsedMs * this.tokensPerSecond) / 1000));
+    const done = shown >= r.text.length;
+    const text = r.text.slice(0, shown);
+    this.emit("generation.rewrite", { projectId: r.projectId, rewriteId: r.rewriteId, status: done ? "done" : "writing", text, words: countWriterWords(text), targetWords: r.targetWords, error: null });
+    if (done) this.rewriting = null;
   }
 
   /** Pushes an event to the client, as the server would. */
@@ -532,6 +550,24 @@ export class InMemoryBackend {
         return answer(project);
       },
       "generation.state": async ({ projectId }) => answer(this.project(projectId)),
+      "generation.rewrite": async (request) => {
+        const project = this.project(request.projectId);
+        if (this.engine.status !== "ready") throw new ApiError("failed", "No model is loaded.");
+        if (project.status === "writing" || project.status === "paused") throw new ApiError("failed", "The model is writing this document: stop it (or let it finish) before rewriting a passage.");
+        if (this.rewriting) throw new ApiError("failed", "A passage of this document is being rewritten: keep, discard or stop it first.");
+        if (!project.manuscript.steps.some((s) => s.id === request.stepId)) throw new ApiError("failed", `There is no step ${request.stepId}: the draft may have changed. Select the passage again.`);
+        const targetWords = rewriteTarget(request.kind, countWriterWords(request.selection), request.targetWords);
+        const rewriteId = `rewrite-${this.nextRewrite++}`;
+        this.rewriting = { projectId: request.projectId, rewriteId, text: prose(targetWords, this.nextRewrite + 7, 1000), targetWords, elapsedMs: 0 };
+        return { rewriteId, targetWords };
+      },
+      "generation.stopRewrite": async ({ projectId }) => {
+        const r = this.rewriting;
+        if (!r || r.projectId !== projectId) return { stopped: false };
+        this.rewriting = null;
+        this.emit("generation.rewrite", { projectId, rewriteId: r.rewriteId, status: "stopped", text: "", words: 0, targetWords: r.targetWords, error: null });
+        return { stopped: true };
+      },
       "models.catalog": async () => {
         if (this.catalogError) throw new ApiError("failed", this.catalogError);
         return clone(this.catalog);
