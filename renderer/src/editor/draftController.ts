@@ -158,7 +158,7 @@ export class DraftController {
 
   /** The writer's selection as a passage to rewrite (see passage.ts). */
   takeSelection(): SelectionResult {
-    if (this.editor.isDestroyed) return { ok: false, key: "rewrite.noSelection" };
+    if (this.editor.isDestroyed) return { ok: false, key: "selection.noSelection" };
     // A selection made just before (ProseMirror reads it from the page a moment later) counts.
     this.takeDomSelection();
     return passageFromSelection(this.editor.state);

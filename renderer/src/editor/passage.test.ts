@@ -101,12 +101,12 @@ describe("a passage of the draft to rewrite", () => {
   });
 
   it("is refused with a reason: nothing selected, across two steps, a step the model is writing", () => {
-    expect(passageFromSelection(setup())).toEqual({ ok: false, key: "rewrite.noSelection" });
+    expect(passageFromSelection(setup())).toEqual({ ok: false, key: "selection.noSelection" });
     const both = setup();
     const across = both.apply(both.tr.setSelection(TextSelection.create(both.doc, findStepBlock(both.doc, "step-1")!.pos + 3, findStepBlock(both.doc, "step-2")!.pos + 5)));
-    expect(passageFromSelection(across)).toEqual({ ok: false, key: "rewrite.acrossSteps" });
+    expect(passageFromSelection(across)).toEqual({ ok: false, key: "selection.acrossSteps" });
     const writing = select(setup([step(1, FIRST), step(2, SECOND, "writing")]), "By noon");
-    expect(passageFromSelection(writing)).toEqual({ ok: false, key: "rewrite.lockedStep" });
+    expect(passageFromSelection(writing)).toEqual({ ok: false, key: "selection.lockedStep" });
     // The model started writing it after the passage was taken: nothing is replaced.
     const taken = passageFromSelection(select(setup(), "By noon"));
     if (!taken.ok) throw new Error(taken.key);

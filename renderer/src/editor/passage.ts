@@ -14,14 +14,14 @@ import { parseMarkdown, serializeMarkdown } from "./markdown";
  */
 export function passageFromSelection(state: EditorState): SelectionResult {
   const { selection, doc } = state;
-  if (selection.empty || doc.textBetween(selection.from, selection.to, " ").trim() === "") return { ok: false, key: "rewrite.noSelection" };
+  if (selection.empty || doc.textBetween(selection.from, selection.to, " ").trim() === "") return { ok: false, key: "selection.noSelection" };
   const index = selection.$from.index(0);
-  if (selection.$from.depth === 0 || selection.$to.depth === 0 || selection.$to.index(0) !== index) return { ok: false, key: "rewrite.acrossSteps" };
+  if (selection.$from.depth === 0 || selection.$to.depth === 0 || selection.$to.index(0) !== index) return { ok: false, key: "selection.acrossSteps" };
   const node = doc.child(index);
-  if (node.type.name !== "stepBlock") return { ok: false, key: "rewrite.acrossSteps" };
-  if (isLockedStatus(node.attrs.status)) return { ok: false, key: "rewrite.lockedStep" };
+  if (node.type.name !== "stepBlock") return { ok: false, key: "selection.acrossSteps" };
+  if (isLockedStatus(node.attrs.status)) return { ok: false, key: "selection.lockedStep" };
   const block = findStepBlock(doc, node.attrs.stepId as string);
-  if (!block) return { ok: false, key: "rewrite.noSelection" };
+  if (!block) return { ok: false, key: "selection.noSelection" };
   const from = selection.from - block.pos - 1;
   const to = selection.to - block.pos - 1;
   const markdownOf = (a: number, b: number) => (a >= b ? "" : serializeMarkdown(node.type.create(node.attrs, node.slice(a, b, true).content)));

@@ -9,10 +9,10 @@ import { useStore } from "../store/store";
 import "./rewrite.css";
 
 const KIND_LABEL: Record<RewriteKind, MessageKey> = {
-  rewrite: "rewrite.kind.rewrite",
-  expand: "rewrite.kind.expand",
-  shorten: "rewrite.kind.shorten",
-  instruction: "rewrite.kind.instruction",
+  rewrite: "selection.kind.rewrite",
+  expand: "selection.kind.expand",
+  shorten: "selection.kind.shorten",
+  instruction: "selection.kind.instruction",
 };
 
 /** The original and the new passage, word by word: what goes (struck through) and what comes. */
@@ -52,15 +52,15 @@ export function RewritePanel() {
   };
 
   return (
-    <aside className="rewrite-panel" aria-label={t("rewrite.title")}>
-      <h2>{t("rewrite.title")}</h2>
+    <aside className="rewrite-panel" aria-label={t("selection.title")}>
+      <h2>{t("selection.title")}</h2>
       <form onSubmit={submit} className="rewrite-form">
-        <span className="field-label">{t("rewrite.original")}</span>
+        <span className="field-label">{t("selection.original")}</span>
         <blockquote className="rewrite-original" data-testid="rewrite-original">
           {r.passage.selection}
         </blockquote>
         <fieldset className="rewrite-kinds" disabled={running}>
-          <legend className="field-label">{t("rewrite.kind")}</legend>
+          <legend className="field-label">{t("selection.kind")}</legend>
           {rewriteKinds.map((kind) => (
             <label key={kind}>
               <input type="radio" name={ids.kind} value={kind} checked={r.kind === kind} onChange={() => s.setRewriteOptions({ kind, targetWords: null })} />
@@ -70,12 +70,12 @@ export function RewritePanel() {
         </fieldset>
         {r.kind === "instruction" ? (
           <label className="field" htmlFor={ids.instruction}>
-            <span className="field-label">{t("rewrite.instruction")}</span>
-            <input id={ids.instruction} type="text" maxLength={2000} disabled={running} placeholder={t("rewrite.instructionPlaceholder")} value={r.instruction} onChange={(e) => s.setRewriteOptions({ instruction: e.target.value })} />
+            <span className="field-label">{t("selection.instruction")}</span>
+            <input id={ids.instruction} type="text" maxLength={2000} disabled={running} placeholder={t("selection.instructionPlaceholder")} value={r.instruction} onChange={(e) => s.setRewriteOptions({ instruction: e.target.value })} />
           </label>
         ) : null}
         <label className="field field-number" htmlFor={ids.target}>
-          <span className="field-label">{t("rewrite.target")}</span>
+          <span className="field-label">{t("selection.target")}</span>
           <input
             id={ids.target}
             type="number"
@@ -89,50 +89,50 @@ export function RewritePanel() {
             }}
           />
         </label>
-        <p className="field-hint">{t("rewrite.explain")}</p>
+        <p className="field-hint">{t("selection.explain")}</p>
         <div className="panel-actions">
           {running ? (
             <button type="button" onClick={() => void s.stopRewrite()}>
-              {t("rewrite.stop")}
+              {t("selection.stop")}
             </button>
           ) : (
             <>
               <button type="button" onClick={() => void s.discardRewrite()}>
-                {r.status === "done" ? t("rewrite.discard") : t("rewrite.close")}
+                {r.status === "done" ? t("selection.discard") : t("selection.close")}
               </button>
               <button type="submit" className={r.status === "done" ? undefined : "primary"}>
-                {r.status === "ready" ? t("rewrite.start") : t("rewrite.again")}
+                {r.status === "ready" ? t("selection.start") : t("selection.again")}
               </button>
             </>
           )}
           {r.status === "done" ? (
             <button type="button" className="primary" onClick={() => s.keepRewrite()}>
-              {t("rewrite.keep")}
+              {t("selection.keep")}
             </button>
           ) : null}
         </div>
       </form>
 
       <div className="rewrite-result" aria-live="polite">
-        {r.status === "done" || running ? <p className="rewrite-words">{t("rewrite.words", { words: countWriterWords(r.text).toLocaleString(), target: target.toLocaleString() })}</p> : null}
+        {r.status === "done" || running ? <p className="rewrite-words">{t("selection.words", { words: countWriterWords(r.text).toLocaleString(), target: target.toLocaleString() })}</p> : null}
         {running ? (
           <>
-            <p className="rewrite-status">{t("rewrite.writing")}</p>
+            <p className="rewrite-status">{t("selection.writing")}</p>
             <p className="rewrite-stream">{r.text}</p>
           </>
         ) : null}
-        {r.status === "stopped" ? <p className="rewrite-status">{t("rewrite.stopped")}</p> : null}
+        {r.status === "stopped" ? <p className="rewrite-status">{t("selection.stopped")}</p> : null}
         {r.status === "error" && r.error ? (
           <p className="rewrite-status" role="alert">
-            {t("rewrite.failed", { message: r.error })}
+            {t("selection.failed", { message: r.error })}
           </p>
         ) : null}
         {r.status === "done" ? (
           <>
-            <span className="field-label">{t("rewrite.changes")}</span>
+            <span className="field-label">{t("selection.changes")}</span>
             <Difference original={r.passage.selection} text={r.text} />
             <label className="field rewrite-edit" htmlFor={ids.result}>
-              <span className="field-label">{t("rewrite.result")}</span>
+              <span className="field-label">{t("selection.result")}</span>
               <textarea id={ids.result} rows={8} value={r.text} onChange={(e) => s.editRewriteText(e.target.value)} />
             </label>
           </>

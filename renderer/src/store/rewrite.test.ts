@@ -114,13 +114,13 @@ describe("rewriting a selection through the store", () => {
   it("refuses with a message: no selection, the model writing the document, an instruction with no words, a step changed before keeping", async () => {
     store.getState().openRewrite();
     expect(store.getState().rewrite).toBeNull();
-    expect(store.getState().notices.at(-1)?.key).toBe("rewrite.noSelection");
+    expect(store.getState().notices.at(-1)?.key).toBe("selection.noSelection");
 
     selectStart(5);
     store.getState().openRewrite();
     store.getState().setRewriteOptions({ kind: "instruction", instruction: "  " });
     await store.getState().startRewrite();
-    expect(store.getState().notices.at(-1)?.key).toBe("rewrite.needsInstruction");
+    expect(store.getState().notices.at(-1)?.key).toBe("selection.needsInstruction");
     expect(fake.requests.some((r) => r.method === "generation.rewrite")).toBe(false);
 
     store.getState().setRewriteOptions({ instruction: "make it tenser" });
@@ -130,7 +130,7 @@ describe("rewriting a selection through the store", () => {
     draft = draft.apply(draft.tr.insertText("Meanwhile. ", findStepBlock(draft.doc, "step-1")!.pos + 2));
     const typed = step1();
     store.getState().keepRewrite();
-    expect(store.getState().notices.at(-1)?.key).toBe("rewrite.stepChanged");
+    expect(store.getState().notices.at(-1)?.key).toBe("selection.stepChanged");
     expect(step1()).toBe(typed);
     await store.getState().discardRewrite();
 
@@ -138,6 +138,6 @@ describe("rewriting a selection through the store", () => {
     expect(store.getState().generation?.status).toBe("writing");
     store.getState().openRewrite();
     expect(store.getState().rewrite).toBeNull();
-    expect(store.getState().notices.at(-1)?.key).toBe("rewrite.modelWriting");
+    expect(store.getState().notices.at(-1)?.key).toBe("selection.modelWriting");
   });
 });

@@ -91,13 +91,13 @@ export const createRewriteSlice: StoreSlice<RewriteSlice> = (set, get) => {
       if (!s.document || !s.draftBridge) return;
       const current = s.rewrite;
       if (current && (current.status === "asking" || current.status === "writing")) {
-        s.pushNotice({ kind: "error", key: "rewrite.busy" });
+        s.pushNotice({ kind: "error", key: "selection.busy" });
         return;
       }
       // Decided: the model writes one thing at a time. While it writes this document, no passage of it
       // can be rewritten (the back end refuses too); the writer stops it or lets it finish.
       if (isGenerationActive(s.generation?.status)) {
-        s.pushNotice({ kind: "error", key: "rewrite.modelWriting" });
+        s.pushNotice({ kind: "error", key: "selection.modelWriting" });
         return;
       }
       const taken = s.draftBridge.takeSelection();
@@ -121,7 +121,7 @@ export const createRewriteSlice: StoreSlice<RewriteSlice> = (set, get) => {
       if (!r || !api || r.status === "asking" || r.status === "writing") return;
       if (r.kind === "instruction" && !r.instruction.trim()) {
         update({ status: "error", error: null });
-        get().pushNotice({ kind: "error", key: "rewrite.needsInstruction" });
+        get().pushNotice({ kind: "error", key: "selection.needsInstruction" });
         return;
       }
       update({ status: "asking", text: "", error: null, rewriteId: null });
@@ -178,11 +178,11 @@ export const createRewriteSlice: StoreSlice<RewriteSlice> = (set, get) => {
       const { rewrite: r, draftBridge } = get();
       if (!r || r.status !== "done" || !draftBridge) return;
       if (r.text.trim() === "") {
-        get().pushNotice({ kind: "error", key: "rewrite.emptyResult" });
+        get().pushNotice({ kind: "error", key: "selection.emptyResult" });
         return;
       }
       if (!draftBridge.replacePassage(r.passage, r.text.trim())) {
-        get().pushNotice({ kind: "error", key: "rewrite.stepChanged" });
+        get().pushNotice({ kind: "error", key: "selection.stepChanged" });
         return;
       }
       set({ rewrite: null });
