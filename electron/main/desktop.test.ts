@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -5,11 +6,15 @@ import type { MenuItemConstructorOptions, MessageBoxOptions } from "electron";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ProjectSummary, WireEvent } from "../common/api";
 import { IPC_EVENT_CHANNEL } from "../common/api/bridge";
+import { catalogSchema } from "../common/engine/catalog";
 import { createLogger } from "../node/app/log";
 import { DesktopApp, windowTitle, windowUrl } from "./desktop";
 import { APP_ORIGIN } from "./security";
 import type { CloseEvent, DesktopShell, DesktopWindow, DialogAdapter, MenuTemplate, Rectangle, WindowSpec } from "./shell";
 import { WindowStateStore } from "./windowState";
+
+/** A catalog entry as the app ships it. */
+const catalogEntry = catalogSchema.parse(JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../models/catalog.json"), "utf8"))).models[0]!;
 
 class FakeWindow implements DesktopWindow {
   url: string;
@@ -172,6 +177,11 @@ function setup(platform: NodeJS.Platform = "linux", recent: ProjectSummary[] = [
       "projects.saveAs": reached("projects.saveAs"),
       "projects.create": reached("projects.create"),
       "projects.export": reached("projects.export"),
+      "models.inspect": reached("models.inspect"),
+      "models.load": reached("models.load"),
+      // What the models folder holds and the catalog has downloaded.
+      "models.local": async () => [{ path: "/models/folder/a.gguf", name: "a", sizeBytes: 1, catalogId: null }],
+      "models.catalog": async () => [{ entry: catalogEntry, status: "ready" as const, path: "/models/catalog/qwen.gguf", downloadedBytes: 1 }],
     },
     recent: { list: async () => recent, remove: async () => undefined },
     windowStates: WindowStateStore.in(dataDir).load(),
@@ -427,6 +437,28 @@ describe("files a window's page may name", () => {
     await expect(request(page, "projects.saveAs", { projectId: "p", path: home("novel.draftline") })).resolves.toMatchObject(reachedBackEnd);
     await expect(request(page, "projects.import", { path: home("draft.md"), out: home("novel.draftline") })).resolves.toMatchObject(reachedBackEnd);
     expect(backEnd.map((c) => c.method)).toEqual(["projects.create", "projects.open", "projects.import", "projects.saveAs", "projects.import"]);
+  });
+
+  it("a model is read from the models folder, a downloaded catalog model or the model dialog's choice, never another path", async () => {
+    const { app, windows, request, pick, backEnd } = setup();
+    await app.start([]);
+    const page = windows[0];
+    const refused = { ok: false, error: { code: "failed", message: expect.stringContaining("reads only a model in its models folder or chosen in its Choose a Model File dialog") } };
+    await expect(request(page, "models.inspect", { path: home(".ssh/id_rsa") })).resolves.toMatchObject(refused);
+    await expect(request(page, "models.load", { source: { kind: "file", path: home("secret.gguf") } })).resolves.toMatchObject(refused);
+    // A draft model named by path is held to the same rule; one named by its catalog id is the back end's to find.
+    await expect(request(page, "models.load", { source: { kind: "file", path: "/models/folder/a.gguf" }, settings: { draftModel: home("b.gguf") } })).resolves.toMatchObject(refused);
+    expect(backEnd.filter((c) => c.method.startsWith("models.load") || c.method === "models.inspect")).toEqual([]);
+
+    await expect(request(page, "models.inspect", { path: "/models/folder/a.gguf" })).resolves.toMatchObject(reachedBackEnd);
+    await expect(request(page, "models.load", { source: { kind: "file", path: "/models/catalog/qwen.gguf" }, settings: { draftModel: "qwen3-0.6b" } })).resolves.toMatchObject(reachedBackEnd);
+    pick(home("Downloads/mine.gguf"));
+    await request(page, "dialog.openModelFile", {});
+    await expect(request(page, "models.inspect", { path: home("Downloads/mine.gguf") })).resolves.toMatchObject(reachedBackEnd);
+    await expect(request(page, "models.load", { source: { kind: "file", path: home("Downloads/mine.gguf") }, settings: { draftModel: "/models/folder/a.gguf" } })).resolves.toMatchObject(reachedBackEnd);
+    // A server or a catalog id names no file here.
+    await expect(request(page, "models.load", { source: { kind: "catalog", id: "is-writer-8b" } })).resolves.toMatchObject(reachedBackEnd);
+    expect(backEnd.filter((c) => c.method === "models.load" || c.method === "models.inspect").map((c) => c.method)).toEqual(["models.inspect", "models.load", "models.inspect", "models.load", "models.load"]);
   });
 
   it("an export the dialog asked about replacing goes ahead; one whose extension was added asks again", async () => {

@@ -97,6 +97,6 @@ export function createDialogHandlers(deps: DialogDeps): DialogHandlers {
       return { path: await saveAs(context, "export", dialog.title, safeFileName(suggestedName), dialog.extension, dialog.filters) };
     },
     "dialog.importDraft": async (_params, context) => ({ path: await openOne(context, "Import a Draft", FILTERS.draft, "import") }),
-    "dialog.openModelFile": async (_params, context) => ({ path: await openOne(context, "Choose a Model File", FILTERS.model) }),
+    "dialog.openModelFile": async (_params, context) => ({ path: await openOne(context, "Choose a Model File", FILTERS.model, "model") }),
   };
 }

@@ -1,5 +1,6 @@
 // What a page in the desktop app may name as a file: only a path the main process's own native dialog
-// returned to that window (or a project the OS or the launch handed to it, or a recent project). A page
+// returned to that window (or a project the OS or the launch handed to it, or a recent project; a model
+// in the models folder or a downloaded catalog model). A page
 // that was tricked into calling the API cannot read or replace any other file: it never chooses a
 // path the writer did not choose.
 import path from "node:path";
@@ -7,7 +8,7 @@ import { ApiError } from "../common/api/define";
 import type { ApiHandlers, CallContext } from "../common/api/server";
 
 /** What a chosen path may be used for. */
-export type FilePurpose = "open" | "import" | "saveAs" | "export";
+export type FilePurpose = "open" | "import" | "saveAs" | "export" | "model";
 
 /** How many chosen paths a window keeps; the oldest is forgotten first. */
 const KEPT = 256;
@@ -48,11 +49,17 @@ const REFUSED: Record<FilePurpose, string> = {
   import: "Draftline imports only a file chosen in its Import dialog",
   saveAs: "Draftline saves only where its Save dialog was pointed",
   export: "Draftline exports only to a file chosen in its Export dialog",
+  model: "Draftline reads only a model in its models folder or chosen in its Choose a Model File dialog",
 };
+
+/** A draft model named by path (a catalog id has no separator and no .gguf ending). */
+const isPath = (name: string) => /[\\/]/.test(name) || name.toLowerCase().endsWith(".gguf");
 
 /**
  * The back end's handlers with the desktop's rule on file paths: open, import, save as and export
- * take only paths this window's native dialogs returned (open also recent projects). An export to a
+ * take only paths this window's native dialogs returned (open also recent projects); a model (and a
+ * draft model) is read from the models folder, the downloaded catalog models or a file chosen in the
+ * Choose a Model File dialog. An export to a
  * file the dialog already asked about replacing goes ahead without asking again.
  */
 export function desktopFileAccess(handlers: Partial<ApiHandlers>, deps: DesktopFileAccessDeps): Partial<ApiHandlers> {
@@ -60,6 +67,32 @@ export function desktopFileAccess(handlers: Partial<ApiHandlers>, deps: DesktopF
     if (!deps.grantsOf(context)?.allows(purpose, file)) throw new ApiError("failed", `${REFUSED[purpose]}, not ${path.resolve(file)}.`);
   };
   const wrapped: Partial<ApiHandlers> = { ...handlers };
+  // The models folder's GGUFs and the downloaded catalog models, as the back end lists them.
+  const knownModel = async (context: CallContext, file: string): Promise<boolean> => {
+    const wanted = path.resolve(file);
+    const local = (await handlers["models.local"]?.({}, context).catch(() => [])) ?? [];
+    if (local.some((m) => path.resolve(m.path) === wanted)) return true;
+    const catalog = (await handlers["models.catalog"]?.({}, context).catch(() => [])) ?? [];
+    return catalog.some((m) => m.path !== null && path.resolve(m.path) === wanted);
+  };
+  const demandModel = async (context: CallContext, file: string) => {
+    if (!deps.grantsOf(context)?.allows("model", file) && !(await knownModel(context, file))) demand(context, "model", file);
+  };
+  const { "models.inspect": inspect, "models.load": load } = handlers;
+  if (inspect) {
+    wrapped["models.inspect"] = async (params, context) => {
+      await demandModel(context, params.path);
+      if (params.settings?.draftModel !== undefined && isPath(params.settings.draftModel)) await demandModel(context, params.settings.draftModel);
+      return inspect(params, context);
+    };
+  }
+  if (load) {
+    wrapped["models.load"] = async (params, context) => {
+      if (params.source.kind === "file") await demandModel(context, params.source.path);
+      if (params.settings?.draftModel !== undefined && isPath(params.settings.draftModel)) await demandModel(context, params.settings.draftModel);
+      return load(params, context);
+    };
+  }
   const { "projects.open": open, "projects.import": importDraft, "projects.saveAs": saveAs, "projects.create": create, "projects.export": exportTo } = handlers;
   if (open) {
     wrapped["projects.open"] = async (params, context) => {

@@ -294,7 +294,8 @@ function OpenFile({ onLoad }: { onLoad(path: string): void }) {
       ) : null}
       <div className="inline-form">
         <label htmlFor={id}>{t("models.filePath")}</label>
-        <input id={id} type="text" value={path} placeholder="/path/to/model.gguf" onChange={(e) => setPath(e.target.value)} aria-describedby={`${id}-hint`} />
+        {/* The desktop app reads only a file its dialog returned (or one in the models folder): the field shows the choice. */}
+        <input id={id} type="text" value={path} readOnly={desktop} placeholder={desktop ? "" : "/path/to/model.gguf"} onChange={(e) => setPath(e.target.value)} aria-describedby={`${id}-hint`} />
         <button type="button" disabled={path.trim() === ""} onClick={() => void useStore.getState().inspectModel(path.trim())}>
           {t("models.inspect")}
         </button>
