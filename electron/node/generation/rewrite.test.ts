@@ -102,6 +102,10 @@ describe("rewriting a passage", () => {
     const m = draft();
     expect(() => locatePassage(m, { find: "a lighthouse" })).toThrow(RewriteRefused);
     expect(() => locatePassage(m, { stepId: "step-9" })).toThrow("There is no step step-9. The steps are step-1, step-2.");
+    expect(() => locatePassage(m, { find: "the" })).toThrow(/^"the" occurs \d+ times \(step-1, step-2\)/);
+    expect(locatePassage(m, { find: "the wind", section: 2 })).toMatchObject({ stepId: "step-2", selection: "the wind" });
+    expect(() => locatePassage(m, { find: "gulls", section: 2 })).toThrow('"gulls" is not in section 2');
+    expect(() => locatePassage(m, { find: "gulls", section: 3 })).toThrow('There is no section 3: the document has 2 (1 "Dawn", 2 "Noon").');
     await expect(rewritePassage({ backend: new ScriptedBackend(fakeWriter()) }, m, { ...locatePassage(m, { stepId: "step-1" }), kind: "instruction", instruction: " " })).rejects.toThrow("Say how to change the passage");
     const passage = locatePassage(m, { find: "gulls" });
     const changed = { ...m, steps: [{ ...m.steps[0]!, content: "Other words entirely." }, m.steps[1]!] };

@@ -148,10 +148,11 @@ export async function rewritePassage(
 }
 
 /**
- * The passage the CLI rewrites: a whole step (`stepId`), or the first place `find` occurs in a step's
- * text (its Markdown), with the rest of that step before and after it.
+ * The passage the CLI rewrites: a whole step (`stepId`), or the place `find` occurs in a step's text (its
+ * Markdown), with the rest of that step before and after it; `section` (1-based) looks only in that
+ * section's steps. Text that occurs more than once is refused: the writer says which.
  */
-export function locatePassage(m: Manuscript, where: { stepId: string } | { find: string }): Passage {
+export function locatePassage(m: Manuscript, where: { stepId: string } | { find: string; section?: number }): Passage {
   if ("stepId" in where) {
     const step = m.steps.find((s) => s.id === where.stepId);
     if (!step) throw new RewriteRefused(`There is no step ${where.stepId}. The steps are ${m.steps.map((s) => s.id).join(", ") || "none yet"}.`);
@@ -159,11 +160,25 @@ export function locatePassage(m: Manuscript, where: { stepId: string } | { find:
     return { stepId: step.id, before: "", selection: step.content, after: "" };
   }
   if (where.find.trim() === "") throw new RewriteRefused("Give the text to find.");
-  for (const step of m.steps) {
-    const at = step.content.indexOf(where.find);
-    if (at >= 0) return { stepId: step.id, before: step.content.slice(0, at), selection: where.find, after: step.content.slice(at + where.find.length) };
+  let steps = m.steps;
+  if (where.section !== undefined) {
+    const section = m.sections[where.section - 1];
+    if (!section) throw new RewriteRefused(`There is no section ${where.section}: the document has ${m.sections.length} (${m.sections.map((s, i) => `${i + 1} "${s.title}"`).join(", ") || "none yet"}).`);
+    steps = steps.filter((s) => s.sectionId === section.id);
   }
-  throw new RewriteRefused(`"${where.find.length > 60 ? `${where.find.slice(0, 60)}…` : where.find}" is not in the draft (it is searched as written in the step's Markdown).`);
+  const shown = `"${where.find.length > 60 ? `${where.find.slice(0, 60)}…` : where.find}"`;
+  const places = steps.flatMap((step) => {
+    const found: number[] = [];
+    for (let at = step.content.indexOf(where.find); at >= 0; at = step.content.indexOf(where.find, at + 1)) found.push(at);
+    return found.map((at) => ({ step, at }));
+  });
+  if (places.length === 0) throw new RewriteRefused(`${shown} is not in ${where.section !== undefined ? `section ${where.section}` : "the draft"} (it is searched as written in the step's Markdown).`);
+  if (places.length > 1) {
+    const where2 = [...new Set(places.map((p) => p.step.id))].join(", ");
+    throw new RewriteRefused(`${shown} occurs ${places.length} times (${where2}): give more of the text, or --section N, so that it names one place.`);
+  }
+  const { step, at } = places[0]!;
+  return { stepId: step.id, before: step.content.slice(0, at), selection: where.find, after: step.content.slice(at + where.find.length) };
 }
 
 /**

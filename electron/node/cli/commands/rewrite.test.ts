@@ -67,6 +67,17 @@ describe("draftline rewrite", () => {
     expect(content).not.toContain("The sea keeps what it takes.");
   });
 
+  it("with --section looks for the text in that section only", async () => {
+    const { io } = memoryIO(dir, path.join(dir, "data"));
+    expect(await runCli(["rewrite", "story.draftline", "--find", "came", "--section", "2", "--model", "scripted"], io)).toBe(0);
+    const after = (await readProjectFile(file())).manuscript;
+    const before = project.manuscript;
+    expect(after.steps.slice(0, 2).map((s) => s.content)).toEqual(before.steps.slice(0, 2).map((s) => s.content));
+    expect(after.steps[2]!.content.startsWith("- wind\n- rain\n\nThe storm ")).toBe(true);
+    expect(after.steps[2]!.content.endsWith(" from the west and stayed three days.")).toBe(true);
+    expect(after.steps[2]!.content).not.toBe(before.steps[2]!.content);
+  });
+
   it("with --dry-run prints the passage and leaves the project as it was", async () => {
     const { io, out, err } = memoryIO(dir, path.join(dir, "data"));
     const before = await stat(file());
@@ -83,6 +94,9 @@ describe("draftline rewrite", () => {
     ["two kinds of change", ["rewrite", "story.draftline", "--step", "step-1", "--expand", "--shorten", "--model", "scripted"], 2, /Choose one of --instruction, --expand and --shorten/],
     ["text that is not in the draft", ["rewrite", "story.draftline", "--find", "a dragon", "--model", "scripted"], 1, /"a dragon" is not in the draft/],
     ["a step that does not exist", ["rewrite", "story.draftline", "--step", "step-9", "--model", "scripted"], 1, /There is no step step-9/],
+    ["text that occurs more than once", ["rewrite", "story.draftline", "--find", "came", "--model", "scripted"], 1, /"came" occurs 3 times \(step-1, step-2, step-3\): give more of the text, or --section N/],
+    ["a section that does not exist", ["rewrite", "story.draftline", "--find", "came", "--section", "3", "--model", "scripted"], 1, /There is no section 3: the document has 2 \(1 "Arrival", 2 "The storm"\)/],
+    ["--section without --find", ["rewrite", "story.draftline", "--step", "step-1", "--section", "1", "--model", "scripted"], 2, /--section narrows --find/],
     ["a target that is not a number", ["rewrite", "story.draftline", "--step", "step-1", "--target", "lots", "--model", "scripted"], 2, /--target must be a whole number/],
   ])("refuses %s with a clear message and leaves the project alone", async (_label, argv, code, message) => {
     const { io, err } = memoryIO(dir, path.join(dir, "data"));

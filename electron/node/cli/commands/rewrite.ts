@@ -17,16 +17,17 @@ export const rewriteCommand: Command = {
   name: "rewrite",
   summary: "Rewrite a passage of a project's draft with a model (rewrite, expand, shorten, or as instructed)",
   usage: [
-    'Usage: draftline rewrite F.draftline (--step ID | --find TEXT) [--instruction "…" | --expand | --shorten] [--target N] (--model M | --server URL) [--dry-run]',
+    'Usage: draftline rewrite F.draftline (--step ID | --find TEXT [--section N]) [--instruction "…" | --expand | --shorten] [--target N] (--model M | --server URL) [--dry-run]',
     "",
     "Asks the model for a new version of a passage: a whole step (--step step-3), or the first place",
-    "TEXT occurs in the draft's Markdown (--find). The model sees the passage with the text around it,",
+    "TEXT occurs in the draft's Markdown (--find; it must occur once). The model sees the passage with the text around it,",
     "its section's plan, its step's plan and the writer's voice sample. The new passage replaces the",
     "old one in F and nothing else changes (the previous version is kept as F.bak); it is also",
     "printed. Ctrl-C stops the model and leaves F as it was.",
     "",
     "  --step ID         the step to rewrite whole (draftline parse F lists them)",
     "  --find TEXT       the passage to rewrite, as it is written in the step",
+    "  --section N       look for TEXT only in the Nth section",
     '  --instruction "…" how to change it ("make it tenser", "in the present tense")',
     "  --expand          make it longer (by half again, or to --target words)",
     "  --shorten         make it shorter (to about 60%, or to --target words)",
@@ -41,6 +42,7 @@ export const rewriteCommand: Command = {
         ...MODEL_OPTIONS,
         step: { type: "string" },
         find: { type: "string" },
+        section: { type: "string" },
         instruction: { type: "string" },
         expand: { type: "boolean" },
         shorten: { type: "boolean" },
@@ -57,6 +59,8 @@ export const rewriteCommand: Command = {
     const kind: RewriteKind = values.instruction !== undefined ? "instruction" : values.expand ? "expand" : values.shorten ? "shorten" : "rewrite";
     if (kind === "instruction" && !values.instruction?.trim()) throw new UsageError('--instruction needs words: how to change the passage ("make it tenser").');
     const target = positiveInt("target", values.target, MAX_REWRITE_WORDS);
+    const section = positiveInt("section", values.section, 100_000);
+    if (section !== undefined && values.find === undefined) throw new UsageError("--section narrows --find: give the text to find in it.");
     const source = modelSource(values, io);
     const sampling = parseSampling(values);
     const settings = { ...engineSettings(values), ...draftSetting(values, io) };
@@ -67,7 +71,7 @@ export const rewriteCommand: Command = {
     let project: ProjectFile;
     try {
       project = await readProjectFile(file);
-      passage = locatePassage(project.manuscript, values.step !== undefined ? { stepId: values.step } : { find: values.find! });
+      passage = locatePassage(project.manuscript, values.step !== undefined ? { stepId: values.step } : { find: values.find!, ...(section !== undefined ? { section } : {}) });
       if (!dryRun) {
         const held = await new ProjectLock(file).holderOrNull();
         if (held && !isStaleHolder(held)) throw new CliError(`${path.basename(file)} is open in Draftline (process ${held.pid} on ${held.hostname}): close it there first, or use --dry-run.`);
