@@ -79,15 +79,15 @@ describe("a passage of the draft to rewrite", () => {
   });
 
   it("is its own undo step, even right after the writer typed", () => {
-    let state = setup();
-    const typedAt = findStepBlock(state.doc, "step-2")!.pos + 2;
-    state = state.apply(state.tr.insertText("Then ", typedAt));
+    // The writer types just before the passage, then keeps a rewrite of it at once.
+    let state = select(setup(), "Old Tomas");
+    state = state.apply(state.tr.insertText("Then ", state.selection.from));
     const typed = state.doc;
     state = select(state, "Old Tomas counted the boats twice.");
     const taken = passageFromSelection(state);
     if (!taken.ok) throw new Error(taken.key);
     state = state.apply(replacePassageTransaction(state, taken.passage, "Tomas counted again.")!);
-    expect(stepsOf(state)[0]).toBe("The harbor woke before the gulls. Nets lay in *grey* heaps on the quay.\n\nTomas counted again.");
+    expect(stepsOf(state)[0]).toBe("The harbor woke before the gulls. Nets lay in *grey* heaps on the quay.\n\nThen Tomas counted again.");
     undo(state, (t) => (state = state.apply(t)));
     expect(state.doc.eq(typed)).toBe(true);
   });
