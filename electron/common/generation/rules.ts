@@ -190,3 +190,70 @@ export function sentenceEndPast(text: string, words: number): number | null {
   }
   return null;
 }
+
+/** Word n-grams a retelling is measured in: runs of this many words (a Han character counts as a word). */
+export const RETELL_GRAM = 5;
+/** The stretch at a step's end that is looked at, in n-grams (about as many words). */
+export const RETELL_WINDOW = 60;
+/** A step re-tells earlier steps when at least this share of the window's n-grams was already written. */
+export const RETELL_SHARE = 0.5;
+
+/** The words of a text, normalized (lower case, letters and digits), with where each ends; Han characters one by one. */
+function gramWords(text: string): { start: number; end: number; norm: string }[] {
+  const words: { start: number; end: number; norm: string }[] = [];
+  const re = /\p{Script=Han}|[\p{L}\p{N}]+/gu;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) words.push({ start: m.index, end: m.index + m[0].length, norm: m[0].toLowerCase() });
+  return words;
+}
+
+/**
+ * The word n-grams of a text that say something: those of at least 3 different words (a run such as
+ * "very very very" or "哈哈哈哈哈" is a loop's business, not a retelling's), with the word each starts at.
+ */
+function informativeGrams(words: ReadonlyArray<{ norm: string }>): { key: string; at: number }[] {
+  const grams: { key: string; at: number }[] = [];
+  for (let i = 0; i + RETELL_GRAM <= words.length; i++) {
+    const slice = words.slice(i, i + RETELL_GRAM).map((w) => w.norm);
+    if (new Set(slice).size >= 3) grams.push({ key: slice.join(" "), at: i });
+  }
+  return grams;
+}
+
+/** The word n-grams of a text (`RETELL_GRAM` words each), as keys of a set: what was already written. */
+export function writtenGrams(text: string, into: Set<string> = new Set()): Set<string> {
+  for (const gram of informativeGrams(gramWords(text))) into.add(gram.key);
+  return into;
+}
+
+/**
+ * Whether the end of a step re-tells what was written before it (not word for word back to back, which
+ * `findLoop` sees, but the same phrases again): of the last `RETELL_WINDOW` n-grams of `text`, at least
+ * `RETELL_SHARE` are in `earlier`. Returns that share and where the retelling begins (the start of the
+ * sentence holding the first repeated n-gram of the longest such stretch at the end: the text before it
+ * is kept), or null.
+ */
+export function findRetelling(text: string, earlier: ReadonlySet<string>): { share: number; cut: number } | null {
+  if (earlier.size === 0) return null;
+  const words = gramWords(text);
+  const grams = informativeGrams(words);
+  if (grams.length < RETELL_WINDOW) return null;
+  const old = grams.map((g) => earlier.has(g.key));
+  let inWindow = 0;
+  for (let i = grams.length - RETELL_WINDOW; i < grams.length; i++) if (old[i]) inWindow++;
+  const share = inWindow / RETELL_WINDOW;
+  if (share < RETELL_SHARE) return null;
+  // The longest stretch at the end that is still mostly old: the retelling starts at its first old n-gram.
+  let count = 0;
+  let from = grams.length - RETELL_WINDOW;
+  for (let i = grams.length - 1; i >= 0; i--) {
+    if (old[i]) count++;
+    if (count / (grams.length - i) >= RETELL_SHARE && old[i]) from = i;
+  }
+  const at = words[grams[from]!.at]!.start;
+  // Back to the start of its sentence (after the last sentence end or line break before it).
+  const before = text.slice(0, at);
+  const re = /[.!?]["'”’)]?\s|[。！？]["'”’」』）]?|\n/g;
+  let cut = 0;
+  for (let m = re.exec(before); m !== null; m = re.exec(before)) cut = m.index + m[0].length;
+  return { share, cut };
+}

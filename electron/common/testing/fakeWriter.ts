@@ -23,6 +23,8 @@ export interface FakeWriterOptions {
   endsInStep?: (step: number) => boolean;
   /** Step k's content is one sentence repeated (a loop). */
   loopsInStep?: (step: number) => boolean;
+  /** Step k writes a few new sentences, then re-tells step 0: its sentences again, in another order. */
+  retellsInStep?: (step: number) => boolean;
   /** The reflection the model writes after the controller's progress line. */
   reflection?: string;
   /** Words in a rewritten passage (default: 20 more than the request asks for). */
@@ -44,6 +46,14 @@ export function prose(words: number, seed = 0, paragraphWords = 60): string {
     if (sentenceEnd && i % paragraphWords >= paragraphWords - 12 && i !== words - 1) out.push("\n\n");
   }
   return out.join(" ").replace(/ \n\n /g, "\n\n");
+}
+
+/** A text told again: its sentences in reverse order (no block repeats back to back, as a loop would). */
+function retelling(text: string): string {
+  return (text.match(/[^.]+\./g) ?? [])
+    .map((sentence) => sentence.trim())
+    .reverse()
+    .join(" ");
 }
 
 /** A global plan's text: a heading, a word count and a brief per section. */
@@ -91,7 +101,9 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
     const words = options.wordsInStep ? options.wordsInStep(k, budget) : budget;
     const content = options.loopsInStep?.(k)
       ? `${prose(30, k)}\n\n${"The tide came in and the tide went out again. ".repeat(40)}`
-      : prose(words, k, options.paragraphWords ?? 60);
+      : options.retellsInStep?.(k)
+        ? `${prose(36, k)}\n\n${retelling(prose(options.wordsInStep ? options.wordsInStep(0, sections[0]?.[1] ?? 300) : (sections[0]?.[1] ?? 300), 0, options.paragraphWords ?? 60))}`
+        : prose(words, k, options.paragraphWords ?? 60);
     const ending = options.endsInStep?.(k) ? "\u0000" : "\n</content>\n<reflection>";
     const stepText = `${stepPlan(section[0], budget)}\n</step_plan>\n<content>\n${content}${ending}`;
     const since = context.slice(context.lastIndexOf("<step_plan>\n") + 12);

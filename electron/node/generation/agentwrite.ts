@@ -25,7 +25,7 @@ export class AgentWriteMode implements WritingMode {
   private grammars: AgentWriteGrammars | null = null;
 
   constructor(private readonly options: ChatModeOptions = {}) {
-    this.chat = new ChatSteps(options.promptFormat);
+    this.chat = new ChatSteps(options.promptFormat, options.useGrammars === true);
   }
 
   async open(s: WritingSession): Promise<void> {
@@ -82,6 +82,7 @@ export class AgentWriteMode implements WritingMode {
     const content = await this.chat.content(s, segmentTokens(s), this.grammars?.content, preset?.content);
     if (!content) return s.abandonLive();
     if (content.verdict === "loop") s.note(`Paragraph ${number} began to repeat itself: the repetition was cut.`);
+    if (content.verdict === "retell") s.note(`Paragraph ${number} began to re-tell earlier paragraphs (most of its last phrases were already written): the retelling was cut.`);
     s.feedLive(`\n</content>\n<reflection>\n${progressLine(writtenWords(s.manuscript), s.manuscript.targetWords, language)}\n</reflection>\n`);
     s.endLive();
     return "done";

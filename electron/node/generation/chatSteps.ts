@@ -19,12 +19,18 @@ export class ChatSteps {
   /** The plan changed since the model last read it: the next step's request carries it. */
   planRevised = false;
   private builder: PromptBuilder | null = null;
-  private readonly guard = new SegmentGuard("bounded");
+  private readonly guard: SegmentGuard;
   private watch: StepWatch | null = null;
   /** Where the model's text of the step being written starts in its piece (after its request). */
   private contentStart = 0;
 
-  constructor(private readonly promptFormat?: PromptFormat) {}
+  /** `grammars`: the model is held to its format by grammars (no retelling check: see SegmentGuard). */
+  constructor(
+    private readonly promptFormat?: PromptFormat,
+    grammars = false,
+  ) {
+    this.guard = new SegmentGuard("bounded", { retell: !grammars });
+  }
 
   private get turns(): PromptBuilder {
     if (!this.builder) throw new Error("The chat mode was not opened.");

@@ -1,16 +1,18 @@
 // The segment guard: reads the step being written as it streams and says when it should end — far past
 // its budget, past the document's target, or looping — and where its text is cut back to. It only
 // gives verdicts; the session aborts the call and the mode trims the text.
-import { findLoop, overrun, sentenceEndPast, stepBudget, targetTolerance, writtenWords } from "../../common/generation/rules";
+import { findLoop, findRetelling, overrun, sentenceEndPast, stepBudget, targetTolerance, writtenGrams, writtenWords } from "../../common/generation/rules";
 import type { Manuscript } from "../../common/manuscript/types";
 import { countWriterWords } from "../../common/metrics/words";
 
 /**
  * Why a segment ends early, which says where its text is cut back to: `loop` to the end of the repeated
- * block's first occurrence, `paragraph` to its last paragraph break, `near-goal` to the sentence end
- * nearest its goal (the target, or its budget), `past-budget` to the first sentence end past its budget.
+ * block's first occurrence, `retell` (it re-tells earlier steps: most of its last phrases were already
+ * written) to the start of the sentence where the retelling began, `paragraph` to its last paragraph
+ * break, `near-goal` to the sentence end nearest its goal (the target, or its budget), `past-budget` to
+ * the first sentence end past its budget.
  */
-export type Verdict = "loop" | "paragraph" | "near-goal" | "past-budget";
+export type Verdict = "loop" | "retell" | "paragraph" | "near-goal" | "past-budget";
 
 /**
  * How a mode bounds its segments. `steered` (IS-CoT): a segment 30% over its budget ends at its next
@@ -22,18 +24,31 @@ export type GuardPolicy = "steered" | "bounded" | "target";
 
 /** Content tokens between two looks for a loop. */
 const LOOP_CHECK_TOKENS = 24;
+/** Content tokens between two looks for a retelling of earlier steps. */
+const RETELL_CHECK_TOKENS = 48;
 
 export class SegmentGuard {
   /** Content length at which the segment passed its soft limit (-1: not yet). */
   private softFrom = -1;
   private tokensSinceLoopCheck = 0;
+  private tokensSinceRetellCheck = 0;
+  /** The n-grams of the steps before step `index` (`size`: their characters when it was made). */
+  private earlier: { index: number; size: number; grams: Set<string> } | null = null;
 
-  constructor(readonly policy: GuardPolicy) {}
+  /**
+   * `retell: false` leaves retellings alone: for a model held to the protocol by grammars, whose words
+   * come from a list of a few dozen, shared phrases are the grammar's, not a retelling.
+   */
+  constructor(
+    readonly policy: GuardPolicy,
+    private readonly options: { retell?: boolean } = {},
+  ) {}
 
   /** A new segment, or a new call of the model for the same one: the limits are looked for afresh. */
   reset(): void {
     this.softFrom = -1;
     this.tokensSinceLoopCheck = 0;
+    this.tokensSinceRetellCheck = 0;
   }
 
   /** After a batch of `tokens` tokens of step `index`'s content: the verdict, or null to go on. */
@@ -44,7 +59,7 @@ export class SegmentGuard {
     // The target policy looks for a loop only while the draft is short of the target.
     if (verdict && this.policy === "target") return verdict;
     const loop = this.loop(step.content, tokens);
-    return verdict ?? loop;
+    return verdict ?? loop ?? this.retell(m, index, tokens);
   }
 
   /** Where step `index`'s content is cut for a verdict (a character offset), or null to keep it whole. */
@@ -53,6 +68,8 @@ export class SegmentGuard {
     switch (verdict) {
       case "loop":
         return findLoop(content);
+      case "retell":
+        return findRetelling(content, this.earlierGrams(m, index))?.cut ?? null;
       case "paragraph": {
         const end = content.lastIndexOf("\n\n");
         return end > 0 ? end : null;
@@ -93,6 +110,27 @@ export class SegmentGuard {
       default:
         return this.policy satisfies never;
     }
+  }
+
+  /** Every few dozen tokens: a segment that began to re-tell the steps before it is cut. */
+  private retell(m: Manuscript, index: number, tokens: number): Verdict | null {
+    if (this.options.retell === false) return null;
+    this.tokensSinceRetellCheck += tokens;
+    if (this.tokensSinceRetellCheck < RETELL_CHECK_TOKENS) return null;
+    this.tokensSinceRetellCheck = 0;
+    return findRetelling(m.steps[index]!.content, this.earlierGrams(m, index)) ? "retell" : null;
+  }
+
+  /** What the steps before step `index` say, made again when they change (the writer's edits). */
+  private earlierGrams(m: Manuscript, index: number): Set<string> {
+    const before = m.steps.slice(0, index);
+    const size = before.reduce((n, s) => n + s.content.length, 0);
+    if (this.earlier?.index !== index || this.earlier.size !== size) {
+      const grams = new Set<string>();
+      for (const step of before) writtenGrams(step.content, grams);
+      this.earlier = { index, size, grams };
+    }
+    return this.earlier.grams;
   }
 
   /** Every few tokens: a segment that began to loop is cut. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkInvariants, createManuscript, type Manuscript } from "../../common/manuscript";
+import { checkInvariants, createManuscript, type Manuscript, type Step } from "../../common/manuscript";
 import { writtenWords } from "../../common/generation/rules";
 import { IsCotMode } from "./iscot";
 import { fakeWriter, prose, type FakeWriterOptions } from "../../common/testing/fakeWriter";
@@ -90,6 +90,18 @@ describe("the IS-CoT mode, native", () => {
     expect(first.content.match(/The tide came in/g)?.length).toBe(1);
     expect(notes.some((n) => n.includes("repeat itself"))).toBe(true);
     expect(controller.manuscript.finished).toBe(true);
+    expectSound(controller.manuscript);
+  });
+
+  it("cuts a step that re-tells an earlier step (its phrases again, not a verbatim loop) and says so", async () => {
+    const { controller, notes } = setup({ retellsInStep: (k) => k === 1 });
+    await controller.run();
+    const [first, second] = controller.manuscript.steps as [Step, Step];
+    // The new sentences before the retelling are kept; none of step 1's sentences comes back.
+    expect(second.content).toBe(prose(36, 1));
+    for (const sentence of first.content.match(/[^.]+\./g)!.slice(0, 5)) expect(second.content).not.toContain(sentence.trim());
+    expect(notes).toContain("Step 2 began to re-tell earlier steps (most of its last phrases were already written): the retelling was cut.");
+    expect(second.reflection).toMatch(new RegExp(`^Word count: ${first.words + second.words}/1000\\.`));
     expectSound(controller.manuscript);
   });
 

@@ -45,13 +45,15 @@ const STOPS_IN_PLAN = [...closingTags("global_plan"), ...openingTags("step_plan"
 
 export class IsCotMode implements WritingMode {
   readonly rewritesSteps = true;
-  private readonly guard = new SegmentGuard("steered");
+  private readonly guard: SegmentGuard;
   private watch: StepWatch | null = null;
 
   constructor(
     readonly kind: "native" | "prompted",
     private readonly grammars: PhaseGrammars = {},
-  ) {}
+  ) {
+    this.guard = new SegmentGuard("steered", { retell: Object.keys(grammars).length === 0 });
+  }
 
   /** The prompt, then the transcript so far: each plan revision before the step it precedes, each step. */
   async open(s: WritingSession): Promise<void> {
@@ -178,6 +180,7 @@ export class IsCotMode implements WritingMode {
   private cutNote(s: WritingSession, verdict: Verdict): string {
     const step = currentStepNumber(s);
     if (verdict === "loop") return `Step ${step} began to repeat itself: the repetition was cut.`;
+    if (verdict === "retell") return `Step ${step} began to re-tell earlier steps (most of its last phrases were already written): the retelling was cut.`;
     const target = s.manuscript.targetWords;
     return target !== null && writtenWords(s.manuscript) >= target - targetTolerance(target)
       ? `The document reached its target in step ${step}: the step ends at the sentence nearest the target.`

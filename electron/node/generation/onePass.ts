@@ -80,7 +80,7 @@ export class OnePassMode implements WritingMode {
   readonly plan?: (s: WritingSession) => Promise<void>;
   private builder: PromptBuilder | null = null;
   private readonly splitter = new HeadingSplitter();
-  private readonly guard = new SegmentGuard("target");
+  private readonly guard: SegmentGuard;
   private readonly maxContinuations: number;
   /** The plan changed (the writer's edit, budgets made to add up): the next continuation request carries it. */
   private planRevised = false;
@@ -108,6 +108,7 @@ export class OnePassMode implements WritingMode {
     private readonly options: OnePassOptions = {},
   ) {
     this.kind = flavor.kind;
+    this.guard = new SegmentGuard("target", { retell: options.grammars === undefined });
     this.maxContinuations = options.maxContinuations ?? 12;
     const plan = flavor.plan;
     if (plan) {
@@ -182,9 +183,10 @@ export class OnePassMode implements WritingMode {
       if (out.verdict) {
         await this.trimDraft(s, out.verdict);
         if (out.verdict === "loop") s.note("The draft began to repeat itself: the repetition was cut.");
+        if (out.verdict === "retell") s.note("The draft began to re-tell its earlier sections (most of its last phrases were already written): the retelling was cut.");
         this.splitter.flush();
         this.endDraftPiece(s);
-        if (out.verdict === "loop") return "ended";
+        if (out.verdict === "loop" || out.verdict === "retell") return "ended";
         s.note(`The draft reached its target: it ends at the sentence nearest ${s.manuscript.targetWords} words.`);
         return "cut";
       }

@@ -52,7 +52,7 @@ export class OrchestratedMode implements WritingMode {
   private grammars: ReturnType<typeof orchestratedGrammars> | null = null;
 
   constructor(private readonly options: ChatModeOptions = {}) {
-    this.chat = new ChatSteps(options.promptFormat);
+    this.chat = new ChatSteps(options.promptFormat, options.useGrammars === true);
   }
 
   async open(s: WritingSession): Promise<void> {
@@ -107,7 +107,10 @@ export class OrchestratedMode implements WritingMode {
     if (!preset && !(await s.generate({ expected: 160, maxTokens: 160, stop: this.chat.stops, grammar: this.grammars?.stepPlan }))) return s.abandonLive();
     s.feedLive(`\n</step_plan>\n<content>\n`);
     live.piece.tokens.push(...(await this.chat.userTurn(orchestratedContentAsk(planned, language))));
-    if (!(await this.chat.content(s, segmentTokens(s), this.grammars?.content, preset?.content))) return s.abandonLive();
+    const content = await this.chat.content(s, segmentTokens(s), this.grammars?.content, preset?.content);
+    if (!content) return s.abandonLive();
+    if (content.verdict === "loop") s.note(`Step ${index + 1} began to repeat itself: the repetition was cut.`);
+    if (content.verdict === "retell") s.note(`Step ${index + 1} began to re-tell earlier steps (most of its last phrases were already written): the retelling was cut.`);
     const progress = progressLine(writtenWords(s.manuscript), s.manuscript.targetWords, language);
     s.feedLive(`\n</content>\n<reflection>\n${progress}\n`);
     live.piece.tokens.push(...(await this.chat.userTurn(orchestratedReflectionAsk(progress, language))));

@@ -15,8 +15,17 @@ import type { SegmentWatch, WritingSession } from "./session";
 export function stepLimitReached(s: WritingSession): string | null {
   const m = s.manuscript;
   const limit = m.targetWords === null ? s.limits.maxSteps : Math.max(s.limits.maxSteps, Math.ceil(m.targetWords / s.limits.stepWords));
-  return m.steps.length >= limit ? `Stopped at the limit of ${limit} steps (${writtenWords(m)} words).` : null;
+  if (m.steps.length >= limit) return `Stopped at the limit of ${limit} steps (${writtenWords(m)} words).`;
+  // A model that only tells again what it wrote (each step cut back to nothing) makes no headway.
+  const last = m.steps.slice(-EMPTY_STEPS);
+  if (last.length === EMPTY_STEPS && last.every((step) => step.words === 0)) {
+    return `Stopped at ${writtenWords(m)} words: the model wrote nothing new in ${EMPTY_STEPS} steps in a row (it told again what was written). A higher temperature or a presence penalty may help, or another mode.`;
+  }
+  return null;
 }
+
+/** Steps in a row without a word that stop a run. */
+const EMPTY_STEPS = 3;
 
 /** The note when a step-by-step model ends short: its ending is dropped and it plans another step. */
 export function plansAnotherStep(words: number, target: number | null): string {
