@@ -199,6 +199,13 @@ test("the model manager downloads a catalog model with progress, cancel and resu
   await expect(models.locator(".profile-reason")).toHaveText("Tiny Writer from the catalog");
   await models.getByLabel("Driven as").selectOption("agentwrite");
   await expect(models.locator(".profile-reason")).toHaveText("agentwrite: chosen by the writer.");
+  // Check this model: a short session in its profile, and the report.
+  await models.getByRole("button", { name: "Check this model" }).click();
+  const report = models.getByLabel("Report of the model check");
+  await expect(report).toContainText("Model         Draftline tiny test model, in the agentwrite mode", { timeout: 60_000 });
+  await expect(report).toContainText("Outcome       finished: ");
+  await expect(report).toContainText("Plan          read: yes");
+  await expect(report).toContainText("Requests      (why each stopped: tokens read → written, seconds)");
   await shoot(page, testInfo, "models-03-loaded");
 
   // A remote server. A malformed address is caught in the form, an address nobody answers at and a

@@ -115,6 +115,52 @@ export type DownloadState = z.infer<typeof downloadStateSchema>;
 
 const none = z.object({}).strict();
 
+/**
+ * `draftline doctor` and "Check this model": a short session (a 600-word document) with the loaded
+ * model in its profile, and what it shows about the model (electron/node/generation/doctor.ts).
+ */
+export const doctorReportSchema = z
+  .object({
+    model: z.string(),
+    mode: catalogEntrySchema.shape.profile,
+    instruction: z.string(),
+    targetWords: z.number().int().positive(),
+    /** How the session ended, and the words written. */
+    outcome: z.object({ status: z.enum(["finished", "stopped", "error"]), reason: z.string(), words: z.number().int().nonnegative() }).strict(),
+    /**
+     * Whether the model kept to the mode's format: no request ran out of tokens (each ended at a tag or
+     * stop string, at the model's own end, or where Draftline cut it), and in the modes whose model
+     * writes tags itself (native, prompted, think-answer) requests ended at them.
+     */
+    tags: z.object({ followed: z.boolean(), detail: z.string() }).strict(),
+    /** The steps Draftline cut for repeating themselves (back to back, or re-telling earlier steps). */
+    repetition: z.object({ cuts: z.number().int().nonnegative(), detail: z.string() }).strict(),
+    /** Whether the model wrote thinking (<think>…</think>) where it was not asked to, and how much. */
+    thinking: z.object({ leaked: z.boolean(), detail: z.string() }).strict(),
+    /** Whether the model's plan was read (its sections) and gave budgets that add up to the target. */
+    plan: z.object({ read: z.boolean(), sections: z.number().int().nonnegative(), budgetsGiven: z.boolean(), detail: z.string() }).strict(),
+    /** Each step: its section, the words asked for and written, and their ratio (1: on budget). */
+    steps: z.array(z.object({ step: z.number().int().positive(), section: z.string(), asked: z.number().int().nonnegative().nullable(), words: z.number().int().nonnegative(), ratio: z.number().nullable() }).strict()),
+    /** Each request to the model: why it stopped, the tokens it read and wrote, and how long it took. */
+    requests: z.array(
+      z
+        .object({
+          stopReason: z.string(),
+          stopString: z.string().nullable(),
+          promptTokens: z.number().int().nonnegative(),
+          generatedTokens: z.number().int().nonnegative(),
+          seconds: z.number().nonnegative(),
+        })
+        .strict(),
+    ),
+    /** Generated tokens per second of generation time (null when too fast to time). */
+    tokensPerSecond: z.number().nonnegative().nullable(),
+    /** What the writing loop said while it wrote (cuts, plan fixes, thinking taken out). */
+    notes: z.array(z.string()),
+  })
+  .strict();
+export type DoctorReport = z.infer<typeof doctorReportSchema>;
+
 export const modelRequests = {
   "models.catalog": request("The known models and what this machine has of each.", none, z.array(catalogModelSchema)),
   "models.local": request("GGUF files in the models folder.", none, z.array(localModelSchema)),
@@ -136,6 +182,11 @@ export const modelRequests = {
     "Drives the loaded model in another profile (native, prompted, orchestrated, agentwrite, direct, think-answer) than the one chosen for it.",
     z.object({ profile: catalogEntrySchema.shape.profile }).strict(),
     engineStateSchema,
+  ),
+  "models.doctor": request(
+    "Checks the loaded model: a short session (a 600-word document) in its profile, reporting whether it followed the tags, leaked thinking, read the plan and its budgets, kept to each step's budget, why each request stopped, and its speed.",
+    none,
+    doctorReportSchema,
   ),
   "models.unload": request("Unloads the model and frees its memory.", none, engineStateSchema),
   "models.state": request("The engine's state.", none, engineStateSchema),

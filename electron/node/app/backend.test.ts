@@ -86,6 +86,21 @@ describe("the back end", () => {
     expect(((await call("models.unload", {})) as { status: string }).status).toBe("none");
   });
 
+  it("checks the loaded model (Check this model) with a short session, and keeps the model meanwhile", async () => {
+    await expect(call("models.doctor", {})).rejects.toThrow(/No model is loaded/);
+    await call("models.load", { source: { kind: "file", path: "scripted" } });
+    const project = (await call("projects.create", { instruction: "x", targetWords: 500, language: "en" })) as { projectId: string };
+    const checking = call("models.doctor", {});
+    // While it writes its document: the model stays, and no document is written with it.
+    await expect(call("models.unload", {})).rejects.toThrow("The model is being checked (Check this model): wait for the check to end.");
+    await expect(call("generation.start", { projectId: project.projectId })).rejects.toThrow("The model is being checked");
+    const report = (await checking) as { mode: string; outcome: { status: string; words: number }; tags: { followed: boolean }; steps: unknown[] };
+    expect(report).toMatchObject({ mode: "native", outcome: { status: "finished" }, tags: { followed: true } });
+    expect(report.steps.length).toBeGreaterThan(0);
+    expect(((await call("generation.start", { projectId: project.projectId })) as { status: string }).status).toBe("writing");
+    await call("generation.stop", { projectId: project.projectId });
+  });
+
   it("refuses to generate without a model, and says so", async () => {
     const project = (await call("projects.create", { instruction: "x", targetWords: 100, language: "en" })) as { projectId: string };
     await expect(call("generation.start", { projectId: project.projectId })).rejects.toThrow(/No model is loaded/);

@@ -4,6 +4,7 @@ import type { WireEvent } from "../../common/api";
 import { ApiError } from "../../common/api/define";
 import type { ApiHandlers, CallContext } from "../../common/api/server";
 import type { EngineProcessLauncher } from "../engine/launcher";
+import { runDoctor } from "../generation/doctor";
 import { generationHandlers } from "../generation/handlers";
 import { GenerationService } from "../generation/service";
 import { modelHandlers } from "../models/handlers";
@@ -73,21 +74,46 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   await container.boot();
   const projectHandlers: Partial<ApiHandlers> = createProjectHandlers(projects);
   const modelApi: Partial<ApiHandlers> = modelHandlers(models);
+  // While "Check this model" writes its short document, nothing else uses the model, and it stays loaded.
+  let checking = false;
+  const CHECKING = "The model is being checked (Check this model): wait for the check to end.";
   // The model a document is being written with stays until the writer stops (or it finishes).
   const whileIdle = <P, R>(handler: ((params: P, context: CallContext) => Promise<R>) | undefined) =>
     handler &&
     (async (params: P, context: CallContext) => {
       if (generation.busy) throw new ApiError("failed", "A document is being written with this model: stop it (or let it finish) before changing the model.");
+      if (checking) throw new ApiError("failed", CHECKING);
+      return handler(params, context);
+    });
+  const notWhileChecking = <P, R>(handler: ((params: P, context: CallContext) => Promise<R>) | undefined) =>
+    handler &&
+    (async (params: P, context: CallContext) => {
+      if (checking) throw new ApiError("failed", CHECKING);
       return handler(params, context);
     });
   modelApi["models.load"] = whileIdle(modelApi["models.load"]);
   modelApi["models.unload"] = whileIdle(modelApi["models.unload"]);
+  modelApi["models.doctor"] = whileIdle(async () => {
+    const model = models.loaded();
+    checking = true;
+    try {
+      return await runDoctor({ ...model, name: models.getState().model?.name ?? "model" }, { mode: model.profile ?? "prompted" });
+    } finally {
+      checking = false;
+    }
+  });
+  const generationApi: Partial<ApiHandlers> = generationHandlers(generation);
+  generationApi["generation.start"] = notWhileChecking(generationApi["generation.start"]);
+  generationApi["generation.regenerate"] = notWhileChecking(generationApi["generation.regenerate"]);
+  generationApi["generation.rewrite"] = notWhileChecking(generationApi["generation.rewrite"]);
+  const reportApi: Partial<ApiHandlers> = reportHandlers(report);
+  reportApi["report.judge"] = notWhileChecking(reportApi["report.judge"]);
   const handlers: Partial<ApiHandlers> = {
     ...createHandlers({ shell: options.shell, version: appVersion(), recent }),
     ...projectHandlers,
     ...modelApi,
-    ...generationHandlers(generation),
-    ...reportHandlers(report),
+    ...generationApi,
+    ...reportApi,
   };
   return { handlers, container, dataDir };
 }

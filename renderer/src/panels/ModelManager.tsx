@@ -6,6 +6,7 @@ import { useStore } from "../store/store";
 import { Dialog } from "./Dialog";
 import { protocolProfiles, type ProtocolProfile } from "../../../electron/common/engine/catalog";
 import { textInContext } from "../../../electron/common/engine/types";
+import { formatDoctorReport } from "../../../electron/common/generation/doctorReport";
 import { checkEngineSettings, checkSampling, samplingForm, type EngineSettingsForm, type SamplingForm } from "./modelSettings";
 
 /** Models: the loaded one, this machine, the catalog with downloads, local files, a .gguf from disk, a remote server, settings. */
@@ -68,6 +69,7 @@ function LoadedModel({ loadError }: { loadError: string | null }) {
           </p>
           <ContextSeen tokens={engine.model.contextSize} note={engine.contextNote ?? null} />
           {engine.profile ? <ProfileChoice profile={engine.profile} reason={engine.profileReason ?? null} /> : null}
+          <ModelCheck />
         </>
       ) : (
         <p className="muted">{t("models.none")}</p>
@@ -88,6 +90,35 @@ function LoadedModel({ loadError }: { loadError: string | null }) {
         </p>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * "Check this model": a short session (a 600-word document) with the loaded model in its profile, and
+ * its report — tags followed, thinking leaked, plan and budgets read, each step's budget, why each
+ * request stopped, speed (the same as `draftline doctor`).
+ */
+function ModelCheck() {
+  const t = useT();
+  const [check, setCheck] = useState<{ kind: "idle" } | { kind: "running" } | { kind: "done"; lines: string[] } | { kind: "failed"; message: string }>({ kind: "idle" });
+  const run = async () => {
+    setCheck({ kind: "running" });
+    const result = await useStore.getState().checkModel();
+    setCheck(result.ok ? { kind: "done", lines: formatDoctorReport(result.report) } : { kind: "failed", message: result.message });
+  };
+  return (
+    <div className="model-check">
+      <button type="button" onClick={() => void run()} disabled={check.kind === "running"}>
+        {t("models.check")}
+      </button>
+      {check.kind === "running" ? <p role="status">{t("models.checking")}</p> : null}
+      {check.kind === "done" ? <pre aria-label={t("models.checkReport")}>{check.lines.join("\n")}</pre> : null}
+      {check.kind === "failed" ? (
+        <p className="field-error" role="alert">
+          {t("models.checkFailed", { message: check.message })}
+        </p>
+      ) : null}
+    </div>
   );
 }
 

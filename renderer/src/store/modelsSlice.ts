@@ -1,6 +1,7 @@
 // Models: the catalog, the GGUF files on this machine, downloads, fit estimates, the hardware, and
 // the engine (what is loaded, on which device).
 import type { CatalogModel, DownloadState, EngineSettings, EngineState, LocalModel, ModelInspection, ModelSourceRef } from "../../../electron/common/api";
+import type { DoctorReport } from "../../../electron/common/api/models";
 import type { HardwareInfo, SamplingSettings } from "../../../electron/common/engine/types";
 import type { ProtocolProfile } from "../../../electron/common/engine/catalog";
 import type { StoreSlice } from "./store";
@@ -29,6 +30,8 @@ export interface ModelsSlice {
   setSampling(sampling: SamplingSettings): Promise<{ ok: true } | { ok: false; message: string }>;
   /** Drives the loaded model in another profile than the one chosen for it. */
   setProfile(profile: ProtocolProfile): Promise<void>;
+  /** Checks the loaded model with a short session (models.doctor): its report, or why it could not run. */
+  checkModel(): Promise<{ ok: true; report: DoctorReport } | { ok: false; message: string }>;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -133,6 +136,13 @@ export const createModelsSlice: StoreSlice<ModelsSlice> = (set, get) => {
         takeEngine(engine);
       } catch (error) {
         report(error);
+      }
+    },
+    checkModel: async () => {
+      try {
+        return { ok: true, report: await get().api!.call("models.doctor", {}) };
+      } catch (error) {
+        return { ok: false, message: describe(error) };
       }
     },
     unloadModel: async () => {

@@ -1,5 +1,6 @@
 import type { Command } from "../command";
 import { countCommand } from "./count";
+import { doctorCommand } from "./doctor";
 import { evalCommand } from "./eval";
 import { exportCommand } from "./export";
 import { importCommand } from "./import";
@@ -12,4 +13,4 @@ import { testModelCommand } from "./test-model";
 import { writeCommand } from "./write";
 
 /** Every `draftline` sub-command, in the order `draftline help` lists them. */
-export const commands: Command[] = [writeCommand, evalCommand, reportCommand, parseCommand, countCommand, exportCommand, importCommand, rewriteCommand, modelsCommand, testModelCommand, serveCommand];
+export const commands: Command[] = [writeCommand, evalCommand, reportCommand, parseCommand, countCommand, exportCommand, importCommand, rewriteCommand, modelsCommand, doctorCommand, testModelCommand, serveCommand];
