@@ -191,10 +191,13 @@ export class ModelService implements Service {
       const plan = planContext(settings, known.settingsFrom, typeof facts.contextLength === "number" ? facts.contextLength : undefined);
       let fit: ModelInspection["fit"] = null;
       try {
+        // With a draft model: its weights and its context of the same size are counted too.
+        const draftFile = settings.draftModel ? await this.resolveDraft(settings.draftModel) : undefined;
         fit = await this.embeddedBackend().estimateFit(resolved, {
           ...(plan.wanted !== null ? { contextSize: plan.wanted } : {}),
           kvCacheType: plan.kvCacheType,
           ...(plan.flashAttention !== undefined ? { flashAttention: plan.flashAttention } : {}),
+          ...(draftFile !== undefined ? { draftFile } : {}),
         });
       } catch (error) {
         this.options.log?.("models.fit-failed", { message: (error as Error).message });

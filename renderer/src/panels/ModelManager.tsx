@@ -15,7 +15,7 @@ export function ModelManagerDialog() {
   useEffect(() => {
     void useStore.getState().refreshModels();
   }, []);
-  const [settings, setSettings] = useState<EngineSettingsForm>({ contextSize: "", kvCacheType: "", flashAttention: "", gpuLayers: "auto", threads: "" });
+  const [settings, setSettings] = useState<EngineSettingsForm>({ contextSize: "", kvCacheType: "", flashAttention: "", gpuLayers: "auto", threads: "", draftModel: "" });
   const [settingsError, setSettingsError] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -37,7 +37,7 @@ export function ModelManagerDialog() {
       <div className="panel-body models">
         <LoadedModel loadError={loadError} />
         <Hardware />
-        <Catalog onLoad={(id) => void load({ kind: "catalog", id })} />
+        <Catalog onLoad={(id) => void load({ kind: "catalog", id })} draftModel={settings.draftModel} onUseDraft={(draftModel) => setSettings({ ...settings, draftModel })} />
         <LocalModels onLoad={(path) => void load({ kind: "file", path })} />
         <OpenFile onLoad={(path) => void load({ kind: "file", path })} />
         <RemoteServer onLoad={(baseUrl, apiKey, model) => void load({ kind: "server", baseUrl, ...(apiKey ? { apiKey } : {}), ...(model ? { model } : {}) })} />
@@ -167,7 +167,13 @@ function Hardware() {
   );
 }
 
-function Catalog({ onLoad }: { onLoad(id: string): void }) {
+interface DraftChoice {
+  /** The draft model chosen in the settings ("" none). */
+  draftModel: string;
+  onUseDraft(draftModel: string): void;
+}
+
+function Catalog({ onLoad, draftModel, onUseDraft }: { onLoad(id: string): void } & DraftChoice) {
   const t = useT();
   const catalog = useStore((s) => s.catalog);
   const catalogError = useStore((s) => s.catalogError);
@@ -181,14 +187,14 @@ function Catalog({ onLoad }: { onLoad(id: string): void }) {
       ) : null}
       <ul className="model-list">
         {catalog.map((m) => (
-          <CatalogItem key={m.entry.id} model={m} onLoad={onLoad} />
+          <CatalogItem key={m.entry.id} model={m} onLoad={onLoad} draftModel={draftModel} onUseDraft={onUseDraft} />
         ))}
       </ul>
     </section>
   );
 }
 
-function CatalogItem({ model, onLoad }: { model: CatalogModel; onLoad(id: string): void }) {
+function CatalogItem({ model, onLoad, draftModel, onUseDraft }: { model: CatalogModel; onLoad(id: string): void } & DraftChoice) {
   const t = useT();
   const download = useStore((s) => s.downloads[model.entry.id]);
   const inspection = useStore((s) => (model.path ? s.inspections[model.path] : undefined));
@@ -243,8 +249,56 @@ function CatalogItem({ model, onLoad }: { model: CatalogModel; onLoad(id: string
           </button>
         ) : null}
       </div>
+      {model.entry.draftModel && status === "ready" ? <DraftOffer model={model} draftModel={draftModel} onUseDraft={onUseDraft} /> : null}
       <Fit inspection={inspection} />
     </li>
+  );
+}
+
+/**
+ * "Speed up with a draft model": the catalog's draft model for this one, its size, and once both are
+ * here the memory they need together (the fit with the draft); download it, use it, or stop using it.
+ * Its vocabulary is checked against the model's when they load (refused with the token that differs).
+ */
+function DraftOffer({ model, draftModel, onUseDraft }: { model: CatalogModel } & DraftChoice) {
+  const t = useT();
+  const draft = useStore((s) => s.catalog.find((m) => m.entry.id === model.entry.draftModel));
+  const download = useStore((s) => (draft ? s.downloads[draft.entry.id] : undefined));
+  if (!draft) return null;
+  const ready = draft.status === "ready" || download?.status === "done";
+  const downloading = download?.status === "downloading" || download?.status === "verifying";
+  const inUse = draftModel === draft.entry.id;
+  const size = draft.entry.sizeBytes ? formatBytes(draft.entry.sizeBytes) : "?";
+  const use = () => {
+    onUseDraft(draft.entry.id);
+    if (model.path) void useStore.getState().inspectModel(model.path, { draftModel: draft.entry.id });
+  };
+  const stop = () => {
+    onUseDraft("");
+    if (model.path) void useStore.getState().inspectModel(model.path);
+  };
+  return (
+    <div className="draft-offer" role="group" aria-label={t("models.draftOffer")}>
+      <p className="muted">{t("models.draftOfferText", { name: draft.entry.name, size })}</p>
+      {inUse ? <p>{t("models.draftInUse", { name: draft.entry.name })}</p> : null}
+      <div className="card-actions">
+        {inUse ? (
+          <button type="button" onClick={stop}>
+            {t("models.draftStop")}
+          </button>
+        ) : ready ? (
+          <button type="button" onClick={use}>
+            {t("models.draftUse", { name: draft.entry.name })}
+          </button>
+        ) : downloading ? (
+          <span className="muted">{t("models.draftDownloading", { name: draft.entry.name })}</span>
+        ) : (
+          <button type="button" onClick={() => void useStore.getState().download(draft.entry.id)}>
+            {t("models.draftDownload", { name: draft.entry.name, size })}
+          </button>
+        )}
+      </div>
+    </div>
   );
 }
 
@@ -260,6 +314,7 @@ function Fit({ inspection }: { inspection: ModelInspection | "checking" | undefi
       <strong>{t("models.fit")}:</strong> {t("models.fitScore", { score: Math.round(fit.compatibilityScore * 100) })} ·{" "}
       {fit.fits ? t("models.fitYes", { gpuLayers: fit.gpuLayers, totalLayers: fit.totalLayers, context: fit.contextSize, ram: formatBytes(fit.ramBytes), vram: formatBytes(fit.vramBytes) }) : t("models.fitNo")}
       {fit.kvCacheBytes !== undefined ? ` (${t("models.fitKv", { type: fit.kvCacheType ?? "f16", context: fit.contextSize, kv: formatBytes(fit.kvCacheBytes) })})` : ""}
+      {fit.draft ? ` · ${t("models.fitDraft", { ram: formatBytes(fit.draft.ramBytes), vram: formatBytes(fit.draft.vramBytes) })}` : ""}
     </p>
   );
 }
@@ -406,6 +461,15 @@ function Settings({ value, onChange, error }: { value: EngineSettingsForm; onCha
       </select>
     </span>
   );
+  // A draft model for any model: a downloaded catalog model or a GGUF of the models folder.
+  const catalog = useStore((s) => s.catalog);
+  const local = useStore((s) => s.localModels);
+  const draftOptions: [string, string][] = [
+    ["", t("models.draftNone")],
+    ...catalog.filter((m) => m.status === "ready").map((m): [string, string] => [m.entry.id, m.entry.name]),
+    ...local.filter((m) => m.catalogId === null).map((m): [string, string] => [m.path, m.name]),
+  ];
+  if (value.draftModel !== "" && !draftOptions.some(([v]) => v === value.draftModel)) draftOptions.push([value.draftModel, value.draftModel]);
   return (
     <section aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{t("models.settings")}</h3>
@@ -419,6 +483,7 @@ function Settings({ value, onChange, error }: { value: EngineSettingsForm; onCha
         ])}
         {field("gpuLayers", t("models.gpuLayers"))}
         {field("threads", t("models.threads"))}
+        {choice("draftModel", t("models.draftModel"), draftOptions)}
       </div>
       {error ? (
         <p className="field-error" role="alert">

@@ -5,22 +5,24 @@ import { checkEngineSettings, checkSampling, samplingForm } from "./modelSetting
 
 describe("engine settings", () => {
   it("reads auto, max and numbers into settings the engine accepts", () => {
-    const none = { kvCacheType: "", flashAttention: "" };
-    const check = checkEngineSettings({ contextSize: "8192", gpuLayers: "max", threads: "8", kvCacheType: "q8_0", flashAttention: "on" });
+    const none = { kvCacheType: "", flashAttention: "", draftModel: "" };
+    const check = checkEngineSettings({ contextSize: "8192", gpuLayers: "max", threads: "8", kvCacheType: "q8_0", flashAttention: "on", draftModel: "" });
     expect(check).toEqual({ ok: true, settings: { contextSize: 8192, gpuLayers: "max", threads: 8, kvCacheType: "q8_0", flashAttention: true } });
     expect(engineSettingsSchema.safeParse(check.ok ? check.settings : null).success).toBe(true);
     expect(checkEngineSettings({ contextSize: "auto", gpuLayers: "", threads: "", ...none })).toEqual({ ok: true, settings: { contextSize: "auto", gpuLayers: "auto" } });
     // Empty: the model's recommended context and KV cache.
     expect(checkEngineSettings({ contextSize: "", gpuLayers: "", threads: "", ...none })).toEqual({ ok: true, settings: { gpuLayers: "auto" } });
-    expect(checkEngineSettings({ contextSize: "", gpuLayers: "", threads: "", kvCacheType: "", flashAttention: "off" })).toEqual({ ok: true, settings: { gpuLayers: "auto", flashAttention: false } });
+    expect(checkEngineSettings({ contextSize: "", gpuLayers: "", threads: "", kvCacheType: "", flashAttention: "off", draftModel: "" })).toEqual({ ok: true, settings: { gpuLayers: "auto", flashAttention: false } });
+    // A draft model chosen: speculative decoding with it.
+    expect(checkEngineSettings({ contextSize: "", gpuLayers: "", threads: "", ...none, draftModel: " qwen3-0.6b " })).toEqual({ ok: true, settings: { gpuLayers: "auto", draftModel: "qwen3-0.6b" } });
   });
 
   it("names the field that is not valid", () => {
-    const none = { kvCacheType: "", flashAttention: "" };
+    const none = { kvCacheType: "", flashAttention: "", draftModel: "" };
     expect(checkEngineSettings({ contextSize: "100", gpuLayers: "auto", threads: "", ...none })).toEqual({ ok: false, field: "models.contextSize" });
     expect(checkEngineSettings({ contextSize: "auto", gpuLayers: "many", threads: "", ...none })).toEqual({ ok: false, field: "models.gpuLayers" });
     expect(checkEngineSettings({ contextSize: "auto", gpuLayers: "auto", threads: "0", ...none })).toEqual({ ok: false, field: "models.threads" });
-    expect(checkEngineSettings({ contextSize: "auto", gpuLayers: "auto", threads: "", kvCacheType: "q2_k", flashAttention: "" })).toEqual({ ok: false, field: "models.kvCacheType" });
+    expect(checkEngineSettings({ contextSize: "auto", gpuLayers: "auto", threads: "", kvCacheType: "q2_k", flashAttention: "", draftModel: "" })).toEqual({ ok: false, field: "models.kvCacheType" });
   });
 });
 

@@ -15,6 +15,8 @@ export interface EngineSettingsForm {
   gpuLayers: string;
   /** A number of threads, or empty for the engine's choice. */
   threads: string;
+  /** Speculative decoding: a downloaded catalog model's id or a GGUF path, or empty for none. */
+  draftModel: string;
 }
 
 export type SettingsCheck = { ok: true; settings: EngineSettings } | { ok: false; field: MessageKey };
@@ -51,6 +53,7 @@ export function checkEngineSettings(form: EngineSettingsForm): SettingsCheck {
     if (n === null || n < 1 || n > 512) return { ok: false, field: "models.threads" };
     settings.threads = n;
   }
+  if (form.draftModel.trim() !== "") settings.draftModel = form.draftModel.trim();
   return { ok: true, settings };
 }
 
