@@ -612,6 +612,26 @@ export class InMemoryBackend {
         this.engine = { ...this.engine, profile, profileReason: `${profile}: chosen by the writer.` };
         return this.engine;
       },
+      // The model check as the real back end reports it for a model that keeps to the protocol (electron/node/generation/doctor.ts).
+      "models.doctor": async () => {
+        if (this.engine.status !== "ready") throw new ApiError("failed", "No model is loaded: load one in the model manager first.");
+        const steps = [200, 200, 200].map((words, i) => ({ step: i + 1, section: ["Fields", "Picking", "Drying"][i]!, asked: 200, words, ratio: 1 }));
+        return {
+          model: this.engine.model?.name ?? "model",
+          mode: this.engine.profile ?? "prompted",
+          instruction: "Write a 600-word article about how tea is grown and made, in three sections.",
+          targetWords: 600,
+          outcome: { status: "finished" as const, reason: "Finished at 600 words of 600.", words: 600 },
+          tags: { followed: true, detail: "10 of 10 requests ended at a tag or stop string, 0 at the model's end of text, 0 where Draftline cut them, 0 ran out of tokens" },
+          repetition: { cuts: 0, detail: "nothing cut for repetition" },
+          thinking: { leaked: false, detail: "no <think> block where none was asked for" },
+          plan: { read: true, sections: 3, budgetsGiven: true, detail: "3 sections (200 + 200 + 200 words); budgets as the model gave them" },
+          steps,
+          requests: [{ stopReason: "stop", stopString: "</global_plan>", promptTokens: 60, generatedTokens: 40, seconds: 0.5 }],
+          tokensPerSecond: 80,
+          notes: [],
+        };
+      },
       "models.unload": async () => {
         this.engine = noEngine();
         return this.engine;
