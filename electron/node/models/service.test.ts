@@ -189,11 +189,11 @@ describe("which model this is, and how to drive it", () => {
   });
 
   /** Loads a tiny GGUF written with these naming keys, its metadata read as the engine reads it; the model writes `writes`. */
-  async function load(file: string, naming: { name?: string; general?: Record<string, string> }, writes = "Tea is grown on hills.") {
+  async function load(file: string, naming: { name?: string; general?: Record<string, string> }, writes = "Tea is grown on hills.", options: { modeChosen?: boolean } = {}) {
     await writeTestModel(path.join(dir, file), naming);
     const launcher = scriptedLauncher(answer(false, { writes, facts: "read" }));
     const service = new ModelService({ env: { DRAFTLINE_MODELS_DIR: dir }, emitState: () => {}, emitDownload: () => {}, launcher });
-    const state = await service.load({ kind: "file", path: path.join(dir, file) });
+    const state = await service.load({ kind: "file", path: path.join(dir, file) }, {}, options);
     const generated = launcher.engines[0]!.calls().filter((m) => m === "generate").length;
     return { service, state, generated };
   }
@@ -231,6 +231,16 @@ describe("which model this is, and how to drive it", () => {
       expect(prompted.service.loaded().profile).toBe("prompted");
     } finally {
       await prompted.service.shutdown();
+    }
+  });
+
+  it("does not probe a model the catalog does not know when the writer named the mode (--mode, --raw-prompt)", async () => {
+    const chosen = await load("unknown-c.gguf", { name: "Some Other Model" }, "<global_plan>\n## A plan", { modeChosen: true });
+    try {
+      expect(chosen.generated).toBe(0);
+      expect(chosen.state.status).toBe("ready");
+    } finally {
+      await chosen.service.shutdown();
     }
   });
 

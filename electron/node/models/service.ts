@@ -218,9 +218,10 @@ export class ModelService implements Service {
    * GGUF names it); a model the catalog does not know is probed once loaded: native if it writes
    * `<global_plan>` by itself from the native prompt, else prompted, and the state says why. A catalog
    * model of the native profile (IS-Writer) is probed too, and told to use the prompted mode if it
-   * does not write the tags. `probe` (or DRAFTLINE_PROBE=1) probes any model.
+   * does not write the tags. `probe` (or DRAFTLINE_PROBE=1) probes any model; `modeChosen` (the writer
+   * named the mode, as `--mode` or `--raw-prompt` do) skips the probe that would choose one.
    */
-  load(source: ModelSourceRef, settings: EngineSettings = {}, options: { probe?: boolean } = {}): Promise<EngineState> {
+  load(source: ModelSourceRef, settings: EngineSettings = {}, options: { probe?: boolean; modeChosen?: boolean } = {}): Promise<EngineState> {
     return this.serialized(async () => {
       this.options.log?.("models.load", { kind: source.kind, ...(source.kind === "catalog" ? { id: source.id } : {}) });
       const failed = (error: unknown) => {
@@ -256,7 +257,7 @@ export class ModelService implements Service {
           contextNote,
           sampling: initialSampling(known.settingsFrom, model.name === TEST_MODEL_NAME),
         });
-        if (known.profile === null) return await this.chooseByProbe(known.reason);
+        if (known.profile === null && !options.modeChosen && !options.probe) return await this.chooseByProbe(known.reason);
         if (options.probe || this.env.DRAFTLINE_PROBE === "1" || known.entry?.profile === "native") return await this.runProbe();
         return state;
       } catch (error) {

@@ -134,7 +134,7 @@ async function longbenchWrite(argv: string[], io: CliIO): Promise<number> {
   const onSignal = () => stop.abort();
   try {
     const judge = judgeSpec ? await createJudge(judgeSpec, models).catch((error: Error) => Promise.reject(new CliError(error.message))) : undefined;
-    const state = await loadForCommand(models, source, { ...settings, ...draftSetting(values, io) }, sampling);
+    const state = await loadForCommand(models, source, { ...settings, ...draftSetting(values, io) }, sampling, mode !== undefined || rawPrompt);
     io.stderr.write(`${state.model?.name} on ${state.device}, ${describeLoadedContext(state)}; ${describeSampling(state.sampling)}; ${rawPrompt ? "the benchmark's prompts unchanged" : "Draftline's prompting"}${parallel > 1 ? `; ${parallel} at a time` : ""}${judge ? `; judge ${judge.description}` : ""}\n`);
     if (judge?.note) io.stderr.write(`Note: ${judge.note}.\n`);
     await mkdir(path.dirname(files.out), { recursive: true }).catch((error: unknown) => {

@@ -165,9 +165,13 @@ export function describeSampling(sampling: SamplingSettings): string {
   return parts.length === 0 ? "greedy sampling" : `sampling: ${parts.join(", ")}`;
 }
 
-/** Loads the model for a command: the engine settings, then the writer's sampling over the catalog's. */
-export async function loadForCommand(models: ModelService, source: ModelSourceRef, settings: EngineSettings, sampling: SamplingSettings | undefined): Promise<EngineState> {
-  let state = await models.load(source, settings).catch((error: Error) => {
+/**
+ * Loads the model for a command: the engine settings, then the writer's sampling over the catalog's.
+ * `modeChosen`: the command names the mode (--mode, --raw-prompt), so a model the catalog does not know
+ * is not probed to choose one.
+ */
+export async function loadForCommand(models: ModelService, source: ModelSourceRef, settings: EngineSettings, sampling: SamplingSettings | undefined, modeChosen = false): Promise<EngineState> {
+  let state = await models.load(source, settings, { modeChosen }).catch((error: Error) => {
     throw new CliError(error.message);
   });
   if (sampling) state = models.setSampling({ ...state.sampling, ...sampling });
@@ -272,7 +276,7 @@ export const writeCommand: Command = {
         projectId = await openToContinue(projects, resume, target, io);
       }
       io.stderr.write(`Loading ${source.kind === "server" ? source.baseUrl : source.kind === "file" ? path.basename(source.path) : source.id}…\n`);
-      const state = await loadForCommand(models, source, { ...settings, ...draftSetting(values, io) }, sampling);
+      const state = await loadForCommand(models, source, { ...settings, ...draftSetting(values, io) }, sampling, mode !== undefined);
       io.stderr.write(`${state.model?.name} on ${state.device}, ${describeLoadedContext(state)}; ${describeSampling(state.sampling)}${state.model?.draft ? `; draft model ${state.model.draft.name}` : ""}\n`);
       if (state.contextNote) io.stderr.write(`Context: ${state.contextNote}\n`);
       if (state.profileReason) io.stderr.write(`Profile: ${state.profile}${mode && mode !== state.profile ? ` (written in ${mode}, as --mode asks)` : ""}; ${state.profileReason}\n`);
