@@ -14,12 +14,12 @@ import type { Manuscript, Section, Step } from "./types";
  * has its section); a step already in its reflection (`reflectionCloses`: its text was complete) is
  * done; a step with no text yet is removed. A manuscript with no step in progress comes back as it is.
  */
-export function stopStepInProgress(m: Manuscript, options: { reflectionCloses?: boolean } = {}): Manuscript {
+export function stopStepInProgress(m: Manuscript, options: { reflectionCloses?: boolean; keepEmpty?: boolean } = {}): Manuscript {
   const index = m.steps.length - 1;
   const step = m.steps[index];
   if (!step || !isInProgress(step)) return m;
   const content = step.content.trim();
-  if (content === "") return { ...m, steps: m.steps.slice(0, index) };
+  if (content === "" && !options.keepEmpty) return { ...m, steps: m.steps.slice(0, index) };
   const plan = step.plan.trim();
   const closedPlan: Step = step.planComplete
     ? step

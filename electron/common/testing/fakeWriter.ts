@@ -108,6 +108,13 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
     const stepText = `${stepPlan(section[0], budget)}\n</step_plan>\n<content>\n${content}${ending}`;
     const since = context.slice(context.lastIndexOf("<step_plan>\n") + 12);
     if (context.endsWith("<content>\n") && !stepText.startsWith(since)) return `${content}${ending}`; // a regenerated step
+    // Inside a step whose text the writer changed (typed into it, or it was cut short): the rest of its words.
+    const opened = since.indexOf("</step_plan>\n<content>\n");
+    if (opened >= 0 && !since.includes("<reflection>") && !stepText.startsWith(since)) {
+      const written = since.slice(opened + 23).split(/\s+/).filter(Boolean).length;
+      const rest = Math.max(0, words - written);
+      return `${rest > 0 ? ` ${prose(rest, k, options.paragraphWords ?? 60)}` : ""}${ending}`;
+    }
     // Inside the step: go on with what is left of it (after a pause the context ends mid-text).
     if (!since.includes("<reflection>") && stepText.startsWith(since)) return stepText.slice(since.length);
     // Inside a reflection, after the controller's progress line.

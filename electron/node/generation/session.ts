@@ -149,6 +149,8 @@ export class WritingSession {
   private abort: AbortController | null = null;
   private abortReason: AbortReason | null = null;
   private paused = false;
+  /** The writer typed into the live step while paused: the call waiting there ends when the run resumes. */
+  private cut = false;
   private resumeWaiter: (() => void) | null = null;
   private halted = false;
   private edits: QueuedEdit[] = [];
@@ -263,6 +265,29 @@ export class WritingSession {
     this.halted = true;
     this.requestAbort("stop");
     this.resume();
+  }
+
+  /**
+   * The writer typed into the step the model writes while the run is paused: the step is cut where the
+   * model stood (a stopped step: its plan and its text so far, even none), the writer's edit goes in,
+   * and when the run resumes the step is continued from the writer's text (the writing loop continues
+   * a stopped step first). Null when the edit is not of the live step's text while paused (the plan
+   * already written, the content being written); in its reflection the step's text is complete and the
+   * edit waits for the step's end like any other.
+   */
+  cutLiveStep(edit: Extract<ManuscriptEdit, { type: "editStep" }>): SubmittedEdit | null {
+    const live = this.live;
+    if (!this.paused || this.halted || !live || live.piece.kind !== "step") return null;
+    if (this.phase !== "step-plan" && this.phase !== "content") return null;
+    const index = live.stepBase;
+    const step = this.m.steps[index];
+    if (!step || step.id !== edit.stepId || index !== this.m.steps.length - 1 || !isInProgress(step)) return null;
+    const stopped = stopStepInProgress(this.m, { keepEmpty: true });
+    const result = applyEdit(stopped, edit);
+    if (!result.ok) return result;
+    this.m = stopped;
+    this.cut = true;
+    return this.submitEdit(edit);
   }
 
   /** The writer's edits not yet in the model's context, and those just taken in. */
@@ -397,6 +422,11 @@ export class WritingSession {
       if (this.paused) {
         await new Promise<void>((resolve) => (this.resumeWaiter = resolve));
         continue;
+      }
+      if (this.cut) {
+        // The writer cut the live step (cutLiveStep): the mode leaves it, and it is continued from their text.
+        this.cut = false;
+        return null;
       }
       const room = Math.min(ask.maxTokens, await this.ensureRoom(Math.min(ask.expected, ask.maxTokens)));
       const abort = new AbortController();

@@ -90,6 +90,11 @@ export class Writer {
         return { ok: false, error: { kind: "step-in-progress", stepId: edit.stepId, message: `This step waits while step ${aside.index + 1} is written again: edit it once that is done.` } };
       }
     }
+    // Typed into the step being written while paused: the step is cut there and goes on from the writer's text.
+    if (edit.type === "editStep" && this.mode.rewritesSteps) {
+      const cut = this.session.cutLiveStep(edit);
+      if (cut) return cut;
+    }
     return this.session.submitEdit(edit);
   }
 

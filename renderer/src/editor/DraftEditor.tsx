@@ -39,6 +39,7 @@ function DraftEditorFor() {
     <section className="draft-pane" aria-label={t("draft.label")}>
       {empty ? <p className="draft-empty">{t("draft.empty")}</p> : null}
       <ReplacedMarks />
+      <DraftHintAtCursor />
       <EditorContent editor={editor} className="draft-scroll" />
     </section>
   );
@@ -60,4 +61,27 @@ function ReplacedMarks() {
   const selector = waiting.map((id) => `.draft .step-block[data-step-id=${JSON.stringify(id)}]`).join(",\n");
   const label = JSON.stringify(t("draft.replaced"));
   return <style>{`${selector} { opacity: 0.62; border-left: 2px dotted var(--live); }\n${waiting.map((id) => `.draft .step-block[data-step-id=${JSON.stringify(id)}]::before`).join(",\n")} { content: ${label}; display: block; font-family: var(--sans); font-size: 0.75rem; color: var(--live); }`}</style>;
+}
+
+/** What the draft says at the cursor about the writer's last edit (it went in with the model paused, or why it did not). */
+function DraftHintAtCursor() {
+  const t = useT();
+  const hint = useStore((s) => s.draftHint);
+  const status = useStore((s) => s.generation?.status);
+  useEffect(() => {
+    // Resumed (or started again): what it said no longer holds.
+    if (status === "writing" && useStore.getState().draftHint?.kind === "info") useStore.setState({ draftHint: null });
+  }, [status]);
+  if (!hint) return null;
+  // Below the caret's line, or above it near the window's foot; kept inside the window.
+  const left = Math.max(8, Math.min(hint.left, window.innerWidth - 440));
+  const place = hint.bottom + 90 < window.innerHeight ? { top: hint.bottom + 4 } : { bottom: window.innerHeight - hint.top + 4 };
+  return (
+    <div className="draft-hint" data-kind={hint.kind} role={hint.kind === "error" ? "alert" : "status"} style={{ left, ...place }}>
+      <span>{t(hint.key)}</span>
+      <button type="button" className="link-button" onClick={() => useStore.setState({ draftHint: null })}>
+        {t("draft.hint.dismiss")}
+      </button>
+    </div>
+  );
 }

@@ -8,7 +8,8 @@ import type { Manuscript } from "../../../electron/common/manuscript";
 import type { AppStore } from "../store/store";
 import type { SelectedPassage, SelectionResult } from "../store/rewriteSlice";
 import { findStepBlock } from "./extensions/stepBlock";
-import { STREAM_META } from "./extensions/streamGuard";
+import { STREAM_META, type GuardHooks, type RefusedEdit } from "./extensions/streamGuard";
+import type { MessageKey } from "../i18n";
 import { createDraftDoc, syncDraft } from "./draftSync";
 import { serializeMarkdown } from "./markdown";
 import { passageFromSelection, replacePassageTransaction } from "./passage";
@@ -27,6 +28,9 @@ export class DraftController {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly unsubscribe: Array<() => void> = [];
   private readonly debounceMs: number;
+  /** The pause the writer's first keystroke in the step the model writes asked for, until it lands. */
+  private pausing: Promise<void> | null = null;
+  private hintSeq = 0;
 
   constructor(
     private readonly editor: Editor,
@@ -38,6 +42,12 @@ export class DraftController {
 
   start(): void {
     this.load(this.store.getState().manuscript);
+    const hooks: GuardHooks = { lockedEdit: (stepId, across, pos) => this.lockedEdit(stepId, across, pos), refused: (reason, pos) => this.refused(reason, pos) };
+    const storage = (this.editor.storage as unknown as Record<string, { hooks: GuardHooks | null } | undefined>).streamGuard;
+    if (storage) storage.hooks = hooks;
+    this.unsubscribe.push(() => {
+      if (storage?.hooks === hooks) storage.hooks = null;
+    });
     this.unsubscribe.push(
       this.store.subscribe((s, prev) => {
         if (s.manuscript !== prev.manuscript) this.follow(s.manuscript);
@@ -60,6 +70,50 @@ export class DraftController {
     this.unsubscribe.push(() => {
       if (this.store.getState().draftBridge === bridge) this.store.getState().setDraftBridge(null);
     });
+  }
+
+  /**
+   * The writer's edit touches a step the model writes. The live step: while the model writes, its
+   * first keystroke pauses the model and goes in (an edit across steps is refused: pause first); while
+   * paused it goes in, and Resume continues the step after the writer's text. Any other step the model
+   * has not written yet waits.
+   */
+  private lockedEdit(stepId: string, across: boolean, pos: number): boolean {
+    const s = this.store.getState();
+    const index = s.generation?.progress.currentStep ?? null;
+    const live = index !== null ? s.manuscript?.steps[index]?.id : undefined;
+    const status = s.generation?.status;
+    if (stepId !== live || (status !== "writing" && status !== "paused" && status !== "pausing")) {
+      this.hint("draft.hint.waiting", "error", pos);
+      return false;
+    }
+    if (status === "writing" && across) {
+      this.hint("draft.hint.acrossLive", "error", pos);
+      return false;
+    }
+    if (status === "writing" && !this.pausing) {
+      this.pausing = s.pause().finally(() => {
+        this.pausing = null;
+      });
+    }
+    this.hint("draft.hint.paused", "info", pos);
+    return true;
+  }
+
+  private refused(reason: RefusedEdit, pos: number): void {
+    const key: Record<RefusedEdit, MessageKey> = { locked: "draft.hint.waiting", acrossLive: "draft.hint.acrossLive", shape: "draft.hint.shape" };
+    this.hint(key[reason], "error", pos);
+  }
+
+  /** Says something at the cursor (where the edit was made). */
+  private hint(key: MessageKey, kind: "info" | "error", pos: number): void {
+    let at: { left: number; top: number; bottom: number };
+    try {
+      at = this.editor.view.coordsAtPos(Math.min(pos, this.editor.state.doc.content.size));
+    } catch {
+      at = this.editor.view.dom.getBoundingClientRect();
+    }
+    this.store.setState({ draftHint: { key, kind, left: at.left, top: at.top, bottom: at.bottom, seq: ++this.hintSeq } });
   }
 
   stop(): void {
@@ -139,6 +193,11 @@ export class DraftController {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.dirty.size === 0 || this.editor.isDestroyed) return;
+    // Typed into the step the model writes: sent once the model has paused (it takes the edit then).
+    if (this.pausing) {
+      void this.pausing.then(() => this.flush());
+      return;
+    }
     const doc = this.editor.state.doc;
     for (const stepId of [...this.dirty]) {
       this.dirty.delete(stepId);

@@ -1,13 +1,13 @@
 import { getSchema } from "@tiptap/core";
 import { history, redo, undo } from "@tiptap/pm/history";
-import { EditorState, TextSelection, type Transaction } from "@tiptap/pm/state";
+import { AllSelection, EditorState, TextSelection, type Transaction } from "@tiptap/pm/state";
 import type { ReplaceStep } from "@tiptap/pm/transform";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createManuscript, type Manuscript, type Step } from "../../../electron/common/manuscript";
 import { draftExtensions } from "./extensions";
 import { findStepBlock } from "./extensions/stepBlock";
-import { STREAM_META, streamGuardPlugin } from "./extensions/streamGuard";
+import { acrossSteps, STREAM_META, streamGuardPlugin, type GuardHooks } from "./extensions/streamGuard";
 import { createDraftDoc, syncDraft } from "./draftSync";
 import { serializeMarkdown } from "./markdown";
 
@@ -147,6 +147,43 @@ describe("the draft follows the manuscript", () => {
     const across = state.tr.setSelection(TextSelection.create(state.doc, done.pos + 3, writing.pos + 3)).deleteSelection();
     expect(state.apply(across).doc).toBe(state.doc);
     expect(state.apply(state.tr.insertText("x", done.pos + 2)).doc).not.toBe(state.doc);
+  });
+
+  it("makes an edit across steps step by step: a deletion across two steps, and select-all then typing", () => {
+    const m = manuscript([step(1, "sec-1", "The first step ends here."), step(2, "sec-1", "The second step begins here."), step(3, "sec-2", "A third one.")]);
+    const { state } = setup(m);
+    const one = findStepBlock(state.doc, "step-1")!;
+    const two = findStepBlock(state.doc, "step-2")!;
+    // From "ends" in step 1 to "begins" in step 2 (the positions of the words in their paragraphs).
+    const from = one.pos + 2 + "The first step ".length;
+    const to = two.pos + 2 + "The second step ".length;
+    const deletion = acrossSteps(state, state.tr.setSelection(TextSelection.create(state.doc, from, to)).deleteSelection())!;
+    expect(outline(state.apply(deletion)).filter((l) => l.startsWith("step"))).toEqual(["step-1 (done): The first step", "step-2 (done): begins here.", "step-3 (done): A third one."]);
+
+    const all = state.tr.setSelection(new AllSelection(state.doc)).insertText("Only this.");
+    const typed = state.apply(acrossSteps(state, all)!);
+    expect(outline(typed)).toEqual(["# Opening", "step-1 (done): Only this.", "step-2 (done): ", "# Middle", "step-3 (done): "]);
+  });
+
+  it("asks the window about an edit of the step the model writes: in when it says so, dropped (and said) when not", () => {
+    const m = manuscript([step(1, "sec-1", "Done."), step(2, "sec-1", "Being written", "writing")]);
+    const asked: Array<[string, boolean]> = [];
+    let allow = true;
+    const hooks: GuardHooks = {
+      lockedEdit: (stepId, across) => {
+        asked.push([stepId, across]);
+        return allow;
+      },
+      refused: () => {},
+    };
+    const state = EditorState.create({ schema, doc: createDraftDoc(schema, m, new Map()), plugins: [streamGuardPlugin(() => hooks)] });
+    const writing = findStepBlock(state.doc, "step-2")!;
+    expect(outline(state.apply(state.tr.insertText("x", writing.pos + 2)))[2]).toBe("step-2 (writing): xBeing written");
+    allow = false;
+    expect(state.apply(state.tr.insertText("x", writing.pos + 2)).doc).toBe(state.doc);
+    const done = findStepBlock(state.doc, "step-1")!;
+    expect(state.apply(state.tr.setSelection(TextSelection.create(state.doc, done.pos + 3, writing.pos + 3)).deleteSelection()).doc).toBe(state.doc);
+    expect(asked).toEqual([["step-2", false], ["step-2", false], ["step-2", true]]);
   });
 
   it("streaming any text in any chunks ends with the draft a fresh load of the final text shows", () => {

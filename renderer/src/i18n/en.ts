@@ -188,6 +188,11 @@ export const en = {
   "timeline.livePosition": "The model is writing here",
 
   "draft.label": "Draft",
+  "draft.hint.paused": "The model paused so your typing goes in. Resume continues this step after your text.",
+  "draft.hint.acrossLive": "The model is writing one of these steps: pause it to edit across steps. Nothing was changed.",
+  "draft.hint.waiting": "The model has not written this step yet: edit it once it has. Nothing was changed.",
+  "draft.hint.shape": "That edit would add or remove steps or headings: change the plan in the timeline instead. Nothing was changed.",
+  "draft.hint.dismiss": "Dismiss",
   "draft.empty": "The draft appears here as the model writes. You can edit any finished step at any time.",
   "draft.planning": "The model is planning this step…",
   "draft.locked": "The model is writing this step; edit it once the step is done.",

@@ -189,6 +189,11 @@ export const zh: Messages = {
   "timeline.livePosition": "模型正在写这里",
 
   "draft.label": "草稿",
+  "draft.hint.paused": "模型已暂停，你输入的文字已写入。点“继续”后，模型会接着你的文字写完这一步。",
+  "draft.hint.acrossLive": "模型正在写其中一个步骤：请先暂停，再跨步骤编辑。没有做任何修改。",
+  "draft.hint.waiting": "模型还没有写到这一步：写完后再修改。没有做任何修改。",
+  "draft.hint.shape": "这个修改会增删步骤或标题：请在时间线中修改计划。没有做任何修改。",
+  "draft.hint.dismiss": "关闭",
   "draft.empty": "模型写作时，草稿会显示在这里。任何写完的步骤都可以随时修改。",
   "draft.planning": "模型正在规划这一步…",
   "draft.locked": "模型正在写这一步；写完后即可修改。",

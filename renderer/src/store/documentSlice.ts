@@ -3,6 +3,7 @@
 import type { GenerationUpdate, ProjectSummary } from "../../../electron/common/api";
 import type { RecoverableProject } from "../../../electron/common/project/state";
 import { applyEdit, type Manuscript, type ManuscriptEdit } from "../../../electron/common/manuscript";
+import { stopStepInProgress } from "../../../electron/common/manuscript/stopped";
 import type { NewDocumentInput, OpenedDocument } from "../api/documents";
 import { applyGenerationUpdate, reconcileManuscript } from "./generationUpdates";
 import { acknowledgeEdit, settleEdits, type EditTarget, type LocalEdit } from "./pendingEdits";
@@ -162,7 +163,11 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
   editManuscript: async (edit, target) => {
     const { document, manuscript, documents } = get();
     if (!document || !manuscript) return { ok: false, message: "No document is open." };
-    const local = applyEdit(manuscript, edit);
+    // Typed into the step the model writes, paused: the back end cuts the step there and takes the
+    // writer's text (the run continues it after that text); the copy here does the same.
+    const live = get().generation?.status === "paused" ? (get().generation?.progress.currentStep ?? null) : null;
+    const base = edit.type === "editStep" && live !== null && manuscript.steps[live]?.id === edit.stepId ? stopStepInProgress(manuscript, { keepEmpty: true }) : manuscript;
+    const local = applyEdit(base, edit);
     if (!local.ok) return { ok: false, message: local.error.message };
     const id = nextLocalEdit++;
     set({ manuscript: local.manuscript, localEdits: [...get().localEdits, { id, target, state: "sending", serverId: null }] });

@@ -41,6 +41,17 @@ export interface ScrollRequest {
   seq: number;
 }
 
+/** A message shown in the draft where the writer's cursor is (viewport coordinates). */
+export interface DraftHint {
+  key: MessageKey;
+  kind: "info" | "error";
+  left: number;
+  /** The caret's line: its top and bottom. */
+  top: number;
+  bottom: number;
+  seq: number;
+}
+
 export interface Notice {
   id: number;
   kind: "error" | "info";
@@ -62,6 +73,8 @@ export interface UiSlice {
   pendingReplace: { proceed: () => void | Promise<void> } | null;
   /** A rewrite the writer is asked about (what it replaces, and that History keeps it). */
   rewriteQuestion: RewriteRequest | null;
+  /** What the draft says at the cursor about an edit (typing into the step the model writes, an edit refused). */
+  draftHint: DraftHint | null;
   timelineVisible: boolean;
   focus: Focus;
   scrollRequest: ScrollRequest | null;
@@ -103,6 +116,7 @@ export const createUiSlice: StoreSlice<UiSlice> = (set, get) => ({
   replaceQuestion: null,
   pendingReplace: null,
   rewriteQuestion: null,
+  draftHint: null,
   timelineVisible: true,
   focus: { stepId: null, sectionId: null, source: "draft" },
   scrollRequest: null,
