@@ -12,6 +12,7 @@ import {
   type FileChild,
   type ICommentOptions,
   type ParagraphChild,
+  LineRuleType,
 } from "docx";
 import { eastAsiaFontFor, eastAsiaLanguageFor, type ExportDocument } from "../document";
 import { CODE_STYLE, MarkdownToDocx, QUOTE_STYLE } from "./blocks";
@@ -78,9 +79,11 @@ export async function buildDocx(doc: ExportDocument, options: DocxOptions = {}):
       default: {
         document: {
           run: { font: { ascii: latin, hAnsi: latin, cs: latin, eastAsia }, size: 24, language: { value: "en-US", eastAsia: eastAsiaLanguageFor(doc.language) } },
-          paragraph: { spacing: { after: 120, line: 300 } },
+          // A proportional line (1.25 lines): without lineRule "auto" LibreOffice reads line="300" as an
+          // exact 15 pt line, and a title in a larger size (or on two lines) overprints itself.
+          paragraph: { spacing: { after: 120, line: 300, lineRule: LineRuleType.AUTO } },
         },
-        title: { run: { size: 52, bold: true }, paragraph: { spacing: { after: 240 } } },
+        title: { run: { size: 52, bold: true }, paragraph: { spacing: { after: 240, line: 240, lineRule: LineRuleType.AUTO } } },
         heading1: { run: { size: 36, bold: true, color: "1F3864" }, paragraph: { outlineLevel: 0, keepNext: true, spacing: { before: 360, after: 160 } } },
         heading2: { run: { size: 30, bold: true, color: "1F3864" }, paragraph: { outlineLevel: 1, keepNext: true, spacing: { before: 240, after: 120 } } },
         heading3: { run: { size: 26, bold: true, color: "1F3864" }, paragraph: { outlineLevel: 2, keepNext: true, spacing: { before: 200, after: 100 } } },
@@ -90,7 +93,7 @@ export async function buildDocx(doc: ExportDocument, options: DocxOptions = {}):
       },
       paragraphStyles: [
         { id: QUOTE_STYLE, name: "Quote", basedOn: "Normal", next: "Normal", quickFormat: true, run: { italics: true, color: "404040" }, paragraph: { indent: { left: 720, right: 720 } } },
-        { id: CODE_STYLE, name: "Code Block", basedOn: "Normal", run: { font: { ascii: "Consolas", hAnsi: "Consolas", cs: "Consolas" }, size: 20 }, paragraph: { spacing: { after: 0, line: 240 }, indent: { left: 360 } } },
+        { id: CODE_STYLE, name: "Code Block", basedOn: "Normal", run: { font: { ascii: "Consolas", hAnsi: "Consolas", cs: "Consolas" }, size: 20 }, paragraph: { spacing: { after: 0, line: 240, lineRule: LineRuleType.AUTO }, indent: { left: 360 } } },
       ],
     },
     sections: [

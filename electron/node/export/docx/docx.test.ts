@@ -122,6 +122,19 @@ describe("DOCX export", () => {
     expect(xml).toMatch(/<w:instrText[^>]*>PAGE<\/w:instrText>/);
   });
 
+  it("spaces the title (and every paragraph) with a proportional line rule, so a two-line title does not overprint itself", async () => {
+    const { text } = await unpack();
+    const styles = text("word/styles.xml");
+    const title = /<w:style [^>]*w:styleId="Title"[^>]*>[\s\S]*?<\/w:style>/.exec(styles)?.[0] ?? "";
+    const spacing = /<w:spacing [^>]*\/>/.exec(title)?.[0] ?? "";
+    expect(spacing).toContain('w:line="240"');
+    expect(spacing).toContain('w:lineRule="auto"');
+    const defaults = /<w:pPrDefault>[\s\S]*?<\/w:pPrDefault>/.exec(styles)?.[0] ?? "";
+    expect(defaults).toMatch(/<w:spacing [^>]*w:line="300"[^>]*w:lineRule="auto"|<w:spacing [^>]*w:lineRule="auto"[^>]*w:line="300"/);
+    // No line height anywhere without its rule (read as exact by LibreOffice).
+    for (const s of styles.match(/<w:spacing [^>]*\/>/g) ?? []) if (s.includes("w:line=")) expect(s).toContain("w:lineRule=");
+  });
+
   it("records the title and the word count in the document properties", async () => {
     const { text } = await unpack();
     expect(text("docProps/core.xml")).toContain("<dc:title>灯塔 The Lighthouse</dc:title>");
