@@ -1,7 +1,7 @@
 import { speculativeStatsSchema } from "../engine/draft";
 import { z } from "zod";
 import { protocolProfiles } from "../engine/catalog";
-import { planRevisionSchema, sectionSchema, stepSchema } from "../project/manuscriptSchema";
+import { planRevisionSchema, sectionSchema, stepSchema, storyMemorySchema } from "../project/manuscriptSchema";
 import { MAX_REWRITE_WORDS, rewriteKinds } from "../generation/rewrite";
 import { request } from "./define";
 
@@ -42,8 +42,8 @@ export type GenerationProgress = z.infer<typeof generationProgressSchema>;
 /** An edit the writer made while the model writes: pending until the controller takes it in. */
 export const pendingEditSchema = z.object({
   id: z.string(),
-  /** plan: sections, budgets, future steps, target (taken in at the next step boundary); text: written text. */
-  kind: z.enum(["plan", "text"]),
+  /** plan: sections, budgets, future steps, target (taken in at the next step boundary); text: written text; memory: the bible, summaries, pins. */
+  kind: z.enum(["plan", "text", "memory"]),
   description: z.string(),
   state: z.enum(["pending", "applied"]),
 });
@@ -86,6 +86,8 @@ export const generationUpdateSchema = z.object({
   sections: z.array(sectionSchema).optional(),
   /** Every plan revision, when they changed: the last one says the number the next new section takes. */
   revisions: z.array(planRevisionSchema).optional(),
+  /** The story memory (the bible, its proposals, the story so far, locked budgets), when it changed. */
+  memory: storyMemorySchema.optional(),
   /** Whether the project has unsaved changes, when this update changed it. */
   modified: z.boolean().optional(),
   /** The global plan being written, while it is. */

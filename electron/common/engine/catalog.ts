@@ -105,6 +105,12 @@ export const catalogEntrySchema = z
     otherProfiles: z.array(z.enum(protocolProfiles)).optional(),
     /** The prompt format the model expects; left out: the GGUF's chat template. */
     promptFormat: promptFormatSchema.optional(),
+    /**
+     * Where the summaries of steps that leave the model's window come from (story memory): short
+     * requests to the model (the default), or its own reflections, for a model whose reflections say
+     * what happened.
+     */
+    summaries: z.enum(["request", "reflection"]).optional(),
     /** Other quantizations of the same model in the source repository, with their approximate size. */
     quantizations: z.array(z.object({ name: z.string().min(1), sizeBytes: z.number().int().positive().optional() }).strict()).optional(),
     /** The model card or paper, for people. */

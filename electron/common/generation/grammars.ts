@@ -116,3 +116,11 @@ export function onePassGrammars(language: "en" | "zh", mode: "direct" | "think-a
 export function rewriteGrammar(language: "en" | "zh", words: readonly string[] = TINY_WORDS): string {
   return `root ::= para ("\\n\\n" para)*\n${shared(language, words)}`;
 }
+
+/**
+ * A summary or digest the model is asked for (story memory): a few sentences, then `close` (IS-CoT's
+ * `</summary>`; nothing where the answer's end closes it).
+ */
+export function summaryGrammar(language: "en" | "zh", close = "", words: readonly string[] = TINY_WORDS): string {
+  return `root ::= sentence (" " sentence){0,3}${close ? ` ${JSON.stringify(close)}` : ""}\n${shared(language, words)}`;
+}

@@ -4,6 +4,22 @@ import type { ChatMessage } from "../engine/types";
 
 export type PromptLanguage = "en" | "zh";
 
+/**
+ * The first request's messages with the story bible's entries in use (a note the model reads with the
+ * instruction): appended to the last user message.
+ */
+export function withBible(messages: ChatMessage[], bible: string): ChatMessage[] {
+  if (bible === "") return messages;
+  const last = messages.map((m) => m.role).lastIndexOf("user");
+  if (last < 0) return [...messages, { role: "user", content: bible }];
+  return messages.map((m, i) => (i === last ? { ...m, content: `${m.content}\n\n${bible}` } : m));
+}
+
+/** The model's answer to a note the controller gives it between requests (the chat modes). */
+export function noteAcknowledged(language: PromptLanguage): string {
+  return language === "zh" ? "好的。" : "Noted.";
+}
+
 /** The writer's instruction with the target length stated, as IS-Writer was trained to read it. */
 export function userInstruction(instruction: string, target: number | null, language: PromptLanguage): string {
   const text = instruction.trim();
@@ -228,15 +244,18 @@ export function thinkAnswerMessages(instruction: string, target: number | null, 
 }
 
 /**
- * The continuation rule for the one-pass modes: the model ended well below the target, so it is asked
- * to go on from where it stopped (its text stays in the context). `plan`: the plan as the writer changed it.
+ * The continuation rule for the one-pass modes: the model ended well below the target, or with planned
+ * sections unwritten (`missing`), so it is asked to go on from where it stopped (its text stays in the
+ * context), for at least what those sections need. `plan`: the plan as the writer changed it.
  */
-export function continueAsk(words: number, target: number, language: PromptLanguage, plan: string | null = null): string {
-  const left = Math.max(0, target - words);
+export function continueAsk(words: number, target: number, language: PromptLanguage, plan: string | null = null, missing: ReadonlyArray<{ title: string; budget: number }> = []): string {
+  const left = Math.max(0, target - words, missing.reduce((n, m) => n + m.budget, 0));
   const revised = plan ? (language === "zh" ? `\n\n作者修改了规划，现在是：\n${plan}` : `\n\nThe writer changed the plan; it now is:\n${plan}`) : "";
+  const sections = missing.map((m) => (language === "zh" ? `“${m.title}”（约${m.budget}字）` : `"${m.title}" (about ${m.budget} words)`));
+  const still = sections.length === 0 ? "" : language === "zh" ? `还没有写的部分：${sections.join("、")}。` : ` The plan's sections not written yet: ${sections.join(", ")}.`;
   return language === "zh"
-    ? `正文写到${words}字就停了，要求是${target}字。请从停下的地方接着写，不要重复已写的内容，也不要急于收尾，还需要约${left}字；新的部分各用“## ”标题开头。${revised}`
-    : `The text stopped at ${words} of the ${target} words asked for. Go on from where it stopped, without repeating what is written and without wrapping up early: about ${left} more words, each new section under a "## " heading.${revised}`;
+    ? `正文写到${words}字就停了，要求是${target}字。请从停下的地方接着写，不要重复已写的内容，也不要急于收尾，还需要约${left}字；新的部分各用“## ”标题开头。${still}${revised}`
+    : `The text stopped at ${words} of the ${target} words asked for. Go on from where it stopped, without repeating what is written and without wrapping up early: about ${left} more words, each new section under a "## " heading.${still}${revised}`;
 }
 
 // ---- The writer's voice: every mode's opening prompt carries it ----------------------------------

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findLoop, findRetelling, writtenGrams } from "./rules";
+import { createManuscript, type Manuscript } from "../manuscript";
+import { budgetFloor, documentCap, findLoop, findRetelling, mayFinish, overrunCap, rebalancedBudgets, stepBudget, unwrittenSections, writesLastPart, writtenGrams } from "./rules";
 import { prose } from "../testing/fakeWriter";
 
 describe("findLoop: where a segment begins to repeat itself", () => {
@@ -69,5 +70,52 @@ describe("findRetelling: a step that tells again what earlier steps told", () =>
     expect(found).not.toBeNull();
     expect(again.slice(0, found!.cut)).toBe("今天的天气很好。");
     expect(findRetelling("夏天的河水很凉，孩子们在岸边捉鱼，傍晚才回家吃饭。".repeat(2) + "秋天稻谷熟了，田里一片金黄，农民忙着收割和晾晒。".repeat(2), writtenGrams(before))).toBeNull();
+  });
+});
+
+describe("endings that finish and budgets that rebalance", () => {
+  const plan = (budgets: number[], written: number[], target = 1000): Manuscript => ({
+    ...createManuscript({ targetWords: target }),
+    sections: budgets.map((budget, i) => ({ id: `sec-${i + 1}`, title: `S${i + 1}`, brief: "", budget })),
+    steps: written.map((words, i) => ({ id: `step-${i + 1}`, sectionId: `sec-${i + 1}`, plan: "p", planComplete: true, targetWords: null, content: "", reflection: "", progress: null, words, status: "done" as const })),
+  });
+
+  it("never lets a document finish with a planned section unwritten, however long it is", () => {
+    expect(mayFinish(plan([300, 400, 300], [300, 400, 290]))).toBe(true);
+    expect(mayFinish(plan([300, 400, 300], [500, 600]))).toBe(false);
+    expect(unwrittenSections(plan([300, 400, 300], [500, 600])).map((s) => s.id)).toEqual(["sec-3"]);
+    // A section the writer gave no budget is left out of the plan.
+    expect(mayFinish(plan([300, 700, 0], [300, 700]))).toBe(true);
+    expect(mayFinish(plan([300, 400, 300], [300, 400]))).toBe(false);
+  });
+
+  it("gives the last part of the plan the document's ending; the hard cap keeps the floor of each section still to write", () => {
+    expect(writesLastPart(plan([300, 400, 300], [300, 400, 10]), 2)).toBe(true);
+    expect(writesLastPart(plan([300, 400, 300], [300, 10]), 1)).toBe(false);
+    expect(overrunCap(1000)).toBe(1150);
+    expect(documentCap(plan([300, 400, 300], [300, 400, 10]), 2)).toBe(1150);
+    expect(documentCap(plan([300, 400, 300], [300, 10]), 1)).toBe(1150 - budgetFloor(1000));
+    expect(documentCap({ ...plan([300], [10]), targetWords: null }, 0)).toBeNull();
+  });
+
+  it("rebalances the budgets of the sections not yet written toward the target when the writing runs long or short, the locked ones kept", () => {
+    // Sections 1 and 2 ran 300 words long: sections 3 and 4 (200 each) share the cut.
+    const long = rebalancedBudgets(plan([300, 300, 200, 200], [450, 450]));
+    expect(long?.sections.map((s) => s.budget)).toEqual([300, 300, 50, 50]);
+    expect(long?.reason).toBe("The writing ran long (heading for 1300 of 1000 words): the budget of the 2 sections not yet written went from 400 to 100 words.");
+    // Locked: section 3 keeps its budget, section 4 takes all of the cut (down to its floor).
+    expect(rebalancedBudgets(plan([300, 300, 200, 200], [450, 450]), ["sec-3"])?.sections.map((s) => s.budget)).toEqual([300, 300, 200, 30]);
+    // Short (the plan holds 1,000 words of 1,200): the sections to come grow by their shares.
+    expect(rebalancedBudgets(plan([300, 300, 100, 300], [300, 300], 1200))?.sections.map((s) => s.budget)).toEqual([300, 300, 150, 450]);
+    // Within 5% of the target nothing moves; nothing moves when every section has words or is locked.
+    expect(rebalancedBudgets(plan([300, 300, 200, 200], [320, 320]))).toBeNull();
+    expect(rebalancedBudgets(plan([300, 300], [450, 450]))).toBeNull();
+    expect(rebalancedBudgets(plan([300, 300, 200, 200], [450, 450]), ["sec-3", "sec-4"])).toBeNull();
+  });
+
+  it("gives a section nobody has written its floor even past the target", () => {
+    const m = plan([300, 300, 200], [600, 450, 0]);
+    expect(stepBudget(m, 2)).toBe(budgetFloor(1000));
+    expect(stepBudget(plan([300, 700], [600, 390]), 1)).toBe(400);
   });
 });

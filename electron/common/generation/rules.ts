@@ -26,6 +26,91 @@ export function targetReached(words: number, target: number | null): boolean {
   return words >= target - targetTolerance(target);
 }
 
+/** The most a document may run past its target: 15% of it (the hard cap on overrun). */
+export function overrunCap(target: number): number {
+  return target + Math.round(target * 0.15);
+}
+
+/** The fewest words a section not yet written keeps when budgets are rebalanced: 2% of the target, at least 30. */
+export function budgetFloor(target: number | null): number {
+  return Math.max(30, Math.round((target ?? 0) * 0.02));
+}
+
+/** Sections of the plan with a budget that no step has written yet (a budget of 0 leaves a section out). */
+export function unwrittenSections(m: Pick<Manuscript, "steps" | "sections">): Section[] {
+  const written = new Set(m.steps.map((s) => s.sectionId));
+  return m.sections.filter((s) => s.budget > 0 && !written.has(s.id));
+}
+
+/**
+ * Whether the document may end now: its target reached, and no planned section unwritten. (Without a
+ * target it never ends by length.)
+ */
+export function mayFinish(m: Pick<Manuscript, "steps" | "sections" | "targetWords">): boolean {
+  return targetReached(writtenWords(m), m.targetWords) && unwrittenSections(m).length === 0;
+}
+
+/**
+ * Whether step `index` writes the last part of the plan: no section with a budget after its own is
+ * left unwritten. Its ending is the document's: it runs to its own end (or a paragraph end).
+ */
+export function writesLastPart(m: Pick<Manuscript, "steps" | "sections">, index: number): boolean {
+  const own = m.steps[index]?.sectionId ?? null;
+  const unwritten = unwrittenSections({ steps: m.steps.slice(0, index + 1), sections: m.sections }).filter((s) => s.id !== own);
+  if (own === null) return unwritten.length === 0;
+  const at = m.sections.findIndex((s) => s.id === own);
+  return !unwritten.some((s) => m.sections.indexOf(s) > at);
+}
+
+/**
+ * How far the document may run while step `index` is written: the hard cap, less the floor each
+ * section after it still needs (so the plan can still be written under the cap). Null without a target.
+ */
+export function documentCap(m: Pick<Manuscript, "steps" | "sections" | "targetWords">, index: number): number | null {
+  if (m.targetWords === null) return null;
+  const own = m.steps[index]?.sectionId ?? null;
+  const later = unwrittenSections({ steps: m.steps.slice(0, index + 1), sections: m.sections }).filter((s) => s.id !== own);
+  return overrunCap(m.targetWords) - later.length * budgetFloor(m.targetWords);
+}
+
+/**
+ * The words the document is heading for: those written, and what each section still lacks of its
+ * budget (a section written past its budget lacks nothing).
+ */
+export function projectedWords(m: Pick<Manuscript, "steps" | "sections">): number {
+  let projected = writtenWords(m);
+  for (const s of m.sections) projected += Math.max(0, s.budget - sectionWords(m, s.id));
+  return projected;
+}
+
+/**
+ * When the writing runs long or short, the budgets of the sections not yet written are rebalanced so
+ * the plan adds up to the target again: each keeps its share of what they have together, none falls
+ * below the floor, and the sections whose budget the writer locked keep theirs. Null when the plan is
+ * within 5% of the target (at least 50 words), or nothing can move.
+ */
+export function rebalancedBudgets(m: Pick<Manuscript, "steps" | "sections" | "targetWords">, locked: readonly string[] = []): { sections: Section[]; reason: string } | null {
+  const target = m.targetWords;
+  if (target === null || m.sections.length === 0) return null;
+  const projected = projectedWords(m);
+  const delta = target - projected;
+  if (Math.abs(delta) < Math.max(50, Math.round(target * 0.05))) return null;
+  const open = unwrittenSections(m).filter((s) => !locked.includes(s.id));
+  if (open.length === 0) return null;
+  const floor = budgetFloor(target);
+  const base = open.reduce((sum, s) => sum + s.budget, 0);
+  const total = Math.max(floor * open.length, base + delta);
+  const budgets = open.map((s) => Math.max(floor, Math.floor((total * s.budget) / base)));
+  budgets[budgets.length - 1]! += Math.max(0, total - budgets.reduce((a, b) => a + b, 0));
+  if (budgets.every((b, i) => b === open[i]!.budget)) return null;
+  const resized = new Map(open.map((s, i) => [s.id, budgets[i]!]));
+  const sections = m.sections.map((s) => (resized.has(s.id) ? { ...s, budget: resized.get(s.id)! } : s));
+  const after = budgets.reduce((a, b) => a + b, 0);
+  const why = delta < 0 ? "ran long" : "ran short";
+  const names = open.length === 1 ? `the section "${open[0]!.title}"` : `the ${open.length} sections not yet written`;
+  return { sections, reason: `The writing ${why} (heading for ${projected} of ${target} words): the budget of ${names} went from ${base} to ${after} words.` };
+}
+
 /**
  * The continuation rule (the paper's synthesis loop): a model that ends well below the target has its
  * ending removed and is made to plan another step. "Well below" is under 90% of the target.
@@ -67,7 +152,11 @@ export function stepBudget(m: Pick<Manuscript, "steps" | "sections" | "targetWor
     const open = Math.max(1, unfinishedSections({ steps: m.steps.slice(0, stepIndex), sections: m.sections }).length);
     budget = Math.ceil(leftOfTarget / open);
   }
-  if (budget !== null && leftOfTarget !== null) budget = Math.min(budget, leftOfTarget);
+  if (budget !== null && leftOfTarget !== null) {
+    // A section nobody has written yet keeps at least its floor, even past the target: the plan is written to its end.
+    const fresh = step?.sectionId ? sectionWords({ steps: m.steps.slice(0, stepIndex) }, step.sectionId) === 0 : false;
+    budget = Math.min(budget, fresh ? Math.max(leftOfTarget, budgetFloor(m.targetWords)) : leftOfTarget);
+  }
   return budget;
 }
 

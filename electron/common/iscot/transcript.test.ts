@@ -73,7 +73,8 @@ function resolve(m: Manuscript, intent: Intent): ManuscriptEdit {
 
 /** The manuscript as a transcript can carry it: who wrote a step's text is not in the text. */
 function asTranscriptCarries(m: Manuscript): Manuscript {
-  return { ...m, steps: m.steps.map((s) => (s.status === "edited" ? { ...s, status: "done" as const } : s)) };
+  // The story memory (a budget's lock included) is the project's, not the transcript's.
+  return { ...m, memory: { ...m.memory, lockedSections: [] }, steps: m.steps.map((s) => (s.status === "edited" ? { ...s, status: "done" as const } : s)) };
 }
 
 function chunk(text: string, sizes: number[]): string[] {

@@ -18,6 +18,26 @@ export function describeEdit(edit: ManuscriptEdit): string {
       return `Target: ${edit.targetWords ?? "none"} words`;
     case "setVoice":
       return `Voice sample ${edit.sectionId === null ? "of the document" : `of section ${edit.sectionId}`} ${edit.sample.trim() ? "set" : "removed"}`;
+    case "addEntry":
+      return `Bible: new entry "${edit.entry.name}"`;
+    case "editEntry":
+      return `Bible: ${edit.entryId} edited`;
+    case "removeEntry":
+      return `Bible: ${edit.entryId} removed`;
+    case "acceptProposal":
+      return `Bible: proposal ${edit.proposalId} accepted`;
+    case "dismissProposal":
+      return `Bible: proposal ${edit.proposalId} dismissed`;
+    case "setSummary":
+      return `Step ${edit.stepId}: summary ${edit.summary === null ? "cleared" : "written"}`;
+    case "pinStep":
+      return `Step ${edit.stepId}: ${edit.pinned ? "pinned" : "unpinned"}`;
+    case "setDigest":
+      return "The story so far edited";
+    case "setBibleBudget":
+      return `Bible budget: ${edit.tokens} tokens`;
+    case "lockBudget":
+      return `Section ${edit.sectionId}: budget ${edit.locked ? "locked" : "unlocked"}`;
     default:
       return edit satisfies never;
   }

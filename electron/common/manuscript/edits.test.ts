@@ -35,7 +35,9 @@ describe("applyEdit on the plan", () => {
     expect(m.sections[2]).toEqual({ id: "sec-3", title: "Tea culture", brief: "", budget: 40 });
     expect(m.revisions).toHaveLength(2);
     expect(m.revisions[1]).toMatchObject({ afterStep: 1, nextSectionNumber: 5 });
-    expect(parseTranscript(writeTranscript(m), m).manuscript).toEqual(m);
+    // A budget the writer set is locked against rebalancing; the lock is the project's, not the transcript's.
+    expect(m.memory.lockedSections).toEqual(["sec-3"]);
+    expect(parseTranscript(writeTranscript(m), m).manuscript).toEqual({ ...m, memory: { ...m.memory, lockedSections: [] } });
   });
 
   it("folds successive edits at the same place into one revision", () => {

@@ -5,10 +5,11 @@ import { extractPlan, renderPlan } from "../iscot/plan";
 import { findProtocolTag } from "../iscot/tags";
 import { detectLanguage } from "../metrics/language";
 import { countWriterWords } from "../metrics/words";
+import { applyMemoryEdit, type MemoryEdit } from "./memoryEdits";
 import { nextSectionNumber, revisionPosition, withRevision } from "./reducer";
 import { matchSections, normalizeTitle, reassignSections, sectionId } from "./sections";
 import { sectionsForTarget } from "./target";
-import type { Manuscript, PlanRevision, Section } from "./types";
+import type { Manuscript, PlanRevision, Section, Step } from "./types";
 import { estimateTokens, VOICE_SAMPLE_MAX_CHARS, VOICE_SAMPLE_TOKENS, VOICE_TOTAL_TOKENS, voiceTokens, withVoiceSample } from "./voice";
 
 /** A change the writer makes. Section moves and removals apply only to sections no step has written. */
@@ -26,7 +27,14 @@ export type ManuscriptEdit =
   /** Changes the target length (a positive whole number of words, or null for none); a raised target is planned (see sectionsForTarget). */
   | { type: "setTarget"; targetWords: number | null }
   /** Sets the sample of the writer's prose the model writes like: the document's (`sectionId` null) or a section's; "" removes it. */
-  | { type: "setVoice"; sectionId: string | null; sample: string };
+  | { type: "setVoice"; sectionId: string | null; sample: string }
+  /** The story memory: the bible, proposals, summaries, pins, the digest, the bible's budget, locked budgets. */
+  | MemoryEdit;
+
+/** True for the edits that change the plan's sections (taken in as a plan revision). */
+export function isPlanEdit(edit: ManuscriptEdit): boolean {
+  return edit.type === "editSection" || edit.type === "addSection" || edit.type === "removeSection" || edit.type === "moveSection";
+}
 
 /** Why an edit was refused. */
 export type EditError =
@@ -41,7 +49,11 @@ export type EditError =
   | { kind: "step-in-progress"; stepId: string; message: string }
   | { kind: "protocol-tag"; field: "title" | "brief" | "plan" | "content" | "voice"; tag: string; message: string }
   | { kind: "voice-too-long"; tokens: number; budget: number; message: string }
-  | { kind: "not-representable"; message: string };
+  | { kind: "not-representable"; message: string }
+  | { kind: "unknown-entry"; entryId: string; message: string }
+  | { kind: "unknown-proposal"; proposalId: string; message: string }
+  | { kind: "invalid-entry"; message: string }
+  | { kind: "duplicate-name"; name: string; message: string };
 
 /**
  * A voice sample, checked: no protocol tag, within its budget and, with the others, within the total
@@ -182,7 +194,11 @@ export function applyEdit(m: Manuscript, edit: ManuscriptEdit): EditResult {
       }
       const sections = m.sections.slice();
       sections[found.index] = next;
-      return commitPlan(m, sections);
+      const committed = commitPlan(m, sections);
+      // A budget the writer set is theirs: rebalancing keeps it (the lock shows on the section).
+      if (!committed.ok || edit.budget === undefined || m.memory.lockedSections.includes(section.id)) return committed;
+      const memory = committed.manuscript.memory;
+      return { ok: true, manuscript: { ...committed.manuscript, memory: { ...memory, lockedSections: [...memory.lockedSections, section.id] } } };
     }
     case "addSection": {
       const written = writtenSectionIds(m);
@@ -244,7 +260,7 @@ export function applyEdit(m: Manuscript, edit: ManuscriptEdit): EditResult {
         return fail({ kind: "step-in-progress", stepId: step.id, message: "The model is writing this step: edit it once the step is done." });
       }
       // A stopped step stays unfinished: the next run continues it from the writer's text.
-      const next = { ...step, status: step.status === "stopped" ? ("stopped" as const) : ("edited" as const) };
+      const next: Step = { ...step, status: step.status === "stopped" ? ("stopped" as const) : ("edited" as const) };
       if (edit.plan !== undefined) {
         const tag = checkTag("plan", edit.plan);
         if (tag) return fail(tag);
@@ -256,6 +272,8 @@ export function applyEdit(m: Manuscript, edit: ManuscriptEdit): EditResult {
         if (tag) return fail(tag);
         next.content = edit.content.trim();
         next.words = countWriterWords(next.content);
+        // What the model wrote of the old text no longer holds; the writer's own summary stays.
+        if (next.memory && next.memory.summaryBy !== "writer" && next.content !== step.content) next.memory = { ...next.memory, summary: null, summaryBy: null };
       }
       const steps = m.steps.slice();
       steps[index] = next;
@@ -272,6 +290,17 @@ export function applyEdit(m: Manuscript, edit: ManuscriptEdit): EditResult {
     }
     case "setVoice":
       return setVoice(m, edit.sectionId, edit.sample);
+    case "addEntry":
+    case "editEntry":
+    case "removeEntry":
+    case "acceptProposal":
+    case "dismissProposal":
+    case "setSummary":
+    case "pinStep":
+    case "setDigest":
+    case "setBibleBudget":
+    case "lockBudget":
+      return applyMemoryEdit(m, edit);
     default:
       return edit satisfies never;
   }

@@ -12,7 +12,8 @@ export {
   withRevision,
   type ParsedTranscript,
 } from "./reducer";
-export { applyEdit, effectiveLanguage, type EditError, type EditResult, type ManuscriptEdit } from "./edits";
+export { applyEdit, effectiveLanguage, isPlanEdit, type EditError, type EditResult, type ManuscriptEdit } from "./edits";
+export type { MemoryEdit } from "./memoryEdits";
 export { assignSection, matchSections, normalizeTitle, reassignSections, replayAssignments } from "./sections";
 export { checkInvariants } from "./invariants";
 export { manuscriptText, planGap } from "./views";

@@ -4,6 +4,7 @@ import { TranscriptParser } from "../iscot/parser";
 import { continueWriterCount, countWriterWords, endsInCountedWord } from "../metrics/words";
 import { matchSections, reassignSections, SectionAssigner, stepId } from "./sections";
 import type { Manuscript, ManuscriptInit, PlanDraft, Section, Step } from "./types";
+import { emptyMemory } from "../memory/types";
 
 /** An empty manuscript. */
 export function createManuscript(init: ManuscriptInit = {}): Manuscript {
@@ -16,6 +17,7 @@ export function createManuscript(init: ManuscriptInit = {}): Manuscript {
     planDraft: null,
     steps: [],
     finished: false,
+    memory: emptyMemory(),
   };
 }
 

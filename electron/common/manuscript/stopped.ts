@@ -3,11 +3,12 @@
 // within its budget before it writes anything new, and the document is not finished while a step is
 // stopped; a planned section the target left no room for is left out of the plan, and the writer told.
 import { reportedProgress, stepTargetWords } from "../iscot/budget";
+import { unwrittenSections } from "../generation/rules";
 import { countWriterWords } from "../metrics/words";
 import { isInProgress } from "./reducer";
 import { applyEdit } from "./edits";
 import { assignSection } from "./sections";
-import type { Manuscript, Section, Step } from "./types";
+import type { Manuscript, Step } from "./types";
 
 /**
  * Cuts the step in progress where it stands. A step with text becomes "stopped" (its plan closed, so it
@@ -39,11 +40,8 @@ export function firstStoppedStep(m: Pick<Manuscript, "steps">): number {
   return m.steps.findIndex((s) => s.status === "stopped");
 }
 
-/** Sections of the plan with a budget that no step has written yet. */
-export function unwrittenSections(m: Pick<Manuscript, "steps" | "sections">): Section[] {
-  const written = new Set(m.steps.map((s) => s.sectionId));
-  return m.sections.filter((s) => s.budget > 0 && !written.has(s.id));
-}
+// One rule for "a planned section unwritten" (generation/rules.ts): the controller's and this one.
+export { unwrittenSections };
 
 /** Why the document may not be called finished yet, or null: a step stopped before its end. */
 export function finishBlocker(m: Pick<Manuscript, "steps">): string | null {

@@ -2,6 +2,7 @@
 // over IPC as JSON. The project file adds its own schema version around it.
 import type { ReportedProgress } from "../iscot/budget";
 import type { SectionDraft } from "../iscot/plan";
+import type { StepMemory, StoryMemory } from "../memory/types";
 import type { Language } from "../metrics/language";
 
 /** A section of the global plan: a stable id ("sec-1", ...), a title, a brief and a word budget. */
@@ -40,6 +41,8 @@ export interface Step {
   /** The writer's count of `content`. */
   words: number;
   status: StepStatus;
+  /** What the model had in view when it wrote the step and keeps of it (absent: nothing recorded yet). */
+  memory?: StepMemory;
 }
 
 /**
@@ -54,6 +57,8 @@ export interface PlanRevision {
   sections: Section[];
   /** The number the next new section's id will take ("sec-N"). */
   nextSectionNumber: number;
+  /** Set when the controller made it: the budgets of the sections not yet written were rebalanced toward the target. */
+  cause?: "rebalanced";
 }
 
 /** A global plan the model is still writing: its text so far and the sections already certain. */
@@ -76,6 +81,8 @@ export interface Manuscript {
   steps: Step[];
   /** True once the model wrote `<FINISHED>`. */
   finished: boolean;
+  /** The story bible, its proposals, the digest of the story so far, and the budgets the writer locked. */
+  memory: StoryMemory;
   /** The writer's voice the model writes in (see voice.ts); absent when none is set. */
   voice?: Voice;
 }

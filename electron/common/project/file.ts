@@ -2,6 +2,7 @@ import { z } from "zod";
 import { protocolProfiles } from "../engine/catalog";
 import { samplingSettingsSchema } from "../engine/types";
 import type { Manuscript } from "../manuscript/types";
+import { emptyMemory } from "../memory/types";
 import { ProjectError } from "./errors";
 import { manuscriptSchema } from "./manuscriptSchema";
 
@@ -11,8 +12,9 @@ export const PROJECT_FORMAT = "draftline-project";
  * The schema this version writes. A file with a higher one was written by a newer Draftline.
  * 1: the first. 2: a step may be "stopped". 3: the manuscript may hold the writer's voice samples
  * (`manuscript.voice`); a version that knew only 2 would drop them on save, so it must refuse the file.
+ * 4: the story memory (`manuscript.memory`: the bible, proposals, summaries, the digest, locked budgets).
  */
-export const PROJECT_SCHEMA_VERSION = 3;
+export const PROJECT_SCHEMA_VERSION = 4;
 
 /** The model and protocol mode the project was written with. */
 export const generationInfoSchema = z.object({
@@ -66,6 +68,13 @@ const migrations: Record<number, (file: Record<string, unknown>) => Record<strin
   1: (file) => file,
   // 3: the writer's voice samples (`manuscript.voice`). A version-2 file has none: it reads as it is.
   2: (file) => file,
+  // 4: the story memory (the bible, proposals, the digest, locked budgets). A version-3 manuscript has
+  // none: it gets an empty one. Its steps have no memory record, which a version-4 step may lack too.
+  3: (file) => {
+    const manuscript = file.manuscript;
+    if (typeof manuscript !== "object" || manuscript === null || Array.isArray(manuscript)) return file;
+    return { ...file, manuscript: { ...manuscript, memory: emptyMemory() } };
+  },
 };
 
 /**

@@ -29,6 +29,59 @@ export interface FakeWriterOptions {
   reflection?: string;
   /** Words in a rewritten passage (default: 20 more than the request asks for). */
   rewriteWords?: number;
+  /** A sentence the model opens step k's text with (a fact to remember: "Mara Vell had green eyes."). */
+  plant?: (step: number) => string | null;
+}
+
+/**
+ * The steps a compacted context shows only through the memory: the highest step number its memory
+ * note names ("Step 12: …", "Steps 3 to 9: …", "The story so far (steps 1 to 8)"), else 0.
+ */
+export function stepsInMemory(context: string): number {
+  let most = 0;
+  for (const m of context.matchAll(/(?:^|\n)Step (\d+): |Steps \d+ to (\d+): |\(steps 1 to (\d+)\)|第(\d+)步：|第\d+至(\d+)步/g)) {
+    most = Math.max(most, Number(m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5]));
+  }
+  return most;
+}
+
+/** Sentences with a capitalised word past their first: where the names are. */
+function namedSentences(text: string): string[] {
+  return text
+    .replace(/\s+/g, " ")
+    .split(/(?<=[.!?])\s+/)
+    .filter((sentence) => /\s[A-Z][a-z]/.test(sentence) || /^[A-Z][a-z]+ [A-Z][a-z]/.test(sentence));
+}
+
+/** At most `n` words of a text. */
+function words(text: string, n: number): string {
+  return text.split(/\s+/).filter(Boolean).slice(0, n).join(" ");
+}
+
+/**
+ * A summary or digest request (story memory), answered the way a model would keep what matters: the
+ * sentences that name someone, else the first sentence. Null when the context asks for neither.
+ */
+function memoryAnswer(context: string): string | null {
+  const isCot = context.endsWith("<summary>\n");
+  const chat = context.endsWith("<|assistant|>\n");
+  if (!isCot && !chat) return null;
+  const ask = isCot ? context.slice(context.lastIndexOf("[") + 1, context.lastIndexOf("]")) : context.slice(context.lastIndexOf("<|user|>\n") + 9, context.lastIndexOf("\n<|assistant|>\n"));
+  const end = isCot ? "\n</summary>" : "\u0000";
+  if (ask.startsWith("Merge these summaries")) {
+    const parts = ask.split("\n").filter((l) => l.startsWith("- ")).map((l) => l.slice(2).replace(/^Step \d+: /, ""));
+    const named = parts.flatMap(namedSentences);
+    const rest = parts.filter((p) => namedSentences(p).length === 0);
+    return `${words([...new Set(named)].join(" ") + " " + (rest[0] ?? ""), 150).trim()}${end}`;
+  }
+  const summary = /^Summarize step (\d+) \(it begins "([^"]*)"\)/.exec(ask);
+  if (!summary) return null;
+  const opening = summary[2]!;
+  const at = context.indexOf(opening);
+  const text = at >= 0 ? context.slice(at, context.indexOf("\n<", at) > at ? context.indexOf("\n<", at) : undefined) : opening;
+  const named = namedSentences(text);
+  const first = text.split(/(?<=[.!?])\s/)[0] ?? "";
+  return `${words(named.length > 0 ? named.join(" ") : first, 60)}${end}`;
 }
 
 const VOCABULARY = ["river", "lantern", "harbor", "quiet", "morning", "letters", "stone", "garden", "winter", "signal", "copper", "window", "distant", "voices", "paper", "bridge"];
@@ -75,6 +128,8 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
     ["Ending", 300],
   ];
   return (context) => {
+    const memory = memoryAnswer(context);
+    if (memory !== null) return memory;
     const rewrite = rewriteAnswer(context, options);
     if (rewrite !== null) return rewrite;
     const onePass = onePassAnswer(context, sections, options);
@@ -86,7 +141,7 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
     const opener = /<\|assistant\|>\n|<\|im_start\|>assistant\n/.exec(context);
     const conversation = opener ? context.slice(opener.index) : context;
     const dropped = [...conversation.matchAll(/\[The first (\d+) steps, \d+ words, are not shown here\.\]/g)].at(-1);
-    const steps = conversation.split("<step_plan>").length - 1 + (dropped ? Number(dropped[1]) : 0);
+    const steps = conversation.split("<step_plan>").length - 1 + (dropped ? Number(dropped[1]) : 0) + stepsInMemory(conversation);
     const k = steps - 1;
     if (context.endsWith("<global_plan>\n")) {
       return `${planText(sections)}\n</global_plan>`;
@@ -96,23 +151,26 @@ export function fakeWriter(options: FakeWriterOptions = {}): Script {
     const planEnd = context.indexOf("</global_plan>", planStart);
     const current: Array<[string, number]> =
       planStart >= 0 && planEnd > planStart ? extractPlan(context.slice(planStart + 14, planEnd)).sections.map((s) => [s.title, s.budget]) : sections;
-    const section = current[Math.min(k, current.length - 1)] ?? sections[Math.min(k, sections.length - 1)] ?? ["Text", 300];
+    const since = context.slice(context.lastIndexOf("<step_plan>\n") + 12);
+    // A step plan the controller began with a section's name: the model writes that section.
+    const named = /^Section: (.+?)\. /.exec(since);
+    const section = (named && current.find(([title]) => title === named[1])) || (current[Math.min(k, current.length - 1)] ?? sections[Math.min(k, sections.length - 1)] ?? ["Text", 300]);
     const budget = section[1];
-    const words = options.wordsInStep ? options.wordsInStep(k, budget) : budget;
+    const count = options.wordsInStep ? options.wordsInStep(k, budget) : budget;
+    const planted = options.plant?.(k);
     const content = options.loopsInStep?.(k)
       ? `${prose(30, k)}\n\n${"The tide came in and the tide went out again. ".repeat(40)}`
       : options.retellsInStep?.(k)
         ? `${prose(36, k)}\n\n${retelling(prose(options.wordsInStep ? options.wordsInStep(0, sections[0]?.[1] ?? 300) : (sections[0]?.[1] ?? 300), 0, options.paragraphWords ?? 60))}`
-        : prose(words, k, options.paragraphWords ?? 60);
+        : `${planted ? `${planted} ` : ""}${prose(count, k, options.paragraphWords ?? 60)}`;
     const ending = options.endsInStep?.(k) ? "\u0000" : "\n</content>\n<reflection>";
     const stepText = `${stepPlan(section[0], budget)}\n</step_plan>\n<content>\n${content}${ending}`;
-    const since = context.slice(context.lastIndexOf("<step_plan>\n") + 12);
     if (context.endsWith("<content>\n") && !stepText.startsWith(since)) return `${content}${ending}`; // a regenerated step
     // Inside a step whose text the writer changed (typed into it, or it was cut short): the rest of its words.
     const opened = since.indexOf("</step_plan>\n<content>\n");
     if (opened >= 0 && !since.includes("<reflection>") && !stepText.startsWith(since)) {
       const written = since.slice(opened + 23).split(/\s+/).filter(Boolean).length;
-      const rest = Math.max(0, words - written);
+      const rest = Math.max(0, count - written);
       return `${rest > 0 ? ` ${prose(rest, k, options.paragraphWords ?? 60)}` : ""}${ending}`;
     }
     // Inside the step: go on with what is left of it (after a pause the context ends mid-text).
@@ -181,7 +239,7 @@ export function writtenManuscript(words: number, options: NextPartOptions = {}):
 function orchestratedAnswer(context: string, sections: Array<[string, number]>, options: FakeWriterOptions): string | null {
   if (!context.endsWith("<|assistant|>\n")) return null;
   const ask = context.slice(context.lastIndexOf("<|user|>\n") + 9, context.lastIndexOf("\n<|assistant|>\n"));
-  const steps = context.split("Now write the text of this step").length - 1;
+  const steps = context.split("Now write the text of this step").length - 1 + stepsInMemory(context);
   if (/Target length: about \d+ words\.$/.test(ask)) {
     // The native prompt alone (the probe): IS-Writer answers with its global plan.
     return `<global_plan>\n${sections.map(([title, budget]) => `## ${title}\nWord count: ${budget}`).join("\n\n")}\n</global_plan>\u0000`;
@@ -192,17 +250,20 @@ function orchestratedAnswer(context: string, sections: Array<[string, number]>, 
   }
   const paragraphAsk = /(?:rhetorical hooks\.|修辞上的引子。)$/;
   if (paragraphAsk.test(ask)) {
-    const k = context.split(/(?:rhetorical hooks\.|修辞上的引子。)\n<\|assistant\|>\n/).length - 2;
-    const words = Number(/(?:Word count: (\d+) words|字数要求：(\d+)字)/.exec(ask)?.slice(1).find(Boolean) ?? "100");
-    return `${prose(options.wordsInStep ? options.wordsInStep(k, words) : words, k, options.paragraphWords ?? 60)}\u0000`;
+    const k = context.split(/(?:rhetorical hooks\.|修辞上的引子。)\n<\|assistant\|>\n/).length - 2 + stepsInMemory(context);
+    // The paragraph asked for is the last line of the plan the request names (a revised plan comes first).
+    const count = Number([...ask.matchAll(/(?:Word count: (\d+) words|字数要求：(\d+)字)/g)].at(-1)?.slice(1).find(Boolean) ?? "100");
+    const planted = options.plant?.(k);
+    return `${planted ? `${planted} ` : ""}${prose(options.wordsInStep ? options.wordsInStep(k, count) : count, k, options.paragraphWords ?? 60)}\u0000`;
   }
   if (ask.includes("Answer with JSON")) return `${JSON.stringify({ sections: sections.map(([title, budget]) => ({ title, brief: `The part called ${title.toLowerCase()}.`, budget })) })}\u0000`;
   if (ask.includes("plan what this step covers")) return "Cover the next part of the plan.\u0000";
   const wanted = /about (\d+) words/.exec(ask);
   if (ask.startsWith("Now write the text") && wanted) {
     const k = steps - 1;
-    const words = options.wordsInStep ? options.wordsInStep(k, Number(wanted[1])) : Number(wanted[1]);
-    return `${options.loopsInStep?.(k) ? `${prose(30, k)}\n\n${"The tide came in and the tide went out again. ".repeat(40)}` : prose(words, k, options.paragraphWords ?? 60)}\u0000`;
+    const count = options.wordsInStep ? options.wordsInStep(k, Number(wanted[1])) : Number(wanted[1]);
+    const planted = options.plant?.(k);
+    return `${options.loopsInStep?.(k) ? `${prose(30, k)}\n\n${"The tide came in and the tide went out again. ".repeat(40)}` : `${planted ? `${planted} ` : ""}${prose(count, k, options.paragraphWords ?? 60)}`}\u0000`;
   }
   return `${options.reflection ?? "The text follows the plan."}\u0000`;
 }
@@ -220,9 +281,16 @@ function rewriteAnswer(context: string, options: FakeWriterOptions): string | nu
 
 /** The words a continuation request asks for ("The text stopped at N of T words"), or null. */
 function continuationWords(context: string): number | null {
-  const asks = [...context.matchAll(/The text stopped at (\d+) of the (\d+) words/g)];
+  const asks = [...context.matchAll(/The text stopped at (\d+) of the (\d+) words[^\n]*?about (\d+) more words/g)];
   const last = asks[asks.length - 1];
-  return last ? Number(last[2]) - Number(last[1]) : null;
+  return last ? Number(last[3]) : null;
+}
+
+/** The sections a continuation request names as not written yet, with their words. */
+function missingSections(context: string): Array<[string, number]> {
+  const ask = context.slice(context.lastIndexOf("The text stopped at"));
+  const list = /The plan's sections not written yet: (.*)\./.exec(ask)?.[1] ?? "";
+  return [...list.matchAll(/"([^"]+)" \(about (\d+) words\)/g)].map((m) => [m[1]!, Number(m[2])]);
 }
 
 /**
@@ -233,9 +301,25 @@ function continuationWords(context: string): number | null {
 function onePassAnswer(context: string, sections: Array<[string, number]>, options: FakeWriterOptions): string | null {
   const draft = (end: string) => {
     const missing = continuationWords(context);
+    const named = missingSections(context);
+    if (named.length > 0) return `${named.map(([title, budget], k) => `## ${title}\n\n${prose(budget, 90 + k, options.paragraphWords ?? 60)}`).join("\n\n")}${end}`;
     if (missing !== null) return `## More\n\n${prose(missing, 99, options.paragraphWords ?? 60)}${end}`;
-    return `${sections.map(([title, budget], k) => `## ${title}\n\n${prose(options.wordsInStep ? options.wordsInStep(k, budget) : budget, k, options.paragraphWords ?? 60)}`).join("\n\n")}${end}`;
+    return `${sections
+      .map(([title, budget], k) => {
+        const planted = options.plant?.(k);
+        return `## ${title}\n\n${planted ? `${planted} ` : ""}${prose(options.wordsInStep ? options.wordsInStep(k, budget) : budget, k, options.paragraphWords ?? 60)}`;
+      })
+      .join("\n\n")}${end}`;
   };
+  const isDraft = context.includes('each section under a "## " heading') || context.includes("<answer>");
+  // A draft that ran out of its call's tokens goes on where the context stands (its start may have
+  // left the window: the end of the context is looked for in the whole draft).
+  if (isDraft && !context.endsWith("<|assistant|>\n") && !context.endsWith("<think>\n") && !context.endsWith("<answer>\n")) {
+    const whole = draft(context.includes("<answer>") ? "\n</answer>" : "\u0000");
+    const tail = context.slice(-120);
+    const at = whole.indexOf(tail);
+    return at >= 0 ? whole.slice(at + tail.length) : "\u0000";
+  }
   if (context.endsWith("<think>\n")) return `${sections.map(([title, budget]) => `## ${title}\nWord count: ${budget}\nThe part called ${title.toLowerCase()}.`).join("\n\n")}\n</think>`;
   if (context.endsWith("<answer>\n")) return draft("\n</answer>");
   if (!context.endsWith("<|assistant|>\n")) return null;

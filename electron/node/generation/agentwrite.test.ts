@@ -92,17 +92,22 @@ describe("AgentWrite", () => {
     expect(controller.manuscript.steps[2]!.words).toBeLessThan(165);
   });
 
-  it("compacts a full window by eliding the oldest paragraphs after the plan, which stays in place", async () => {
+  it("compacts a full window by putting the summaries of the oldest paragraphs after the plan, which stays in place", async () => {
     const notes: string[] = [];
     const backend = new ScriptedBackend(fakeWriter(), { contextSize: 5200 });
     const controller = new Writer({ mode: new AgentWriteMode(), backend, manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), onNote: (n) => notes.push(n), limits: { keepFullSteps: 1 } });
     expect((await controller.run()).status).toBe("finished");
     expect(notes.some((n) => n.startsWith("The context was compacted to make room"))).toBe(true);
-    const after = backend.calls.findIndex((c) => c.context.includes("[The text of the first "));
+    const marker = "[Earlier steps, whose text is not shown here:\nStep 1: ";
+    const after = backend.calls.findIndex((c) => c.context.includes(marker));
     expect(after).toBeGreaterThan(0);
     const call = backend.calls[after]!;
-    // Only the elision line and what follows it were decoded again: the prompt and the plan stayed cached.
-    expect(call.inputTokensDecoded).toBeLessThanOrEqual(call.context.length - call.context.indexOf("\n\n[The text of the first ") + 1);
+    // Only the memory of the earlier paragraphs (their summaries) and what follows it were decoded
+    // again: the prompt and the model's plan stayed cached.
+    const noteTurn = call.context.lastIndexOf("<|user|>", call.context.indexOf(marker));
+    expect(call.inputTokensDecoded).toBeLessThanOrEqual(call.context.length - noteTurn + 2);
+    expect(controller.manuscript.steps[0]?.memory?.summaryBy).toBe("model");
+    expect(call.context).toContain(`Step 1: ${controller.manuscript.steps[0]!.memory!.summary!}`);
     for (const c of backend.calls.slice(1)) expect(c.context).toContain("Paragraph 1 - Main point: The part called opening. - Word count: 300 words");
     expect(backend.calls.some((c) => c.context.includes("The plan was revised"))).toBe(false);
     expect(Math.abs(writtenWords(controller.manuscript) - 1000)).toBeLessThanOrEqual(targetTolerance(1000) + 12);

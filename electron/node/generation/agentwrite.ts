@@ -14,9 +14,10 @@ import type { TokenId } from "../engine/backend";
 import { ChatSteps } from "./chatSteps";
 import type { PartEnd, StepPreset, WritingMode } from "./mode";
 import type { ChatModeOptions } from "./orchestrated";
+import type { MemoryFormat } from "./memory";
 import type { WritingSession } from "./session";
 import { voicePrompt } from "./voice";
-import { elided, nextSection, plannedWords, plansAnotherStep, segmentTokens, steerablePlan, stepLimitReached } from "./steps";
+import { nextSection, plannedWords, plansAnotherStep, segmentTokens, steerablePlan, stepLimitReached } from "./steps";
 
 export class AgentWriteMode implements WritingMode {
   readonly kind = "agentwrite";
@@ -35,7 +36,8 @@ export class AgentWriteMode implements WritingMode {
     if (s.manuscript.sections.length === 0) return;
     // The plan is known: it stands in the context as the model's answer to the plan request.
     s.context.push({ kind: "plan", tokens: await s.tokenize(planLines(s.manuscript.sections, s.language()).join("\n")) });
-    for (const [i, step] of s.manuscript.steps.entries()) s.context.push({ kind: "step", stepIndex: i, tokens: await this.stepTokens(s, step, false) });
+    this.chat.planRevisions = s.manuscript.revisions.length;
+    for (const [i, step] of s.manuscript.steps.entries()) s.context.push({ kind: "step", stepIndex: i, tokens: await this.stepTokens(s, step) });
   }
 
   /** The plan of paragraphs, streamed onto the timeline as a global plan, then made to add up to the target. */
@@ -50,6 +52,7 @@ export class AgentWriteMode implements WritingMode {
     }
     s.feedLive("\n</global_plan>\n");
     s.endLive();
+    this.chat.planRevisions = s.manuscript.revisions.length;
     // A plan made to add up is not a turn of its own: the next paragraph's request carries it.
     await steerablePlan(s, async () => {
       this.chat.planRevised = true;
@@ -64,7 +67,7 @@ export class AgentWriteMode implements WritingMode {
     const section = (preset && m.sections.find((x) => x.id === preset.sectionId)) || nextSection(m);
     const number = section ? m.sections.indexOf(section) + 1 : index + 1;
     const done = section ? sectionWords(m, section.id) : 0;
-    const planned = plannedWords(m, index, section ? Math.max(0, section.budget - done) : 0);
+    const planned = plannedWords(m, index, section ? Math.max(0, section.budget - done) : 0, section);
     const title = section?.title ?? "";
     const brief = section?.brief ?? "";
     // The step plan names the paragraph first and its word count before anything else that may hold a number.
@@ -89,11 +92,23 @@ export class AgentWriteMode implements WritingMode {
   }
 
   takeIn(s: WritingSession, edits: readonly ManuscriptEdit[]): Promise<void> {
-    return this.chat.takeIn(s, edits, (step, compacted) => this.stepTokens(s, step, compacted));
+    return this.chat.takeIn(s, edits, (step) => this.stepTokens(s, step));
+  }
+
+  get memory(): MemoryFormat {
+    return this.chat.memory;
+  }
+
+  async revisePlan(): Promise<void> {
+    this.chat.planRevised = true;
+  }
+
+  partTokens(s: WritingSession): number {
+    return segmentTokens(s) + 600;
   }
 
   compact(s: WritingSession, needed: number): Promise<void> {
-    return this.chat.compact(s, needed);
+    return this.chat.compact(s, needed, async () => (s.manuscript.sections.length > 0 ? s.tokenize(planLines(s.manuscript.sections, s.language()).join("\n")) : null));
   }
 
   finish(s: WritingSession): Promise<void> {
@@ -109,9 +124,9 @@ export class AgentWriteMode implements WritingMode {
   }
 
   /** A written paragraph in the context: its request, then its text. */
-  private async stepTokens(s: WritingSession, step: Step, compacted: boolean): Promise<TokenId[]> {
+  private async stepTokens(s: WritingSession, step: Step): Promise<TokenId[]> {
     const language = s.language();
-    const shown = compacted ? elided(step, language) : step;
+    const shown = step;
     const index = s.manuscript.sections.findIndex((x) => x.id === step.sectionId);
     const section = s.manuscript.sections[index];
     const words = step.targetWords ?? section?.budget ?? step.words;

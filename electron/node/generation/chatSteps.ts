@@ -3,14 +3,17 @@
 // budget (it ends at the first sentence end past it), a plan the writer revised goes with the next
 // step's request, and a full window gives way by putting one line in place of the oldest steps.
 import type { PromptFormat } from "../../common/engine/catalog";
-import { writtenWords } from "../../common/generation/rules";
+import { summaryGrammar } from "../../common/generation/grammars";
+import { noteAcknowledged, withBible } from "../../common/generation/prompts";
 import type { ChatMessage } from "../engine/backend";
 import type { ManuscriptEdit } from "../../common/manuscript/edits";
 import type { Step } from "../../common/manuscript/types";
 import { countWriterWords } from "../../common/metrics/words";
 import type { TokenId } from "../engine/backend";
-import { elideOldest } from "./compaction";
+import { compactWithMemory, stepUnits } from "./compaction";
+import type { Piece } from "./context";
 import { SegmentGuard, type Verdict } from "./guard";
+import type { MemoryFormat } from "./memory";
 import type { Answer, WritingSession } from "./session";
 import { StepWatch, takeInTextEdits } from "./steps";
 import { PromptBuilder } from "./turns";
@@ -18,19 +21,30 @@ import { PromptBuilder } from "./turns";
 export class ChatSteps {
   /** The plan changed since the model last read it: the next step's request carries it. */
   planRevised = false;
+  /** The plan revisions there were when the model's answer to the plan request was read. */
+  planRevisions = 0;
   private builder: PromptBuilder | null = null;
   private readonly guard: SegmentGuard;
   private watch: StepWatch | null = null;
   /** Where the model's text of the step being written starts in its piece (after its request). */
   private contentStart = 0;
 
-  /** `grammars`: the model is held to its format by grammars (no retelling check: see SegmentGuard). */
+  /** The first request's messages (set at open); the bible's entries in use go with them. */
+  private messages: ChatMessage[] = [];
+
+  /** `useGrammars`: the model is held to its format by grammars (no retelling check: see SegmentGuard). */
   constructor(
     private readonly promptFormat?: PromptFormat,
-    grammars = false,
+    private readonly useGrammars = false,
   ) {
-    this.guard = new SegmentGuard("bounded", { retell: !grammars });
+    this.guard = new SegmentGuard("bounded", { retell: !useGrammars });
   }
+
+  /** A note is a user turn the model answers with a fixed acknowledgement; a request is a user turn. */
+  readonly memory: MemoryFormat = {
+    note: async (s, text) => [...(await this.userTurn(text)), ...(await s.tokenize(noteAcknowledged(s.language())))],
+    request: async (s, ask) => ({ tokens: await this.userTurn(ask), stop: this.stops, grammar: this.useGrammars ? summaryGrammar(s.language()) : undefined }),
+  };
 
   private get turns(): PromptBuilder {
     if (!this.builder) throw new Error("The chat mode was not opened.");
@@ -42,11 +56,12 @@ export class ChatSteps {
     return this.turns.stops;
   }
 
-  /** The context starts with the first request; what the document holds goes on from its written steps. */
-  async open(s: WritingSession, messages: readonly ChatMessage[]): Promise<void> {
+  /** The context starts with the first request (with the bible's entries in use); what the document holds goes on from its written steps. */
+  async open(s: WritingSession, messages: ChatMessage[]): Promise<void> {
     this.builder = new PromptBuilder(s.backend, this.promptFormat);
-    s.context.replaceAll([{ kind: "prompt", tokens: await this.turns.first(messages) }]);
+    this.messages = messages;
     s.resumeWritten();
+    s.context.replaceAll([{ kind: "prompt", tokens: await this.turns.first(withBible(messages, s.memory.opening(s))) }]);
   }
 
   /** Tokens that end the assistant's turn, say `message` as the user, and open the assistant's answer. */
@@ -71,29 +86,24 @@ export class ChatSteps {
   }
 
   /** Text edits rewrite their step's turns; a plan edit goes with the next step's request. */
-  async takeIn(s: WritingSession, edits: readonly ManuscriptEdit[], stepTokens: (step: Step, compacted: boolean) => Promise<TokenId[]>): Promise<void> {
+  async takeIn(s: WritingSession, edits: readonly ManuscriptEdit[], stepTokens: (step: Step) => Promise<TokenId[]>): Promise<void> {
     if (await takeInTextEdits(s, edits, stepTokens)) this.planRevised = true;
   }
 
   /**
-   * Makes room: the prompt and the plan (the model's answer to the plan request) stay as they are; the
-   * oldest steps (each a request and its text) give way to one line that says how many words they
-   * held, and the last steps stay in full. Nothing before that line changes, so only it and what
-   * follows are decoded again.
+   * Makes room: the first request (with the bible's entries in use), the current plan as the model's
+   * answer to it, the memory of the earlier steps as a note, then the last steps in full.
    */
-  compact(s: WritingSession, needed: number): Promise<void> {
-    const live = s.live?.piece;
-    const steps = s.context.pieces.filter((p) => p.kind === "step" && p !== live);
-    const notes = s.context.pieces.filter((p) => p.kind === "turn");
-    return elideOldest(s, needed, steps, notes, "step", async (_old, keep) => {
-      const m = s.manuscript;
-      const firstKept = steps[steps.length - keep]?.stepIndex ?? live?.stepIndex ?? m.steps.length;
-      const words = writtenWords({ steps: m.steps.slice(0, firstKept) });
-      const text = s.language() === "zh" ? `\n\n[前${firstKept}步的正文共${words}字，此处省略。]` : `\n\n[The text of the first ${firstKept} steps, ${words} words, is not shown here.]`;
-      return {
-        piece: { kind: "turn", tokens: await s.tokenize(text) },
-        told: (before, after) => `The context was compacted to make room: ${before} → ${after} tokens; the text of the ${firstKept} oldest steps is elided from the model's view (not from the document).`,
-      };
+  compact(s: WritingSession, needed: number, planAnswer: () => Promise<TokenId[] | null>): Promise<void> {
+    return compactWithMemory(s, needed, stepUnits(s), async (bible, memory) => {
+      // The model's own answer to the plan request while the plan is as it answered it (it stays
+      // cached); the current plan once a revision was carried by a request the rebuild leaves out.
+      const own = s.context.pieces.find((p) => p.kind === "plan");
+      const plan = own && s.manuscript.revisions.length <= this.planRevisions ? own.tokens : await planAnswer();
+      const pieces: Piece[] = [{ kind: "prompt", tokens: await this.turns.first(withBible(this.messages, bible)) }];
+      if (plan) pieces.push({ kind: "plan", tokens: plan });
+      if (memory) pieces.push({ kind: "memory", tokens: (await this.memory.note(s, memory)) ?? [] });
+      return pieces;
     });
   }
 

@@ -1,103 +1,74 @@
-// Making room in the model's context when the window fills. What is elided leaves the model's view
-// only, never the document. The IS-CoT transcript keeps its steps' plans and reflections and elides
-// their text; the chat modes and the one-pass draft put one line in place of their oldest text.
-import { isInProgress } from "../../common/manuscript/reducer";
-import type { Step } from "../../common/manuscript/types";
-import type { TokenId } from "../engine/backend";
-import type { Piece, PieceKind } from "./context";
+// Making room in the model's context when the window fills. What leaves the view leaves the model's
+// context only, never the document. The context is rebuilt once, in every mode, as: the instruction
+// with the bible's entries in use, the current plan, the memory of the steps no longer in full view
+// (the digest of the story so far and a summary per step, memory.ts), then the recent steps in full
+// (and the steps the writer pinned), then the piece being written. The mode says how each part reads
+// (its frame); compaction chooses how many recent steps stay in full.
+import type { Piece } from "./context";
 import type { WritingSession } from "./session";
 
+/** A part of the context that stays whole or leaves whole: a step's piece, or a piece of one-pass draft. */
+export interface Unit {
+  pieces: Piece[];
+  /** The steps whose text it holds. */
+  steps: number[];
+}
+
+/** The pieces before the kept units, given the bible note and the memory note (either may be ""). */
+export type Frame = (bible: string, memory: string) => Promise<Piece[]>;
+
 /**
- * Makes room in an IS-CoT transcript: keeps the prompt, the current global plan and the last steps in
- * full; older steps keep their step plans and reflections, their content is elided. The live piece
- * stays as it is.
+ * Rebuilds the context to make room for `needed` more tokens: the frame, then the last units in full
+ * (at most `keepFullSteps`, fewer when they do not fit, and the pinned ones), then the live piece. The
+ * context comes down to 60% of the window when it can: compacting decodes what follows the prompt
+ * again, so it makes room for several parts at once.
  */
-export async function compactTranscript(
-  s: WritingSession,
-  needed: number,
-  tokens: { step: (step: Step, compacted: boolean) => Promise<TokenId[]>; plan: (text: string) => Promise<TokenId[]> },
-): Promise<void> {
+export async function compactWithMemory(s: WritingSession, needed: number, units: readonly Unit[], frame: Frame): Promise<void> {
   const size = s.inputLimit();
-  const m = s.manuscript;
-  const prompt = s.context.pieces.find((p) => p.kind === "prompt");
-  const latest = m.revisions[m.revisions.length - 1];
   const live = s.live?.piece;
-  const doneSteps = m.steps.map((step, i) => ({ step, i })).filter(({ step, i }) => !isInProgress(step) && i !== live?.stepIndex);
-  let keep = Math.min(s.limits.keepFullSteps, doneSteps.length);
-  for (;;) {
-    const pieces: Piece[] = [];
-    if (prompt) pieces.push(prompt);
-    if (latest) pieces.push({ kind: "plan", tokens: await tokens.plan(latest.text) });
-    const cut = doneSteps.length - keep;
-    for (let k = 0; k < doneSteps.length; k++) {
-      const { step, i } = doneSteps[k]!;
-      const existing = s.context.stepPiece(i);
-      if (k >= cut) pieces.push(existing && !existing.compacted ? existing : { kind: "step", stepIndex: i, tokens: await tokens.step(step, false) });
-      else pieces.push(existing?.compacted ? existing : { kind: "step", stepIndex: i, compacted: true, tokens: await tokens.step(step, true) });
-    }
-    if (live) pieces.push(live);
-    let length = pieces.reduce((n, p) => n + p.tokens.length, 0);
-    if (keep === 0 && length + needed > size) {
-      // Even elided, the oldest steps do not fit: they leave the model's view, one line stands for them.
-      const first = pieces.findIndex((p) => p.kind === "step" && p.compacted);
-      let drop = 0;
-      let dropped = 0;
-      let words = 0;
-      while (first >= 0 && pieces[first + drop]?.compacted && length - dropped + needed > size) {
-        const piece = pieces[first + drop]!;
-        dropped += piece.tokens.length;
-        words += m.steps[piece.stepIndex ?? -1]?.words ?? 0;
-        drop++;
+  const m = s.manuscript;
+  const pinned = (u: Unit) => u.steps.some((i) => m.steps[i]?.memory?.pinned === true);
+  const withPins = units.some(pinned) ? [true, false] : [false];
+  for (const pins of withPins) {
+    for (let keep = Math.min(s.limits.keepFullSteps, units.length); keep >= 0; keep--) {
+      const kept = units.filter((u, i) => i >= units.length - keep || (pins && pinned(u)));
+      const compacted = units.filter((u) => !kept.includes(u)).flatMap((u) => u.steps);
+      // With no step left in full, a window too small for the memory note's share folds more of its
+      // lines into one (down to one line for every step out of view), as the elision line did.
+      let texts = await s.memory.rebuildTexts(s, compacted);
+      let pieces: Piece[] = [];
+      let length = 0;
+      let fits = false;
+      for (const share of keep === 0 ? [1, 0.5, 0.25, 0] : [1]) {
+        if (share < 1) texts = await s.memory.rebuildTexts(s, compacted, share);
+        const head = await frame(texts.bible, texts.memory);
+        pieces = [...head, ...kept.flatMap((u) => u.pieces), ...(live ? [live] : [])];
+        length = pieces.reduce((n, p) => n + p.tokens.length, 0);
+        fits = length + needed <= Math.min(size, size * 0.6 + needed);
+        // The note is folded further only when the window would be left without room for a part (a
+        // quarter of it, or what the part needs if less).
+        if (fits || length + Math.min(needed, size / 4) <= size) break;
       }
-      if (drop > 0) {
-        const line = s.language() === "zh" ? `[前${drop}步共${words}字，此处不再显示。]\n` : `[The first ${drop} steps, ${words} words, are not shown here.]\n`;
-        const marker: Piece = { kind: "turn", tokens: await s.tokenize(line) };
-        pieces.splice(first, drop, marker);
-        length = length - dropped + marker.tokens.length;
-      }
-    }
-    // Compacting re-decodes what follows the first elided step, so it makes room for several segments
-    // at once: the context comes down to 60% of the window (or as low as it goes).
-    if (length + needed <= Math.min(size, size * 0.6 + needed) || keep === 0) {
+      if (!fits && keep > 0) continue;
+      if (!fits && pins && withPins.length > 1) break; // the pinned steps do not fit: try without them
       const before = s.context.length;
       if (length >= before) return; // nothing to gain: the caller generates what fits
       s.context.replaceAll(pieces);
-      s.note(`The context was compacted to make room: ${before} → ${length} tokens; the text of the ${cut} oldest step${cut === 1 ? " is" : "s are"} elided from the model's view (not from the document).`);
+      texts.commit();
+      s.memory.rebuilt((await s.tokenize(`${texts.bible}${texts.memory}`)).length);
+      const summarized = compacted.filter((i) => m.steps[i]?.memory?.summary).length;
+      if (compacted.length === 0 && !pins) continue;
+      const pinNote = !pins && units.some(pinned) ? " The pinned steps did not fit: they are summarized too." : "";
+      s.note(
+        `The context was compacted to make room: ${before} → ${length} tokens; ${compacted.length} earlier step${compacted.length === 1 ? " is" : "s are"} shown by ${summarized === compacted.length ? (compacted.length === 1 ? "its summary" : "their summaries") : summarized === 0 ? (compacted.length === 1 ? "its length" : "their lengths") : `${summarized} summar${summarized === 1 ? "y" : "ies"} and the others' lengths`} instead of ${compacted.length === 1 ? "its" : "their"} text (in the model's view only, not in the document).${pinNote}`,
+      );
       return;
     }
-    keep--;
   }
 }
 
-/** The line that stands for elided pieces, and what the writer is told once it is in place. */
-export interface Elision {
-  piece: Piece;
-  told: (before: number, after: number) => string;
-  /** Called once the elision is made (the mode keeps count of what it elided). */
-  made?: () => void;
-}
-
-/**
- * Makes room by putting one line in place of the oldest of `pieces` (and of the lines of earlier
- * compactions, `notes`): the line goes where the first `anchor` piece that stays begins, so nothing
- * before it changes and only it and what follows are decoded again. The last pieces stay in full, as
- * many as fit, at most `keepFullSteps`.
- */
-export async function elideOldest(s: WritingSession, needed: number, pieces: readonly Piece[], notes: readonly Piece[], anchor: PieceKind, elision: (old: readonly Piece[], keep: number) => Promise<Elision>): Promise<void> {
-  const size = s.inputLimit();
-  for (let keep = Math.min(s.limits.keepFullSteps, pieces.length - 1); keep >= 0; keep--) {
-    const old = pieces.slice(0, pieces.length - keep);
-    const line = await elision(old, keep);
-    const next = s.context.pieces.filter((p) => !old.includes(p) && !notes.includes(p));
-    const at = next.findIndex((p) => p.kind === anchor);
-    next.splice(at < 0 ? next.length : at, 0, line.piece);
-    const length = next.reduce((n, p) => n + p.tokens.length, 0);
-    if (length + needed > size && keep > 0) continue;
-    const before = s.context.length;
-    if (length >= before) return;
-    line.made?.();
-    s.context.replaceAll(next);
-    s.note(line.told(before, length));
-    return;
-  }
+/** Each step piece of the context as a unit (the step-by-step modes), the live piece left out. */
+export function stepUnits(s: WritingSession): Unit[] {
+  const live = s.live?.piece;
+  return s.context.pieces.flatMap((p) => (p.kind === "step" && p !== live && p.stepIndex !== undefined ? [{ pieces: [p], steps: [p.stepIndex] }] : []));
 }

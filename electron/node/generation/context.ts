@@ -4,15 +4,19 @@
 // it touches, so the backend's KV cache keeps everything before the first changed token.
 import type { TokenId } from "../engine/backend";
 
-export type PieceKind = "prompt" | "plan" | "step" | "turn";
+/**
+ * prompt: the first request (the instruction, with the bible's entries in use); plan: a global plan;
+ * step: a step; turn: chat turns and the one-pass draft; note: a note between steps (bible entries
+ * added or changed); memory: what stands for the steps no longer in full view (their summaries);
+ * request: a short request the controller makes at a boundary (a summary), dropped after its answer.
+ */
+export type PieceKind = "prompt" | "plan" | "step" | "turn" | "note" | "memory" | "request";
 
 export interface Piece {
   kind: PieceKind;
   tokens: TokenId[];
   /** Step pieces: the manuscript step they hold. */
   stepIndex?: number;
-  /** Step pieces whose content was elided to make room (see compaction). */
-  compacted?: boolean;
 }
 
 export class TokenContext {

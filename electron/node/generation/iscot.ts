@@ -5,21 +5,22 @@
 // to the cut), takes plan edits in as a revision appended to the transcript and text edits by
 // rewriting one step's piece, and compacts the transcript before the window fills.
 import { targetTolerance, writtenWords } from "../../common/generation/rules";
-import { nativeMessages, promptedMessages, withVoice } from "../../common/generation/prompts";
-import { progressLine } from "../../common/generation/rules";
+import { nativeMessages, promptedMessages, withBible, withVoice } from "../../common/generation/prompts";
+import { progressLine, targetReached, unwrittenSections } from "../../common/generation/rules";
 import { TranscriptParser } from "../../common/iscot/parser";
 import { closingTags, openingTags } from "../../common/iscot/tags";
 import { writeGlobalPlan, writeStep } from "../../common/iscot/transcript";
 import type { ManuscriptEdit } from "../../common/manuscript/edits";
 import type { Step } from "../../common/manuscript/types";
 import type { TokenId } from "../engine/backend";
-import { compactTranscript } from "./compaction";
+import { compactWithMemory, stepUnits } from "./compaction";
 import type { Piece } from "./context";
+import type { MemoryFormat } from "./memory";
 import { SegmentGuard, type Verdict } from "./guard";
 import type { PartEnd, StepPreset, WritingMode } from "./mode";
 import type { WritingSession } from "./session";
 import { voicePrompt } from "./voice";
-import { currentStepNumber, elided, plansAnotherStep, segmentTokens, steerablePlan, stepLimitReached, StepWatch, takeInTextEdits } from "./steps";
+import { currentStepNumber, nextSection, plansAnotherStep, segmentTokens, steerablePlan, stepLimitReached, StepWatch, takeInTextEdits } from "./steps";
 
 /** Grammars for models that need them to keep the protocol (the tiny test model; weak models). */
 export interface PhaseGrammars {
@@ -31,6 +32,8 @@ export interface PhaseGrammars {
   content?: string;
   /** After the forced `<reflection>\n` and progress line: the reflection, up to `</reflection>`. */
   reflection?: string;
+  /** After a summary request's `<summary>\n`: the summary, up to `</summary>`. */
+  summary?: string;
 }
 
 /**
@@ -55,19 +58,29 @@ export class IsCotMode implements WritingMode {
     this.guard = new SegmentGuard("steered", { retell: Object.keys(grammars).length === 0 });
   }
 
+  /**
+   * Notes between steps are plain text in the transcript; a summary is asked for in brackets and
+   * written in a `<summary>` block (not a protocol tag: the parser never sees it).
+   */
+  readonly memory: MemoryFormat = {
+    note: async (s, text) => s.tokenize(`${text}\n`),
+    request: async (s, ask) => ({
+      tokens: await s.tokenize(`[${ask}]\n<summary>\n`),
+      stop: ["</summary>", "<step_plan>", "<reflection>", "<FINISHED>"],
+      grammar: this.grammars.summary,
+    }),
+  };
+
   /** The prompt, then the transcript so far: each plan revision before the step it precedes, each step. */
   async open(s: WritingSession): Promise<void> {
-    const m = s.manuscript;
-    const messages = this.kind === "native" ? nativeMessages(m.instruction, m.targetWords, s.language()) : promptedMessages(m.instruction, m.targetWords, s.language());
-    const prompt = await s.backend.applyChatTemplate(withVoice(messages, await voicePrompt(s)));
-    const pieces: Piece[] = [{ kind: "prompt", tokens: prompt.tokens }];
     s.resumeWritten();
+    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.promptTokens(s, s.memory.opening(s)) }];
     const { steps, revisions } = s.manuscript;
     let r = 0;
     for (let i = 0; i <= steps.length; i++) {
       while (r < revisions.length && revisions[r]!.afterStep <= i) pieces.push({ kind: "plan", tokens: await this.planTokens(s, revisions[r++]!.text) });
       const step = steps[i];
-      if (step) pieces.push({ kind: "step", stepIndex: i, tokens: await this.stepTokens(s, step, false) });
+      if (step) pieces.push({ kind: "step", stepIndex: i, tokens: await this.stepTokens(s, step) });
     }
     while (r < revisions.length) pieces.push({ kind: "plan", tokens: await this.planTokens(s, revisions[r++]!.text) });
     s.context.replaceAll(pieces);
@@ -96,7 +109,7 @@ export class IsCotMode implements WritingMode {
     const watch = new StepWatch(this.guard, s);
     this.watch = watch;
     const words = () => progressLine(writtenWords(s.manuscript), s.manuscript.targetWords, s.language());
-    await s.force(preset ? `<step_plan>\n${preset.plan}\n</step_plan>\n<content>\n${preset.content ?? ""}` : "<step_plan>\n");
+    await s.force(preset ? `<step_plan>\n${preset.plan}\n</step_plan>\n<content>\n${preset.content ?? ""}` : `<step_plan>\n${this.steer(s)}`);
     const segment = (grammar: string | undefined) => s.generate({ expected: segmentTokens(s), maxTokens: s.limits.maxTokensPerSegment, stop: STOPS_IN_STEP, grammar, watch });
     let out = await segment(preset ? this.grammars.content : this.grammars.step);
     if (!out) return s.abandonLive();
@@ -142,13 +155,29 @@ export class IsCotMode implements WritingMode {
 
   /** The boundary: text edits rewrite their step's piece; plan edits become one revision appended to the transcript. */
   async takeIn(s: WritingSession, edits: readonly ManuscriptEdit[]): Promise<void> {
-    const planChanged = await takeInTextEdits(s, edits, (step, compacted) => this.stepTokens(s, step, compacted));
-    const latest = s.manuscript.revisions[s.manuscript.revisions.length - 1];
-    if (planChanged && latest) s.context.push({ kind: "plan", tokens: await this.planTokens(s, latest.text) });
+    if (await takeInTextEdits(s, edits, (step) => this.stepTokens(s, step))) await this.revisePlan(s);
   }
 
+  /** The current plan, appended to the transcript as a revision. */
+  async revisePlan(s: WritingSession): Promise<void> {
+    const latest = s.manuscript.revisions[s.manuscript.revisions.length - 1];
+    if (latest) s.context.push({ kind: "plan", tokens: await this.planTokens(s, latest.text) });
+  }
+
+  partTokens(s: WritingSession): number {
+    return segmentTokens(s);
+  }
+
+  /** The rebuilt transcript: the prompt with the bible in use, the current plan, the memory note, the recent steps. */
   compact(s: WritingSession, needed: number): Promise<void> {
-    return compactTranscript(s, needed, { step: (step, compacted) => this.stepTokens(s, step, compacted), plan: (text) => this.planTokens(s, text) });
+    return compactWithMemory(s, needed, stepUnits(s), async (bible, memory) => {
+      const latest = s.manuscript.revisions[s.manuscript.revisions.length - 1];
+      return [
+        { kind: "prompt", tokens: await this.promptTokens(s, bible) },
+        ...(latest ? [{ kind: "plan" as const, tokens: await this.planTokens(s, latest.text) }] : []),
+        ...(memory ? [{ kind: "memory" as const, tokens: await s.tokenize(`${memory}\n`) }] : []),
+      ];
+    });
   }
 
   /** Appends FINISHED to the transcript, after the edits the writer made while the last step was written. */
@@ -167,9 +196,27 @@ export class IsCotMode implements WritingMode {
     return plansAnotherStep(words, target);
   }
 
-  /** The tokens of a written step in the context (its text elided when compacted). */
-  private stepTokens(s: WritingSession, step: Step, compacted: boolean): Promise<TokenId[]> {
-    return s.tokenizeProtocol(writeStep(compacted ? elided(step, s.language()) : step));
+  /** The first request: the instruction (and the protocol, prompted), with the bible's entries in use. */
+  private async promptTokens(s: WritingSession, bible: string): Promise<TokenId[]> {
+    const m = s.manuscript;
+    const messages = this.kind === "native" ? nativeMessages(m.instruction, m.targetWords, s.language()) : promptedMessages(m.instruction, m.targetWords, s.language());
+    return (await s.backend.applyChatTemplate(withVoice(withBible(messages, bible), await voicePrompt(s)))).tokens;
+  }
+
+  /**
+   * The start of a step plan the controller writes: none, except when the document has its length and
+   * a planned section is still unwritten: then the step plan names it, so the plan is written to its end.
+   */
+  private steer(s: WritingSession): string {
+    const m = s.manuscript;
+    if (!targetReached(writtenWords(m), m.targetWords) || unwrittenSections(m).length === 0) return "";
+    const section = nextSection(m);
+    return section ? `${s.language() === "zh" ? "部分" : "Section"}: ${section.title}. ` : "";
+  }
+
+  /** The tokens of a written step in the context. */
+  private stepTokens(s: WritingSession, step: Step): Promise<TokenId[]> {
+    return s.tokenizeProtocol(writeStep(step));
   }
 
   /** The tokens of a plan revision in the context. */
@@ -182,8 +229,10 @@ export class IsCotMode implements WritingMode {
     if (verdict === "loop") return `Step ${step} began to repeat itself: the repetition was cut.`;
     if (verdict === "retell") return `Step ${step} began to re-tell earlier steps (most of its last phrases were already written): the retelling was cut.`;
     const target = s.manuscript.targetWords;
+    if (verdict === "ending") return `The document passed its target in step ${step}, the last part of the plan: it ends at the sentence end nearest the target.`;
+    if (verdict === "cap") return `The document reached the hard cap on overrun (15% past the target) in step ${step}: the step was closed at its last paragraph or sentence end within it.`;
     return target !== null && writtenWords(s.manuscript) >= target - targetTolerance(target)
-      ? `The document reached its target in step ${step}: the step ends at the sentence nearest the target.`
+      ? `The document reached its target in step ${step}: the step ends at ${verdict === "paragraph" ? "its paragraph end" : "a sentence end"}.`
       : `Step ${step} ran far past its budget: it was closed at a ${verdict === "paragraph" ? "paragraph break" : "sentence end"}.`;
   }
 

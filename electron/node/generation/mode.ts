@@ -4,6 +4,7 @@
 // (onePass.ts) — and the writer (writer.ts) runs any of them on a session (session.ts).
 import type { GenerationMode } from "../../common/api/generation";
 import type { ManuscriptEdit } from "../../common/manuscript/edits";
+import type { MemoryFormat } from "./memory";
 import type { WritingSession } from "./session";
 
 /**
@@ -25,7 +26,12 @@ export interface WritingMode {
   readonly kind: GenerationMode;
   /** False where one step cannot be written again on its own (a one-pass draft). */
   readonly rewritesSteps: boolean;
-  /** Builds the context a run starts from: the prompt, then what the document already holds. */
+  /** How the story memory reaches this mode's model: notes between steps and short requests (memory.ts). */
+  readonly memory: MemoryFormat;
+  /**
+   * Builds the context a run starts from: the prompt (the instruction with the bible's entries in use,
+   * `s.memory.opening`), then what the document already holds.
+   */
   open(s: WritingSession): Promise<void>;
   /** Asks for the global plan and reads it; absent where the plan grows as the model writes. */
   plan?(s: WritingSession): Promise<void>;
@@ -33,7 +39,14 @@ export interface WritingMode {
   write(s: WritingSession, again?: StepPreset): Promise<PartEnd>;
   /** Takes the writer's pending edits into the model's context (the session marks them applied). */
   takeIn(s: WritingSession, edits: readonly ManuscriptEdit[]): Promise<void>;
-  /** Makes room for `needed` more tokens: elides the oldest text from the model's view (never from the document). */
+  /** The plan changed outside the model's text (budgets rebalanced): the model is shown it at the next request. */
+  revisePlan(s: WritingSession): Promise<void>;
+  /** Tokens the next part is expected to take (its request and answer), to make room for it at the boundary. */
+  partTokens(s: WritingSession): number;
+  /**
+   * Makes room for `needed` more tokens: rebuilds the context with the memory in place of the oldest
+   * steps' text (compaction.ts), in the model's view only, never in the document.
+   */
   compact(s: WritingSession, needed: number): Promise<void>;
   /** Marks the document finished. */
   finish(s: WritingSession): Promise<void>;

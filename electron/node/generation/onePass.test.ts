@@ -132,14 +132,19 @@ describe("the direct mode", () => {
     expect(checkInvariants(m)).toEqual([]);
   });
 
-  it("compacts the context when the window fills, eliding the oldest text from the model's view only", async () => {
+  it("compacts the context when the window fills, the oldest text standing in the model's view by its summaries", async () => {
     let call = 0;
     const backend = new ScriptedBackend(() => `## Part ${++call}\n\n${prose(150, call)}\u0000`, { contextSize: 2600 });
     const notes: string[] = [];
     const controller = new Writer({ backend, manuscript: createManuscript({ instruction: "x", targetWords: 1500, language: "en" }), onNote: (n) => notes.push(n), mode: directMode({ maxContinuations: 20 }), limits: { maxTokensPerSegment: 1200 } });
     expect((await controller.run()).status).toBe("finished");
     expect(notes.some((n) => n.startsWith("The context was compacted to make room"))).toBe(true);
-    expect(backend.calls[backend.calls.length - 1]!.context).toMatch(/\[\d+ words of the text above are not shown here\.\]/);
+    // The earlier text stands in the model's view by the summaries the model wrote of its steps.
+    const m = controller.manuscript;
+    expect(backend.calls[backend.calls.length - 1]!.context).toMatch(/\[Earlier steps, whose text is not shown here:\n(Step 1: |The story so far \(steps 1 to \d+\): )[^\n]+\n/);
+    // Every step that left the model's view was summarized before it left.
+    const compacted = m.steps.slice(0, -2);
+    expect(compacted.every((step) => step.memory?.summaryBy === "model")).toBe(true);
     // The model ended each answer itself; the run ends once it ends within 10% of the target.
     expect(writtenWords(controller.manuscript)).toBeGreaterThanOrEqual(1350);
     expect(checkInvariants(controller.manuscript)).toEqual([]);

@@ -8,19 +8,21 @@
 import type { PromptFormat } from "../../common/engine/catalog";
 import type { OnePassGrammars } from "../../common/generation/grammars";
 import { HeadingSplitter, type DraftPiece } from "../../common/generation/headings";
-import { continueAsk, directMessages, withVoice, type PromptLanguage } from "../../common/generation/prompts";
-import { progressLine, writtenWords } from "../../common/generation/rules";
+import { summaryGrammar } from "../../common/generation/grammars";
+import { continueAsk, directMessages, noteAcknowledged, withBible, withVoice, type PromptLanguage } from "../../common/generation/prompts";
+import { progressLine, unwrittenSections, writtenWords } from "../../common/generation/rules";
 import { renderPlan } from "../../common/iscot/plan";
 import { TranscriptParser } from "../../common/iscot/parser";
-import type { ManuscriptEdit } from "../../common/manuscript/edits";
+import { isPlanEdit, type ManuscriptEdit } from "../../common/manuscript/edits";
 import { nextSectionNumber, withRevision } from "../../common/manuscript/reducer";
 import { matchSections } from "../../common/manuscript/sections";
 import type { Manuscript, PlanRevision } from "../../common/manuscript/types";
 import { manuscriptText } from "../../common/manuscript/views";
 import { countWriterWords } from "../../common/metrics/words";
 import type { ChatMessage, TokenId } from "../engine/backend";
-import { elideOldest } from "./compaction";
+import { compactWithMemory, type Unit } from "./compaction";
 import type { Piece } from "./context";
+import type { MemoryFormat } from "./memory";
 import { SegmentGuard, type Verdict } from "./guard";
 import type { PartEnd, WritingMode } from "./mode";
 import type { SegmentWatch, WritingSession } from "./session";
@@ -98,10 +100,26 @@ export class OnePassMode implements WritingMode {
   private stepTextStart = 0;
   /** The plan revision this run grows from the headings (replaced in place while it is the last). */
   private headingRevision: PlanRevision | null = null;
-  /** The text of each closed answer piece, for compacting the context ("" for the line that stands for elided text). */
+  /** The text of each closed answer piece. */
   private readonly pieceTexts = new Map<Piece, string>();
-  /** Words of the draft no longer in the model's view (compacted away). */
-  private elidedWords = 0;
+  /** The steps whose text each closed answer piece holds, for compacting the context. */
+  private readonly pieceSteps = new Map<Piece, number[]>();
+  /** The steps there were when the live answer piece began. */
+  private pieceStart = 0;
+
+  /**
+   * A note goes in as a user turn the model answers with a fixed acknowledgement, only where its answer
+   * has ended (before a continuation request); in the middle of its answer it waits. A request is a
+   * user turn (a detour dropped once answered).
+   */
+  readonly memory: MemoryFormat = {
+    note: async (s, text) => (this.askNext ? [...(await this.turns.userTurn(text)), ...(await s.tokenize(noteAcknowledged(s.language())))] : null),
+    request: async (s, ask) => ({
+      tokens: await this.turns.userTurn(ask),
+      stop: [...this.flavor.stops, ...this.turns.stops],
+      grammar: this.options.grammars?.answer ? summaryGrammar(s.language()) : undefined,
+    }),
+  };
 
   constructor(
     private readonly flavor: OnePassFlavor,
@@ -126,18 +144,33 @@ export class OnePassMode implements WritingMode {
   /** The prompt, then what the model already wrote (a project being continued): the plan (think-answer) and the draft. */
   async open(s: WritingSession): Promise<void> {
     this.builder = new PromptBuilder(s.backend, this.options.promptFormat);
-    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.turns.first(withVoice(this.flavor.messages(s.manuscript, s.language()), await voicePrompt(s))) }];
     s.resumeWritten();
+    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.promptTokens(s, s.memory.opening(s)) }];
     const plan = await this.flavor.resumedPlan(s);
     if (plan.length > 0) pieces.push({ kind: "plan", tokens: plan });
     const draft = manuscriptText(s.manuscript);
     if (draft !== "") {
       const piece: Piece = { kind: "turn", tokens: await s.tokenize(draft) };
       this.pieceTexts.set(piece, draft);
+      this.pieceSteps.set(piece, s.manuscript.steps.map((_, i) => i));
       pieces.push(piece);
     }
     s.context.replaceAll(pieces);
     this.askNext = draft !== "";
+  }
+
+  /** The first request, with the bible's entries in use. */
+  private async promptTokens(s: WritingSession, bible: string): Promise<TokenId[]> {
+    return this.turns.first(withVoice(withBible(this.flavor.messages(s.manuscript, s.language()), bible), await voicePrompt(s)));
+  }
+
+  async revisePlan(): Promise<void> {
+    this.planRevised = true;
+  }
+
+  partTokens(s: WritingSession): number {
+    // The continuation request comes with the draft.
+    return this.draftTokens(s) + (this.askNext ? 400 : 0);
   }
 
   /**
@@ -154,7 +187,8 @@ export class OnePassMode implements WritingMode {
       const m = s.manuscript;
       const language = s.language();
       const target = m.targetWords ?? writtenWords(m);
-      live.piece.tokens.push(...(await this.turns.userTurn(continueAsk(writtenWords(m), target, language, this.planRevised ? renderPlan(m.sections, language) : null))));
+      const missing = unwrittenSections(m).map((x) => ({ title: x.title, budget: x.budget }));
+      live.piece.tokens.push(...(await this.turns.userTurn(continueAsk(writtenWords(m), target, language, this.planRevised ? renderPlan(m.sections, language) : null, missing))));
       this.planRevised = false;
       if (this.flavor.answerOpener) live.piece.tokens.push(...(await s.tokenizeProtocol(this.flavor.answerOpener)));
       this.answerBase = live.piece.tokens.length;
@@ -197,8 +231,10 @@ export class OnePassMode implements WritingMode {
         s.note(`The answer reached the model's limit of ${limit!.toLocaleString("en-US")} new tokens: it ends there.`);
         break;
       }
-      // The call's token limit, not the model: it goes on where it stood, in a fresh piece.
+      // The call's token limit, not the model: it goes on where it stood, in a fresh piece (room made first).
       this.endDraftPiece(s);
+      await s.memory.prepare(s, this.draftTokens(s));
+      if (s.stopped) return "stopped";
       this.startDraftPiece(s);
     }
     this.takePieces(s, this.splitter.flush());
@@ -211,7 +247,7 @@ export class OnePassMode implements WritingMode {
    * request; an edit of written text makes the model read the draft again from the manuscript.
    */
   async takeIn(s: WritingSession, edits: readonly ManuscriptEdit[]): Promise<void> {
-    if (edits.some((e) => e.type !== "editStep")) this.planRevised = true;
+    if (edits.some(isPlanEdit)) this.planRevised = true;
     if (!edits.some((e) => e.type === "editStep")) return;
     const first = s.context.pieces.findIndex((p) => p.kind === "turn");
     if (first < 0) return;
@@ -220,32 +256,23 @@ export class OnePassMode implements WritingMode {
     s.context.truncate(first);
     s.context.push(piece);
     this.pieceTexts.set(piece, draft);
+    this.pieceSteps.set(piece, s.manuscript.steps.map((_, i) => i));
     s.note("The writer's edit of the text is in the model's context: it reads the draft again from the start.");
   }
 
   /**
-   * Makes room: the prompt and the plan stay, and the latest pieces of the draft (as many as fit, at
-   * most `keepFullSteps`); the older pieces are replaced by one line that says how many words they held
-   * (they stay in the document).
+   * Makes room: the first request (with the bible's entries in use), the plan, the memory of the
+   * earlier text as a note in the draft, then the latest pieces of the draft (as many as fit, at most
+   * `keepFullSteps`). The older text stays in the document.
    */
   compact(s: WritingSession, needed: number): Promise<void> {
     const live = s.live?.piece;
-    const turns = s.context.pieces.filter((p) => p.kind === "turn");
-    const drafts = turns.filter((p) => p !== live && this.pieceTexts.get(p) !== "");
-    const notes = turns.filter((p) => this.pieceTexts.get(p) === "");
-    return elideOldest(s, needed, drafts, notes, "turn", async (old) => {
-      const words = this.elidedWords + old.reduce((n, p) => n + countWriterWords(this.pieceTexts.get(p) ?? ""), 0);
-      const note = s.language() === "zh" ? `\n[此处省略前文${words}字]\n` : `\n[${words} words of the text above are not shown here.]\n`;
-      const piece: Piece = { kind: "turn", tokens: await s.tokenize(note) };
-      return {
-        piece,
-        made: () => {
-          this.pieceTexts.set(piece, "");
-          this.elidedWords = words;
-        },
-        told: (before, after) => `The context was compacted to make room: ${before} → ${after} tokens; ${words} words of the earlier text are elided from the model's view (not from the document).`,
-      };
-    });
+    const units: Unit[] = s.context.pieces.flatMap((p) => (p.kind === "turn" && p !== live && this.pieceSteps.has(p) ? [{ pieces: [p], steps: this.pieceSteps.get(p)! }] : []));
+    return compactWithMemory(s, needed, units, async (bible, memory) => [
+      { kind: "prompt", tokens: await this.promptTokens(s, bible) },
+      ...s.context.pieces.filter((p) => p.kind === "plan" && p !== live),
+      ...(memory ? [{ kind: "memory" as const, tokens: await s.tokenize(`\n${memory}\n`) }] : []),
+    ]);
   }
 
   async finish(s: WritingSession): Promise<void> {
@@ -265,6 +292,7 @@ export class OnePassMode implements WritingMode {
 
   private startDraftPiece(s: WritingSession): void {
     s.startLive("turn");
+    this.pieceStart = s.manuscript.steps.length;
     this.answerText = "";
     this.emitted = 0;
     this.answerMarks = [];
@@ -277,6 +305,10 @@ export class OnePassMode implements WritingMode {
     if (!live) return;
     if (this.stepOpen) this.closeStep(s);
     this.pieceTexts.set(live.piece, this.answerText);
+    this.pieceSteps.set(
+      live.piece,
+      s.manuscript.steps.flatMap((_, i) => (i >= this.pieceStart ? [i] : [])),
+    );
     s.endLive();
   }
 

@@ -14,9 +14,10 @@ import type { Section, Step } from "../../common/manuscript/types";
 import type { TokenId } from "../engine/backend";
 import { ChatSteps } from "./chatSteps";
 import type { PartEnd, StepPreset, WritingMode } from "./mode";
+import type { MemoryFormat } from "./memory";
 import type { WritingSession } from "./session";
 import { voicePrompt } from "./voice";
-import { elided, nextSection, plannedWords, plansAnotherStep, segmentTokens, stepLimitReached } from "./steps";
+import { nextSection, plannedWords, plansAnotherStep, segmentTokens, stepLimitReached } from "./steps";
 
 export interface ChatModeOptions {
   /** Hold the tiny test model to each request's format with grammars. */
@@ -62,7 +63,8 @@ export class OrchestratedMode implements WritingMode {
     if (s.manuscript.sections.length === 0) return;
     // The plan is known: it stands in the context as the model's answer to the plan request.
     s.context.push({ kind: "plan", tokens: await s.tokenize(planJson(s.manuscript.sections)) });
-    for (const [i, step] of s.manuscript.steps.entries()) s.context.push({ kind: "step", stepIndex: i, tokens: await this.stepTokens(s, step, false) });
+    this.chat.planRevisions = s.manuscript.revisions.length;
+    for (const [i, step] of s.manuscript.steps.entries()) s.context.push({ kind: "step", stepIndex: i, tokens: await this.stepTokens(s, step) });
   }
 
   /** Asks for the plan as JSON, reads it, and makes its budgets add up to the target. */
@@ -85,6 +87,8 @@ export class OrchestratedMode implements WritingMode {
     }
     const { sections, next } = matchSections(m.sections, drafts, nextSectionNumber(m));
     s.setManuscript(withRevision(m, renderPlan(drafts, language), sections, next));
+    // The model's answer is the plan it reads, unless its budgets were changed or it could not be read.
+    this.chat.planRevisions = normalized || readJsonPlan(out.result.text).length === 0 ? 0 : s.manuscript.revisions.length;
   }
 
   /** One step: its plan, its text and its reflection, each asked for as a chat turn. */
@@ -97,7 +101,7 @@ export class OrchestratedMode implements WritingMode {
     const live = s.startLive("step");
     // The manuscript reads the step as IS-CoT; the context holds it as chat turns.
     s.feedLive(preset ? `<step_plan>\n${preset.plan}` : `<step_plan>\n${title ? `Section: ${title}. ` : ""}`);
-    const planned = plannedWords(s.manuscript, index, left);
+    const planned = plannedWords(s.manuscript, index, left, section);
     let ask = orchestratedStepPlanAsk(section ?? { title: "", brief: "" }, planned, language);
     if (this.chat.planRevised) {
       ask = `${language === "zh" ? "规划已修改：" : "The plan was revised:"}\n${planJson(s.manuscript.sections)}\n\n${ask}`;
@@ -122,11 +126,23 @@ export class OrchestratedMode implements WritingMode {
   }
 
   takeIn(s: WritingSession, edits: readonly ManuscriptEdit[]): Promise<void> {
-    return this.chat.takeIn(s, edits, (step, compacted) => this.stepTokens(s, step, compacted));
+    return this.chat.takeIn(s, edits, (step) => this.stepTokens(s, step));
+  }
+
+  get memory(): MemoryFormat {
+    return this.chat.memory;
+  }
+
+  async revisePlan(): Promise<void> {
+    this.chat.planRevised = true;
+  }
+
+  partTokens(s: WritingSession): number {
+    return segmentTokens(s) + 600;
   }
 
   compact(s: WritingSession, needed: number): Promise<void> {
-    return this.chat.compact(s, needed);
+    return this.chat.compact(s, needed, async () => (s.manuscript.sections.length > 0 ? s.tokenize(planJson(s.manuscript.sections)) : null));
   }
 
   finish(s: WritingSession): Promise<void> {
@@ -142,9 +158,9 @@ export class OrchestratedMode implements WritingMode {
   }
 
   /** A written step in the context: its three requests, each with its answer. */
-  private async stepTokens(s: WritingSession, step: Step, compacted: boolean): Promise<TokenId[]> {
+  private async stepTokens(s: WritingSession, step: Step): Promise<TokenId[]> {
     const language = s.language();
-    const shown = compacted ? elided(step, language) : step;
+    const shown = step;
     const section = s.manuscript.sections.find((x) => x.id === step.sectionId);
     const budget = step.targetWords ?? section?.budget ?? step.words;
     return [

@@ -30,7 +30,8 @@ afterAll(async () => {
 function expectLengthRules(m: Manuscript, target: number): void {
   const words = writtenWords(m);
   expect(words).toBeGreaterThanOrEqual(target * 0.9);
-  expect(words).toBeLessThanOrEqual(target + targetTolerance(target) + 15);
+  // The last part runs on to a paragraph end; 10% past the target it ends at the sentence end nearest it.
+  expect(words).toBeLessThanOrEqual(target + Math.max(targetTolerance(target), Math.round(target * 0.1)) + 15);
   expect(lengthScore(target, words)).toBeGreaterThanOrEqual(94);
 }
 

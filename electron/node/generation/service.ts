@@ -9,6 +9,7 @@ import type { ProtocolProfile } from "../../common/engine/catalog";
 import { projectedScore, writtenWords } from "../../common/generation/rules";
 import { effectiveLanguage, type ManuscriptEdit } from "../../common/manuscript/edits";
 import type { Manuscript, PlanRevision, Section, Step } from "../../common/manuscript/types";
+import type { StoryMemory } from "../../common/memory/types";
 import type { Service } from "../base/container";
 import type { SamplingSettings } from "../engine/backend";
 import type { LoadedModel } from "../models/service";
@@ -50,7 +51,7 @@ interface Run {
   notes: string[];
   edits: PendingEdit[];
   /** What the UI was last sent. */
-  sent: { steps: Step[]; sections: Section[] | null; revisions: PlanRevision[]; planDraft: string | null };
+  sent: { steps: Step[]; sections: Section[] | null; revisions: PlanRevision[]; planDraft: string | null; memory: StoryMemory };
   timer: ReturnType<typeof setTimeout> | null;
   done: Promise<Outcome>;
   version: number;
@@ -225,7 +226,7 @@ export class GenerationService implements Service {
         this.schedule(ref.run);
       },
     };
-    const writer = new Writer({ ...common, mode: createMode(mode, model, language), ...(regenerate ? { regenerate } : {}) });
+    const writer = new Writer({ ...common, mode: createMode(mode, model, language), memory: { summaries: model.summaries ?? "request" }, ...(regenerate ? { regenerate } : {}) });
     const run: Run = {
       projectId,
       writer,
@@ -234,7 +235,7 @@ export class GenerationService implements Service {
       error: null,
       notes: [],
       edits: [],
-      sent: { steps: manuscript.steps, sections: manuscript.sections, revisions: manuscript.revisions, planDraft: null },
+      sent: { steps: manuscript.steps, sections: manuscript.sections, revisions: manuscript.revisions, planDraft: null, memory: manuscript.memory },
       timer: null,
       done: Promise.resolve({ status: "stopped", reason: "" }),
       version: 0,
@@ -289,6 +290,7 @@ export class GenerationService implements Service {
     });
     const sectionsChanged = run.sent.sections !== m.sections;
     const revisionsChanged = run.sent.revisions !== m.revisions;
+    const memoryChanged = run.sent.memory !== m.memory;
     const planDraft = m.planDraft?.text ?? null;
     let stored: { currentVersion: number; modified: boolean } | null = null;
     if (changed.length > 0 || sectionsChanged || m.steps.length !== run.sent.steps.length || planDraft !== run.sent.planDraft || m !== this.storedManuscript(run)) {
@@ -296,7 +298,7 @@ export class GenerationService implements Service {
       stored = this.options.store.update(run.projectId, () => m, { source: "model", announce: false });
       run.version = stored.currentVersion;
     }
-    run.sent = { steps: m.steps, sections: m.sections, revisions: m.revisions, planDraft };
+    run.sent = { steps: m.steps, sections: m.sections, revisions: m.revisions, planDraft, memory: m.memory };
     const state = this.stateOf(run);
     this.options.emit({
       projectId: run.projectId,
@@ -306,6 +308,7 @@ export class GenerationService implements Service {
       stepCount: m.steps.length,
       ...(sectionsChanged ? { sections: m.sections } : {}),
       ...(revisionsChanged ? { revisions: m.revisions } : {}),
+      ...(memoryChanged ? { memory: m.memory } : {}),
       ...(stored ? { modified: stored.modified } : {}),
       planDraftText: planDraft,
       finished: m.finished,

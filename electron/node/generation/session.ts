@@ -8,7 +8,7 @@ import type { GenerationProgress, PendingEdit } from "../../common/api/generatio
 import { targetReached, writtenWords } from "../../common/generation/rules";
 import type { ParserEvent } from "../../common/iscot/events";
 import { TranscriptParser } from "../../common/iscot/parser";
-import { applyEdit, effectiveLanguage, type EditError, type ManuscriptEdit } from "../../common/manuscript/edits";
+import { applyEdit, effectiveLanguage, isPlanEdit, type EditError, type ManuscriptEdit } from "../../common/manuscript/edits";
 import { stopStepInProgress } from "../../common/manuscript/stopped";
 import { applyEvent, isInProgress } from "../../common/manuscript/reducer";
 import type { Manuscript } from "../../common/manuscript/types";
@@ -20,6 +20,7 @@ import { tokenizeProtocol } from "./protocolTokens";
 import type { Verdict } from "./guard";
 import { phaseAfter } from "../../common/iscot/phase";
 import { describeEdit } from "../../common/manuscript/describe";
+import type { MemoryKeeper } from "./memory";
 
 /** What the model is writing now. */
 export type Phase = GenerationProgress["phase"];
@@ -145,6 +146,8 @@ export class WritingSession {
   phase: Phase = "none";
   /** How the mode makes room for `needed` more tokens (the writer sets it). */
   compactor: (needed: number) => Promise<void> = async () => {};
+  /** The story memory of the run: the bible in view, summaries, proposals (the writer sets it). */
+  memory!: MemoryKeeper;
   private m: Manuscript;
   private abort: AbortController | null = null;
   private abortReason: AbortReason | null = null;
@@ -305,7 +308,7 @@ export class WritingSession {
     this.m = result.manuscript;
     const info: PendingEdit = {
       id: `edit-${++this.editCounter}`,
-      kind: edit.type === "editStep" ? "text" : "plan",
+      kind: edit.type === "editStep" ? "text" : isPlanEdit(edit) || edit.type === "setTarget" || edit.type === "lockBudget" ? "plan" : "memory",
       description: describeEdit(edit),
       state: "pending",
     };
@@ -527,7 +530,8 @@ export class WritingSession {
   /** Makes sure `wanted` tokens fit after the context: compacts it when they would not, and returns how many may be generated. */
   private async ensureRoom(wanted: number): Promise<number> {
     const size = this.inputLimit();
-    const margin = 64;
+    // Room stays for the story memory's short requests at the next boundary (not for those requests themselves).
+    const margin = 64 + (this.live?.piece.kind === "request" ? 0 : (this.memory?.reserve(size) ?? 0));
     if (this.context.length + wanted + margin > size) await this.compactor(wanted + margin);
     const room = size - this.context.length - margin;
     if (room < 16) throw new Error(`The context window (${this.backend.contextSize} tokens) is too small for this document even after compacting it. Load the model with a larger context.`);

@@ -1,9 +1,9 @@
 // What the modes that write step by step share (IS-CoT, orchestrated, AgentWrite): the step limit,
 // the room a segment needs, the watch over a step's content with the marks its trim goes back to, the
 // writer's text edits at a boundary, and a plan the controller can steer by.
-import { normalizedBudgets, stepBudget, unfinishedSections, writtenWords } from "../../common/generation/rules";
+import { budgetFloor, normalizedBudgets, sectionWords, stepBudget, unfinishedSections, writtenWords } from "../../common/generation/rules";
 import { renderPlan } from "../../common/iscot/plan";
-import type { ManuscriptEdit } from "../../common/manuscript/edits";
+import { isPlanEdit, type ManuscriptEdit } from "../../common/manuscript/edits";
 import { nextSectionNumber, withRevision } from "../../common/manuscript/reducer";
 import { matchSections } from "../../common/manuscript/sections";
 import type { Manuscript, Section, Step } from "../../common/manuscript/types";
@@ -44,7 +44,7 @@ export function segmentTokens(s: WritingSession): number {
   let tokens = 0;
   let words = 0;
   for (const piece of s.context.pieces) {
-    const step = piece.kind === "step" && !piece.compacted && piece.stepIndex !== undefined ? m.steps[piece.stepIndex] : undefined;
+    const step = piece.kind === "step" && piece.stepIndex !== undefined ? m.steps[piece.stepIndex] : undefined;
     if (step && piece !== live) {
       tokens += piece.tokens.length;
       words += step.words;
@@ -64,15 +64,14 @@ export function nextSection(m: Manuscript): Section | undefined {
   return unfinishedSections(m)[0] ?? m.sections[m.sections.length - 1];
 }
 
-/** The words step `index` is asked for: `left` of its section's budget (else its step budget), never past the target. */
-export function plannedWords(m: Manuscript, index: number, left: number): number {
-  return Math.max(1, Math.min(left || (stepBudget(m, index) ?? 300), (m.targetWords ?? Infinity) - writtenWords(m)));
-}
-
-/** A step as the compacted context shows it: its plan and reflection, its text elided. */
-export function elided(step: Step, language: "en" | "zh"): Step {
-  const note = language === "zh" ? `[此处省略本步正文，共${step.words}字]` : `[The text of this step, ${step.words} words, is not shown here.]`;
-  return { ...step, content: note, status: "done" };
+/**
+ * The words step `index` is asked for: `left` of its section's budget (else its step budget), never
+ * past the target, except that a section nobody has written yet gets at least its floor.
+ */
+export function plannedWords(m: Manuscript, index: number, left: number, section?: Section): number {
+  const leftOfTarget = (m.targetWords ?? Infinity) - writtenWords(m);
+  const fresh = section !== undefined && sectionWords(m, section.id) === 0;
+  return Math.max(1, Math.min(left || (stepBudget(m, index) ?? 300), fresh ? Math.max(leftOfTarget, budgetFloor(m.targetWords)) : leftOfTarget));
 }
 
 /**
@@ -103,17 +102,18 @@ export class StepWatch implements SegmentWatch {
 
 /**
  * The step boundary, for the writer's text edits: an edited step's piece is written again (only the
- * suffix from it is decoded again). Returns true when the plan changed too (sections, budgets).
+ * suffix from it is decoded again; a step no longer in full view is not in the context). Returns true
+ * when the plan changed too (sections, budgets).
  */
-export async function takeInTextEdits(s: WritingSession, edits: readonly ManuscriptEdit[], stepTokens: (step: Step, compacted: boolean) => Promise<TokenId[]>): Promise<boolean> {
+export async function takeInTextEdits(s: WritingSession, edits: readonly ManuscriptEdit[], stepTokens: (step: Step) => Promise<TokenId[]>): Promise<boolean> {
   const textEdits = new Set(edits.flatMap((e) => (e.type === "editStep" ? [e.stepId] : [])));
   for (const id of textEdits) {
     const index = s.manuscript.steps.findIndex((step) => step.id === id);
     const piece = s.context.stepPiece(index);
     const step = s.manuscript.steps[index];
-    if (piece && step) piece.tokens = await stepTokens(step, piece.compacted === true);
+    if (piece && step) piece.tokens = await stepTokens(step);
   }
-  return edits.some((e) => e.type !== "editStep" && e.type !== "setTarget" && e.type !== "setVoice");
+  return edits.some(isPlanEdit);
 }
 
 /**

@@ -3,10 +3,14 @@
 // edits go in, a document at its target is finished, otherwise the mode writes its next part; a model
 // that ends well below the target is made to go on (the continuation rule).
 import type { GenerationProgress, PendingEdit } from "../../common/api/generation";
-import { endsTooEarly, targetReached, writtenWords } from "../../common/generation/rules";
-import type { ManuscriptEdit } from "../../common/manuscript/edits";
+import { endsTooEarly, mayFinish, overrunCap, rebalancedBudgets, unwrittenSections, writtenWords } from "../../common/generation/rules";
+import { renderPlan } from "../../common/iscot/plan";
+import { isPlanEdit, type ManuscriptEdit } from "../../common/manuscript/edits";
 import { finishBlocker, firstStoppedStep, leaveOutUnwritten } from "../../common/manuscript/stopped";
+import { nextSectionNumber, withRevision } from "../../common/manuscript/reducer";
 import type { Manuscript, Step } from "../../common/manuscript/types";
+import { emptyStepMemory } from "../../common/memory/types";
+import { MemoryKeeper, type MemoryOptions } from "./memory";
 import type { PartEnd, StepPreset, WritingMode } from "./mode";
 import { STOPPED, WritingSession, type Outcome, type SessionOptions, type SubmittedEdit } from "./session";
 
@@ -14,7 +18,12 @@ export interface WriterOptions extends SessionOptions {
   mode: WritingMode;
   /** Steps to write again, in order (regenerate a step or a section); the others stay. Default: continue the document. */
   regenerate?: number[];
+  /** Where the summaries of steps leaving the window come from (default: the model's short requests). */
+  memory?: MemoryOptions;
 }
+
+/** The titles of sections, quoted, for the writer's notes. */
+const titles = (sections: readonly { title: string }[]) => sections.map((x) => `"${x.title}"`).join(", ");
 
 const words = (n: number, target: number | null) => `${n} words${target === null ? "" : ` of ${target}`}`;
 
@@ -30,7 +39,7 @@ export class Writer {
   private pending: string[] = [];
 
   constructor(options: WriterOptions) {
-    const { mode, regenerate, ...session } = options;
+    const { mode, regenerate, memory, ...session } = options;
     this.mode = mode;
     this.regenerate = regenerate ?? [];
     this.session = new WritingSession(session);
@@ -38,6 +47,12 @@ export class Writer {
     const steps = this.session.manuscript.steps;
     this.pending = [...this.regenerate].sort((a, b) => a - b).flatMap((i) => (steps[i] ? [steps[i]!.id] : []));
     this.session.compactor = (needed) => mode.compact(this.session, needed);
+    this.session.memory = new MemoryKeeper(mode.memory, memory);
+  }
+
+  /** The tokens the story memory spent in this run. */
+  get memoryAccounting(): MemoryKeeper["accounting"] {
+    return this.session.memory.accounting;
   }
 
   /**
@@ -126,10 +141,14 @@ export class Writer {
       }
       let shortEnds = 0;
       for (;;) {
+        // Budgets rebalanced first, so that a plan edit taken in now shows the model the plan as it stands.
+        const rebalanced = this.rebalance();
+        let planTaken = false;
         let voiceChanged = false;
-        await s.takeInEdits((edits) => {
+        await s.takeInEdits(async (edits) => {
+          planTaken = edits.some(isPlanEdit);
           voiceChanged = edits.some((e) => e.type === "setVoice");
-          return mode.takeIn(s, edits);
+          await mode.takeIn(s, edits);
         });
         if (s.stopped) return STOPPED;
         if (voiceChanged) {
@@ -137,7 +156,7 @@ export class Writer {
           // as when a run goes on, and the next part is written in the new voice.
           await mode.open(s);
           s.note("The voice sample changed: the model writes in it from the next part on.");
-        }
+        } else if (rebalanced && !planTaken) await mode.revisePlan(s);
         // A step cut short (the writer stopped it, or typed into it) is continued first, within its budget.
         const stopped = mode.rewritesSteps ? firstStoppedStep(s.manuscript) : -1;
         if (stopped >= 0) {
@@ -145,22 +164,33 @@ export class Writer {
           if (s.stopped) return STOPPED;
           continue;
         }
-        const written = writtenWords(s.manuscript);
-        if (targetReached(written, s.manuscript.targetWords)) return await this.finish(`Finished at ${words(written, s.manuscript.targetWords)}.`);
+        await s.memory.boundary(s);
+        const m = s.manuscript;
+        const written = writtenWords(m);
+        if (mayFinish(m)) return await this.finish(`Finished at ${words(written, m.targetWords)}.`);
+        // Past the hard cap the document ends; the sections it left no room for are left out (said so).
+        if (m.targetWords !== null && written >= overrunCap(m.targetWords)) return await this.finish(`Finished at ${words(written, m.targetWords)}, the hard cap on overrun.`);
         const limit = mode.limit(s, shortEnds);
         if (limit) return { status: "stopped", reason: limit };
+        await s.memory.prepare(s, mode.partTokens(s));
+        if (s.stopped) return STOPPED;
+        const first = s.manuscript.steps.length;
         const ended: PartEnd = await mode.write(s);
+        s.memory.afterPart(s, first);
         if (ended === "stopped") {
           if (s.stopped) return STOPPED;
           continue; // a live edit cut the step: the loop continues it once the writer resumes
         }
         if (ended === "done") continue;
-        const now = writtenWords(s.manuscript);
-        const target = s.manuscript.targetWords;
-        if (ended === "cut") return await this.finish(`Finished at ${words(now, target)}.`);
-        if (!endsTooEarly(now, target)) return await this.finish(`The model finished at ${words(now, target)}.`);
+        const after = s.manuscript;
+        const now = writtenWords(after);
+        const target = after.targetWords;
+        // A planned section still unwritten: the document goes on with it (the plan is written to its end).
+        const left = unwrittenSections(after);
+        if (ended === "cut" && left.length === 0) return await this.finish(`Finished at ${words(now, target)}.`);
+        if (ended !== "cut" && !endsTooEarly(now, target) && left.length === 0) return await this.finish(`The model finished at ${words(now, target)}.`);
         shortEnds++;
-        s.note(mode.shortEnd(now, target));
+        s.note(left.length > 0 && !endsTooEarly(now, target) ? `The model ended at ${words(now, target)} with ${titles(left)} not written: it goes on with ${left.length === 1 ? "that section" : "them"}.` : mode.shortEnd(now, target));
       }
     } catch (error) {
       this.pending = [];
@@ -188,6 +218,25 @@ export class Writer {
     if (leftOut) s.setManuscript(leftOut.manuscript);
     await this.mode.finish(s);
     return { status: "finished", reason: leftOut ? `${reason} ${leftOut.note}` : reason };
+  }
+
+  /**
+   * When the writing runs long or short, the budgets of the sections not yet written are rebalanced
+   * toward the target (the locked ones kept): a plan revision the timeline shows and the model reads
+   * at its next request. True when it made one.
+   */
+  private rebalance(): boolean {
+    const s = this.session;
+    const m = s.manuscript;
+    if (m.revisions.length === 0) return false;
+    const rebalanced = rebalancedBudgets(m, m.memory.lockedSections);
+    if (!rebalanced) return false;
+    const revised = withRevision(m, renderPlan(rebalanced.sections, s.language()), rebalanced.sections, nextSectionNumber(m));
+    const last = revised.revisions.length - 1;
+    const revisions = revised.revisions.map((r, i) => (i === last ? { ...r, cause: "rebalanced" as const } : r));
+    s.setManuscript({ ...revised, revisions });
+    s.note(rebalanced.reason);
+    return true;
   }
 
   /** Writes the given steps again, one after the other, each from the context that precedes it. */
@@ -228,10 +277,12 @@ export class Writer {
     s.context.truncate(cut);
     this.aside = { index, old, later };
     s.setManuscript({ ...s.manuscript, steps: s.manuscript.steps.slice(0, index) });
+    s.memory.rewound(index);
     let ended: PartEnd;
     try {
       for (;;) {
         ended = await this.mode.write(s, preset);
+        s.memory.afterPart(s, index);
         if (ended !== "stopped" || s.stopped) break;
         // A live edit cut the step at the writer's text: it goes on from there.
         const cutStep = s.manuscript.steps[index];
@@ -249,7 +300,9 @@ export class Writer {
       throw error;
     }
     this.aside = null;
-    const fresh = s.manuscript.steps[index] ?? old;
+    // The step's pin stays; what the model remembered of its old text does not.
+    const written = s.manuscript.steps[index];
+    const fresh = written && old?.memory?.pinned ? { ...written, memory: { ...(written.memory ?? emptyStepMemory()), pinned: true } } : (written ?? old);
     s.setManuscript({ ...s.manuscript, steps: [...s.manuscript.steps.slice(0, index), ...(fresh ? [fresh] : []), ...later] });
     s.context.pieces.push(...after);
     return ended;

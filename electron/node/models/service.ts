@@ -31,6 +31,8 @@ export interface LoadedModel {
   sampling?: SamplingSettings;
   /** The prompt format the catalog gives for the model; left out: its chat template. */
   promptFormat?: PromptFormat;
+  /** Where the summaries of steps leaving the window come from (the catalog's word; default: requests). */
+  summaries?: "request" | "reflection";
 }
 
 /** A model without inference that writes IS-CoT at a set speed (tokens per second; none: at once). */
@@ -122,6 +124,7 @@ export class ModelService implements Service {
       profile: this.profile,
       useProtocolGrammars: this.useGrammars,
       ...(this.entry?.promptFormat ? { promptFormat: this.entry.promptFormat } : {}),
+      ...(this.entry?.summaries ? { summaries: this.entry.summaries } : {}),
       ...(Object.keys(this.state.sampling).length > 0 ? { sampling: this.state.sampling } : {}),
     };
   }

@@ -18,6 +18,7 @@ export function mergeGenerationUpdates(earlier: GenerationUpdate, later: Generat
     steps: [...byIndex.values()].sort((a, b) => a.index - b.index),
     sections: later.sections ?? earlier.sections,
     revisions: later.revisions ?? earlier.revisions,
+    memory: later.memory ?? earlier.memory,
     modified: later.modified ?? earlier.modified,
     planDraftText: later.planDraftText !== undefined ? later.planDraftText : earlier.planDraftText,
   };
@@ -58,6 +59,7 @@ export function applyGenerationUpdate(m: Manuscript, update: GenerationUpdate): 
       next = { ...next, planDraft: text === null ? null : { text, sections: extractPlan(text).sections } };
     }
   }
+  if (update.memory && !sameMemory(next.memory, update.memory)) next = { ...next, memory: update.memory };
   if (update.finished !== next.finished) next = { ...next, finished: update.finished };
   const target = update.state.progress.target;
   if (target !== next.targetWords && (target === null || target > 0)) next = { ...next, targetWords: target };
@@ -70,6 +72,11 @@ function sameSections(a: ReadonlyArray<Section>, b: ReadonlyArray<Section>): boo
 
 function sameRevisions(a: Manuscript["revisions"], b: Manuscript["revisions"]): boolean {
   return a.length === b.length && a.every((r, i) => r.text === b[i]!.text && r.afterStep === b[i]!.afterStep && r.nextSectionNumber === b[i]!.nextSectionNumber && sameSections(r.sections, b[i]!.sections));
+}
+
+/** Story memories compared by value (a bible is small next to the text). */
+function sameMemory(a: Manuscript["memory"], b: Manuscript["memory"]): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 function sameStep(a: Step, b: Step): boolean {
@@ -85,7 +92,8 @@ function sameStep(a: Step, b: Step): boolean {
     a.status === b.status &&
     a.progress?.written === b.progress?.written &&
     a.progress?.target === b.progress?.target &&
-    a.progress?.phrase === b.progress?.phrase
+    a.progress?.phrase === b.progress?.phrase &&
+    (a.memory === b.memory || JSON.stringify(a.memory) === JSON.stringify(b.memory))
   );
 }
 
@@ -105,14 +113,16 @@ export function reconcileManuscript(current: Manuscript, next: Manuscript): Manu
   const keepSections = sameSections(current.sections, next.sections);
   const keepRevisions = sameRevisions(current.revisions, next.revisions);
   const keepDraft = current.planDraft?.text === next.planDraft?.text;
+  const keepMemory = sameMemory(current.memory, next.memory);
   const sameFields = current.targetWords === next.targetWords && current.finished === next.finished && current.instruction === next.instruction && current.language === next.language;
   // The voice samples are small: compared whole.
   const keepVoice = JSON.stringify(current.voice ?? null) === JSON.stringify(next.voice ?? null);
-  if (!changed && keepSections && keepRevisions && keepDraft && sameFields && keepVoice) return current;
+  if (!changed && keepSections && keepRevisions && keepDraft && keepMemory && sameFields && keepVoice) return current;
   const sections = keepSections ? current.sections : next.sections;
   const revisions = keepRevisions ? current.revisions : next.revisions;
   const planDraft = keepDraft ? current.planDraft : next.planDraft;
+  const memory = keepMemory ? current.memory : next.memory;
   const { voice: _theirs, ...rest } = next;
   const voice = keepVoice ? current.voice : next.voice;
-  return { ...rest, ...(voice ? { voice } : {}), steps, sections, revisions, planDraft };
+  return { ...rest, ...(voice ? { voice } : {}), steps, sections, revisions, planDraft, memory };
 }
