@@ -37,6 +37,11 @@ export function App() {
   const language = useStore(uiSelectors.language);
 
   useEffect(() => {
+    // The window (and the browser tab) is named for the document.
+    document.title = title ? `${title} — ${t("app.name")}` : t("app.name");
+  }, [title, t]);
+
+  useEffect(() => {
     document.documentElement.dataset.theme = theme;
     document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
   }, [theme, language]);

@@ -17,6 +17,8 @@ export interface NewDocumentInput {
   mode: GenerationMode | null;
   /** A sample of the writer's prose the model writes like. */
   voice?: string;
+  /** The document's title (exports, the window); left out, one made from the instruction. */
+  title?: string;
 }
 
 /** An open document as the window shows it. */
@@ -62,6 +64,8 @@ export interface DocumentApi {
   recover(entry: RecoverableProject): Promise<OpenedDocument>;
   /** Closes a project in the back end: its unsaved changes stay in its autosave unless `discard`. */
   close(projectId: string, discard: boolean): Promise<void>;
+  /** Gives the document a title (its exports and the window use it). */
+  rename(projectId: string, title: string): Promise<ProjectState>;
   /** The project's snapshots, newest first. */
   history(projectId: string): Promise<HistoryEntry[]>;
   /** Keeps a snapshot of the draft now. */
@@ -83,7 +87,7 @@ export function createDocumentApi(api: ApiClient): DocumentApi {
   return {
     list: () => api.call("projects.list", {}),
     create: async (input) =>
-      opened(await api.call("projects.create", { instruction: input.instruction, targetWords: input.targetWords, language: input.language, mode: input.mode, ...(input.voice?.trim() ? { voice: input.voice } : {}) })),
+      opened(await api.call("projects.create", { instruction: input.instruction, targetWords: input.targetWords, language: input.language, mode: input.mode, ...(input.voice?.trim() ? { voice: input.voice } : {}), ...(input.title?.trim() ? { title: input.title.trim() } : {}) })),
     open: async (path) => {
       const answer = await api.call("projects.open", { path });
       if (!answer.ok) throw new ApiError("failed", answer.error.message);
@@ -118,6 +122,11 @@ export function createDocumentApi(api: ApiClient): DocumentApi {
     },
     close: async (projectId, discard) => {
       await api.call("projects.close", { projectId, discard });
+    },
+    rename: async (projectId, title) => {
+      const answer = await api.call("projects.update", { projectId, title });
+      if (!answer.ok) throw new ApiError("failed", answer.error.message);
+      return answer.project;
     },
     history: (projectId) => api.call("projects.history.list", { projectId }),
     snapshot: (projectId, label) => api.call("projects.history.snapshot", { projectId, label, reason: "manual" }),

@@ -83,6 +83,7 @@ export const en = {
   "timeline.noPlan": "No plan yet. Press Generate: the model first writes a global plan with a word budget per section.",
   "timeline.instruction": "Instruction",
   "timeline.target": "Target length (words)",
+  "timeline.docTitle": "Title",
   "timeline.sections": "Sections",
   "timeline.addSection": "Add section",
   "timeline.newSectionTitle": "New section {n}",
@@ -204,6 +205,8 @@ export const en = {
 
   "newDoc.title": "New document",
   "newDoc.instruction": "Instruction",
+  "newDoc.docTitle": "Title",
+  "newDoc.docTitleHint": "Left empty: made from the instruction. Exports and the window use it.",
   "newDoc.instructionHint": "What should the model write? Topic, audience, tone, anything it must cover.",
   "newDoc.target": "Target length (words)",
   "newDoc.presets": "Presets",

@@ -84,6 +84,7 @@ export const zh: Messages = {
   "timeline.noPlan": "还没有规划。点击“生成”：模型会先写出全局规划，并为每一节分配字数。",
   "timeline.instruction": "写作要求",
   "timeline.target": "目标字数",
+  "timeline.docTitle": "标题",
   "timeline.sections": "各节",
   "timeline.addSection": "添加一节",
   "timeline.newSectionTitle": "新的一节 {n}",
@@ -205,6 +206,8 @@ export const zh: Messages = {
 
   "newDoc.title": "新建文档",
   "newDoc.instruction": "写作要求",
+  "newDoc.docTitle": "标题",
+  "newDoc.docTitleHint": "留空则取自写作要求。导出文件和窗口标题都用它。",
   "newDoc.instructionHint": "要模型写什么？主题、读者、语气，以及必须涵盖的内容。",
   "newDoc.target": "目标字数",
   "newDoc.presets": "常用字数",

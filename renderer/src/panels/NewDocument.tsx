@@ -18,7 +18,7 @@ export function NewDocumentDialog() {
   const [errors, setErrors] = useState<Partial<Record<"instruction" | "target" | "voice", FieldError>>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { instruction: useId(), target: useId(), language: useId(), mode: useId(), voice: useId() };
+  const ids = { instruction: useId(), target: useId(), language: useId(), mode: useId(), voice: useId(), title: useId() };
   const set = (fields: Partial<NewDocumentForm>) => setForm((f) => ({ ...f, ...fields }));
 
   const submit = async (e: FormEvent) => {
@@ -62,6 +62,9 @@ export function NewDocumentDialog() {
             {message(errors.instruction)}
           </p>
         ) : null}
+
+        <label htmlFor={ids.title}>{t("newDoc.docTitle")}</label>
+        <input id={ids.title} type="text" maxLength={500} value={form.title ?? ""} placeholder={t("newDoc.docTitleHint")} onChange={(e) => set({ title: e.target.value })} />
 
         <label htmlFor={ids.target}>{t("newDoc.target")}</label>
         <div className="target-row">

@@ -19,6 +19,8 @@ export interface NewDocumentForm {
   mode: GenerationMode | "profile";
   /** A sample of the writer's prose ("" for none). */
   voice: string;
+  /** The title ("" or left out: one made from the instruction). */
+  title?: string;
 }
 
 export interface FieldError {
@@ -50,7 +52,8 @@ export function checkNewDocument(form: NewDocumentForm): NewDocumentCheck {
   const voiceError = checkVoice(voice);
   if (voiceError) errors.voice = voiceError;
   if (errors.instruction || errors.target || errors.voice) return { ok: false, errors };
-  return { ok: true, input: { instruction, targetWords: target as number, language: form.language, mode: form.mode === "profile" ? null : form.mode, ...(voice ? { voice } : {}) } };
+  const title = (form.title ?? "").trim().slice(0, 500);
+  return { ok: true, input: { instruction, targetWords: target as number, language: form.language, mode: form.mode === "profile" ? null : form.mode, ...(voice ? { voice } : {}), ...(title ? { title } : {}) } };
 }
 
 /** A voice sample as the setVoice edit will check it (by the estimate), so the form says so before sending. */

@@ -42,6 +42,8 @@ export interface DocumentSlice {
   recoverDocument(entry: RecoverableProject): Promise<EditOutcome>;
   /** Deletes unsaved work for good (the writer chose so). */
   discardRecoverable(entry: RecoverableProject): Promise<EditOutcome>;
+  /** Gives the open document a title (exports and the window use it). */
+  renameDocument(title: string): Promise<EditOutcome>;
   /** Brings back a version from the history; the draft before is kept as a snapshot first. */
   restoreSnapshot(snapshotId: string): Promise<EditOutcome>;
   closeDocument(): void;
@@ -212,6 +214,21 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
     if (!documents) return { ok: false, message: "Not connected." };
     try {
       get().showDocument(await documents.open(path));
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: describe(error) };
+    }
+  },
+
+  renameDocument: async (title) => {
+    const { documents, document } = get();
+    if (!documents || !document) return { ok: false, message: "No document is open." };
+    const trimmed = title.trim();
+    if (trimmed === "" || trimmed === document.title) return { ok: true };
+    try {
+      const state = await documents.rename(document.projectId, trimmed.slice(0, 500));
+      const now = get().document;
+      if (now?.projectId === state.projectId) set({ document: { ...now, title: state.title, modified: state.modified } });
       return { ok: true };
     } catch (error) {
       return { ok: false, message: describe(error) };

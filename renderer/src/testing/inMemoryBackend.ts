@@ -401,14 +401,14 @@ export class InMemoryBackend {
       "app.info": async () => ({ name: "Draftline", version: "0.1.0", shell: this.options.shell, platform: "linux" }),
       "app.echo": async ({ text }) => ({ text, receivedAt: Date.now() }),
       "projects.list": async () => this.summaries(),
-      "projects.create": async ({ instruction, targetWords, language, mode, voice }) => {
+      "projects.create": async ({ instruction, targetWords, language, mode, voice, title }) => {
         let manuscript = createManuscript({ instruction, targetWords, language: language ?? "auto" });
         if (voice?.trim()) {
           const voiced = applyEdit(manuscript, { type: "setVoice", sectionId: null, sample: voice });
           if (!voiced.ok) throw new ApiError("bad-params", voiced.error.message);
           manuscript = voiced.manuscript;
         }
-        const project = this.register(instruction.slice(0, 60), null, manuscript);
+        const project = this.register(title?.trim() || instruction.slice(0, 60), null, manuscript);
         project.mode = mode ?? null;
         return this.projectState(project);
       },
@@ -460,8 +460,13 @@ export class InMemoryBackend {
         this.projects.set(projectId, project);
         return { ok: true, project: this.projectState(project), recovery: { recovered: true, from: "autosave", savedAt: 1_700_000_000_000, fileSavedAt: null, words: 0 }, lock: { held: true, heldBy: null, tookOverStale: false } };
       },
-      "projects.update": async ({ projectId, edit }) => {
+      "projects.update": async ({ projectId, edit, title }) => {
         const project = this.project(projectId);
+        if (title?.trim() && title.trim() !== project.title) {
+          project.title = title.trim();
+          project.version++;
+          project.modified = true;
+        }
         if (!edit) return { ok: true, project: this.projectState(project) };
         const result = applyEdit(project.manuscript, edit);
         if (!result.ok) return { ok: false, error: { kind: result.error.kind, message: result.error.message } };

@@ -3,7 +3,7 @@ import { useT } from "../i18n/useT";
 import { MAX_TARGET } from "../panels/newDocument";
 import { manuscriptSelectors } from "../store/selectors";
 import { useStore } from "../store/store";
-import { NumberField, checkWholeNumber } from "./fields";
+import { NumberField, TextField, checkWholeNumber } from "./fields";
 import { SectionCard } from "./SectionCard";
 import { StepCard } from "./StepCard";
 import "./timeline.css";
@@ -14,6 +14,7 @@ export function Timeline() {
   const sectionIds = useStore(useShallow((s) => (s.manuscript?.sections ?? []).map((x) => x.id)));
   const unassigned = useStore(useShallow(manuscriptSelectors.unassignedSteps));
   const instruction = useStore((s) => s.manuscript?.instruction ?? "");
+  const title = useStore((s) => s.document?.title ?? "");
   const target = useStore(manuscriptSelectors.target);
   const targetPending = useStore(manuscriptSelectors.isPending({ kind: "target" }));
   const sectionsPending = useStore(manuscriptSelectors.isPending({ kind: "sections" }));
@@ -38,6 +39,12 @@ export function Timeline() {
   return (
     <aside className="timeline" aria-label={t("timeline.label")}>
       <section className="plan-header">
+        <TextField
+          label={t("timeline.docTitle")}
+          value={title}
+          className="doc-title-field"
+          onCommit={(next) => useStore.getState().renameDocument(next)}
+        />
         <h2 className="visually-hidden">{t("timeline.instruction")}</h2>
         <p className="instruction" title={instruction}>
           {instruction}
