@@ -21,6 +21,7 @@ import { Welcome } from "./shell/Welcome";
 import { uiSelectors } from "./store/selectors";
 import { useStore } from "./store/store";
 import type { LanguageChoice, ThemeChoice } from "./store/uiSlice";
+import { BiblePanel } from "./timeline/BiblePanel";
 import { BudgetTrack } from "./timeline/BudgetTrack";
 import { Timeline } from "./timeline/Timeline";
 
@@ -158,6 +159,7 @@ export function App() {
               <DraftEditor />
               <RewritePanel />
               {timelineVisible ? <Timeline /> : null}
+              {timelineVisible ? <BiblePanel /> : null}
             </div>
           </div>
         ) : connection.state === "connected" ? (

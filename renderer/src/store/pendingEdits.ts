@@ -9,7 +9,8 @@ export type EditTarget =
   | { kind: "sections" }
   | { kind: "step"; stepId: string }
   | { kind: "target" }
-  | { kind: "voice" };
+  | { kind: "voice" }
+  | { kind: "bible" };
 
 export interface LocalEdit {
   /** Local number, in the order the writer made them. */
@@ -62,6 +63,7 @@ function sameTarget(a: EditTarget, b: EditTarget): boolean {
     case "sections":
     case "target":
     case "voice":
+    case "bible":
       return b.kind === a.kind;
     default:
       return a satisfies never;

@@ -5,6 +5,7 @@ import { generationSelectors, manuscriptSelectors, uiSelectors } from "../store/
 import { useStore } from "../store/store";
 import { useLiveStore } from "../store/useLiveStore";
 import { AreaField } from "./fields";
+import { StepMemoryView } from "./StepMemory";
 
 /**
  * One step: its plan, the words it wrote against its budget, its status, and the model's reflection
@@ -69,6 +70,7 @@ export const StepCard = memo(function StepCard({ index }: { index: number }) {
           <p>{step.reflection}</p>
         </details>
       ) : null}
+      <StepMemoryView index={index} />
       {!inProgress ? (
         <div className="card-actions">
           <button type="button" disabled={!canRewrite} onClick={() => useStore.getState().askRewrite({ kind: "step", index })} title={t("controls.shortcut", { label: t("controls.regenerateStep"), keys: regenerate.label })}>
