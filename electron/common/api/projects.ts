@@ -119,7 +119,11 @@ export const projectRequests = {
     ]),
   ),
   "projects.save": request("Saves the project file (atomically, keeping the previous version as .bak).", z.object({ projectId }).strict(), savedProject),
-  "projects.saveAs": request("Saves the project under a new path and goes on with it there.", z.object({ projectId, path: filePath }).strict(), savedProject),
+  "projects.saveAs": request(
+    "Saves the project under a new path and goes on with it there. replace: false refuses a path where a file is already (`exists`): web mode asks the writer first; a native save dialog has asked.",
+    z.object({ projectId, path: filePath, replace: z.boolean().optional() }).strict(),
+    savedProject,
+  ),
   "projects.close": request(
     "Closes a project; unsaved changes stay in its autosave unless discard is set.",
     z.object({ projectId, discard: z.boolean().default(false) }).strict(),

@@ -22,6 +22,8 @@ export const projectErrorCodes = [
   "unsaved",
   /** The project was opened read-only (its lock is held elsewhere). */
   "read-only",
+  /** A file is already where the project was to be saved (and replacing it was not asked for). */
+  "exists",
   /** The model is writing the project: what was asked must wait until it stops. */
   "busy",
   /** An export format or file extension that no exporter handles. */

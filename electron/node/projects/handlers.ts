@@ -67,7 +67,7 @@ export function createProjectHandlers(service: ProjectsService): ProjectHandlers
       return { ok: true as const, project: service.getState(projectId), ...(taken?.edit ? { edit: taken.edit } : {}) };
     },
     "projects.save": async ({ projectId }) => saved(await service.save(projectId)),
-    "projects.saveAs": async ({ projectId, path }) => saved(await service.saveAs(projectId, path)),
+    "projects.saveAs": async ({ projectId, path, replace }) => saved(await service.saveAs(projectId, path, replace === undefined ? {} : { replace })),
     "projects.close": async ({ projectId, discard }) => {
       await service.close(projectId, { discard: discard ?? false });
       return { closed: true as const };

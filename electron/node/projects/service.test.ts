@@ -459,6 +459,18 @@ describe("version history", () => {
   });
 });
 
+describe("save as over a file that is there", () => {
+  it("refuses with replace: false (web mode), naming the path and replacing nothing", async () => {
+    const { s, projectId } = await savedProject();
+    const taken = path.join(dir, "Taken.draftline");
+    await writeFile(taken, "the writer's other project");
+    await expect(s.saveAs(projectId, taken, { replace: false })).rejects.toMatchObject({ code: "exists", message: expect.stringContaining(taken) });
+    expect(await readFile(taken, "utf8")).toBe("the writer's other project");
+    const free = path.join(dir, "Free.draftline");
+    expect((await s.saveAs(projectId, free, { replace: false })).path).toBe(free);
+  });
+});
+
 describe("export and import", () => {
   it("imports a Markdown draft as a project saved where asked, and exports it back", async () => {
     const md = path.join(dir, "draft.md");

@@ -437,7 +437,7 @@ export class ProjectsService implements Service {
    * Saves the project under a new path and goes on with it there: the lock moves to the new file, the
    * history is copied beside it, the old file stays as it was.
    */
-  async saveAs(projectId: string, file: string): Promise<ProjectState> {
+  async saveAs(projectId: string, file: string, options: { replace?: boolean } = {}): Promise<ProjectState> {
     // A read-only project may be saved elsewhere: that is how the writer keeps a version whose file
     // another window took over, or one opened from a disk this window may not write.
     const project = this.get(projectId);
@@ -446,6 +446,9 @@ export class ProjectsService implements Service {
     if (target === project.path) return this.save(projectId);
     const other = [...this.projects.values()].find((p) => p.path === target);
     if (other) throw new ProjectError("locked", `${path.basename(target)} is open in another window: close it there first.`);
+    if (options.replace === false && (await fs.stat(target).then(() => true, () => false))) {
+      throw new ProjectError("exists", `${target} already exists: choose another name (nothing was replaced).`);
+    }
 
     const lock = new ProjectLock(target);
     let result;

@@ -51,7 +51,8 @@ export interface DocumentApi {
   get(projectId: string): Promise<OpenedDocument>;
   edit(projectId: string, edit: ManuscriptEdit): Promise<EditAnswer>;
   /** Saves the project; with a path, there (Save As). */
-  save(projectId: string, path?: string): Promise<{ path: string | null; modified: boolean }>;
+  /** Saves (Save As with a path; `replace: false` refuses a path where a file already is). */
+  save(projectId: string, path?: string, options?: { replace?: boolean }): Promise<{ path: string | null; modified: boolean }>;
   /**
    * Exports the draft to a file; the format by id ("docx", "markdown", "epub") or by the path's extension.
    * A file there that Draftline did not write is replaced only with `overwrite`: without it the answer
@@ -99,8 +100,8 @@ export function createDocumentApi(api: ApiClient): DocumentApi {
       if (!answer.ok) return { ok: false, message: answer.error.message };
       return { ok: true, manuscript: answer.project.manuscript, version: answer.project.currentVersion, editId: answer.edit?.id ?? null };
     },
-    save: async (projectId, path) => {
-      const saved = path === undefined ? await api.call("projects.save", { projectId }) : await api.call("projects.saveAs", { projectId, path });
+    save: async (projectId, path, options = {}) => {
+      const saved = path === undefined ? await api.call("projects.save", { projectId }) : await api.call("projects.saveAs", { projectId, path, ...(options.replace !== undefined ? { replace: options.replace } : {}) });
       return { path: saved.path, modified: saved.modified };
     },
     exportTo: async (projectId, path, options = {}) => {

@@ -275,7 +275,8 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
     const { documents, document } = get();
     if (!documents || !document) return { ok: false, message: "No document is open." };
     try {
-      const saved = await documents.save(document.projectId, path);
+      // A path typed in web mode never replaces a file that is there (a native save dialog has asked).
+      const saved = await documents.save(document.projectId, path, path !== undefined && get().appInfo?.shell === "web" ? { replace: false } : {});
       const now = get().document;
       if (now?.projectId === document.projectId) set({ document: { ...now, path: saved.path, modified: saved.modified } });
       return { ok: true };
