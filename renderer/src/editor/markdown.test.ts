@@ -122,6 +122,23 @@ describe("draft nodes → Markdown", () => {
     expect(serializeMarkdown(schema.nodes.stepBlock!.create({ stepId: "s" }, [p]))).toBe("a **bold** b");
   });
 
+  it("reads emphasis that overlaps a strike back as written (a run after punctuation opens, it does not close)", () => {
+    const mark = (t: string, names: ("bold" | "italic" | "strike")[]) => schema.text(t, names.map((n) => schema.marks[n]!.create()));
+    const p = schema.nodes.paragraph!.create(null, [mark("a", ["bold", "italic"]), mark(" a", ["italic"]), mark(" a", ["bold", "italic", "strike"]), mark(" a", ["strike"])]);
+    const md = serializeMarkdown(schema.nodes.stepBlock!.create({ stepId: "s" }, [p]));
+    expect(md).toBe("***a** a ~~**a**~~* ~~a~~");
+    const back = parseMarkdown(md, schema);
+    // White space carries no mark the writer sees; every letter keeps its own.
+    const letters = (node: ReturnType<typeof parseMarkdown>[number]) => {
+      const out: string[] = [];
+      node.forEach((t) => {
+        for (const c of t.text ?? "") if (!/\s/.test(c)) out.push(`${c}:${t.marks.map((m) => m.type.name).sort().join("+")}`);
+      });
+      return out;
+    };
+    expect(letters(back[0]!)).toEqual(["a:bold+italic", "a:italic", "a:bold+italic+strike", "a:strike"]);
+  });
+
   it("reads back any text the writer types with the same characters and the same marks on them", () => {
     const markNames = ["bold", "italic", "strike", "code"] as const;
     const run = fc.record({

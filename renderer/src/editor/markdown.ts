@@ -156,6 +156,8 @@ function paragraphInline(lines: string[], schema: Schema): PmNode[] {
 const PUNCTUATION = /[!-/:-@[-`{-~]/;
 const isSpace = (c: string | undefined) => c === undefined || /\s/.test(c);
 const isAlnum = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+/** Unicode punctuation as CommonMark reads it for emphasis (punctuation and symbols). */
+const isPunct = (c: string | undefined) => c !== undefined && /[\p{P}\p{S}]/u.test(c);
 
 /** One piece of a line: text (with the marks matched around it so far), or a run of delimiters. */
 type Piece =
@@ -221,12 +223,17 @@ function pieces(text: string): Piece[] {
       while (text[i + length] === c) length++;
       const before = text[i - 1];
       const after = text[i + length];
-      // A run opens when text follows it and closes when text precedes it; "_" never inside a word.
-      let canOpen = !isSpace(after);
-      let canClose = !isSpace(before);
+      // CommonMark's flanking rules: a run opens when it is left-flanking (text follows it, and a
+      // punctuation mark after it only where white space or punctuation comes before) and closes when
+      // it is right-flanking (the mirror); "_" never inside a word. Without the punctuation clause,
+      // "~~**a**~~*" read its "**" after "~~" as a closer.
+      const left = !isSpace(after) && (!isPunct(after) || isSpace(before) || isPunct(before));
+      const right = !isSpace(before) && (!isPunct(before) || isSpace(after) || isPunct(after));
+      let canOpen = left;
+      let canClose = right;
       if (c === "_") {
-        canOpen = canOpen && !isAlnum(before);
-        canClose = canClose && !isAlnum(after);
+        canOpen = left && (!right || isPunct(before)) && !isAlnum(before);
+        canClose = right && (!left || isPunct(after)) && !isAlnum(after);
       }
       if (c === "~" && length !== 2) {
         plain += text.slice(i, i + length);
