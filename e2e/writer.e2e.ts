@@ -13,7 +13,7 @@ const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screensho
 let app: ServedApp;
 test.beforeAll(async () => {
   // 300 characters a second: the 2,000-word document takes about 40 s, time enough to act while it writes.
-  app = await serveApp({ DRAFTLINE_ENGINE: "scripted", DRAFTLINE_SCRIPTED_TPS: "300" });
+  app = await serveApp({ DRAFTLINE_ENGINE: "scripted", DRAFTLINE_SCRIPTED_TPS: "100" });
   await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
