@@ -233,6 +233,8 @@ export const en = {
   "voice.scope": "For",
   "voice.wholeDocument": "The whole document",
   "voice.section": "Section: {title}",
+  "voice.fromStyle": "Or take a style entry of the story bible",
+  "voice.fromStyleNone": "Choose a style entry…",
   "voice.sample": "A sample of your prose",
   "voice.placeholder": "A few paragraphs you wrote yourself…",
   "voice.tokensEstimate": "About {tokens} of {budget} tokens.",

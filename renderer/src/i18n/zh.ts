@@ -234,6 +234,8 @@ export const zh: Messages = {
   "voice.scope": "用于",
   "voice.wholeDocument": "整篇文档",
   "voice.section": "部分：{title}",
+  "voice.fromStyle": "或采用故事设定中的风格条目",
+  "voice.fromStyleNone": "选择一个风格条目…",
   "voice.sample": "你的文字样本",
   "voice.placeholder": "几段你自己写的文字……",
   "voice.tokensEstimate": "约 {tokens} / {budget} 个词元。",

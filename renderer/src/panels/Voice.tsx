@@ -10,9 +10,12 @@ import { VoiceField } from "./VoiceField";
  */
 export function VoiceDialog() {
   const t = useT();
-  const ids = { scope: useId(), sample: useId() };
+  const ids = { scope: useId(), sample: useId(), style: useId() };
   const sections = useStore((s) => s.manuscript?.sections ?? []);
   const voice = useStore((s) => s.manuscript?.voice);
+  // The bible's style entries: the writer may take one as the sample instead of pasting prose.
+  const entries = useStore((s) => s.manuscript?.memory.entries);
+  const styles = (entries ?? []).filter((e) => e.kind === "style" && e.description.trim() !== "");
   const [scope, setScope] = useState<string>("");
   const saved = scope === "" ? (voice?.document ?? "") : (voice?.sections[scope] ?? "");
   const [drafts, setDrafts] = useState<Record<string, string>>({});
@@ -58,6 +61,26 @@ export function VoiceDialog() {
             </option>
           ))}
         </select>
+        {styles.length > 0 ? (
+          <>
+            <label htmlFor={ids.style}>{t("voice.fromStyle")}</label>
+            <select
+              id={ids.style}
+              value=""
+              onChange={(e) => {
+                const entry = styles.find((x) => x.id === e.target.value);
+                if (entry) setDrafts((d) => ({ ...d, [scope]: entry.description }));
+              }}
+            >
+              <option value="">{t("voice.fromStyleNone")}</option>
+              {styles.map((entry) => (
+                <option key={entry.id} value={entry.id}>
+                  {entry.name}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : null}
         <label htmlFor={ids.sample}>{t("voice.sample")}</label>
         <VoiceField id={ids.sample} value={sample} onChange={(value) => setDrafts((d) => ({ ...d, [scope]: value }))} error={error} />
         <div className="panel-actions">
