@@ -63,7 +63,11 @@ function recording(backend: Backend, requests: RequestRecord[], onRequest?: (cou
 export async function runDoctor(model: DoctorModel, options: DoctorOptions): Promise<DoctorReport> {
   const requests: RequestRecord[] = [];
   const notes: string[] = [];
+  // Which calls were the story memory's (summaries of steps leaving a small window): their length is
+  // Draftline's limit, not the model's format, so they do not count for or against the tags.
+  const purposes: ("write" | "memory")[] = [];
   const writer = new Writer({
+    onCall: (call) => purposes.push(call.purpose),
     mode: createMode(options.mode, model, "en"),
     backend: recording(model.backend, requests, options.onRequest),
     manuscript: createManuscript({ instruction: DOCTOR_INSTRUCTION, targetWords: DOCTOR_TARGET, language: "en" }),
@@ -90,7 +94,12 @@ export async function runDoctor(model: DoctorModel, options: DoctorOptions): Pro
     instruction: DOCTOR_INSTRUCTION,
     targetWords: DOCTOR_TARGET,
     outcome,
-    tags: tagsFollowed(options.mode, requests, notes),
+    tags: tagsFollowed(
+      options.mode,
+      requests.filter((_, i) => purposes[i] !== "memory"),
+      notes,
+      purposes.filter((p) => p === "memory").length,
+    ),
     repetition: repetition(notes),
     thinking: thinkingLeaked(notes),
     plan: planRead(m, notes),
@@ -111,11 +120,11 @@ export async function runDoctor(model: DoctorModel, options: DoctorOptions): Pro
 }
 
 /** Requests that ran out of tokens, or a think block never closed: a model that keeps to its format has none. */
-function tagsFollowed(mode: GenerationMode, requests: readonly RequestRecord[], notes: readonly string[]): DoctorReport["tags"] {
+function tagsFollowed(mode: GenerationMode, requests: readonly RequestRecord[], notes: readonly string[], memoryRequests = 0): DoctorReport["tags"] {
   const atTag = requests.filter((r) => r.stopReason === "stop").length;
   const ranOut = requests.filter((r) => r.stopReason === "maxTokens").length;
   const unclosed = notes.some((n) => n.includes("did not end with </think>"));
-  const counts = `${atTag} of ${requests.length} requests ended at a tag or stop string, ${requests.filter((r) => r.stopReason === "eog").length} at the model's end of text, ${requests.filter((r) => r.stopReason === "abort").length} where Draftline cut them, ${ranOut} ran out of tokens${unclosed ? "; its think block was never closed" : ""}`;
+  const counts = `${atTag} of ${requests.length} requests ended at a tag or stop string, ${requests.filter((r) => r.stopReason === "eog").length} at the model's end of text, ${requests.filter((r) => r.stopReason === "abort").length} where Draftline cut them, ${ranOut} ran out of tokens${unclosed ? "; its think block was never closed" : ""}${memoryRequests > 0 ? `; besides, ${memoryRequests} summary requests of the story memory` : ""}`;
   const kept = requests.length > 0 && ranOut === 0 && !unclosed;
   if (!TAG_MODES.includes(mode)) return { followed: kept, detail: `the ${mode} mode asks for no tags: ${counts}` };
   return { followed: kept && atTag > 0, detail: counts };

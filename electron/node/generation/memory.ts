@@ -318,7 +318,7 @@ export class MemoryKeeper {
     s.openLive(piece);
     let answer = "";
     const before = { ...s.accounting };
-    const out = await s.generate({ expected: maxTokens, maxTokens, stop: request.stop, grammar: request.grammar, read: (t) => (answer += t) });
+    const out = await s.generate({ purpose: "memory", expected: maxTokens, maxTokens, stop: request.stop, grammar: request.grammar, read: (t) => (answer += t) });
     this.accounting.requestTokensDecoded += s.accounting.tokensDecoded - before.tokensDecoded;
     this.accounting.requestTokensGenerated += s.accounting.tokensGenerated - before.tokensGenerated;
     s.dropLive();

@@ -67,8 +67,11 @@ export interface SessionHooks {
   onEdits?: (edits: PendingEdit[]) => void;
   /** Pause state changed. */
   onPaused?: (paused: boolean) => void;
-  /** After every backend call: tokens sent, decoded (not in the KV cache), and generated tokens kept in the context. */
-  onCall?: (call: { sent: number; decoded: number; kept: number }) => void;
+  /**
+   * After every backend call: tokens sent, decoded (not in the KV cache), generated tokens kept in the
+   * context, and whether it wrote the document or was a memory request (a summary, a digest).
+   */
+  onCall?: (call: { sent: number; decoded: number; kept: number; purpose: "write" | "memory" }) => void;
 }
 
 export interface SessionOptions extends SessionHooks {
@@ -97,6 +100,8 @@ export interface SegmentWatch {
 
 /** One request to the model, written into the live piece. */
 export interface Ask {
+  /** "memory": a request of the story memory (a summary, a digest), not a part of the document. */
+  purpose?: "write" | "memory";
   /** The tokens to make room for (compacting if needed). */
   expected: number;
   /** The hard limit of the call (it also stops where the window ends). */
@@ -473,7 +478,7 @@ export class WritingSession {
       const halted = isHalt(aborted);
       const kept = halted ? result.tokens.slice(0, streamedTokens) : result.tokens;
       this.live?.piece.tokens.push(...kept);
-      this.options.onCall?.({ sent: tokens.length, decoded: result.inputTokensDecoded, kept: kept.length });
+      this.options.onCall?.({ sent: tokens.length, decoded: result.inputTokensDecoded, kept: kept.length, purpose: ask.purpose ?? "write" });
       // Text the backend held back (a possible stop string when it was aborted) is in the tokens too.
       if (!halted && result.text.length > streamed.length && result.text.startsWith(streamed)) read(result.text.slice(streamed.length));
       if (filter) {
