@@ -58,6 +58,24 @@ describe("a passage of the draft to rewrite", () => {
     expect(taken.passage.after).toBe("the boats twice.");
   });
 
+  it("ends where a paragraph selected by a triple click ends, not at the start of the next one", () => {
+    const state = setup();
+    const block = findStepBlock(state.doc, "step-1")!;
+    // The browser's triple-click selection: from the first paragraph's start to the second's start.
+    let second = -1;
+    state.doc.nodesBetween(block.pos, block.pos + block.node.nodeSize, (node, pos) => {
+      if (node.isTextblock && node.textContent.startsWith("Old Tomas")) second = pos + 1;
+    });
+    const tripled = state.apply(state.tr.setSelection(TextSelection.create(state.doc, block.pos + 2, second)));
+    const taken = passageFromSelection(tripled);
+    if (!taken.ok) throw new Error(taken.key);
+    expect(taken.passage.selection).toBe("The harbor woke before the gulls. Nets lay in *grey* heaps on the quay.");
+    expect(taken.passage.after).toBe("Old Tomas counted the boats twice.");
+    // Replaced, the second paragraph stays a paragraph of its own.
+    const tr = replacePassageTransaction(tripled, taken.passage, "A short new opening.")!;
+    expect(serializeMarkdown(findStepBlock(tr.doc, "step-1")!.node)).toBe("A short new opening.\n\nOld Tomas counted the boats twice.");
+  });
+
   it("is put in place as one change: the text outside it stays, and one undo brings the original back", () => {
     let state = select(setup(), "Nets lay in ");
     // Extend to the end of the first paragraph (over the emphasis).

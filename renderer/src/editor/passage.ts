@@ -3,7 +3,7 @@
 // the editor state, so they are tested without a page.
 import { closeHistory } from "@tiptap/pm/history";
 import { Fragment, Slice } from "@tiptap/pm/model";
-import { TextSelection, type EditorState, type Transaction } from "@tiptap/pm/state";
+import { Selection, TextSelection, type EditorState, type Transaction } from "@tiptap/pm/state";
 import type { SelectedPassage, SelectionResult } from "../store/rewriteSlice";
 import { findStepBlock, isLockedStatus } from "./extensions/stepBlock";
 import { parseMarkdown, serializeMarkdown } from "./markdown";
@@ -13,7 +13,8 @@ import { parseMarkdown, serializeMarkdown } from "./markdown";
  * model must not be writing that step.
  */
 export function passageFromSelection(state: EditorState): SelectionResult {
-  const { selection, doc } = state;
+  const { doc } = state;
+  const selection = withoutNextStart(state);
   if (selection.empty || doc.textBetween(selection.from, selection.to, " ").trim() === "") return { ok: false, key: "selection.noSelection" };
   const index = selection.$from.index(0);
   if (selection.$from.depth === 0 || selection.$to.depth === 0 || selection.$to.index(0) !== index) return { ok: false, key: "selection.acrossSteps" };
@@ -37,6 +38,20 @@ export function passageFromSelection(state: EditorState): SelectionResult {
       stepMarkdown: serializeMarkdown(node),
     },
   };
+}
+
+/**
+ * The selection without the start of the paragraph after it: a triple click selects a paragraph up to
+ * the first position of the next one (as the browser reports it), and replacing that range would join
+ * the two paragraphs. The passage ends where the paragraph does.
+ */
+function withoutNextStart(state: EditorState): Selection {
+  const { selection, doc } = state;
+  const $to = selection.$to;
+  if (selection.empty || !$to.parent.isTextblock || $to.parentOffset !== 0 || selection.from >= $to.start()) return selection;
+  const back = Selection.findFrom(doc.resolve($to.before()), -1, true);
+  if (!back || back.head <= selection.from) return selection;
+  return TextSelection.between(selection.$from, doc.resolve(back.head));
 }
 
 /**
