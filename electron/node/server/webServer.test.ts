@@ -256,3 +256,18 @@ describe("a bad frame closes only its own connection", () => {
     ws.terminate();
   });
 });
+
+describe("stopping", () => {
+  it("ends a browser's open connections at once instead of waiting for them to time out", async () => {
+    // A connection in the middle of a request (its headers not finished): the server's own timeouts
+    // would end it only after tens of seconds.
+    const socket = net.connect(Number(new URL(server.url).port), "127.0.0.1");
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n`);
+    const ended = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    // Without ending it, this close waited for the connection past the test's limit.
+    await server.close();
+    await ended;
+    expect(socket.destroyed).toBe(true);
+  });
+});

@@ -201,7 +201,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     async close() {
       for (const ws of sockets) ws.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A browser's open HTTP connections (keep-alive, a request in progress) would hold the close
+      // until they time out (about 90 s): a stopping server ends them.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
