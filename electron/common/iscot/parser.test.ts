@@ -253,6 +253,19 @@ describe("TranscriptParser on malformed text", () => {
   });
 });
 
+describe("a closing tag that closes nothing", () => {
+  it("is ignored without joining the text on its sides into a tag", () => {
+    // Found by the property below: "<glo" + "bal_plan>" made a tag inside the plan once the stray tag went.
+    const text = "<global_plan><glo</ Reflection>bal_plan>";
+    expect(eventProblems(feedChunked(text, [1]))).toEqual([]);
+    const { manuscript } = parseTranscript(text);
+    expect(checkInvariants(manuscript)).toEqual([]);
+    expect(manuscript.planDraft?.text).toBe("<glo bal_plan>");
+    // Text that ends like no tag joins as before.
+    expect(parseTranscript("<global_plan>a</reflection>b</global_plan>").manuscript.revisions[0]!.text).toBe("ab");
+  });
+});
+
 describe("TranscriptParser properties", () => {
   it("never throws on random text and keeps its invariants and the manuscript's", () => {
     fc.assert(

@@ -43,6 +43,8 @@ export class TranscriptParser {
   private revision = 0;
   private atBlockStart = true;
   private pendingSpace = "";
+  /** The last characters given to the open block: whether they end like the start of a tag. */
+  private tail = "";
   private planText = "";
   private planLine = "";
   private extractor: PlanExtractor | null = null;
@@ -213,6 +215,7 @@ export class TranscriptParser {
   }
 
   private deliver(delta: string): void {
+    this.tail = (this.tail + delta).slice(-32);
     switch (this.state) {
       case "content":
         this.out.push({ type: "contentDelta", step: this.step, text: delta });
@@ -266,7 +269,12 @@ export class TranscriptParser {
     }
     if (closing) {
       if (this.state === name) this.closeBlock(raw, offset, false);
-      else this.warn({ kind: "stray-closing-tag", tag: raw, offset });
+      else {
+        this.warn({ kind: "stray-closing-tag", tag: raw, offset });
+        // The text on both sides of an ignored tag must not join into a tag ("<glo" + "bal_plan>"): a
+        // block text that ends like the start of one is kept apart from what follows by a space.
+        if (this.state !== "outside" && this.state !== "after_step_plan" && this.state !== "after_content" && /<\/?\s*[A-Za-z_]*$/.test(this.tail)) this.pendingSpace += " ";
+      }
       return;
     }
     this.closeBlock(raw, offset, true);
@@ -316,6 +324,7 @@ export class TranscriptParser {
     this.state = block;
     this.atBlockStart = true;
     this.pendingSpace = "";
+    this.tail = "";
   }
 
   /** Closes the open block, if any; `implicit` when another tag closes it (a missing closing tag). */
