@@ -70,7 +70,9 @@ describe("the controller with the tiny model", () => {
     const notes: string[] = [];
     const small = new EmbeddedBackend();
     try {
-      await small.load({ model: await ensureTestModel(), threads: 1, contextSize: 1024 });
+      // 1,536 tokens: the story memory's note (the steps' lengths or summaries) takes room beside the
+      // segment of 400; in 1,024 the rebuilt context sometimes left too little ("too small even after compacting").
+      await small.load({ model: await ensureTestModel(), threads: 1, contextSize: 1536 });
       const controller = new Writer({
         backend: small,
         manuscript: createManuscript({ instruction: "Write a long report.", targetWords: 900, language: "en" }),
