@@ -262,6 +262,9 @@ describe("stopping", () => {
     // A connection in the middle of a request (its headers not finished): the server's own timeouts
     // would end it only after tens of seconds.
     const socket = net.connect(Number(new URL(server.url).port), "127.0.0.1");
+    // The server resets it: that is the point, not an error of the test.
+    const reset: Error[] = [];
+    socket.on("error", (error) => reset.push(error));
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
     socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n`);
     const ended = new Promise<void>((resolve) => socket.once("close", () => resolve()));
@@ -269,5 +272,6 @@ describe("stopping", () => {
     await server.close();
     await ended;
     expect(socket.destroyed).toBe(true);
+    expect(reset.every((e) => (e as NodeJS.ErrnoException).code === "ECONNRESET")).toBe(true);
   });
 });
