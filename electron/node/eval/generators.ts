@@ -3,6 +3,7 @@
 // prompt sent unchanged as one user message, the model's answer taken as it is, as LongWriter's
 // pred.py does).
 import type { GenerationMode, GenerationState } from "../../common/api/generation";
+import { unwrittenSections } from "../../common/generation/rules";
 import { createManuscript } from "../../common/manuscript/reducer";
 import { detectLanguage } from "../../common/metrics/language";
 import { countAppendedWords } from "../../common/metrics/words";
@@ -30,6 +31,11 @@ export interface Generated {
   steps: number | null;
   tokensGenerated: number;
   tokensDecoded: number;
+  /**
+   * The titles of the planned sections no step wrote (the controller's generators only): a document
+   * must not end with one.
+   */
+  unwrittenSections?: string[];
 }
 
 export interface Generator {
@@ -80,6 +86,7 @@ export class DraftlineGenerator implements Generator {
         steps: m.steps.length,
         tokensGenerated: final.progress.tokensGenerated,
         tokensDecoded: final.progress.tokensDecoded,
+        unwrittenSections: unwrittenSections(m).map((section) => section.title),
       };
     } finally {
       signal.removeEventListener("abort", stop);

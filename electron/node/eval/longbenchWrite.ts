@@ -113,6 +113,12 @@ export function formatSummary(s: EvalSummary, files: { out: string; pred: string
     const e = s.buckets[b];
     lines.push(`  ${b.padEnd(7)} ${String(e.items).padStart(4)} prompts  S_l ${e.score === null ? "   —  " : e.score.toFixed(2).padStart(6)}${q ? `  S_q ${e.quality ? e.quality.score.toFixed(2).padStart(6) : "   —  "}` : ""}`);
   }
+  if (s.lowest) lines.push(`  lowest S_l ${s.lowest.score.toFixed(2)} (prompt ${s.lowest.index})`);
+  if (s.unfinishedPlans.length > 0) {
+    lines.push(`${s.unfinishedPlans.length} of ${s.items} documents ended with a planned section unwritten:`);
+    for (const u of s.unfinishedPlans.slice(0, 10)) lines.push(`  prompt ${u.index}: ${u.sections.map((t) => `'${t}'`).join(", ")}`);
+    if (s.unfinishedPlans.length > 10) lines.push(`  … and ${s.unfinishedPlans.length - 10} more (see the results file)`);
+  }
   if (q) {
     lines.push(`Judge: ${q.judge}; ${q.judged} of ${s.items} judged${q.failed.length ? `, ${q.failed.length} without scores` : ""}; ${q.malformedAnswers} malformed answers asked again, ${q.failedRequests} failed requests.`);
     if (q.note) lines.push(`Note: ${q.note}.`);

@@ -34,6 +34,8 @@ export const evalRecordSchema = z.looseObject({
   status: z.string(),
   error: z.string().nullable().optional(),
   seconds: z.number().nonnegative().optional(),
+  /** The planned sections the document ended without (Draftline's controller only). */
+  unwrittenSections: z.array(z.string()).optional(),
   judge: judgeRecordSchema.optional(),
 });
 export type EvalRecord = z.infer<typeof evalRecordSchema>;
@@ -195,6 +197,10 @@ export interface EvalSummary extends Omit<RunInfo, "judge"> {
   items: number;
   /** S_l over every item. */
   score: number | null;
+  /** The lowest S_l of an item, and which. */
+  lowest: { index: number; score: number } | null;
+  /** Items that ended with a planned section unwritten (checked where the generator reports it). */
+  unfinishedPlans: { index: number; sections: string[] }[];
   buckets: Record<LengthBucket, BucketSummary>;
   /** S_q, when a judge scored any item (or was asked to). */
   quality: JudgeSummary | null;
@@ -226,6 +232,8 @@ export function summarize(records: EvalRecord[], info: RunInfo): EvalSummary {
     ...run,
     items: records.length,
     score: lengthScore,
+    lowest: records.reduce<{ index: number; score: number } | null>((low, r) => (low === null || r.score < low.score ? { index: r.index, score: r.score } : low), null),
+    unfinishedPlans: records.flatMap((r) => (r.unwrittenSections && r.unwrittenSections.length > 0 ? [{ index: r.index, sections: r.unwrittenSections }] : [])),
     buckets,
     quality:
       judge || judgedAny

@@ -68,6 +68,7 @@ async function runItem(task: EvalTask, options: RunOptions, signal: AbortSignal)
     steps: generated.steps,
     tokensGenerated: generated.tokensGenerated,
     tokensDecoded: generated.tokensDecoded,
+    ...(generated.unwrittenSections !== undefined ? { unwrittenSections: generated.unwrittenSections } : {}),
     seconds,
   };
   if (options.judge && !signal.aborted) {

@@ -95,8 +95,11 @@ describe("draftline eval longbench-write", () => {
     expect(out()).toMatch(/LongBench-Write over 3 prompts \(Draftline's prompting\):\n {2}length score S_l \d+\.\d\d\n/);
     expect(out()).toMatch(/0-500 +1 prompts {2}S_l +\d+\.\d\d/);
     expect(out()).toMatch(/2k-4k +1 prompts/);
-    const records = await readLines<{ index: number; required: number; produced: number; score: number; status: string }>("results.jsonl");
+    const records = await readLines<{ index: number; required: number; produced: number; score: number; status: string; unwrittenSections: string[] }>("results.jsonl");
     expect(records.map((r) => [r.index, r.required])).toEqual([[1, 300], [2, 800], [3, 2500]]);
+    // Every planned section was written, and the record says so.
+    expect(records.map((r) => r.unwrittenSections)).toEqual([[], [], []]);
+    const lowest = records.reduce((a, b) => (b.score < a.score ? b : a));
     const preds = await readLines<Pred>("results.pred.jsonl");
     expect(preds.map(({ prompt, type, length }) => ({ prompt, type, length }))).toEqual(PROMPTS);
     for (const [i, pred] of preds.entries()) {
@@ -105,7 +108,9 @@ describe("draftline eval longbench-write", () => {
       expect(pred.response).toMatch(/^## Opening\n\n/);
     }
     const summary = await readJson<Summary>("results.summary.json");
-    expect(summary).toMatchObject({ items: 3, prompting: "draftline", parallel: 1, quality: null, total: null });
+    expect(summary).toMatchObject({ items: 3, prompting: "draftline", parallel: 1, quality: null, total: null, unfinishedPlans: [], lowest: { index: lowest.index, score: lowest.score } });
+    expect(out()).toContain(`lowest S_l ${lowest.score.toFixed(2)} (prompt ${lowest.index})`);
+    expect(out()).not.toMatch(/planned section unwritten/);
     // The official eval_length.py, reading pred.jsonl, gets the summary's S_l to the last bit.
     expect(evalLengthPy(preds)).toBe(summary.score);
   });
