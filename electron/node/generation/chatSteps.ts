@@ -61,7 +61,7 @@ export class ChatSteps {
     this.builder = new PromptBuilder(s.backend, this.promptFormat);
     this.messages = messages;
     s.resumeWritten();
-    s.context.replaceAll([{ kind: "prompt", tokens: await this.turns.first(withBible(messages, s.memory.opening(s))) }]);
+    s.context.replaceAll([{ kind: "prompt", tokens: await this.turns.first(withBible(messages, await s.memory.opening(s))) }]);
   }
 
   /** Tokens that end the assistant's turn, say `message` as the user, and open the assistant's answer. */

@@ -33,8 +33,9 @@ export async function compactWithMemory(s: WritingSession, needed: number, units
     for (let keep = Math.min(s.limits.keepFullSteps, units.length); keep >= 0; keep--) {
       const kept = units.filter((u, i) => i >= units.length - keep || (pins && pinned(u)));
       const compacted = units.filter((u) => !kept.includes(u)).flatMap((u) => u.steps);
-      // With no step left in full, a window too small for the memory note's share folds more of its
-      // lines into one (down to one line for every step out of view), as the elision line did.
+      // With no step left in full, a window too small for the memory's share takes less of it: fewer
+      // bible entries, more of the note's lines folded into one, down to none of the memory at all
+      // (the memory never leaves a part without room; the timeline is told what was left out).
       let texts = await s.memory.rebuildTexts(s, compacted);
       let pieces: Piece[] = [];
       let length = 0;
@@ -45,9 +46,10 @@ export async function compactWithMemory(s: WritingSession, needed: number, units
         pieces = [...head, ...kept.flatMap((u) => u.pieces), ...(live ? [live] : [])];
         length = pieces.reduce((n, p) => n + p.tokens.length, 0);
         fits = length + needed <= Math.min(size, size * 0.6 + needed);
-        // The note is folded further only when the window would be left without room for a part (a
-        // quarter of it, or what the part needs if less).
-        if (fits || length + Math.min(needed, size / 4) <= size) break;
+        // The memory is cut further only when the window would be left without room for a part (half
+        // of it, or what the part needs if less: `needed` holds the room kept for the memory's own
+        // requests, up to a fifth of the window, beside the part).
+        if (fits || length + Math.min(needed, size / 2) <= size) break;
       }
       if (!fits && keep > 0) continue;
       if (!fits && pins && withPins.length > 1) break; // the pinned steps do not fit: try without them

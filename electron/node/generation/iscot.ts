@@ -74,7 +74,7 @@ export class IsCotMode implements WritingMode {
   /** The prompt, then the transcript so far: each plan revision before the step it precedes, each step. */
   async open(s: WritingSession): Promise<void> {
     s.resumeWritten();
-    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.promptTokens(s, s.memory.opening(s)) }];
+    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.promptTokens(s, await s.memory.opening(s)) }];
     const { steps, revisions } = s.manuscript;
     let r = 0;
     for (let i = 0; i <= steps.length; i++) {

@@ -230,3 +230,33 @@ describe("proposals from the model's text", () => {
     expect(backend.calls.at(-1)!.context).toContain("- Tom Hale (character): Tom Hale rowed out to Gull Rock.");
   });
 });
+
+describe("the story memory in a small window", () => {
+  // A bible far bigger than a 1,536-token window (one token a character here): always-in-context
+  // entries with long descriptions, and a writer's budget that admits them all.
+  function bigBible(m: Manuscript): Manuscript {
+    m = ok(m, { type: "setBibleBudget", tokens: 20_000 });
+    for (let i = 1; i <= 24; i++) {
+      const always = i <= 4;
+      m = ok(m, { type: "addEntry", entry: { kind: "character", name: `Keeper ${String.fromCharCode(64 + i)}`, aliases: [], description: `${always ? "Always here. " : ""}${"A long life by the sea, told at length. ".repeat(2)}`, always: always || i % 2 === 0 } });
+    }
+    return m;
+  }
+
+  for (const [kind, window] of [["native", 1536], ["direct", 1536]] as const) {
+    it(`${kind}: a run in a ${window}-token window never fails for the memory; the note shrinks and the timeline says what was left out`, async () => {
+      const sections: Array<[string, number]> = Array.from({ length: 5 }, (_, i) => [`Part ${i + 1}`, 60]);
+      const manuscript = bigBible(createManuscript({ instruction: "Write a long report about Keeper A and Keeper B.", targetWords: 300, language: "en" }));
+      const { backend, writer, notes } = setup(kind, { manuscript, writer: { sections, plant: (k) => (k === 0 ? MARA : null) }, contextSize: window, extra: { limits: { maxTokensPerSegment: 400 } } });
+      const outcome = await writer.run();
+      expect(outcome, `${outcome.reason} / ${notes.join("\n")}`).toMatchObject({ status: "finished" });
+      expect(writtenWords(writer.manuscript)).toBeGreaterThanOrEqual(270);
+      expect(Math.max(...backend.calls.map((c) => Array.from(c.context).length))).toBeLessThan(window);
+      // Some entries stayed in view (the most relevant: always in context), the others are named as left out.
+      expect(backend.calls[0]!.context).toContain("- Keeper A (character)");
+      expect(backend.calls[0]!.context).not.toContain("- Keeper X (character)");
+      expect(notes.find((n) => n.startsWith("The story memory was cut to fit the window"))).toMatch(/left out of the model's view the bible entries Keeper [A-Z], .* and \d+ more/);
+      expect(checkInvariants(writer.manuscript)).toEqual([]);
+    });
+  }
+});

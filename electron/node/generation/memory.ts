@@ -12,7 +12,7 @@
 import { bibleNote, entriesInUse, entryLine, removedNote } from "../../common/memory/bible";
 import { MAX_WAITING, proposalsFromStep } from "../../common/memory/proposals";
 import { cleanSummary, DIGEST_TOKENS, DIGEST_WORDS, digestAsk, elidedLine, memoryNote, SUMMARY_TOKENS, summaryAsk, summaryFromReflection, summaryLine } from "../../common/memory/summaries";
-import { emptyStepMemory, type StepMemory } from "../../common/memory/types";
+import { emptyStepMemory, type BibleEntry, type StepMemory } from "../../common/memory/types";
 import { isInProgress } from "../../common/manuscript/reducer";
 import type { Manuscript } from "../../common/manuscript/types";
 import type { TokenId } from "../engine/backend";
@@ -33,6 +33,11 @@ export interface MemoryOptions {
   summaries?: SummarySourceOption;
   /** The share of the window the memory note may take (default a quarter). */
   noteShare?: number;
+  /**
+   * The share of the window the bible's entries in use may take, counted with the model's tokenizer
+   * (default a fifth): whatever the writer's budget, a small window takes fewer entries.
+   */
+  bibleShare?: number;
 }
 
 /** Tokens the memory spent: notes and rebuilt memory decoded, requests decoded and generated. */
@@ -74,6 +79,9 @@ export class MemoryKeeper {
   readonly accounting: MemoryAccounting = { noteTokens: 0, rebuiltTokens: 0, requestTokensDecoded: 0, requestTokensGenerated: 0, summaries: 0, digests: 0 };
   private readonly summaries: SummarySourceOption;
   private readonly noteShare: number;
+  private readonly bibleShare: number;
+  /** What the timeline was last told the window left out of the memory (told again only when it changes). */
+  private toldLeftOut = "";
 
   constructor(
     private readonly format: MemoryFormat,
@@ -81,6 +89,7 @@ export class MemoryKeeper {
   ) {
     this.summaries = options.summaries ?? "request";
     this.noteShare = options.noteShare ?? 0.25;
+    this.bibleShare = options.bibleShare ?? 0.2;
   }
 
   /**
@@ -92,17 +101,54 @@ export class MemoryKeeper {
     return this.summaries === "request" ? Math.min(SUMMARY_TOKENS + 250, Math.floor(size / 5)) : 0;
   }
 
-  /** The entries in use for the next step, within the bible's budget. */
-  private selection(s: WritingSession) {
-    return entriesInUse(s.manuscript, s.language());
+  /**
+   * The entries in use for the next step: within the bible's budget (the writer's, by estimate), then
+   * within the window's share for them (`scale` of it), counted with the model's tokenizer. The least
+   * relevant give way first (a smaller one after them may still go in); `left` are those the window
+   * left out.
+   */
+  private async selection(s: WritingSession, scale = 1): Promise<{ chosen: BibleEntry[]; left: BibleEntry[] }> {
+    const language = s.language();
+    const room = Math.floor(s.inputLimit() * this.bibleShare * scale);
+    const chosen: BibleEntry[] = [];
+    const left: BibleEntry[] = [];
+    let used = await this.tokens(s, bibleNote([], language));
+    for (const { entry } of entriesInUse(s.manuscript, language).chosen) {
+      const cost = await this.tokens(s, entryLine(entry, language));
+      if (used + cost > room) left.push(entry);
+      else {
+        chosen.push(entry);
+        used += cost;
+      }
+    }
+    return { chosen, left };
+  }
+
+  /**
+   * Tells the timeline what the window left out of the story memory (bible entries, summaries folded
+   * into their length), once for each change.
+   */
+  private tellLeftOut(s: WritingSession, entries: readonly BibleEntry[], folded: { from: number; to: number; summaries: boolean } | null): void {
+    const parts: string[] = [];
+    if (entries.length > 0) {
+      const names = entries.slice(0, 8).map((e) => e.name);
+      const more = entries.length - names.length;
+      parts.push(`the bible ${entries.length === 1 ? "entry" : "entries"} ${names.join(", ")}${more > 0 ? ` and ${more} more` : ""}`);
+    }
+    if (folded?.summaries) parts.push(`the summaries of steps ${folded.from} to ${folded.to} (their length stands for them)`);
+    const text = parts.length === 0 ? "" : `The story memory was cut to fit the window (${s.backend.contextSize} tokens): left out of the model's view ${parts.join("; ")}. They stay in the document.`;
+    if (text === this.toldLeftOut) return;
+    this.toldLeftOut = text;
+    if (text) s.note(text);
   }
 
   /** The bible note for the first request: the entries in use now. They are in view from then on. */
-  opening(s: WritingSession): string {
+  async opening(s: WritingSession): Promise<string> {
     // Steps written before this run were read in their own run.
     const closed = s.manuscript.steps.findIndex((step) => isInProgress(step));
     this.readThrough = closed < 0 ? s.manuscript.steps.length : closed;
-    const chosen = this.selection(s).chosen.map((c) => c.entry);
+    const { chosen, left } = await this.selection(s);
+    this.tellLeftOut(s, left, null);
     this.inView = new Map(chosen.map((e) => [e.id, entryLine(e, s.language())]));
     this.noted.clear();
     this.outOfView.clear();
@@ -118,7 +164,8 @@ export class MemoryKeeper {
     this.readSteps(s);
     const language = s.language();
     const m = s.manuscript;
-    const wanted = this.selection(s).chosen.map((c) => c.entry);
+    const { chosen: wanted, left } = await this.selection(s);
+    this.tellLeftOut(s, left, null);
     const fresh = wanted.filter((e) => this.inView.get(e.id) !== entryLine(e, language));
     const existing = new Set(m.memory.entries.map((e) => e.id));
     const removed = [...this.inView.keys()].filter((id) => !existing.has(id));
@@ -335,34 +382,45 @@ export class MemoryKeeper {
 
   /**
    * The texts of a rebuilt context that shows `compacted` steps only through the memory: the bible's
-   * entries in use, and the memory note (the digest, then a line per compacted step after it). Lines
-   * that would take more than the note's share are folded into one line of their length, oldest
-   * first. `commit` makes them what the model has in view.
+   * entries in use, and the memory note (the digest, then a line per compacted step after it). The
+   * bible and the note each take at most their share of the window, times `shareScale` (a small
+   * window's rebuild asks for less, down to 0: nothing of the memory): the least relevant entries
+   * are left out, and the oldest lines (then the digest) are folded into one line of their length.
+   * `commit` makes them what the model has in view and tells the timeline what was left out.
    */
   async rebuildTexts(s: WritingSession, compacted: readonly number[], shareScale = 1): Promise<RebuildTexts> {
     const m = s.manuscript;
     const language = s.language();
-    const chosen = this.selection(s).chosen.map((c) => c.entry);
+    const { chosen, left } = await this.selection(s, shareScale);
     const bible = chosen.length > 0 ? bibleNote(chosen, language) : "";
-    const digest = m.memory.digest;
     // Steps out of view since earlier rebuilds stay in the note, with those this one leaves out.
     const out = [...new Set([...this.outOfView, ...compacted])].filter((i) => i < m.steps.length).sort((a, b) => a - b);
-    const shown = out.filter((i) => !digest || i > digest.throughStep);
-    const lines = shown.map((i) => this.lineFor(m, i, language));
     const share = Math.floor(s.inputLimit() * this.noteShare * shareScale);
+    let digest = m.memory.digest;
+    let shown = out.filter((i) => !digest || i > digest.throughStep);
+    let lines = shown.map((i) => this.lineFor(m, i, language));
+    let total = (digest ? await this.tokens(s, digest.text) : 0) + (await this.sum(s, lines));
+    if (digest && total > share && (await this.tokens(s, digest.text)) > share) {
+      // The digest alone outgrows the note's share: its steps are folded with the others.
+      digest = null;
+      shown = out;
+      lines = shown.map((i) => this.lineFor(m, i, language));
+      total = await this.sum(s, lines);
+    }
     let fold = 0;
     let foldedWords = 0;
-    let total = (digest ? await this.tokens(s, digest.text) : 0) + (await this.sum(s, lines));
     while (total > share && fold < lines.length) {
       total -= await this.tokens(s, lines[fold]!);
       foldedWords += m.steps[shown[fold]!]!.words;
       fold++;
     }
+    const foldedSteps = shown.slice(0, fold);
     const folded =
       fold === 0
         ? []
         : [language === "zh" ? `第${shown[0]! + 1}至${shown[fold - 1]! + 1}步：共${foldedWords}字，此处省略。` : `Steps ${shown[0]! + 1} to ${shown[fold - 1]! + 1}: ${foldedWords} words, not shown here.`];
     const memory = memoryNote(digest, [...folded, ...lines.slice(fold)], language);
+    const lostSummaries = fold > 0 && ((m.memory.digest !== null && digest === null) || foldedSteps.some((i) => m.steps[i]?.memory?.summary));
     return {
       bible,
       memory,
@@ -370,6 +428,7 @@ export class MemoryKeeper {
         this.inView = new Map(chosen.map((e) => [e.id, entryLine(e, language)]));
         this.noted = new Map(shown.slice(fold).map((i, k) => [i, lines[fold + k]!]));
         this.outOfView = new Set(out);
+        this.tellLeftOut(s, left, lostSummaries ? { from: shown[0]! + 1, to: shown[fold - 1]! + 1, summaries: true } : null);
       },
     };
   }

@@ -145,7 +145,7 @@ export class OnePassMode implements WritingMode {
   async open(s: WritingSession): Promise<void> {
     this.builder = new PromptBuilder(s.backend, this.options.promptFormat);
     s.resumeWritten();
-    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.promptTokens(s, s.memory.opening(s)) }];
+    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.promptTokens(s, await s.memory.opening(s)) }];
     const plan = await this.flavor.resumedPlan(s);
     if (plan.length > 0) pieces.push({ kind: "plan", tokens: plan });
     const draft = manuscriptText(s.manuscript);
