@@ -2,72 +2,46 @@
 // the bible panel beside the timeline, the model writes, and each step card says which of them the
 // model had in view ("What the model remembers"); deleting an entry says so and Undo brings it back.
 // Screenshots of the bible panel and of a step card with its memory go to test-results/screenshots.
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { addBibleEntry, generateToEnd, loadScriptedModel, newDocument, openWindow, saveScreenshot } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 
 let app: ServedApp;
 test.beforeAll(async () => {
   app = await serveApp({ DRAFTLINE_ENGINE: "scripted", DRAFTLINE_SCRIPTED_TPS: "400" });
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
   await app?.stop();
 });
 
-async function addEntry(page: Page, entry: { name: string; aliases: string; description: string; always?: boolean }) {
-  const form = page.locator("form.bible-new");
-  await form.getByLabel("Kind").selectOption("character");
-  await form.getByLabel("Name").fill(entry.name);
-  await form.getByLabel("Aliases").fill(entry.aliases);
-  await form.getByLabel("Description").fill(entry.description);
-  if (entry.always) await form.getByLabel("Always in context").check();
-  await form.getByRole("button", { name: "Add to the bible" }).click();
-  await expect(page.locator(`li[data-bible-entry="${entry.name}"]`)).toBeVisible();
-}
-
 test("two characters in the bible are in the model's view and on the step cards; a deleted entry comes back with Undo", async ({ page }) => {
   test.setTimeout(150_000);
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
-  await page.getByRole("button", { name: "Models" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
-  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
-  await models.getByRole("button", { name: "Load", exact: true }).last().click();
-  await expect(models.getByText("scripted model (no inference)").first()).toBeVisible();
-  await models.getByRole("button", { name: "Close" }).click();
-  await page.getByRole("button", { name: "New document" }).last().click();
-  const form = page.getByRole("dialog", { name: "New document" });
-  await form.getByLabel("Instruction").fill("Write a short story about Mara, the keeper of a lighthouse.");
-  await form.getByLabel("Target length (words)").fill("900");
-  await form.getByRole("button", { name: "Create" }).click();
+  await openWindow(page, app);
+  await loadScriptedModel(page);
+  await newDocument(page, { instruction: "Write a short story about Mara, the keeper of a lighthouse.", target: 900 });
 
   // The bible panel beside the timeline: two characters, one named in the instruction by an alias,
   // one kept always in context.
   const bible = page.getByRole("complementary", { name: "Story bible" });
   await expect(bible).toBeVisible();
   await expect(bible).toContainText("No entries yet.");
-  await addEntry(page, { name: "Mara Vell", aliases: "Mara, the keeper", description: "Green eyes; forty; keeps the lamp at Gull Rock." });
-  await addEntry(page, { name: "Tom Hale", aliases: "Tom", description: "A fisherman with a red beard, Mara's brother.", always: true });
+  await addBibleEntry(page, { kind: "character", name: "Mara Vell", aliases: "Mara, the keeper", description: "Green eyes; forty; keeps the lamp at Gull Rock." });
+  await addBibleEntry(page, { kind: "character", name: "Tom Hale", aliases: "Tom", description: "A fisherman with a red beard, Mara's brother.", always: true });
   await expect(bible.locator('li[data-bible-entry="Mara Vell"] .in-view')).toBeVisible();
   await expect(bible.locator('li[data-bible-entry="Tom Hale"] .in-view')).toBeVisible();
   await expect(bible.locator("[data-bible-budget]")).toContainText(/In the model's view for the next step: 2 entries, about \d+ of 600 tokens\./);
 
   // The model writes; each step card shows the entries it had in view.
-  await page.getByRole("button", { name: "Generate", exact: true }).click();
-  await expect(page.locator(".status-generation")).toContainText("Finished", { timeout: 90_000 });
+  await generateToEnd(page, { timeout: 90_000 });
   const first = page.locator('li.step-card[data-step-card="step-1"]');
   await expect(first.locator("[data-memory-entries]")).toHaveText("Bible in view: Tom Hale, Mara Vell"); // kept always first, then by relevance
   const last = page.locator("li.step-card").last();
   await expect(last.locator("[data-memory-entries]")).toContainText("Mara Vell");
   await expect(last.locator("[data-memory-entries]")).toContainText("Tom Hale");
 
-  await bible.screenshot({ path: path.join(SCREENSHOTS, "bible-panel.png") });
+  await saveScreenshot(bible, "bible-panel");
   await first.scrollIntoViewIfNeeded();
-  await first.screenshot({ path: path.join(SCREENSHOTS, "step-card-memory.png") });
+  await saveScreenshot(first, "step-card-memory");
 
   // The writer writes what the model remembers of step 1 and pins step 2; both are kept.
   await first.getByLabel("Summary (written when the step leaves the model's window)").fill("Mara lights the lamp; Tom rows out into the storm.");

@@ -2,47 +2,29 @@
 // what it writes again and keeps a snapshot; the History panel lists it with its time, words and
 // cause, shows what it changes against the draft, and restores it — keeping the draft first, so the
 // restore is undone the same way. A snapshot is kept on demand too.
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { generate, loadScriptedModel, newDocument, openDialog, openWindow, pauseGeneration, saveScreenshot, stopGeneration, totalWords, wordsIn } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 
 let app: ServedApp;
 test.beforeAll(async () => {
   app = await serveApp({ DRAFTLINE_ENGINE: "scripted", DRAFTLINE_SCRIPTED_TPS: "300" });
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
   await app?.stop();
 });
 
-const wordsIn = (text: string | null) => Number((text ?? "").split("/")[0]!.replace(/\D/g, ""));
-
 test("continue from here asks, keeps a snapshot, and History shows, compares and restores it (and undoes the restore)", async ({ page }) => {
   test.setTimeout(150_000);
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
-  await page.getByRole("button", { name: "Models" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
-  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
-  await models.getByRole("button", { name: "Load", exact: true }).last().click();
-  await expect(models.getByText("scripted model (no inference)").first()).toBeVisible();
-  await models.getByRole("button", { name: "Close" }).click();
-  await page.getByRole("button", { name: "New document" }).last().click();
-  const form = page.getByRole("dialog", { name: "New document" });
-  await form.getByLabel("Instruction").fill("Write a short story about a paper lantern festival.");
-  await form.getByLabel("Target length (words)").fill("2000");
-  await form.getByRole("button", { name: "Create" }).click();
+  await openWindow(page, app);
+  await loadScriptedModel(page);
+  await newDocument(page, { instruction: "Write a short story about a paper lantern festival.", target: 2000 });
 
   // A draft of two written steps, stopped in the third.
-  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await generate(page);
   await expect(page.locator('li.step-card[data-step-card="step-3"] .step-words')).toBeVisible({ timeout: 60_000 });
-  await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Stopped");
-  const status = page.locator(".status-words");
-  const stoppedAt = wordsIn(await status.textContent());
+  await stopGeneration(page);
+  const stoppedAt = await totalWords(page);
   const later = (await page.locator("li.step-card .step-words").allTextContents()).slice(1).map(wordsIn);
 
   // Continue from step 1: the question says which steps and how many words are written again.
@@ -53,28 +35,26 @@ test("continue from here asks, keeps a snapshot, and History shows, compares and
   await question.getByRole("button", { name: "Write again" }).click();
   await expect(page.getByText("A snapshot was kept first: History brings back what was there.")).toBeVisible();
   await expect(page.locator('li.step-card[data-step-card="step-2"] .chip').first()).toHaveText(/planned|writing/, { timeout: 20_000 });
-  await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Stopped");
-  const continuedAt = wordsIn(await status.textContent());
+  await stopGeneration(page);
+  const continuedAt = await totalWords(page);
   expect(continuedAt).toBeLessThan(stoppedAt);
 
   // History: the snapshot, with its cause and words; what restoring it changes; then restore it.
-  await page.getByRole("button", { name: "History", exact: true }).click();
-  const history = page.getByRole("dialog", { name: "History" });
+  const history = await openDialog(page, "History");
   const snapshot = history.getByRole("button", { name: /Before continuing from step 2/ });
   await expect(snapshot).toContainText("before writing again");
   await expect(snapshot).toContainText(`${stoppedAt.toLocaleString("en-US")} words`);
   await snapshot.click();
   await expect(history.locator(".history-changes")).toContainText(/Restoring it — words brought back: [\d,]+; words taken out of the draft: [\d,]+\./);
   await expect(history.locator(".history-changes ins").first()).toBeVisible();
-  await page.screenshot({ path: path.join(SCREENSHOTS, "history-panel.png") });
+  await saveScreenshot(page, "history-panel");
   await history.getByRole("button", { name: "This version", exact: true }).click();
   await expect(history.locator(".history-text")).toContainText("## Opening");
   await history.getByRole("button", { name: "Restore this version" }).click();
   await expect(history.getByRole("group", { name: "Restore this version" })).toContainText(`The draft as it is (${continuedAt.toLocaleString("en-US")} words) is kept as a snapshot first`);
   await history.getByRole("button", { name: "Restore", exact: true }).click();
   await expect(page.getByText("Restored “Before continuing from step 2”. The draft before is kept in History.")).toBeVisible();
-  await expect.poll(async () => wordsIn(await status.textContent())).toBe(stoppedAt);
+  await expect.poll(() => totalWords(page)).toBe(stoppedAt);
   await expect(page.locator('li.step-card[data-step-card="step-3"]')).toBeVisible();
 
   // The restore is undone the same way: the draft before it is the newest version.
@@ -83,7 +63,7 @@ test("continue from here asks, keeps a snapshot, and History shows, compares and
   await undo.click();
   await history.getByRole("button", { name: "Restore this version" }).click();
   await history.getByRole("button", { name: "Restore", exact: true }).click();
-  await expect.poll(async () => wordsIn(await status.textContent())).toBe(continuedAt);
+  await expect.poll(() => totalWords(page)).toBe(continuedAt);
 
   // On demand: a named snapshot.
   await history.getByLabel("Name of a snapshot").fill("My checkpoint");
@@ -93,26 +73,14 @@ test("continue from here asks, keeps a snapshot, and History shows, compares and
 
 test("regenerating a section keeps the later sections in view and counted, and marks the part being replaced", async ({ page }) => {
   test.setTimeout(150_000);
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
-  await page.getByRole("button", { name: "Models" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
-  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
-  await models.getByRole("button", { name: "Load", exact: true }).last().click();
-  await expect(models.getByText("scripted model (no inference)").first()).toBeVisible();
-  await models.getByRole("button", { name: "Close" }).click();
-  await page.getByRole("button", { name: "New document" }).last().click();
-  const form = page.getByRole("dialog", { name: "New document" });
-  await form.getByLabel("Instruction").fill("Write a short story about a night ferry.");
-  await form.getByLabel("Target length (words)").fill("2000");
-  await form.getByRole("button", { name: "Create" }).click();
+  await openWindow(page, app);
+  await loadScriptedModel(page);
+  await newDocument(page, { instruction: "Write a short story about a night ferry.", target: 2000 });
 
   // Three sections written (one step each), stopped in the fourth.
-  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await generate(page);
   await expect(page.locator('li.step-card[data-step-card="step-4"] .step-words')).toBeVisible({ timeout: 90_000 });
-  await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Stopped");
-  const status = page.locator(".status-words");
+  await stopGeneration(page);
   const steps = await page.locator("li.step-card").count();
   const later = (await page.locator("li.step-card .step-words").allTextContents()).slice(1).map(wordsIn);
   const laterWords = later.reduce((a, b) => a + b, 0);
@@ -122,17 +90,16 @@ test("regenerating a section keeps the later sections in view and counted, and m
   await first.getByRole("button", { name: "Regenerate section" }).click();
   await page.getByRole("dialog", { name: "Write it again?" }).getByRole("button", { name: "Write again" }).click();
   await expect(first).toHaveAttribute("data-rewriting", "true");
-  await page.getByRole("button", { name: "Pause" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Paused");
+  await pauseGeneration(page);
 
   // The part being replaced is marked; every later step is still there, with its words counted.
   await expect(first.locator(".chip.replaced")).toHaveText("being written again");
   await expect(page.locator("li.step-card")).toHaveCount(steps);
   expect((await page.locator("li.step-card .step-words").allTextContents()).slice(1).map(wordsIn)).toEqual(later);
-  expect(wordsIn(await status.textContent())).toBeGreaterThanOrEqual(laterWords);
+  expect(await totalWords(page)).toBeGreaterThanOrEqual(laterWords);
   await expect(page.locator("li.section-card").nth(1).locator(".chip").first()).not.toHaveText("not yet written");
   await expect(page.locator('.draft .step-block[data-step-id="step-3"]')).toBeVisible();
-  await page.screenshot({ path: path.join(SCREENSHOTS, "regenerate-keeps-the-rest.png") });
+  await saveScreenshot(page, "regenerate-keeps-the-rest");
 
   // Resumed, it ends with the section written again and the rest as it was.
   await page.getByRole("button", { name: "Resume" }).click();

@@ -3,23 +3,18 @@
 // Resume continues the step after it; a deletion across steps while the model writes one of them is
 // refused with a message at the cursor, and made step by step once the model stops; Ctrl+A and typing
 // replaces the draft's text, and Ctrl+Z brings it back.
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { expectGeneration, generate, loadScriptedModel, newDocument, openWindow, saveScreenshot, stopGeneration, totalWords } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 
 let app: ServedApp;
 test.beforeAll(async () => {
   app = await serveApp({ DRAFTLINE_ENGINE: "scripted", DRAFTLINE_SCRIPTED_TPS: "100" });
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
   await app?.stop();
 });
 
-const wordsIn = (text: string | null) => Number((text ?? "").split("/")[0]!.replace(/\D/g, ""));
 const block = (page: Page, stepId: string) => page.locator(`.draft .step-block[data-step-id="${stepId}"]`);
 
 /** Selects from `offset` characters into step A's first paragraph to `offset` into step B's. */
@@ -43,20 +38,10 @@ async function selectAcross(page: Page, a: string, b: string, offset: number) {
 
 test("typing into the step the model writes pauses it and goes in; edits across steps are refused while it writes there, made once it stops; Ctrl+A and typing, then Ctrl+Z", async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
-  await page.getByRole("button", { name: "Models" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
-  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
-  await models.getByRole("button", { name: "Load", exact: true }).last().click();
-  await expect(models.getByText("scripted model (no inference)").first()).toBeVisible();
-  await models.getByRole("button", { name: "Close" }).click();
-  await page.getByRole("button", { name: "New document" }).last().click();
-  const form = page.getByRole("dialog", { name: "New document" });
-  await form.getByLabel("Instruction").fill("Write a short story about a harbor at dawn.");
-  await form.getByLabel("Target length (words)").fill("2000");
-  await form.getByRole("button", { name: "Create" }).click();
-  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await openWindow(page, app);
+  await loadScriptedModel(page);
+  await newDocument(page, { instruction: "Write a short story about a harbor at dawn.", target: 2000 });
+  await generate(page);
 
   // Step 1 done, step 2 being written: a deletion across them is refused, said at the cursor.
   await expect(block(page, "step-2")).toHaveAttribute("data-status", "writing", { timeout: 60_000 });
@@ -67,18 +52,18 @@ test("typing into the step the model writes pauses it and goes in; edits across 
   await page.keyboard.press("Backspace");
   await expect(page.getByRole("alert").filter({ hasText: "The model is writing one of these steps: pause it to edit across steps. Nothing was changed." })).toBeVisible();
   expect(await block(page, "step-1").textContent()).toBe(firstBefore);
-  await expect(page.locator(".status-generation")).toContainText("Writing");
+  await expectGeneration(page, "Writing");
 
   // Typing into the step being written: the model pauses at the first keystroke and the text goes in.
   await block(page, "step-2").locator("p").last().click();
   await page.keyboard.press("End");
   await page.keyboard.type(" The ferryman hums.");
-  await expect(page.locator(".status-generation")).toContainText("Paused");
+  await expectGeneration(page, "Paused");
   await expect(page.getByRole("status").filter({ hasText: "The model paused so your typing goes in. Resume continues this step after your text." })).toBeVisible();
   const card = page.locator('li.step-card[data-step-card="step-2"]');
   await expect(card.locator(".chip").first()).toHaveText("stopped");
   await expect(block(page, "step-2")).toContainText("The ferryman hums.");
-  await page.screenshot({ path: path.join(SCREENSHOTS, "typing-into-the-live-step.png") });
+  await saveScreenshot(page, "typing-into-the-live-step");
 
   // Resume: the step goes on after the writer's text, and is done.
   await page.getByRole("button", { name: "Resume" }).click();
@@ -86,27 +71,25 @@ test("typing into the step the model writes pauses it and goes in; edits across 
   const second = (await block(page, "step-2").textContent()) ?? "";
   expect(second).toContain("The ferryman hums.");
   expect(second.indexOf("The ferryman hums.")).toBeLessThan(second.length - "The ferryman hums.".length - 20);
-  await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Stopped");
+  await stopGeneration(page);
 
   // Stopped: a deletion across steps 1 and 2 is made in each step; both stay.
-  const status = page.locator(".status-words");
-  const before = wordsIn(await status.textContent());
+  const before = await totalWords(page);
   await selectAcross(page, "step-1", "step-2", 10);
   await page.keyboard.press("Backspace");
-  await expect.poll(async () => wordsIn(await status.textContent())).toBeLessThan(before);
+  await expect.poll(() => totalWords(page)).toBeLessThan(before);
   await expect(block(page, "step-1")).toBeVisible();
   await expect(block(page, "step-2")).toBeVisible();
   expect(((await block(page, "step-1").textContent()) ?? "").length).toBeLessThan((firstBefore ?? "").length);
-  const afterDeletion = wordsIn(await status.textContent());
+  const afterDeletion = await totalWords(page);
 
   // Ctrl+A and typing: the draft's text is the typed text (every step and heading stays); Ctrl+Z brings it back.
   await block(page, "step-1").locator("p").first().click();
   await page.keyboard.press("Control+A");
   await page.keyboard.type("Only this remains.");
   await expect(block(page, "step-1")).toHaveText("Only this remains.");
-  await expect.poll(async () => wordsIn(await status.textContent())).toBe(3);
+  await expect.poll(() => totalWords(page)).toBe(3);
   await expect(page.locator(".draft h2.section-heading").first()).toBeVisible();
   await page.keyboard.press("Control+Z");
-  await expect.poll(async () => wordsIn(await status.textContent())).toBe(afterDeletion);
+  await expect.poll(() => totalWords(page)).toBe(afterDeletion);
 });

@@ -1,42 +1,23 @@
 // Rewriting a selection in web mode (the scripted engine): the writer selects a paragraph, asks for a
 // shorter one, sees the difference beside the draft, keeps it (the step's words follow), and one undo
 // brings the original back; a rewrite discarded leaves the draft as it was.
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { generateToEnd, loadScriptedModel, newDocument, openWindow, saveScreenshot, wordsIn } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 
 let app: ServedApp;
 test.beforeAll(async () => {
   app = await serveApp({ DRAFTLINE_ENGINE: "scripted", DRAFTLINE_SCRIPTED_TPS: "600" });
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
   await app?.stop();
 });
 
-/** The number before " / " in a "1,234 / 2,000 words" text. */
-const wordsIn = (text: string | null) => Number((text ?? "").split("/")[0]!.replace(/\D/g, ""));
-
 async function writtenDocument(page: Page): Promise<void> {
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
-  await page.getByRole("button", { name: "Models" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
-  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
-  await models.getByRole("button", { name: "Load", exact: true }).last().click();
-  await expect(models.getByText("scripted model (no inference)").first()).toBeVisible();
-  await models.getByRole("button", { name: "Close" }).click();
-  await page.getByRole("button", { name: "New document" }).last().click();
-  const form = page.getByRole("dialog", { name: "New document" });
-  await form.getByLabel("Instruction").fill("Write a 600-word story about a fishing harbor at dawn.");
-  await form.getByLabel("Target length (words)").fill("600");
-  await form.getByRole("button", { name: "Create" }).click();
-  await expect(form).toBeHidden();
-  await page.getByRole("button", { name: "Generate", exact: true }).click();
-  await expect(page.locator(".status-generation")).toContainText("Finished", { timeout: 60_000 });
+  await openWindow(page, app);
+  await loadScriptedModel(page);
+  await newDocument(page, { instruction: "Write a 600-word story about a fishing harbor at dawn.", target: 600 });
+  await generateToEnd(page);
 }
 
 test("select a paragraph, shorten it, see the difference, keep it; undo restores it; discard leaves it", async ({ page }) => {
@@ -74,7 +55,7 @@ test("select a paragraph, shorten it, see the difference, keep it; undo restores
   expect(resultWords).toBeLessThan(15 + 20);
   expect(result).toMatch(/\.$/);
   await expect(paragraph).toHaveText(original);
-  await page.screenshot({ path: path.join(SCREENSHOTS, "rewrite-difference.png") });
+  await saveScreenshot(page, "rewrite-difference");
 
   // Keep: the paragraph is the new text, the rest of the step as it was, and the step's words follow.
   await panel.getByRole("button", { name: "Keep" }).click();

@@ -1,21 +1,19 @@
 // Titles (web mode, the scripted engine): the new-document panel takes a title; the window, the
 // timeline's title field, the exported DOCX (its Title paragraph and properties, spaced with a
 // proportional line rule) and Markdown (its heading) use it, and renaming in the timeline changes them.
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { readZip } from "../electron/node/export/testing/zip";
+import { exportDraft, generateToEnd, loadScriptedModel, newDocument, openWindow, saveScreenshot } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 
 let app: ServedApp;
 let dir: string;
 test.beforeAll(async () => {
   app = await serveApp({ DRAFTLINE_ENGINE: "scripted", DRAFTLINE_SCRIPTED_TPS: "2000" });
   dir = await mkdtemp(path.join(os.tmpdir(), "draftline-e2e-title-"));
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
   await app?.stop();
@@ -23,41 +21,28 @@ test.afterAll(async () => {
 });
 
 async function exportTo(page: Page, file: string, format: "Word (.docx)" | "Markdown (.md)"): Promise<void> {
-  await page.getByRole("button", { name: "Export…" }).click();
-  const panel = page.getByRole("dialog", { name: "Export" });
-  await panel.getByLabel("Format").selectOption({ label: format });
-  await panel.getByLabel("File path").fill(file);
-  await panel.getByRole("button", { name: "OK" }).click();
+  await exportDraft(page, file, format);
   await expect(page.getByText(`Exported to ${file}.`)).toBeVisible();
 }
 
 test("a title from the new-document panel names the window and the exports; renaming in the timeline follows", async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
-  await page.getByRole("button", { name: "Models" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
-  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
-  await models.getByRole("button", { name: "Load", exact: true }).last().click();
-  await expect(models.getByText("scripted model (no inference)").first()).toBeVisible();
-  await models.getByRole("button", { name: "Close" }).click();
+  await openWindow(page, app);
+  await loadScriptedModel(page);
 
-  await page.getByRole("button", { name: "New document" }).last().click();
-  const form = page.getByRole("dialog", { name: "New document" });
-  await form.getByLabel("Instruction").fill("Write a 1,000-word short story about a night ferry crossing a winter harbor, told by its pilot.");
-  await form.getByLabel("Title", { exact: true }).fill("The Night Ferry");
-  await form.getByLabel("Target length (words)").fill("1000");
-  await page.screenshot({ path: path.join(SCREENSHOTS, "title-field.png") });
-  await form.getByRole("button", { name: "Create" }).click();
-  await expect(form).toBeHidden();
+  await newDocument(page, {
+    instruction: "Write a 1,000-word short story about a night ferry crossing a winter harbor, told by its pilot.",
+    title: "The Night Ferry",
+    target: 1000,
+    beforeCreate: () => saveScreenshot(page, "title-field"),
+  });
 
   await expect(page).toHaveTitle("The Night Ferry — Draftline");
   await expect(page.locator(".doc-title")).toHaveText("The Night Ferry");
   const field = page.getByRole("complementary", { name: "Planning timeline" }).getByLabel("Title", { exact: true });
   await expect(field).toHaveValue("The Night Ferry");
 
-  await page.getByRole("button", { name: "Generate", exact: true }).click();
-  await expect(page.locator(".status-generation")).toContainText("Finished", { timeout: 60_000 });
+  await generateToEnd(page);
 
   // Renamed in the timeline (document settings): the window follows.
   await field.fill("The Night Ferry: A Winter Crossing");
