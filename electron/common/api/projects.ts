@@ -63,6 +63,19 @@ export const savedProject = z.object({
 });
 export type SavedProject = z.infer<typeof savedProject>;
 
+/**
+ * A Save As: saved (with `backup`, where the file it replaced was kept), or not saved because a file is
+ * already at that path and replacing it was not asked for (`exists`: the UI asks the writer).
+ */
+export const saveAsAnswer = z.discriminatedUnion("ok", [
+  savedProject.extend({ ok: z.literal(true), backup: z.string().optional() }),
+  z.object({ ok: z.literal(false), reason: z.literal("exists"), path: z.string(), message: z.string() }),
+]);
+export type SaveAsAnswer = z.infer<typeof saveAsAnswer>;
+
+/** Where a Save As or an export of a project is suggested to go: the full path, and its folder. */
+export const suggestedPath = z.object({ folder: z.string(), path: z.string() });
+
 /** An export: written, or not written because a file Draftline did not write is there (ask, then overwrite). */
 export const exportAnswer = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(true), path: z.string(), format: z.string(), bytes: z.number().int().nonnegative() }),
@@ -83,6 +96,8 @@ export const projectRequests = {
         model: z.string().max(1000).nullable().default(null),
         title: z.string().max(500).optional(),
         path: filePath.optional(),
+        /** false: a file already at `path` is refused (`exists`); otherwise it is kept as `<name>.replaced-<time>.draftline` beside it. */
+        replace: z.boolean().optional(),
         /** A sample of the writer's prose the model writes like (the document's voice); refused past its budget. */
         voice: z.string().max(VOICE_SAMPLE_MAX_CHARS * 2).optional(),
       })
@@ -120,9 +135,14 @@ export const projectRequests = {
   ),
   "projects.save": request("Saves the project file (atomically, keeping the previous version as .bak).", z.object({ projectId }).strict(), savedProject),
   "projects.saveAs": request(
-    "Saves the project under a new path and goes on with it there. replace: false refuses a path where a file is already (`exists`): web mode asks the writer first; a native save dialog has asked.",
+    "Saves the project under a new path and goes on with it there. replace: false answers `exists` where a file is already (web mode asks the writer, then saves with replace: true; a native save dialog has asked). A file replaced is kept first as `<name>.replaced-<time>.draftline` beside it (`backup`), with its history.",
     z.object({ projectId, path: filePath, replace: z.boolean().optional() }).strict(),
-    savedProject,
+    saveAsAnswer,
+  ),
+  "projects.suggestPath": request(
+    "Where Save As (extension draftline) or an export (its extension) of the project is suggested to go, as a full path: the folder it was last saved or exported to, else its file's folder, else the documents folder (~/Documents/Draftline, DRAFTLINE_DOCUMENTS), created when a file is written there.",
+    z.object({ projectId, extension: z.string().min(1).max(10) }).strict(),
+    suggestedPath,
   ),
   "projects.close": request(
     "Closes a project; unsaved changes stay in its autosave unless discard is set.",

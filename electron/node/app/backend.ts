@@ -17,7 +17,7 @@ import { ProjectsService } from "../projects/service";
 import { ServiceContainer } from "../base/container";
 import { createHandlers } from "./handlers";
 import type { Logger } from "./log";
-import { appDataDir, packageRoot } from "../base/paths";
+import { appDataDir, documentsDir, packageRoot } from "../base/paths";
 
 export interface BackendOptions {
   shell: "electron" | "web";
@@ -51,7 +51,7 @@ export function appVersion(): string {
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const dataDir = appDataDir(options.env);
   const recent = new RecentProjects(dataDir);
-  const projects = new ProjectsService({ dataDir, recent, appVersion: appVersion(), emit: ({ name, payload }) => options.emit({ kind: "event", name, payload }) });
+  const projects = new ProjectsService({ dataDir, documentsDir: documentsDir(options.env), recent, appVersion: appVersion(), emit: ({ name, payload }) => options.emit({ kind: "event", name, payload }) });
   const log = (event: string, fields: Record<string, unknown>) => options.log?.info(event, fields as Parameters<Logger["info"]>[1]);
   const models = createModelService({
     ...(options.env ? { env: options.env } : {}),

@@ -20,6 +20,16 @@ export function appDataDir(env: Record<string, string | undefined> = process.env
   }
 }
 
+/**
+ * The folder web mode suggests for a project's first save and export: `~/Documents/Draftline`
+ * (created when something is saved there). DRAFTLINE_DOCUMENTS overrides it: the end-to-end tests
+ * point it into their own temporary folder, so no test writes into the real home.
+ */
+export function documentsDir(env: Record<string, string | undefined> = process.env): string {
+  if (env.DRAFTLINE_DOCUMENTS) return path.resolve(env.DRAFTLINE_DOCUMENTS);
+  return path.join(os.homedir(), "Documents", "Draftline");
+}
+
 /** The project's root folder when running from a checkout or a build of it (dist/node/*.js). */
 export function packageRoot(fromUrl: string = import.meta.url): string {
   let dir = path.dirname(new URL(fromUrl).pathname);

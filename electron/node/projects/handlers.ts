@@ -39,6 +39,7 @@ export function createProjectHandlers(service: ProjectsService): ProjectHandlers
         model: p.model ?? null,
         ...(p.title !== undefined ? { title: p.title } : {}),
         ...(p.path !== undefined ? { path: p.path } : {}),
+        ...(p.replace !== undefined ? { replace: p.replace } : {}),
         ...(p.voice !== undefined ? { voice: p.voice } : {}),
       }),
     "projects.open": async ({ path, force }) => {
@@ -67,7 +68,17 @@ export function createProjectHandlers(service: ProjectsService): ProjectHandlers
       return { ok: true as const, project: service.getState(projectId), ...(taken?.edit ? { edit: taken.edit } : {}) };
     },
     "projects.save": async ({ projectId }) => saved(await service.save(projectId)),
-    "projects.saveAs": async ({ projectId, path, replace }) => saved(await service.saveAs(projectId, path, replace === undefined ? {} : { replace })),
+    "projects.saveAs": async ({ projectId, path, replace }) => {
+      try {
+        const done = await service.saveAs(projectId, path, replace === undefined ? {} : { replace });
+        return { ok: true as const, ...saved(done), ...(done.backup ? { backup: done.backup } : {}) };
+      } catch (error) {
+        // A file in the way the writer was not asked about yet: an answer the UI asks with, not a failure.
+        if (isProjectError(error, "exists")) return { ok: false as const, reason: "exists" as const, path: String(error.details.path ?? path), message: error.message };
+        throw error;
+      }
+    },
+    "projects.suggestPath": async ({ projectId, extension }) => service.suggestPath(projectId, extension),
     "projects.close": async ({ projectId, discard }) => {
       await service.close(projectId, { discard: discard ?? false });
       return { closed: true as const };
@@ -85,6 +96,7 @@ export function createProjectHandlers(service: ProjectsService): ProjectHandlers
       // The format and extension first: a refused name needs no question about replacing it.
       const { findExporter } = await import("../export/registry");
       findExporter(format, path);
+      await service.prepareFolder(path);
       const target = await exportTargets.check(path, overwrite ?? false);
       if (!target.ok) return target;
       const done = await service.export(projectId, {

@@ -19,6 +19,7 @@ let events: ProjectEvent[];
 function service(options: { fs?: AtomicFs; debounceMs?: number } = {}): ProjectsService {
   const s = new ProjectsService({
     dataDir: path.join(dir, "appdata"),
+    documentsDir: path.join(dir, "home", "Documents", "Draftline"),
     recent: new RecentProjects(path.join(dir, "appdata")),
     appVersion: "0.1.0-test",
     emit: (e) => events.push(e),
@@ -464,10 +465,72 @@ describe("save as over a file that is there", () => {
     const { s, projectId } = await savedProject();
     const taken = path.join(dir, "Taken.draftline");
     await writeFile(taken, "the writer's other project");
-    await expect(s.saveAs(projectId, taken, { replace: false })).rejects.toMatchObject({ code: "exists", message: expect.stringContaining(taken) });
+    await expect(s.saveAs(projectId, taken, { replace: false })).rejects.toMatchObject({ code: "exists", message: expect.stringContaining(taken), details: { path: taken } });
     expect(await readFile(taken, "utf8")).toBe("the writer's other project");
     const free = path.join(dir, "Free.draftline");
     expect((await s.saveAs(projectId, free, { replace: false })).path).toBe(free);
+  });
+
+  it("replaces it once the writer agreed, keeping the file that was there, its history and autosave, as a backup beside it that opens", async () => {
+    const other = service();
+    const taken = path.join(dir, "Taken.draftline");
+    const first = await other.create({ instruction: "The other story.", targetWords: 100, title: "The Other Story", path: taken });
+    await other.snapshot(first.projectId, "the other story's version");
+    await other.close(first.projectId);
+    const before = await readFile(taken, "utf8");
+
+    const { s, projectId } = await savedProject();
+    const done = await s.saveAs(projectId, taken, { replace: true });
+    expect(done.path).toBe(taken);
+    expect(done.backup).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/Taken\\.replaced-[0-9T-]+Z\\.draftline$`));
+    expect(await readFile(done.backup!, "utf8")).toBe(before);
+    expect(await readFile(taken, "utf8")).toContain("lighthouse keeper");
+    // The backup is the other project, whole: it opens with its title and its history.
+    const reader = service();
+    const opened = await reader.open(done.backup!);
+    expect(opened.project.title).toBe("The Other Story");
+    expect((await reader.history(opened.project.projectId)).map((e) => e.label)).toEqual(["the other story's version"]);
+  });
+
+  it("a new project at a path where a file is: refused with replace: false, the file untouched", async () => {
+    const s = service();
+    const taken = path.join(dir, "Taken.draftline");
+    await writeFile(taken, "the writer's other project");
+    await expect(s.create({ instruction: "Another.", targetWords: 100, path: taken, replace: false })).rejects.toMatchObject({ code: "exists" });
+    expect(await readFile(taken, "utf8")).toBe("the writer's other project");
+  });
+});
+
+describe("where Save As and export are suggested to go", () => {
+  it("a new project: the documents folder in full, named after its title; the folder is made when a file is written there", async () => {
+    const s = service();
+    const documents = path.join(dir, "home", "Documents", "Draftline");
+    const { projectId } = await s.create({ instruction: "Write about a harbor.", targetWords: 100, title: "Harbor: at dawn?" });
+    expect(await s.suggestPath(projectId, "draftline")).toEqual({ folder: documents, path: path.join(documents, "Harbor at dawn.draftline") });
+    expect(await s.suggestPath(projectId, "docx")).toEqual({ folder: documents, path: path.join(documents, "Harbor at dawn.docx") });
+    await expect(stat(documents)).rejects.toMatchObject({ code: "ENOENT" });
+    await s.saveAs(projectId, path.join(documents, "Harbor at dawn.draftline"), { replace: false });
+    expect((await stat(path.join(documents, "Harbor at dawn.draftline"))).isFile()).toBe(true);
+  });
+
+  it("remembers the last folder per project, also in the next session; another project keeps its own", async () => {
+    const s = service();
+    const { projectId } = await s.create({ instruction: "Write about a harbor.", targetWords: 100, title: "Harbor" });
+    const { projectId: otherId } = await s.create({ instruction: "Write about a mill.", targetWords: 100, title: "Mill" });
+    const exports = path.join(dir, "exports");
+    await mkdir(exports);
+    await s.export(projectId, { path: path.join(exports, "harbor.md") });
+    expect((await s.suggestPath(projectId, "draftline")).folder).toBe(exports);
+    expect((await s.suggestPath(otherId, "md")).folder).toBe(path.join(dir, "home", "Documents", "Draftline"));
+    const books = path.join(dir, "books");
+    await mkdir(books);
+    await s.saveAs(projectId, path.join(books, "harbor.draftline"));
+    await s.shutdown();
+    // Next session: the project opened again suggests where it last went.
+    const next = service();
+    const opened = await next.open(path.join(books, "harbor.draftline"));
+    expect(await next.suggestPath(opened.project.projectId, "docx")).toEqual({ folder: books, path: path.join(books, "Harbor.docx") });
+    expect((await next.suggestPath(opened.project.projectId, "draftline")).path).toBe(path.join(books, "harbor.draftline"));
   });
 });
 

@@ -1,6 +1,6 @@
 import { writtenWords } from "../../common/generation/rules";
 import { randomUUID } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { constants as fsConstants, promises as fs } from "node:fs";
 import path from "node:path";
 import type { PendingEdit } from "../../common/api/generation";
 import type { ProtocolProfile } from "../../common/engine/catalog";
@@ -17,6 +17,7 @@ import type { Service } from "../base/container";
 import type { ExportResult } from "../export/registry";
 import { realFs, removeAbandonedTemps, writeFileAtomic, type AtomicFs } from "../base/atomicWrite";
 import { AutosaveScheduler, DEFAULT_AUTOSAVE_TIMING, type AutosaveTiming } from "./autosave";
+import { ProjectFolders } from "./folders";
 import { errnoOf, fsFailure } from "../base/fsErrors";
 import { HistoryStore, historyDirFor } from "./history";
 import { isStaleHolder, processAlive, ProjectLock, type LockHolder } from "./lock";
@@ -49,7 +50,22 @@ export interface ProjectsServiceOptions {
   history?: HistoryLimits;
   /** File operations for saves (tests inject a full disk through it). */
   fs?: AtomicFs;
+  /**
+   * Where a project never saved or exported is suggested to go (`base/paths.ts` documentsDir:
+   * `~/Documents/Draftline`, or DRAFTLINE_DOCUMENTS); created when something is written there.
+   * Default: `<dataDir>/Documents`.
+   */
+  documentsDir?: string;
 }
+
+/** Where Save As or an export would write, suggested: the project's last folder, or the documents folder. */
+export interface SuggestedPath {
+  folder: string;
+  path: string;
+}
+
+/** A save: the project's state, and where the file it replaced was kept (a Save As over another file). */
+export type SavedAs = ProjectState & { backup?: string };
 
 export interface CreateProjectOptions {
   instruction: string;
@@ -61,6 +77,8 @@ export interface CreateProjectOptions {
   settings?: ProjectSettings;
   /** Save it there at once; left out, the project is untitled until Save As. */
   path?: string;
+  /** false: a file already at `path` is refused (`exists`), nothing replaced; otherwise it is kept as a backup (see saveAs). */
+  replace?: boolean;
   /** The document's voice: a sample of the writer's prose (checked as the setVoice edit checks it). */
   voice?: string;
 }
@@ -129,8 +147,13 @@ export class ProjectsService implements Service {
   private readonly fs: AtomicFs;
   private readonly timing: AutosaveTiming;
   private readonly historyLimits: HistoryLimits;
+  /** The folder each project was last saved or exported to (the app's per-project setting). */
+  private readonly folders: ProjectFolders;
+  private readonly documentsDir: string;
 
   constructor(private readonly options: ProjectsServiceOptions) {
+    this.folders = new ProjectFolders(options.dataDir);
+    this.documentsDir = path.resolve(options.documentsDir ?? path.join(options.dataDir, "Documents"));
     this.fs = options.fs ?? realFs;
     this.timing = options.autosave ?? DEFAULT_AUTOSAVE_TIMING;
     this.historyLimits = options.history ?? DEFAULT_HISTORY_LIMITS;
@@ -175,7 +198,7 @@ export class ProjectsService implements Service {
       history: new HistoryStore(path.join(this.unsavedDir(id), "history"), this.historyLimits),
     });
     try {
-      if (options.path) await this.saveAs(id, options.path);
+      if (options.path) await this.saveAs(id, options.path, options.replace === undefined ? {} : { replace: options.replace });
       else await this.lockUnsaved(project);
     } catch (error) {
       await this.discard(project);
@@ -434,10 +457,42 @@ export class ProjectsService implements Service {
   }
 
   /**
-   * Saves the project under a new path and goes on with it there: the lock moves to the new file, the
-   * history is copied beside it, the old file stays as it was.
+   * Where Save As (`.draftline`) or an export (`extension`) of the project would go: its full path, in
+   * the folder the project was last saved or exported to, else its file's folder, else the documents
+   * folder; the file named after the title.
    */
-  async saveAs(projectId: string, file: string, options: { replace?: boolean } = {}): Promise<ProjectState> {
+  async suggestPath(projectId: string, extension: string): Promise<SuggestedPath> {
+    const project = this.get(projectId);
+    const folder = (await this.folders.get(project.id)) ?? (project.path ? path.dirname(project.path) : this.documentsDir);
+    const ext = extension.replace(/^\.+/, "").replace(/[^A-Za-z0-9]/g, "").slice(0, 10) || "draftline";
+    const own = project.path && ext === PROJECT_EXTENSION.slice(1) ? path.basename(project.path, PROJECT_EXTENSION) : null;
+    return { folder, path: path.join(folder, `${own ?? safeFileName(project.title)}.${ext}`) };
+  }
+
+  /** The documents folder is made when a file is first written there; any other folder must exist. */
+  async prepareFolder(file: string): Promise<void> {
+    const folder = path.dirname(path.resolve(file));
+    if (folder !== this.documentsDir) return;
+    try {
+      await fs.mkdir(folder, { recursive: true });
+    } catch (error) {
+      throw fsFailure(error, "save", folder, true);
+    }
+  }
+
+  /** A file of the project was written at `file` (a save, an export): its folder is suggested next time. */
+  async rememberFolder(projectId: string, file: string): Promise<void> {
+    const project = this.projects.get(projectId);
+    if (project) await this.folders.remember(project.id, path.dirname(path.resolve(file))).catch(() => {});
+  }
+
+  /**
+   * Saves the project under a new path and goes on with it there: the lock moves to the new file, the
+   * history is copied beside it, the old file stays as it was. A file already at the new path (another
+   * project) is refused with `replace: false`; otherwise it is kept first as
+   * `<name>.replaced-<time>.draftline` beside it, with its history and autosave (the answer's `backup`).
+   */
+  async saveAs(projectId: string, file: string, options: { replace?: boolean } = {}): Promise<SavedAs> {
     // A read-only project may be saved elsewhere: that is how the writer keeps a version whose file
     // another window took over, or one opened from a disk this window may not write.
     const project = this.get(projectId);
@@ -446,9 +501,11 @@ export class ProjectsService implements Service {
     if (target === project.path) return this.save(projectId);
     const other = [...this.projects.values()].find((p) => p.path === target);
     if (other) throw new ProjectError("locked", `${path.basename(target)} is open in another window: close it there first.`);
-    if (options.replace === false && (await fs.stat(target).then(() => true, () => false))) {
-      throw new ProjectError("exists", `${target} already exists: choose another name (nothing was replaced).`);
+    const there = await fs.lstat(target).then(() => true, () => false);
+    if (options.replace === false && there) {
+      throw new ProjectError("exists", `${target} already exists (nothing was replaced).`, { path: target });
     }
+    await this.prepareFolder(target);
 
     const lock = new ProjectLock(target);
     let result;
@@ -461,12 +518,20 @@ export class ProjectsService implements Service {
       const by = result.holder ? ` by ${describeHolderText(result.holder)}` : "";
       throw new ProjectError("locked", `${path.basename(target)} is being edited elsewhere${by}: choose another name.`);
     }
+    let backup: string | undefined;
     await this.enqueue(project, async () => {
       try {
+        // The file being replaced is kept (copied: should the save fail, it is still where it was).
+        if (there) backup = await this.keepReplaced(target);
         await this.writeProject(project, target, lock);
       } catch (error) {
         await lock.release().catch(() => {});
         throw error;
+      }
+      // Its history and autosave go with the copy, so opening the copy brings all of it back.
+      if (backup) {
+        await fs.rename(historyDirFor(target), historyDirFor(backup)).catch(() => {});
+        await fs.rename(journalPathFor(target), journalPathFor(backup)).catch(() => {});
       }
       const previousPath = project.path;
       const previousLock = project.lock;
@@ -483,7 +548,20 @@ export class ProjectsService implements Service {
       if (!previousPath && ownedBefore) await fs.rm(this.unsavedDir(project.id), { recursive: true, force: true }).catch(() => {});
     });
     await this.touchRecent(project);
-    return this.state(project);
+    await this.rememberFolder(project.id, target);
+    return { ...this.state(project), ...(backup ? { backup } : {}) };
+  }
+
+  /** Copies a file a Save As replaces to `<name>.replaced-<time>.draftline` beside it; answers its path. */
+  private async keepReplaced(target: string): Promise<string> {
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    const backup = path.join(path.dirname(target), `${path.basename(target, PROJECT_EXTENSION)}.replaced-${stamp}${PROJECT_EXTENSION}`);
+    try {
+      await fs.copyFile(target, backup, fsConstants.COPYFILE_EXCL);
+    } catch (error) {
+      throw fsFailure(error, "save", target, true);
+    }
+    return backup;
   }
 
   /** Where the project's recovery journal is (beside its file, or in the app's data for an untitled one). */
@@ -539,7 +617,9 @@ export class ProjectsService implements Service {
     const project = this.get(projectId);
     // Loaded on first use: the DOCX library is large, and most sessions never export.
     const { exportManuscript } = await import("../export/exportManuscript");
-    return exportManuscript(project.manuscript, { ...options, title: project.title, model: project.generation.model, mode: project.generation.mode }, this.fs);
+    const done = await exportManuscript(project.manuscript, { ...options, title: project.title, model: project.generation.model, mode: project.generation.mode }, this.fs);
+    await this.rememberFolder(project.id, done.path);
+    return done;
   }
 
   /**
@@ -797,6 +877,11 @@ function readOnlyError(title: string, file: string | null, readOnly: ReadOnly): 
     default:
       return readOnly satisfies never;
   }
+}
+
+/** A title as a file name: no separators or characters a file system refuses, at most 80 characters. */
+function safeFileName(title: string): string {
+  return title.replace(/[\\/:*?"<>|\p{Cc}]+/gu, " ").replace(/\s+/g, " ").replace(/^[.\s]+/, "").trim().slice(0, 80).trim() || "Untitled";
 }
 
 function describeHolder(holder: LockHolder): { pid: number; hostname: string; since: number } {

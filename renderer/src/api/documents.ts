@@ -41,6 +41,12 @@ export type EditAnswer =
   | { ok: true; manuscript: Manuscript | null; version: number | null; editId: string | null }
   | { ok: false; message: string };
 
+/**
+ * A save: written (`backup`: where the file a Save As replaced was kept), or held back because a file is
+ * already at the path and replacing it was not asked for (the writer is asked).
+ */
+export type SaveOutcome = { ok: true; path: string | null; modified: boolean; backup?: string } | { ok: false; exists: true; path: string; message: string };
+
 /** An export: written, or held back because a file Draftline did not write is there. */
 export type ExportOutcome = { ok: true; path: string; bytes: number } | { ok: false; exists: true; path: string; message: string };
 
@@ -50,9 +56,10 @@ export interface DocumentApi {
   open(path: string): Promise<OpenedDocument>;
   get(projectId: string): Promise<OpenedDocument>;
   edit(projectId: string, edit: ManuscriptEdit): Promise<EditAnswer>;
-  /** Saves the project; with a path, there (Save As). */
-  /** Saves (Save As with a path; `replace: false` refuses a path where a file already is). */
-  save(projectId: string, path?: string, options?: { replace?: boolean }): Promise<{ path: string | null; modified: boolean }>;
+  /** Saves (Save As with a path; `replace: false` answers `exists` where a file already is). */
+  save(projectId: string, path?: string, options?: { replace?: boolean }): Promise<SaveOutcome>;
+  /** The full path Save As (extension "draftline") or an export would write: the project's last folder, or the documents folder. */
+  suggestPath(projectId: string, extension: string): Promise<{ folder: string; path: string }>;
   /**
    * Exports the draft to a file; the format by id ("docx", "markdown", "epub") or by the path's extension.
    * A file there that Draftline did not write is replaced only with `overwrite`: without it the answer
@@ -101,9 +108,15 @@ export function createDocumentApi(api: ApiClient): DocumentApi {
       return { ok: true, manuscript: answer.project.manuscript, version: answer.project.currentVersion, editId: answer.edit?.id ?? null };
     },
     save: async (projectId, path, options = {}) => {
-      const saved = path === undefined ? await api.call("projects.save", { projectId }) : await api.call("projects.saveAs", { projectId, path, ...(options.replace !== undefined ? { replace: options.replace } : {}) });
-      return { path: saved.path, modified: saved.modified };
+      if (path === undefined) {
+        const saved = await api.call("projects.save", { projectId });
+        return { ok: true, path: saved.path, modified: saved.modified };
+      }
+      const saved = await api.call("projects.saveAs", { projectId, path, ...(options.replace !== undefined ? { replace: options.replace } : {}) });
+      if (!saved.ok) return { ok: false, exists: true, path: saved.path, message: saved.message };
+      return { ok: true, path: saved.path, modified: saved.modified, ...(saved.backup ? { backup: saved.backup } : {}) };
     },
+    suggestPath: (projectId, extension) => api.call("projects.suggestPath", { projectId, extension }),
     exportTo: async (projectId, path, options = {}) => {
       const done = await api.call("projects.export", {
         projectId,

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { exportDialogFormats, type ExportDialogFormat } from "../../../electron/common/api/ui";
 import { useT } from "../i18n/useT";
 import { applyChosenPath, EXPORT_EXTENSIONS } from "../shell/fileActions";
@@ -6,14 +6,35 @@ import { useStore } from "../store/store";
 import type { PathPurpose } from "../store/uiSlice";
 import { Dialog } from "./Dialog";
 
-/** Save As, export and import in the browser: the path of the file, typed. */
+/**
+ * Save As, export and import in the browser: the full path of the file, typed. Save As and export start
+ * from the path the back end suggests (the project's last folder, or ~/Documents/Draftline), in full.
+ */
 export function PathDialog({ purpose }: { purpose: PathPurpose }) {
   const t = useT();
   const id = useId();
-  const title = useStore((s) => s.document?.title ?? "");
-  const suggested = purpose === "saveAs" ? `${title.slice(0, 60) || "untitled"}.draftline` : purpose === "export" ? `${title.slice(0, 60) || "untitled"}.docx` : "";
-  const [path, setPath] = useState(suggested);
+  const [path, setPath] = useState("");
   const [format, setFormat] = useState<ExportDialogFormat>("docx");
+  const formatRef = useRef<ExportDialogFormat>(format);
+  formatRef.current = format;
+  // The writer's own typing wins over a suggestion that arrives after it.
+  const typed = useRef(false);
+  useEffect(() => {
+    if (purpose === "importDraft") return;
+    const { documents, document } = useStore.getState();
+    if (!documents || !document) return;
+    let live = true;
+    documents
+      .suggestPath(document.projectId, purpose === "saveAs" ? "draftline" : EXPORT_EXTENSIONS.docx)
+      .then((suggested) => {
+        if (live && !typed.current) setPath((p) => (p === "" ? suggested.path.replace(/\.docx$/i, `.${EXPORT_EXTENSIONS[formatRef.current]}`) : p));
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [purpose]);
+
   const [withPlan, setWithPlan] = useState(false);
   const [author, setAuthor] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -62,9 +83,21 @@ export function PathDialog({ purpose }: { purpose: PathPurpose }) {
           </>
         ) : null}
         <label htmlFor={id}>{t("path.file")}</label>
-        <input id={id} type="text" value={path} onChange={(e) => setPath(e.target.value)} aria-describedby={`${id}-hint`} autoFocus />
+        <input
+          id={id}
+          type="text"
+          className="path-field"
+          value={path}
+          spellCheck={false}
+          onChange={(e) => {
+            typed.current = true;
+            setPath(e.target.value);
+          }}
+          aria-describedby={`${id}-hint`}
+          autoFocus
+        />
         <p id={`${id}-hint`} className="field-hint">
-          {purpose === "importDraft" ? `${t("path.importHint")} ` : ""}
+          {purpose === "importDraft" ? `${t("path.importHint")} ` : `${t("path.suggested")} `}
           {t("path.hint")}
         </p>
         {error ? (

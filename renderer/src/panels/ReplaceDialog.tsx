@@ -4,7 +4,10 @@ import { replaceAskedFile } from "../shell/fileActions";
 import { useStore } from "../store/store";
 import { Dialog } from "./Dialog";
 
-/** An export found a file Draftline did not write: replace it only if the writer says so. */
+/**
+ * An export found a file Draftline did not write, or a Save As typed in web mode found a file: replace
+ * it only if the writer says so (a Save As keeps the replaced file as a backup, and says so here).
+ */
 export function ReplaceDialog() {
   const t = useT();
   const question = useStore((s) => s.replaceQuestion);
@@ -20,7 +23,14 @@ export function ReplaceDialog() {
   return (
     <Dialog title={t("replace.title")}>
       <div className="panel-body">
-        <p>{t("replace.body", { path: question.path })}</p>
+        {question.purpose === "saveAs" ? (
+          <>
+            <p>{t("replace.bodySaveAs", { path: question.path })}</p>
+            <p className="field-hint">{t("replace.keptAs")}</p>
+          </>
+        ) : (
+          <p>{t("replace.body", { path: question.path })}</p>
+        )}
         {error ? (
           <p className="field-error" role="alert">
             {error}

@@ -19,6 +19,7 @@ export function StatusBar({ connection, connectionState }: { connection: string;
   const model = useStore(modelsSelectors.modelName);
   const device = useStore(modelsSelectors.device);
   const modified = useStore((s) => s.document?.modified ?? null);
+  const savedPath = useStore((s) => s.document?.path ?? null);
   const hasDocument = useStore((s) => s.document !== null);
   // How the last run ended (why it stopped short of finished, say), as the back end put it.
   const outcome = useStore((s) => (s.generation?.status === "stopped" || s.generation?.status === "finished" ? (s.generation.notes.at(-1) ?? null) : null));
@@ -48,7 +49,11 @@ export function StatusBar({ connection, connectionState }: { connection: string;
         {model ?? t("status.noModel")}
         {model && device ? ` · ${t("status.device", { device })}` : ""}
       </span>
-      {modified !== null ? <span className="status-saved">{modified ? t("status.modified") : t("status.saved")}</span> : null}
+      {modified !== null ? (
+        <span className="status-saved" title={savedPath ?? undefined}>
+          {modified ? t("status.modified") : savedPath ? t("status.savedTo", { path: savedPath }) : t("status.saved")}
+        </span>
+      ) : null}
       <span className="connection" data-state={connectionState} role="status" aria-live="polite">
         {connection}
       </span>

@@ -31,6 +31,30 @@ describe("saving, exporting and importing", () => {
     expect(web.fake.files.has("/home/me/bridge.draftline")).toBe(true);
   });
 
+  it("in the browser, Save As over a file that is there asks first, and replaces it only when told to, saying where the old file was kept", async () => {
+    web.fake.addFile("/home/me/other.draftline", createManuscript({ instruction: "The other story", targetWords: 500 }));
+    const held = await applyChosenPath(web.store, "saveAs", "/home/me/other.draftline");
+    expect(held).toMatchObject({ ok: false, exists: true });
+    expect(web.store.getState()).toMatchObject({ panel: "replaceExport", replaceQuestion: { purpose: "saveAs", path: "/home/me/other.draftline" } });
+    expect(web.fake.files.get("/home/me/other.draftline")?.instruction).toBe("The other story");
+    expect(web.store.getState().document?.path).toBeNull();
+    expect(await replaceAskedFile(web.store)).toEqual({ ok: true });
+    expect(web.store.getState()).toMatchObject({ panel: null, replaceQuestion: null, document: { path: "/home/me/other.draftline", modified: false } });
+    expect(web.fake.files.get("/home/me/other.draftline")?.instruction).toBe("A story about a bridge");
+    const backup = "/home/me/other.replaced-2026-01-01T00-00-00-000Z.draftline";
+    expect(web.fake.files.get(backup)?.instruction).toBe("The other story");
+    expect(web.store.getState().notices.at(-1)).toMatchObject({ kind: "info", key: "notice.savedReplacing", values: { path: "/home/me/other.draftline", backup } });
+    expect(translate("en", "replace.bodySaveAs", { path: "/home/me/other.draftline" })).toBe("/home/me/other.draftline already exists. Replace it?");
+  });
+
+  it("after a save the status names the full path; the suggested path is the documents folder, then the project's last folder", async () => {
+    const { documents, document } = web.store.getState();
+    expect(await documents!.suggestPath(document!.projectId, "draftline")).toEqual({ folder: "/home/writer/Documents/Draftline", path: "/home/writer/Documents/Draftline/A story about a bridge.draftline" });
+    await applyChosenPath(web.store, "saveAs", "/home/me/books/bridge.draftline");
+    expect(web.store.getState().notices.at(-1)).toMatchObject({ key: "notice.saved", values: { path: "/home/me/books/bridge.draftline" } });
+    expect((await documents!.suggestPath(document!.projectId, "docx")).path).toBe("/home/me/books/A story about a bridge.docx");
+  });
+
   it("in the desktop app, Save As uses the native dialog, and a cancelled dialog saves nothing", async () => {
     const desktop = await setup("electron");
     desktop.fake.dialogAnswer = null;

@@ -12,13 +12,14 @@ function fail(store: AppStore, action: "menu.save" | "menu.export" | "menu.impor
   store.getState().pushNotice({ kind: "error", key: "notice.requestFailed", action, values: { message } });
 }
 
-/** What carrying out a chosen path came to; `exists`: an export found a file Draftline did not write there. */
+/** What carrying out a chosen path came to; `exists`: a file is in the way, and the "replace it?" panel asks the writer. */
 export type PathOutcome = { ok: true } | { ok: false; message: string; exists?: true };
 
 /**
  * Carries out a path the writer gave for a purpose (from a dialog or the path panel). An export that
- * finds a file Draftline did not write asks the writer first (the "replace it?" panel), and replaces
- * it only with `overwrite`.
+ * finds a file Draftline did not write, or a Save As to a path typed in web mode where a file is, asks
+ * the writer first (the "replace it?" panel), and replaces it only with `overwrite` (a Save As keeps
+ * the file it replaces as a backup, and says where). A native save dialog has asked already.
  */
 export async function applyChosenPath(
   store: AppStore,
@@ -29,9 +30,16 @@ export async function applyChosenPath(
   const s = store.getState();
   switch (purpose) {
     case "saveAs": {
-      const outcome = await s.saveDocument(path);
-      if (outcome.ok && options.closeAfter) await s.api?.call("window.close", {}).catch(() => undefined);
-      return outcome;
+      const outcome = await s.saveDocument(path, isDesktop(store) ? {} : { replace: options.overwrite ?? false });
+      if (!outcome.ok) {
+        if (!outcome.exists) return outcome;
+        store.getState().askToReplace({ purpose: "saveAs", path: outcome.path ?? path, ...(options.closeAfter ? { closeAfter: true } : {}) });
+        return { ok: false, message: outcome.message, exists: true };
+      }
+      const saved = outcome.path ?? path;
+      store.getState().pushNotice(outcome.backup ? { kind: "info", key: "notice.savedReplacing", values: { path: saved, backup: outcome.backup } } : { kind: "info", key: "notice.saved", values: { path: saved } });
+      if (options.closeAfter) await s.api?.call("window.close", {}).catch(() => undefined);
+      return { ok: true };
     }
     case "export": {
       const document = s.document;
@@ -72,12 +80,12 @@ export async function applyChosenPath(
   }
 }
 
-/** The writer answered "Replace" to the question an export asked: export again, replacing the file. */
+/** The writer answered "Replace" to the question an export or a Save As asked: again, replacing the file. */
 export async function replaceAskedFile(store: AppStore): Promise<PathOutcome> {
   const question = store.getState().replaceQuestion;
   if (!question) return { ok: false, message: "Nothing to replace." };
-  const { path, ...choices } = question;
-  const outcome = await applyChosenPath(store, "export", path, { ...choices, overwrite: true });
+  const { path, purpose, closeAfter, ...choices } = question;
+  const outcome = purpose === "saveAs" ? await applyChosenPath(store, "saveAs", path, { overwrite: true, ...(closeAfter ? { closeAfter } : {}) }) : await applyChosenPath(store, "export", path, { ...choices, overwrite: true });
   if (outcome.ok) store.setState({ replaceQuestion: null, panel: null });
   return outcome;
 }

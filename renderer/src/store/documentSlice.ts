@@ -20,6 +20,8 @@ export interface OpenDocument {
 
 /** How an edit ended, for the control that made it. */
 export type EditOutcome = { ok: true } | { ok: false; message: string };
+/** A save: where it went (and where the file a Save As replaced was kept), or why not (`exists`: a file is there, ask the writer). */
+export type SaveDocumentOutcome = { ok: true; path: string | null; backup?: string } | { ok: false; message: string; exists?: true; path?: string };
 
 export interface DocumentSlice {
   recent: ProjectSummary[];
@@ -56,7 +58,11 @@ export interface DocumentSlice {
   editManuscript(edit: ManuscriptEdit, target: EditTarget): Promise<EditOutcome>;
   createDocument(input: NewDocumentInput): Promise<EditOutcome>;
   openDocument(path: string): Promise<EditOutcome>;
-  saveDocument(path?: string): Promise<EditOutcome>;
+  /**
+   * Saves the document; with a path, there (Save As). `replace: false` (web mode's typed path) answers
+   * `exists` where a file is already, replacing nothing; a native dialog has asked, so it replaces.
+   */
+  saveDocument(path?: string, options?: { replace?: boolean }): Promise<SaveDocumentOutcome>;
   /** Reads the open document again from the back end (after a missed update). */
   reloadDocument(): Promise<void>;
   /** The back end's word on the document's versions: changed (by the model or the writer) or saved. */
@@ -271,15 +277,15 @@ export const createDocumentSlice: StoreSlice<DocumentSlice> = (set, get) => ({
     set({ document: { ...document, modified: status.modified, ...(status.path !== undefined ? { path: status.path } : {}) } });
   },
 
-  saveDocument: async (path) => {
+  saveDocument: async (path, options = {}) => {
     const { documents, document } = get();
     if (!documents || !document) return { ok: false, message: "No document is open." };
     try {
-      // A path typed in web mode never replaces a file that is there (a native save dialog has asked).
-      const saved = await documents.save(document.projectId, path, path !== undefined && get().appInfo?.shell === "web" ? { replace: false } : {});
+      const saved = await documents.save(document.projectId, path, path !== undefined && options.replace !== undefined ? { replace: options.replace } : {});
+      if (!saved.ok) return { ok: false, message: saved.message, exists: true, path: saved.path };
       const now = get().document;
       if (now?.projectId === document.projectId) set({ document: { ...now, path: saved.path, modified: saved.modified } });
-      return { ok: true };
+      return { ok: true, path: saved.path, ...(saved.backup ? { backup: saved.backup } : {}) };
     } catch (error) {
       return { ok: false, message: describe(error) };
     }

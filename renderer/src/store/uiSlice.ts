@@ -14,9 +14,16 @@ export type Panel = "newDocument" | "models" | "openProject" | "report" | "voice
 /** A part of the draft to write again: from a step on, one step, or a section's steps. */
 export type RewriteRequest = { kind: "continue"; fromStep: number } | { kind: "step"; index: number } | { kind: "section"; sectionId: string };
 
-/** An export held back because a file Draftline did not write is there: the writer is asked. */
+/**
+ * An export held back because a file Draftline did not write is there, or a Save As (web mode) because
+ * a file is there: the writer is asked.
+ */
 export interface ReplaceQuestion extends ExportChoices {
   path: string;
+  /** What asked: an export (left out) or a Save As. */
+  purpose?: "saveAs";
+  /** A Save As from the close guard: the window closes once saved. */
+  closeAfter?: boolean;
 }
 
 /** What the writer chose for an export besides the file: the format, the plan appendix, the author (EPUB). */
@@ -82,7 +89,7 @@ export interface UiSlice {
   setTheme(theme: ThemeChoice): void;
   setLanguage(choice: LanguageChoice): void;
   openPanel(panel: Panel): void;
-  /** Asks whether to replace the file an export found in its way. */
+  /** Asks whether to replace the file an export or a Save As found in its way. */
   askToReplace(question: ReplaceQuestion): void;
   /**
    * New, Open, Import or Recover over a document with unsaved changes (or one the model is writing):

@@ -141,6 +141,10 @@ export class InMemoryBackend {
   windowClosed = false;
   /** Set: models.catalog fails with this message, as the real one does when catalog.json is broken. */
   catalogError: string | null = null;
+  /** Where a project never saved or exported is suggested to go. */
+  documentsDir = "/home/writer/Documents/Draftline";
+  /** The folder each project was last saved or exported to. */
+  readonly folders = new Map<string, string>();
   /** What exports wrote, by path. */
   readonly exported = new Map<string, string>();
   /** The plan appendix and author each export was asked for, by path. */
@@ -491,6 +495,7 @@ export class InMemoryBackend {
         const m = this.project(projectId).manuscript;
         const text = m.steps.map((s) => s.content).join("\n\n");
         this.exported.set(path, text);
+        this.folders.set(projectId, path.slice(0, path.lastIndexOf("/")));
         this.exportOptions.set(path, { ...(withPlan ? { withPlan } : {}), ...(author ? { author } : {}) });
         return { ok: true, path, format: format ?? (path.endsWith(".docx") ? "docx" : path.endsWith(".epub") ? "epub" : "markdown"), bytes: text.length };
       },
@@ -500,7 +505,21 @@ export class InMemoryBackend {
         const project = this.register(path.split("/").pop() ?? path, null, manuscript);
         return { ok: true, project: this.projectState(project), recovery: { recovered: false }, lock: { held: true, heldBy: null, tookOverStale: false }, notices: this.importNotices };
       },
-      "projects.saveAs": async ({ projectId, path }) => this.save(this.project(projectId), path),
+      "projects.saveAs": async ({ projectId, path, replace }) => {
+        const target = path.endsWith(".draftline") ? path : `${path}.draftline`;
+        const there = this.files.has(target) && this.project(projectId).path !== target;
+        if (there && replace === false) return { ok: false, reason: "exists", path: target, message: `${target} already exists (nothing was replaced).` };
+        const backup = there ? target.replace(/\.draftline$/, ".replaced-2026-01-01T00-00-00-000Z.draftline") : null;
+        if (backup) this.files.set(backup, this.files.get(target)!);
+        const saved = this.save(this.project(projectId), target);
+        this.folders.set(projectId, target.slice(0, target.lastIndexOf("/")));
+        return { ok: true, ...saved, ...(backup ? { backup } : {}) };
+      },
+      "projects.suggestPath": async ({ projectId, extension }) => {
+        const project = this.project(projectId);
+        const folder = this.folders.get(projectId) ?? (project.path ? project.path.slice(0, project.path.lastIndexOf("/")) : this.documentsDir);
+        return { folder, path: `${folder}/${project.title.replace(/[\\/:*?"<>|]+/g, " ").trim().slice(0, 80) || "Untitled"}.${extension}` };
+      },
       // The desktop's native dialogs, answered with the path a test chose (null: cancelled).
       "dialog.saveProjectAs": async () => ({ path: this.dialogAnswer }),
       "dialog.exportPath": async () => ({ path: this.dialogAnswer }),
