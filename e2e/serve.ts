@@ -14,12 +14,15 @@ export interface ServedApp {
 
 const root = path.resolve(import.meta.dirname, "..");
 
-/** Starts `draftline serve` on a free port with a fresh data folder, as a user would. */
+/**
+ * Starts `draftline serve` on a free port with a fresh data folder, as a user would. Its documents
+ * folder (where a first save is suggested to go) is inside that folder too, never the real home.
+ */
 export async function serveApp(env: Record<string, string> = {}): Promise<ServedApp> {
   const home = await mkdtemp(path.join(os.tmpdir(), "draftline-e2e-"));
   const child: ChildProcess = spawn(process.execPath, [path.join(root, "bin/draftline.js"), "serve"], {
     cwd: root,
-    env: { ...process.env, DRAFTLINE_HOME: home, DRAFTLINE_THREADS: "1", ...env },
+    env: { ...process.env, DRAFTLINE_HOME: home, DRAFTLINE_DOCUMENTS: path.join(home, "Documents", "Draftline"), DRAFTLINE_THREADS: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -162,7 +162,7 @@ test("on start, the window offers the autosaves an earlier run left: save one un
       await saveAs.getByLabel("File path").fill(target);
       await saveAs.getByRole("button", { name: "OK" }).click();
       await expect(saveAs).toBeHidden();
-      await expect(page.locator(".status-saved")).toHaveText("Saved");
+      await expect(page.locator(".status-saved")).toHaveText(`Saved to ${target}`);
       expect(await readFile(target, "utf8")).toContain("The lanterns rose over the river.");
     } finally {
       await app.stop();

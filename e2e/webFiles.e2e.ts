@@ -1,29 +1,38 @@
-// The files a page may name in web mode, against `draftline serve`: an export writes only its
-// format's extension and asks before replacing a file Draftline did not write; an import reads only a
-// Markdown or text draft.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// The files a page may name in web mode, against `draftline serve`: Save As and Export show the full
+// path they write (the documents folder at first, then the project's last folder); a Save As over a
+// file asks and keeps the file it replaces; an export writes only its format's extension and asks
+// before replacing a file Draftline did not write; an import reads only a Markdown or text draft.
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { serveApp, type ServedApp } from "./serve";
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 
 let app: ServedApp;
 let dir: string;
 test.beforeAll(async () => {
   app = await serveApp();
   dir = await mkdtemp(path.join(os.tmpdir(), "draftline-e2e-files-"));
+  await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
   await app?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
-async function newDocument(page: Page): Promise<void> {
+async function newDocument(page: Page, instruction = "Write a short story about a lighthouse keeper.", title?: string): Promise<void> {
   await page.goto(app.url);
   await expect(page.getByRole("status")).toContainText("Connected · web mode");
   await page.getByRole("button", { name: "New document" }).last().click();
+  await fillNewDocument(page, instruction, title);
+}
+
+async function fillNewDocument(page: Page, instruction: string, title?: string): Promise<void> {
   const form = page.getByRole("dialog", { name: "New document" });
-  await form.getByLabel("Instruction").fill("Write a short story about a lighthouse keeper.");
+  await form.getByLabel("Instruction").fill(instruction);
+  if (title) await form.getByLabel("Title", { exact: true }).fill(title);
   await form.getByLabel("Target length (words)").fill("1000");
   await form.getByRole("button", { name: "Create" }).click();
   await expect(form).toBeHidden();
@@ -91,4 +100,71 @@ test("an import reads only a Word, Markdown or text draft", async ({ page }) => 
   await expect(page.getByText("<script>window.__pwned=2</script><b>not bold</b>", { exact: false }).first()).toBeVisible();
   expect(await page.locator("main img, main script, main b").count()).toBe(0);
   expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test("Save As and Export show the full path they write: the documents folder at first, then the project's last folder; Save As over a file asks, and keeps the file it replaced", async ({ page }) => {
+  const documents = path.join(app.home, "Documents", "Draftline");
+  await newDocument(page, "Write a short story about a lighthouse keeper.", "The Keeper");
+
+  // The first Save: the full path in the documents folder, named after the title; the status names it.
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const saveAs = page.getByRole("dialog", { name: "Save as" });
+  const first = path.join(documents, "The Keeper.draftline");
+  await expect(saveAs.getByLabel("File path")).toHaveValue(first);
+  await expect(saveAs).toContainText("Documents/Draftline in your home folder");
+  await page.screenshot({ path: path.join(SCREENSHOTS, "save-dialog-full-path.png") });
+  await saveAs.getByRole("button", { name: "OK" }).click();
+  await expect(saveAs).toBeHidden();
+  await expect(page.locator(".status-saved")).toHaveText(`Saved to ${first}`);
+  expect(await readFile(first, "utf8")).toContain("lighthouse keeper");
+
+  // Export: in the folder it was saved to; exported elsewhere, that folder is suggested next time.
+  await page.getByRole("button", { name: "Export…" }).click();
+  const exportPanel = page.getByRole("dialog", { name: "Export" });
+  await expect(exportPanel.getByLabel("File path")).toHaveValue(path.join(documents, "The Keeper.docx"));
+  await exportPanel.getByLabel("Format").selectOption({ label: "Markdown (.md)" });
+  await expect(exportPanel.getByLabel("File path")).toHaveValue(path.join(documents, "The Keeper.md"));
+  const exports = path.join(dir, "exports");
+  await mkdir(exports, { recursive: true });
+  await exportPanel.getByLabel("File path").fill(path.join(exports, "keeper.md"));
+  await exportPanel.getByRole("button", { name: "OK" }).click();
+  await expect(page.getByText(`Exported to ${path.join(exports, "keeper.md")}.`)).toBeVisible();
+  // After a reload, the project (opened again) still suggests its last folder.
+  await page.reload();
+  await expect(page.getByRole("status")).toContainText("Connected · web mode");
+  await page.getByRole("button", { name: "Open…" }).first().click();
+  const open = page.getByRole("dialog", { name: "Open a project" });
+  await open.getByRole("textbox").fill(first);
+  await open.getByRole("button", { name: "Open" }).click();
+  await expect(open).toBeHidden();
+  await page.getByRole("button", { name: "Export…" }).click();
+  await expect(exportPanel.getByLabel("File path")).toHaveValue(path.join(exports, "The Keeper.docx"));
+  await exportPanel.getByRole("button", { name: "Close" }).click();
+
+  // Another document saved over the first one's file: asked, Cancel keeps it; Replace keeps a backup.
+  await page.getByRole("button", { name: "New", exact: true }).click();
+  await fillNewDocument(page, "Write a short story about a ferryman.", "The Ferryman");
+  await page.getByRole("button", { name: "Save As…" }).click();
+  await expect(saveAs.getByLabel("File path")).toHaveValue(path.join(documents, "The Ferryman.draftline"));
+  await saveAs.getByLabel("File path").fill(first);
+  await saveAs.getByRole("button", { name: "OK" }).click();
+  const question = page.getByRole("dialog", { name: "Replace the file?" });
+  await expect(question).toContainText(`${first} already exists. Replace it?`);
+  await expect(question).toContainText(".replaced-<date>.draftline");
+  await page.screenshot({ path: path.join(SCREENSHOTS, "save-as-replace-question.png") });
+  await question.getByRole("button", { name: "Cancel" }).click();
+  await expect(question).toBeHidden();
+  expect(await readFile(first, "utf8")).toContain("lighthouse keeper");
+
+  await page.getByRole("button", { name: "Save As…" }).click();
+  await saveAs.getByLabel("File path").fill(first);
+  await saveAs.getByRole("button", { name: "OK" }).click();
+  await question.getByRole("button", { name: "Replace" }).click();
+  await expect(question).toBeHidden();
+  await expect(page.locator(".status-saved")).toHaveText(`Saved to ${first}`);
+  expect(await readFile(first, "utf8")).toContain("ferryman");
+  const backups = (await readdir(documents)).filter((f) => /^The Keeper\.replaced-.+\.draftline$/.test(f));
+  expect(backups).toHaveLength(1);
+  expect(await readFile(path.join(documents, backups[0]!), "utf8")).toContain("lighthouse keeper");
+  await expect(page.getByText(`The file that was there is kept as ${path.join(documents, backups[0]!)}.`)).toBeVisible();
 });

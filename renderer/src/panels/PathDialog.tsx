@@ -52,7 +52,7 @@ export function PathDialog({ purpose }: { purpose: PathPurpose }) {
   };
   const heading = t(purpose === "saveAs" ? "path.saveAs" : purpose === "export" ? "path.export" : "path.importDraft");
   return (
-    <Dialog title={heading}>
+    <Dialog title={heading} wide={purpose !== "importDraft"}>
       <form className="panel-body" onSubmit={(e) => void submit(e)}>
         {purpose === "export" ? (
           <>
