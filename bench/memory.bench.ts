@@ -2,8 +2,9 @@
 // looked for in the model's context when the last step of a 20,000-word document is written in an
 // 8,192-token window, in every mode, with the step summaries (the default) and without them (the
 // lengths alone stand for the steps that left the window: what compaction did before). It reports the
-// tokens the memory cost (bible notes, the summaries and bible in rebuilt contexts, the summary
-// requests and their answers) as a share of all tokens decoded. Then a bible entry added while the
+// tokens the memory cost (bible notes, the summaries and bible in rebuilt contexts, the summary and
+// proposal requests and their answers; `memory.proposalTokens*` gives the proposals' part) as a share
+// of all tokens decoded. Then a bible entry added while the
 // model writes: what the boundary that takes it in decodes against the note's own length.
 //
 // The scripted engine (one token per character, a KV cache like llama.cpp's), so the figures are about
@@ -53,7 +54,8 @@ async function longRun(kind: GenerationMode, summaries: SummarySourceOption) {
     backend,
     manuscript: createManuscript({ instruction: "Write a long story about a lighthouse keeper.", targetWords: TARGET, language: "en" }),
     mode: mode(kind),
-    memory: { summaries },
+    // As the generation service runs a writer's document: the model proposes bible entries after each step where it writes summaries.
+    memory: { summaries, proposals: "model" },
     limits: { maxTokensPerSegment: 2500 },
   });
   const started = performance.now();
@@ -73,7 +75,7 @@ async function longRun(kind: GenerationMode, summaries: SummarySourceOption) {
     tokensGenerated: a.tokensGenerated,
     memory: { ...mem },
     memoryTokens,
-    /** Bible notes, summary requests (read and written) and the bible and summaries in each rebuilt context, of every token the engine read or wrote. */
+    /** Bible notes, summary and proposal requests (read and written) and the bible and summaries in each rebuilt context, of every token the engine read or wrote. */
     memoryShareOfAllTokens: a.tokensDecoded + a.tokensGenerated > 0 ? memoryTokens / (a.tokensDecoded + a.tokensGenerated) : 0,
     seconds: (performance.now() - started) / 1000,
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyEdit, checkInvariants, createManuscript, type Manuscript, type ManuscriptEdit, type Step } from "../manuscript";
 import { bibleNote, countMentions, entryLine, estimateTokens, selectEntries, type MemoryQuery } from "./bible";
-import { proposalsFromStep } from "./proposals";
+import { proposalsFromAnswer, proposalsFromStep } from "./proposals";
 import { cleanSummary, memoryNote, summaryFromReflection } from "./summaries";
 import { emptyMemory, type BibleEntry } from "./types";
 
@@ -166,5 +166,53 @@ describe("summaries", () => {
   it("writes the memory of the earlier steps: the story so far, then a line per step", () => {
     expect(memoryNote({ throughStep: 2, text: "Mara came home." }, ["Step 4: Tom left."], "en")).toBe("[Earlier steps, whose text is not shown here:\nThe story so far (steps 1 to 3): Mara came home.\nStep 4: Tom left.]");
     expect(memoryNote(null, [], "en")).toBe("");
+  });
+});
+
+describe("proposals from the model's answer", () => {
+  const text = "Tom Hale rowed out to Gull Rock. Mara had grey eyes now, after the fire. The gulls cried.";
+  const withMara = (): ReturnType<typeof emptyMemory> => ({ ...emptyMemory(), entries: [entry("entry-1", "Mara Vell", ["Mara"], "Green eyes.")], nextEntry: 2 });
+
+  it("takes the new names and changed facts the step's text supports", () => {
+    const answer = "NEW | character | Tom Hale | A man who rowed out to Gull Rock.\n- NEW | place | Gull Rock | Where Tom Hale rowed.\nCHANGED | Mara | Mara had grey eyes now, after the fire.";
+    const read = proposalsFromAnswer(answer, step(text), withMara());
+    expect(read.usable).toBe(true);
+    expect(read.proposals).toEqual([
+      { id: "proposal-1", stepId: "step-1", entryId: null, kind: "character", name: "Tom Hale", description: "A man who rowed out to Gull Rock.", evidence: "Tom Hale rowed out to Gull Rock." },
+      { id: "proposal-2", stepId: "step-1", entryId: null, kind: "place", name: "Gull Rock", description: "Where Tom Hale rowed.", evidence: "Tom Hale rowed out to Gull Rock." },
+      { id: "proposal-3", stepId: "step-1", entryId: "entry-1", kind: "character", name: "Mara Vell", description: "Green eyes. Mara had grey eyes now, after the fire.", evidence: "Mara had grey eyes now, after the fire." },
+    ]);
+  });
+
+  it("drops names the text does not hold, descriptions its words do not support, duplicates and what the bible knows", () => {
+    const answer = [
+      "NEW | character | Zed Quorn | A wizard from the north.", // not in the text
+      "NEW | character | Tom | Tom", // a word of a name: in the text, but "Tom" alone is kept as said
+      "NEW | character | Mara | Someone.", // an alias of an entry
+      "NEW | character | Tom Hale | A retired admiral of the royal navy.", // in the text; the description is not: the sentence stands
+      "NEW | character | tom hale | Again.", // a duplicate
+      "NEW | dragon | Gull Rock | A rock.", // an unknown kind
+      "CHANGED | Zed Quorn | He died.", // no such entry
+      "CHANGED | Mara | Mara flew to the moon on a silver swan.", // not supported by the text
+    ].join("\n");
+    const read = proposalsFromAnswer(answer, step(text), withMara());
+    expect(read.proposals.map((p) => [p.name, p.description])).toEqual([
+      ["Tom", "Tom Hale rowed out to Gull Rock."],
+      ["Tom Hale", "Tom Hale rowed out to Gull Rock."],
+    ]);
+  });
+
+  it("reads garbage, partial lines and endless answers as nothing usable; NONE as usable with nothing", () => {
+    for (const garbage of ["", "is is is is the the", "NEW | character", "NEW | character | Tom Hale", "<content>NEW</content>", "|||||||", "NEW | character | Zed Quorn | x"]) {
+      expect(proposalsFromAnswer(garbage, step(text), withMara())).toEqual({ proposals: [], usable: false });
+    }
+    expect(proposalsFromAnswer("NONE", step(text), withMara())).toEqual({ proposals: [], usable: true });
+    const endless = Array.from({ length: 10_000 }, () => "NEW | character | Tom Hale | Tom Hale rowed out.").join("\n");
+    expect(proposalsFromAnswer(endless, step(text), withMara()).proposals).toHaveLength(1);
+    const many = ["Ann Lee", "Bo Ray", "Cy Dunn", "Di Holt", "Ed Vance", "Flo Marr", "Gus Penn"];
+    const crowd = step(many.map((n) => `${n} came.`).join(" "));
+    expect(proposalsFromAnswer(many.map((n) => `NEW | character | ${n} | ${n} came.`).join("\n"), crowd, emptyMemory()).proposals).toHaveLength(5);
+    const long = `NEW | character | Tom Hale | Tom Hale rowed out ${"to Gull Rock ".repeat(100)}`;
+    expect(proposalsFromAnswer(long, step(text), emptyMemory()).proposals).toEqual([]);
   });
 });

@@ -58,9 +58,38 @@ function words(text: string, n: number): string {
   return text.split(/\s+/).filter(Boolean).slice(0, n).join(" ");
 }
 
+/** The text of the step that begins with `opening`, as the context holds it. */
+function stepText(context: string, opening: string): string {
+  const at = context.indexOf(opening);
+  if (at < 0) return opening;
+  const end = context.indexOf("\n<", at);
+  return context.slice(at, end > at ? end : undefined);
+}
+
+/**
+ * A proposal answer as a model would give it: a NEW line for each two-word capitalised name of the
+ * text (a place where "to", "at", "in" or "from" comes before it), with the sentence it is in; NONE
+ * when there is none. It does not know the bible: names it already holds are the reader's to drop.
+ */
+function proposalLines(text: string): string {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const sentence of text.replace(/\s+/g, " ").split(/(?<=[.!?])\s+/)) {
+    for (const m of sentence.matchAll(/(\w+ )?\b([A-Z][a-z]+ [A-Z][a-z]+)\b/g)) {
+      const name = m[2]!;
+      if (seen.has(name) || lines.length >= 5) continue;
+      seen.add(name);
+      const place = /^(to|at|in|from) $/.test(m[1] ?? "");
+      lines.push(`NEW | ${place ? "place" : "character"} | ${name} | ${sentence}`);
+    }
+  }
+  return lines.length > 0 ? lines.join("\n") : "NONE";
+}
+
 /**
  * A summary or digest request (story memory), answered the way a model would keep what matters: the
- * sentences that name someone, else the first sentence. Null when the context asks for neither.
+ * sentences that name someone, else the first sentence; a proposal request, with the names of the
+ * step. Null when the context asks for none of them.
  */
 function memoryAnswer(context: string): string | null {
   const isCot = context.endsWith("<summary>\n");
@@ -74,6 +103,8 @@ function memoryAnswer(context: string): string | null {
     const rest = parts.filter((p) => namedSentences(p).length === 0);
     return `${words([...new Set(named)].join(" ") + " " + (rest[0] ?? ""), 150).trim()}${end}`;
   }
+  const propose = /^List the new names step (\d+) \(it begins "([^"]*)"\)/.exec(ask);
+  if (propose) return `${proposalLines(stepText(context, propose[2]!))}${end}`;
   const summary = /^Summarize step (\d+) \(it begins "([^"]*)"\)/.exec(ask);
   if (!summary) return null;
   const opening = summary[2]!;

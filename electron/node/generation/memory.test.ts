@@ -43,6 +43,18 @@ function ok(m: Manuscript, edit: ManuscriptEdit): Manuscript {
 
 const MARA = "Mara Vell had green eyes and kept the lamp.";
 
+/**
+ * What a call had to decode at least: its context past the prefix it shares with the call before it
+ * (the KV cache holds that call's context; a memory request there is dropped after its answer).
+ */
+function newSince(before: string, after: string): number {
+  const a = Array.from(before);
+  const b = Array.from(after);
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return b.length - common;
+}
+
 function setup(kind: GenerationMode, options: { writer?: FakeWriterOptions; target?: number; contextSize?: number; manuscript?: Manuscript; extra?: Partial<WriterOptions> } = {}) {
   const backend = new ScriptedBackend(fakeWriter(options.writer ?? {}), { contextSize: options.contextSize ?? 1_000_000 });
   const notes: string[] = [];
@@ -116,8 +128,7 @@ describe("bible entries in the model's context", () => {
     expect(backend.calls[at]!.inputTokensDecoded).toBeLessThanOrEqual(Array.from(`</reflection>\n${note}<step_plan>\n`).length + 1);
     // Every call after it kept the prefix: none decoded more than what was appended to it.
     for (let i = at + 1; i < backend.calls.length; i++) {
-      const grown = Array.from(backend.calls[i]!.context).length - Array.from(backend.calls[i - 1]!.context).length;
-      expect(backend.calls[i]!.inputTokensDecoded).toBeLessThanOrEqual(Math.max(1, grown + 1));
+      expect(backend.calls[i]!.inputTokensDecoded).toBeLessThanOrEqual(Math.max(1, newSince(backend.calls[i - 1]!.context, backend.calls[i]!.context) + 1));
     }
     expect(writer.manuscript.steps.at(-1)!.memory?.entries).toEqual(["entry-1"]);
   });
@@ -259,4 +270,76 @@ describe("the story memory in a small window", () => {
       expect(checkInvariants(writer.manuscript)).toEqual([]);
     });
   }
+});
+
+describe("proposals the model makes", () => {
+  const TOLD = "Tom Hale found the Brass Key at Gull Rock.";
+  /** The fake writer, whose answer to the proposal request after step 1 is `answer` (NONE after the others, unless `always`). */
+  function proposing(answer: string, always = false) {
+    const script = fakeWriter({ plant: (k) => (k === 0 ? TOLD : null) });
+    const asked: string[] = [];
+    const backend = new ScriptedBackend((context) => {
+      const ask = context.lastIndexOf("[List the new names step ");
+      if (context.endsWith("<summary>\n") && ask >= 0 && context.indexOf("]", ask) > ask) {
+        asked.push(context);
+        return `${always || context.slice(ask).startsWith("[List the new names step 1 ") ? answer : "NONE"}\n</summary>`;
+      }
+      return script(context);
+    });
+    const writer = new Writer({ backend, manuscript: createManuscript({ instruction: "Write about a lighthouse.", targetWords: 1000, language: "en" }), mode: new IsCotMode("native"), memory: { proposals: "model" } });
+    return { backend, writer, asked };
+  }
+
+  it("asks the model after each step, in the same token array (only the request is decoded), and offers what the text supports", async () => {
+    const { backend, writer, asked } = proposing("NEW | object | Brass Key | The key Tom Hale found at Gull Rock.");
+    expect((await writer.run()).status).toBe("finished");
+    expect(asked).toHaveLength(writer.manuscript.steps.length);
+    // The request goes on after the step the model just wrote: only it is decoded.
+    const i = backend.calls.findIndex((c) => c.context === asked[0]);
+    const request = asked[0]!.slice(asked[0]!.lastIndexOf("[List the new names"));
+    expect(backend.calls[i - 1]!.context.length).toBeLessThan(asked[0]!.length);
+    expect(backend.calls[i]!.inputTokensDecoded).toBeLessThanOrEqual(Array.from(`</reflection>\n${request}`).length + 1);
+    // The model's proposal (an object: the rules never propose one), nothing else, and nothing in the bible unasked.
+    const m = writer.manuscript;
+    expect(m.memory.proposals.map((p) => [p.kind, p.name, p.description, p.stepId])).toEqual([["object", "Brass Key", "The key Tom Hale found at Gull Rock.", "step-1"]]);
+    expect(m.memory.entries).toEqual([]);
+    expect(writer.memoryAccounting).toMatchObject({ proposalRequests: m.steps.length, proposalFallbacks: 0 });
+    expect(writer.memoryAccounting.proposalTokensDecoded).toBeGreaterThan(0);
+    expect(writer.memoryAccounting.requestTokensDecoded).toBeGreaterThanOrEqual(writer.memoryAccounting.proposalTokensDecoded);
+    // The request leaves the model's context after its answer.
+    const writing = backend.calls.filter((c) => !c.context.endsWith("<summary>\n"));
+    expect(writing.length).toBeGreaterThan(3);
+    for (const call of writing) expect(call.context).not.toContain("List the new names");
+  });
+
+  it("never takes a name the text does not hold: a model's invented names and facts are dropped, and the rules propose instead", async () => {
+    const { writer } = proposing("NEW | character | Zed Quorn | A wizard from the north.\nNEW | place | Castle Dread | Where Zed Quorn lives.\nCHANGED | Tom Hale | Tom Hale has wings.");
+    expect((await writer.run()).status).toBe("finished");
+    const names = writer.manuscript.memory.proposals.map((p) => p.name);
+    expect(names).not.toContain("Zed Quorn");
+    expect(names).not.toContain("Castle Dread");
+    expect(names).toEqual(expect.arrayContaining(["Brass Key", "Gull Rock"]));
+    expect(writer.memoryAccounting.proposalFallbacks).toBeGreaterThan(0);
+  });
+
+  it("falls back to the rules for garbage, and proposes nothing more for NONE", async () => {
+    const garbage = proposing("is is is <reflection> ||| NEW | | \u0007", true);
+    expect((await garbage.writer.run()).status).toBe("finished");
+    expect(garbage.writer.manuscript.memory.proposals.map((p) => p.name)).toEqual(expect.arrayContaining(["Brass Key", "Gull Rock"]));
+    expect(garbage.writer.memoryAccounting.proposalFallbacks).toBe(garbage.writer.manuscript.steps.length);
+    const none = proposing("NONE");
+    expect((await none.writer.run()).status).toBe("finished");
+    expect(none.writer.manuscript.memory.proposals).toEqual([]);
+    expect(none.writer.memoryAccounting.proposalFallbacks).toBe(0);
+  });
+
+  it("where summaries come from the reflection, proposals come from the rules: no request is made", async () => {
+    const { writer, asked } = proposing("NONE");
+    const rules = new Writer({ backend: new ScriptedBackend(fakeWriter({ plant: (k) => (k === 0 ? TOLD : null) })), manuscript: createManuscript({ instruction: "x", targetWords: 1000, language: "en" }), mode: new IsCotMode("native"), memory: { summaries: "reflection", proposals: "model" } });
+    expect((await rules.run()).status).toBe("finished");
+    expect(rules.memoryAccounting.proposalRequests).toBe(0);
+    expect(rules.manuscript.memory.proposals.map((p) => p.name)).toEqual(expect.arrayContaining(["Brass Key", "Gull Rock"]));
+    expect(asked).toEqual([]);
+    expect(writer).toBeDefined();
+  });
 });

@@ -3,16 +3,19 @@
 // - At every step boundary, entries that came into use (their name in the plan, the section's brief or
 //   the recent text) or that the writer added or changed are appended as a note, as plan revisions
 //   are: the prefix is never decoded again. Each step records the entries in view while it was written.
-// - After every step, the names and facts its text brings are proposed for the bible (proposals.ts).
+// - After every step, the model is asked in a short request at the boundary (appended to the same
+//   token array and dropped after its answer, so the prefix stays cached) for the new names and
+//   changed facts the step introduced; what the step's text supports is proposed for the bible, and a
+//   model that answers nothing usable falls back to the rules over the text (proposals.ts).
 // - Before a part that would not fit the window, the steps about to leave it are summarized by the
 //   model in short requests appended at the boundary (or their reflection stands as their summary,
 //   where the profile says so), and summaries that outgrow their share are merged into a digest of the
 //   story so far. Then the context is rebuilt (compaction.ts): the instruction with the bible entries
 //   in use, the current plan, the summaries of the compacted steps, and the recent steps in full.
 import { bibleNote, entriesInUse, entryLine, removedNote } from "../../common/memory/bible";
-import { MAX_WAITING, proposalsFromStep } from "../../common/memory/proposals";
+import { MAX_WAITING, PROPOSAL_TOKENS, proposalAsk, proposalsFromAnswer, proposalsFromStep } from "../../common/memory/proposals";
 import { cleanSummary, DIGEST_TOKENS, DIGEST_WORDS, digestAsk, elidedLine, memoryNote, SUMMARY_TOKENS, summaryAsk, summaryFromReflection, summaryLine } from "../../common/memory/summaries";
-import { emptyStepMemory, type BibleEntry, type StepMemory } from "../../common/memory/types";
+import { emptyStepMemory, type BibleEntry, type Proposal, type StepMemory } from "../../common/memory/types";
 import { isInProgress } from "../../common/manuscript/reducer";
 import type { Manuscript } from "../../common/manuscript/types";
 import type { TokenId } from "../engine/backend";
@@ -31,6 +34,12 @@ export type SummarySourceOption = "request" | "reflection" | "none";
 
 export interface MemoryOptions {
   summaries?: SummarySourceOption;
+  /**
+   * Where proposals come from: the model, asked after each step (where summaries are asked of it too;
+   * the generation service sets it for the writer's documents), or the rules over the step's text
+   * only (the default: a model check, a bench or a test asks for the model's proposals by name).
+   */
+  proposals?: "model" | "rules";
   /** The share of the window the memory note may take (default a quarter). */
   noteShare?: number;
   /**
@@ -48,11 +57,20 @@ export interface MemoryAccounting {
   rebuiltTokens: number;
   /** Input tokens the summary and digest requests decoded. */
   requestTokensDecoded: number;
-  /** Tokens the model generated for summaries and digests. */
+  /** Tokens the model generated for summaries and digests (and proposals: counted here too). */
   requestTokensGenerated: number;
   summaries: number;
   digests: number;
+  /** Proposal requests made, and their tokens (also in `requestTokensDecoded`/`requestTokensGenerated`). */
+  proposalRequests: number;
+  proposalTokensDecoded: number;
+  proposalTokensGenerated: number;
+  /** Proposal requests whose answer was not usable: the rules proposed instead. */
+  proposalFallbacks: number;
 }
+
+/** The most proposal requests at one boundary (the steps closed since the last one): older steps get the rules'. */
+const MAX_PROPOSAL_REQUESTS = 3;
 
 /** The most summaries asked for at one boundary: older steps left without one show their length. */
 const MAX_REQUESTS_AT_ONCE = 24;
@@ -76,7 +94,19 @@ export class MemoryKeeper {
   /** Steps whose text is no longer in the model's view (the last rebuild left them out). */
   private outOfView = new Set<number>();
   private readonly tokenCache = new Map<string, number>();
-  readonly accounting: MemoryAccounting = { noteTokens: 0, rebuiltTokens: 0, requestTokensDecoded: 0, requestTokensGenerated: 0, summaries: 0, digests: 0 };
+  readonly accounting: MemoryAccounting = {
+    noteTokens: 0,
+    rebuiltTokens: 0,
+    requestTokensDecoded: 0,
+    requestTokensGenerated: 0,
+    summaries: 0,
+    digests: 0,
+    proposalRequests: 0,
+    proposalTokensDecoded: 0,
+    proposalTokensGenerated: 0,
+    proposalFallbacks: 0,
+  };
+  private readonly proposals: "model" | "rules";
   private readonly summaries: SummarySourceOption;
   private readonly noteShare: number;
   private readonly bibleShare: number;
@@ -90,6 +120,7 @@ export class MemoryKeeper {
     this.summaries = options.summaries ?? "request";
     this.noteShare = options.noteShare ?? 0.25;
     this.bibleShare = options.bibleShare ?? 0.2;
+    this.proposals = options.proposals === "model" && this.summaries === "request" ? "model" : "rules";
   }
 
   /**
@@ -161,7 +192,8 @@ export class MemoryKeeper {
    * as they are now are appended as a note, with a note for entries the writer removed.
    */
   async boundary(s: WritingSession): Promise<void> {
-    this.readSteps(s);
+    await this.propose(s, this.readSteps(s));
+    if (s.stopped) return;
     const language = s.language();
     const m = s.manuscript;
     const { chosen: wanted, left } = await this.selection(s);
@@ -185,6 +217,11 @@ export class MemoryKeeper {
       }
     }
     this.atPartStart = [...this.inView.keys()];
+  }
+
+  /** The document ends: the steps closed since the last boundary are read for proposals too (the last one included). */
+  async finishing(s: WritingSession): Promise<void> {
+    await this.propose(s, this.readSteps(s));
   }
 
   /** Names of entries the model saw, for the note that they were removed (their line starts "- name ("). */
@@ -215,25 +252,20 @@ export class MemoryKeeper {
     };
   }
 
-  /** Steps closed since the last boundary: proposals from their text; their reflection as summary where asked. */
-  private readSteps(s: WritingSession): void {
-    let m = s.manuscript;
+  /** Steps closed since the last boundary (their indices, to propose from); their reflection as summary where asked. */
+  private readSteps(s: WritingSession): number[] {
+    const m = s.manuscript;
     const closed = m.steps.findIndex((step) => isInProgress(step));
     const end = closed < 0 ? m.steps.length : closed;
     if (end <= this.readThrough) {
       this.readThrough = Math.min(this.readThrough, end);
-      return;
+      return [];
     }
-    const language = s.language();
-    let memory = m.memory;
+    const read: number[] = [];
     let steps = m.steps;
     for (let i = this.readThrough; i < end; i++) {
+      read.push(i);
       const step = steps[i]!;
-      const proposals = proposalsFromStep(step, memory, language);
-      if (proposals.length > 0) {
-        const all = [...memory.proposals, ...proposals];
-        memory = { ...memory, proposals: all.slice(Math.max(0, all.length - MAX_WAITING)), nextProposal: memory.nextProposal + proposals.length };
-      }
       if (this.summaries === "reflection" && !step.memory?.summary) {
         const summary = summaryFromReflection(step);
         if (summary) {
@@ -243,9 +275,43 @@ export class MemoryKeeper {
       }
     }
     this.readThrough = end;
-    if (memory !== m.memory || steps !== m.steps) {
-      m = { ...m, memory, steps };
-      s.setManuscript(m);
+    if (steps !== m.steps) s.setManuscript({ ...m, steps });
+    return read;
+  }
+
+  /**
+   * Proposals for the steps just read: the model is asked for each of the last few (the step's text is
+   * still in its view), and its answer read defensively; the rules propose for a step whose answer was
+   * not usable, for older steps, and where proposals do not come from the model. Waiting proposals are
+   * capped (the oldest give way).
+   */
+  private async propose(s: WritingSession, indices: readonly number[]): Promise<void> {
+    const language = s.language();
+    const byModel = new Set(this.proposals === "model" && !s.live ? indices.slice(-MAX_PROPOSAL_REQUESTS) : []);
+    for (const index of indices) {
+      const step = s.manuscript.steps[index];
+      if (!step || step.content.trim() === "") continue;
+      let proposals: Proposal[] | null = null;
+      if (byModel.has(index)) {
+        const before = { decoded: this.accounting.requestTokensDecoded, generated: this.accounting.requestTokensGenerated };
+        const answer = await this.ask(s, proposalAsk(index + 1, step, language), PROPOSAL_TOKENS);
+        if (answer === null) return;
+        // No room for the request in the window: nothing was asked, the rules propose.
+        const asked = this.accounting.requestTokensDecoded > before.decoded;
+        if (asked) {
+          this.accounting.proposalRequests++;
+          this.accounting.proposalTokensDecoded += this.accounting.requestTokensDecoded - before.decoded;
+          this.accounting.proposalTokensGenerated += this.accounting.requestTokensGenerated - before.generated;
+          const read = proposalsFromAnswer(answer, step, s.manuscript.memory);
+          if (read.usable) proposals = read.proposals;
+          else this.accounting.proposalFallbacks++;
+        }
+      }
+      const memory = s.manuscript.memory;
+      proposals ??= proposalsFromStep(step, memory, language);
+      if (proposals.length === 0) continue;
+      const all = [...memory.proposals, ...proposals];
+      s.setManuscript({ ...s.manuscript, memory: { ...memory, proposals: all.slice(Math.max(0, all.length - MAX_WAITING)), nextProposal: memory.nextProposal + proposals.length } });
     }
   }
 

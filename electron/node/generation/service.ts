@@ -226,7 +226,7 @@ export class GenerationService implements Service {
         this.schedule(ref.run);
       },
     };
-    const writer = new Writer({ ...common, mode: createMode(mode, model, language), memory: { summaries: model.summaries ?? "request" }, ...(regenerate ? { regenerate } : {}) });
+    const writer = new Writer({ ...common, mode: createMode(mode, model, language), memory: { summaries: model.summaries ?? "request", proposals: "model" }, ...(regenerate ? { regenerate } : {}) });
     const run: Run = {
       projectId,
       writer,

@@ -214,6 +214,8 @@ export class Writer {
     const s = this.session;
     const blocker = finishBlocker(s.manuscript);
     if (blocker) return { status: "stopped", reason: blocker };
+    // The last steps bring their proposals too (no boundary follows them).
+    await s.memory.finishing(s);
     const leftOut = leaveOutUnwritten(s.manuscript);
     if (leftOut) s.setManuscript(leftOut.manuscript);
     await this.mode.finish(s);

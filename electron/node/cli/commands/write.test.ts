@@ -102,6 +102,29 @@ describe("draftline write", () => {
   });
 });
 
+describe("draftline write against an OpenAI-compatible server: the model proposes bible entries", () => {
+  it("asks the server after each step; what the text supports waits for the writer, what it invented is dropped", { timeout: 60_000 }, async () => {
+    const script = fakeWriter({ plant: (k) => (k === 0 ? "Tom Hale found the Brass Key at Gull Rock." : null) });
+    const asks: string[] = [];
+    const server = await startWriterServer((prompt) => {
+      // The last user turn asks for proposals (the client writes ChatML: no template on this server).
+      if (prompt.lastIndexOf("List the new names step ") < prompt.lastIndexOf("<|im_start|>user")) return script(prompt);
+      asks.push(prompt);
+      return "NEW | object | Brass Key | The key Tom Hale found at Gull Rock.\nNEW | character | Zed Quorn | A wizard.\u0000";
+    });
+    try {
+      const { io, err } = memoryIO({});
+      expect(await runCli(["write", "Write about a harbor.", "--target", "600", "--server", server.url, "--out", "proposals.draftline"], io), err()).toBe(0);
+      const saved = decodeProjectFile(await readFile(path.join(dir, "proposals.draftline"), "utf8"), "proposals.draftline");
+      expect(asks.length).toBeGreaterThanOrEqual(saved.manuscript.steps.length);
+      expect(saved.manuscript.memory.proposals.map((p) => [p.kind, p.name])).toEqual([["object", "Brass Key"]]);
+      expect(saved.manuscript.memory.entries).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("draftline write when the model's server dies mid-run", () => {
   const servers: WriterServer[] = [];
   afterEach(async () => {
