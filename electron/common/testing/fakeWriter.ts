@@ -268,7 +268,7 @@ export function writtenManuscript(words: number, options: NextPartOptions = {}):
  * plan as JSON, a one-line step plan, the text of about the words asked for, a one-line reflection.
  */
 function orchestratedAnswer(context: string, sections: Array<[string, number]>, options: FakeWriterOptions): string | null {
-  if (!context.endsWith("<|assistant|>\n")) return null;
+  if (!context.endsWith("<|assistant|>\n")) return continuedText(context, options);
   const ask = context.slice(context.lastIndexOf("<|user|>\n") + 9, context.lastIndexOf("\n<|assistant|>\n"));
   const steps = context.split("Now write the text of this step").length - 1 + stepsInMemory(context);
   if (/Target length: about \d+ words\.$/.test(ask)) {
@@ -297,6 +297,25 @@ function orchestratedAnswer(context: string, sections: Array<[string, number]>, 
     return `${options.loopsInStep?.(k) ? `${prose(30, k)}\n\n${"The tide came in and the tide went out again. ".repeat(40)}` : `${planted ? `${planted} ` : ""}${prose(count, k, options.paragraphWords ?? 60)}`}\u0000`;
   }
   return `${options.reflection ?? "The text follows the plan."}\u0000`;
+}
+
+/**
+ * A chat mode's step text begun already (the writer typed into the step, or it was stopped): the
+ * assistant's answer to a text request holds that text, and the model writes the rest of the words
+ * the request asked for, then ends its turn. Anything else is not a chat step's text: null.
+ */
+function continuedText(context: string, options: FakeWriterOptions): string | null {
+  const opener = context.lastIndexOf("\n<|assistant|>\n");
+  if (opener < 0) return null;
+  const written = context.slice(opener + 15);
+  if (written.includes("<|") || written.includes("<step_plan>") || written.includes("<content>")) return null;
+  const ask = context.slice(context.lastIndexOf("<|user|>\n") + 9, opener);
+  const paragraph = /(?:rhetorical hooks\.|修辞上的引子。)$/.test(ask);
+  const wanted = paragraph ? [...ask.matchAll(/(?:Word count: (\d+) words|字数要求：(\d+)字)/g)].at(-1)?.slice(1).find(Boolean) : ask.startsWith("Now write the text") ? /about (\d+) words/.exec(ask)?.[1] : undefined;
+  if (wanted === undefined) return null;
+  const k = paragraph ? context.split(/(?:rhetorical hooks\.|修辞上的引子。)\n<\|assistant\|>\n/).length - 2 : context.split("Now write the text of this step").length - 2;
+  const rest = Math.max(0, Number(wanted) - written.split(/\s+/).filter(Boolean).length);
+  return `${rest > 0 ? ` ${prose(rest, k + stepsInMemory(context), options.paragraphWords ?? 60)}` : ""}\u0000`;
 }
 
 /**

@@ -79,6 +79,9 @@ export class ChatSteps {
       s.live.piece.tokens.push(...(await s.tokenize(prefill)));
       s.feedLive(prefill);
     }
+    // The text it goes on from is the writer's (or was kept when it stopped): no cut goes into it.
+    const index = s.live?.piece.stepIndex;
+    this.guard.keepFirst(prefill !== "" && index !== undefined ? (s.manuscript.steps[index]?.content.length ?? 0) : 0);
     this.watch = new StepWatch(this.guard, s);
     const out = await s.generate({ expected, maxTokens: s.limits.maxTokensPerSegment, stop: this.stops, grammar, watch: this.watch });
     if (out?.verdict) await this.trim(s, out.verdict);

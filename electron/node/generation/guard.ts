@@ -49,6 +49,17 @@ export class SegmentGuard {
     private readonly options: { retell?: boolean } = {},
   ) {}
 
+  /** The characters a cut of the step being written never goes below: the writer's text it goes on from. */
+  private kept = 0;
+
+  /**
+   * The step being written starts from `chars` characters of the writer's (a step they typed into or
+   * stopped, continued): whatever the verdict, a cut keeps them all. 0 for a step the model begins.
+   */
+  keepFirst(chars: number): void {
+    this.kept = Math.max(0, chars);
+  }
+
   /** A new segment, or a new call of the model for the same one: the limits are looked for afresh. */
   reset(): void {
     this.softFrom = -1;
@@ -67,8 +78,17 @@ export class SegmentGuard {
     return verdict ?? loop ?? this.retell(m, index, tokens);
   }
 
-  /** Where step `index`'s content is cut for a verdict (a character offset), or null to keep it whole. */
+  /**
+   * Where step `index`'s content is cut for a verdict (a character offset), or null to keep it whole.
+   * Never inside the writer's text the step went on from (keepFirst).
+   */
   cutPoint(m: Manuscript, index: number, verdict: Verdict): number | null {
+    const end = this.cutFor(m, index, verdict);
+    if (end === null || end >= this.kept) return end;
+    return this.kept >= (m.steps[index]?.content.length ?? 0) ? null : this.kept;
+  }
+
+  private cutFor(m: Manuscript, index: number, verdict: Verdict): number | null {
     const content = m.steps[index]?.content ?? "";
     switch (verdict) {
       case "loop":

@@ -110,6 +110,8 @@ export class IsCotMode implements WritingMode {
     this.watch = watch;
     const words = () => progressLine(writtenWords(s.manuscript), s.manuscript.targetWords, s.language());
     await s.force(preset ? `<step_plan>\n${preset.plan}\n</step_plan>\n<content>\n${preset.content ?? ""}` : `<step_plan>\n${this.steer(s)}`);
+    // A step continued from its text (the writer's, or kept when it stopped): no cut goes into it.
+    this.guard.keepFirst(preset?.content ? (s.manuscript.steps[s.manuscript.steps.length - 1]?.content.length ?? 0) : 0);
     const segment = (grammar: string | undefined) => s.generate({ expected: segmentTokens(s), maxTokens: s.limits.maxTokensPerSegment, stop: STOPS_IN_STEP, grammar, watch });
     let out = await segment(preset ? this.grammars.content : this.grammars.step);
     if (!out) return s.abandonLive();

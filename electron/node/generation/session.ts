@@ -279,14 +279,14 @@ export class WritingSession {
    * The writer typed into the step the model writes while the run is paused: the step is cut where the
    * model stood (a stopped step: its plan and its text so far, even none), the writer's edit goes in,
    * and when the run resumes the step is continued from the writer's text (the writing loop continues
-   * a stopped step first). Null when the edit is not of the live step's text while paused (the plan
-   * already written, the content being written); in its reflection the step's text is complete and the
-   * edit waits for the step's end like any other.
+   * a stopped step first). Null when the edit is not of the live step's text while paused. The same in
+   * the step's reflection (in a chat mode, a turn of its own): the reflection being written is dropped,
+   * and the step, stopped with the writer's text, gets a new one when it is continued.
    */
   cutLiveStep(edit: Extract<ManuscriptEdit, { type: "editStep" }>): SubmittedEdit | null {
     const live = this.live;
     if (!this.paused || this.halted || !live || live.piece.kind !== "step") return null;
-    if (this.phase !== "step-plan" && this.phase !== "content") return null;
+    if (this.phase !== "step-plan" && this.phase !== "content" && this.phase !== "reflection") return null;
     const index = live.stepBase;
     const step = this.m.steps[index];
     if (!step || step.id !== edit.stepId || index !== this.m.steps.length - 1 || !isInProgress(step)) return null;
