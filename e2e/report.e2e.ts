@@ -2,20 +2,16 @@
 // write a document, open its report (the chart of words per section against budgets, the sections'
 // table, repetition per step), edit the stock-phrase list and see what it finds, set a judge server
 // and read the six scores.
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { judgeAnswer, startJudgeServer, type ScriptedJudgeServer } from "../electron/node/eval/testing/loopback";
+import { collectPageErrors, generateToEnd, loadScriptedModel, newDocument, openDialog, openWindow, saveScreenshot } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 
 let app: ServedApp;
 let judge: ScriptedJudgeServer;
 test.beforeAll(async () => {
   app = await serveApp({ DRAFTLINE_ENGINE: "scripted", DRAFTLINE_SCRIPTED_TPS: "20000" });
   judge = await startJudgeServer((_prompt, n) => (n === 0 ? "I would rather not say." : judgeAnswer([5, 4, 3, 2, 1, 4], "Clear, but the vocabulary repeats.")));
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
   await judge?.close();
@@ -24,27 +20,15 @@ test.afterAll(async () => {
 
 test("the report: words per section against budgets, repetition, stock phrases, the judge's scores", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
+  const errors = collectPageErrors(page);
 
-  await page.goto(app.url);
-  await page.getByRole("button", { name: "Load a model" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
-  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
-  await models.getByRole("button", { name: "Load", exact: true }).last().click();
-  await expect(models.getByText("scripted model (no inference)")).toBeVisible();
-  await models.getByRole("button", { name: "Close" }).click();
+  await openWindow(page, app);
+  await loadScriptedModel(page, { from: "Load a model" });
 
-  await page.getByRole("button", { name: "New document" }).last().click();
-  const form = page.getByRole("dialog", { name: "New document" });
-  await form.getByLabel("Instruction").fill("Write about a harbor town in winter.");
-  await form.getByLabel("Target length (words)").fill("2000");
-  await form.getByRole("button", { name: "Create" }).click();
-  await page.getByRole("button", { name: "Generate", exact: true }).click();
-  await expect(page.locator(".status-generation")).toContainText("Finished", { timeout: 60_000 });
+  await newDocument(page, { instruction: "Write about a harbor town in winter.", target: 2000 });
+  await generateToEnd(page);
 
-  await page.getByRole("button", { name: "Report", exact: true }).click();
-  const report = page.getByRole("dialog", { name: "Report" });
+  const report = await openDialog(page, "Report");
   await expect(report.getByText(/^[\d,]+ of 2,000 words · length score \d+\.\d$/)).toBeVisible();
   // The chart: a bar and a budget mark for each of the plan's four sections.
   const chart = report.getByTestId("report-chart");
@@ -53,7 +37,7 @@ test("the report: words per section against budgets, repetition, stock phrases, 
   await expect(report.getByRole("row", { name: /^Opening [\d,]+ [\d,]+ \d+\.\d$/ })).toBeVisible();
   await expect(report.getByTestId("report-repetition")).toHaveText(/^\d+\.\d% of the [\d,]+ 4-word sequences repeat one seen earlier\.$/);
   await expect(report.locator("rect.report-step")).not.toHaveCount(0);
-  await chart.screenshot({ path: path.join(SCREENSHOTS, "20-report-chart.png") });
+  await saveScreenshot(chart, "20-report-chart");
 
   // The stock phrases: the writer's own list, kept in the settings.
   await report.getByRole("button", { name: "Edit the list…" }).click();
@@ -75,6 +59,6 @@ test("the report: words per section against budgets, repetition, stock phrases, 
 
   const body = await page.screenshot({ fullPage: true });
   await testInfo.attach("report", { body, contentType: "image/png" });
-  await report.screenshot({ path: path.join(SCREENSHOTS, "21-report-quality.png") });
+  await saveScreenshot(report, "21-report-quality");
   expect(errors).toEqual([]);
 });

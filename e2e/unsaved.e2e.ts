@@ -2,13 +2,12 @@
 // recover; closing or reloading the page while the model writes asks first, and the reloaded window
 // offers the document it left; on start, the window offers the autosaves of an earlier run (recover,
 // save as, discard).
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
-import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
+import { expect, test } from "@playwright/test";
+import { createDocument, expectGeneration, generate, importDraft, loadScriptedModel, newDocument, openWindow, saveScreenshot, totalWords } from "./helpers";
+import { serveApp } from "./serve";
 
 let dir: string;
 let lanterns: string;
@@ -19,31 +18,15 @@ test.beforeAll(async () => {
   harbour = path.join(dir, "harbour.md");
   await writeFile(lanterns, `# Lanterns\n\n## Evening\n\n${"The lanterns rose over the river. ".repeat(20)}\n`);
   await writeFile(harbour, `# Harbour\n\n## Morning\n\n${"Boats left the harbour at dawn. ".repeat(10)}\n`);
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function connect(page: Page, app: ServedApp): Promise<void> {
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
-}
-
-/** Imports a draft; `replacing`: a document with unsaved changes is open, and the writer says Continue. */
-async function importDraft(page: Page, file: string, replacing = false): Promise<void> {
-  await page.getByRole("button", { name: "Import…", exact: true }).click();
-  if (replacing) await page.getByRole("dialog", { name: "Replace the open document?" }).getByRole("button", { name: "Continue" }).click();
-  const panel = page.getByRole("dialog", { name: "Import a draft" });
-  await panel.getByLabel("File path").fill(file);
-  await panel.getByRole("button", { name: "OK" }).click();
-  await expect(panel).toBeHidden();
-}
-
 test("New over an imported, unsaved draft asks first; the draft stays in its autosave and Recover brings it back", async ({ page }) => {
   const app = await serveApp();
   try {
-    await connect(page, app);
+    await openWindow(page, app);
     await importDraft(page, lanterns);
     await expect(page.getByText("The lanterns rose over the river.").first()).toBeVisible();
 
@@ -60,10 +43,7 @@ test("New over an imported, unsaved draft asks first; the draft stays in its aut
     // Continue: a new document takes its place.
     await page.getByRole("button", { name: "New", exact: true }).click();
     await question.getByRole("button", { name: "Continue" }).click();
-    const form = page.getByRole("dialog", { name: "New document" });
-    await form.getByLabel("Instruction").fill("Write about a bridge.");
-    await form.getByRole("button", { name: "Create" }).click();
-    await expect(form).toBeHidden();
+    await createDocument(page, { instruction: "Write about a bridge." });
     await expect(page.getByText("The lanterns rose over the river.")).toHaveCount(0);
 
     // Recover…: the draft is offered, and comes back whole.
@@ -85,19 +65,10 @@ test("reloading the page while the model writes asks first, and the reloaded win
   test.setTimeout(120_000);
   const app = await serveApp({ DRAFTLINE_ENGINE: "scripted", DRAFTLINE_SCRIPTED_TPS: "300" });
   try {
-    await connect(page, app);
-    await page.getByRole("button", { name: "Models" }).click();
-    const models = page.getByRole("dialog", { name: "Models" });
-    await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
-    await models.getByRole("button", { name: "Load", exact: true }).last().click();
-    await expect(models.getByText("scripted model (no inference)").first()).toBeVisible();
-    await models.getByRole("button", { name: "Close" }).click();
-    await page.getByRole("button", { name: "New document" }).last().click();
-    const form = page.getByRole("dialog", { name: "New document" });
-    await form.getByLabel("Instruction").fill("Write a story about a night ferry.");
-    await form.getByLabel("Target length (words)").fill("2000");
-    await form.getByRole("button", { name: "Create" }).click();
-    await page.getByRole("button", { name: "Generate", exact: true }).click();
+    await openWindow(page, app);
+    await loadScriptedModel(page);
+    await newDocument(page, { instruction: "Write a story about a night ferry.", target: 2000 });
+    await generate(page);
     await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText(/\w+ \w+ \w+ \w+/, { timeout: 30_000 });
 
     // The browser asks before the page goes; staying keeps the document where it was.
@@ -109,8 +80,8 @@ test("reloading the page while the model writes asks first, and the reloaded win
     await page.evaluate(() => setTimeout(() => location.reload(), 0));
     await expect.poll(() => dialogs.length).toBe(1);
     expect(dialogs[0]).toBe("beforeunload");
-    await expect(page.locator(".status-generation")).toContainText("Writing");
-    const before = Number((await page.locator(".status-words").textContent())!.split("/")[0]!.replace(/\D/g, ""));
+    await expectGeneration(page, "Writing");
+    const before = await totalWords(page);
 
     // Leaving anyway: the reloaded window offers the document the back end still has open.
     await page.evaluate(() => setTimeout(() => location.reload(), 0));
@@ -120,8 +91,8 @@ test("reloading the page while the model writes asks first, and the reloaded win
     await expect(offer).toContainText("Write a story about a night ferry");
     await expect(offer).toContainText("Still open in Draftline (the model may be writing it).");
     await offer.getByRole("button", { name: "Recover: Write a story about a night ferry" }).click();
-    await expect(page.locator(".status-generation")).toContainText(/Writing|Finished/);
-    await expect.poll(async () => Number((await page.locator(".status-words").textContent())!.split("/")[0]!.replace(/\D/g, ""))).toBeGreaterThanOrEqual(before);
+    await expectGeneration(page, /Writing|Finished/);
+    await expect.poll(() => totalWords(page)).toBeGreaterThanOrEqual(before);
     await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText(/\w+ \w+ \w+ \w+/);
   } finally {
     await app.stop();
@@ -133,9 +104,9 @@ test("on start, the window offers the autosaves an earlier run left: save one un
   try {
     // An earlier run: two imported drafts, never saved; the server ends (their autosaves stay).
     const earlier = await serveApp({ DRAFTLINE_HOME: home });
-    await connect(page, earlier);
+    await openWindow(page, earlier);
     await importDraft(page, lanterns);
-    await importDraft(page, harbour, true);
+    await importDraft(page, harbour, { replacing: true });
     await expect(page.getByText("Boats left the harbour at dawn.").first()).toBeVisible();
     await page.goto("about:blank");
     expect(await earlier.stop()).toBe(0);
@@ -143,12 +114,12 @@ test("on start, the window offers the autosaves an earlier run left: save one un
     // This run: the welcome screen offers both.
     const app = await serveApp({ DRAFTLINE_HOME: home });
     try {
-      await connect(page, app);
+      await openWindow(page, app);
       const offer = page.getByRole("region", { name: "Unsaved work" });
       await expect(offer.locator(".recover-entry")).toHaveCount(2);
       await expect(offer).toContainText("Lanterns");
       await expect(offer).toContainText("Harbour");
-      await page.screenshot({ path: path.join(SCREENSHOTS, "recovery-offer.png") });
+      await saveScreenshot(page, "recovery-offer");
 
       // Discard asks again, then deletes only that one.
       await offer.getByRole("button", { name: "Discard: Harbour" }).click();

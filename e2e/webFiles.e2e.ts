@@ -5,54 +5,29 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { createDocument, exportDraft, newDocument, openWindow, saveScreenshot } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 
 let app: ServedApp;
 let dir: string;
 test.beforeAll(async () => {
   app = await serveApp();
   dir = await mkdtemp(path.join(os.tmpdir(), "draftline-e2e-files-"));
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
   await app?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
-async function newDocument(page: Page, instruction = "Write a short story about a lighthouse keeper.", title?: string): Promise<void> {
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
-  await page.getByRole("button", { name: "New document" }).last().click();
-  await fillNewDocument(page, instruction, title);
-}
-
-async function fillNewDocument(page: Page, instruction: string, title?: string): Promise<void> {
-  const form = page.getByRole("dialog", { name: "New document" });
-  await form.getByLabel("Instruction").fill(instruction);
-  if (title) await form.getByLabel("Title", { exact: true }).fill(title);
-  await form.getByLabel("Target length (words)").fill("1000");
-  await form.getByRole("button", { name: "Create" }).click();
-  await expect(form).toBeHidden();
-}
-
-async function exportTo(page: Page, file: string, format: "Word (.docx)" | "Markdown (.md)"): Promise<void> {
-  await page.getByRole("button", { name: "Export…" }).click();
-  const panel = page.getByRole("dialog", { name: "Export" });
-  await panel.getByLabel("Format").selectOption({ label: format });
-  await panel.getByLabel("File path").fill(file);
-  await panel.getByRole("button", { name: "OK" }).click();
-}
-
 test("an export asks before replacing a file Draftline did not write, and never writes another format's file", async ({ page }) => {
-  await newDocument(page);
+  await openWindow(page, app);
+  await newDocument(page, { instruction: "Write a short story about a lighthouse keeper.", target: 1000 });
 
   // A decoy in the way: the export asks, Cancel keeps it.
   const notes = path.join(dir, "notes.md");
   await writeFile(notes, "the writer's own notes\n");
-  await exportTo(page, notes, "Markdown (.md)");
+  await exportDraft(page, notes, "Markdown (.md)");
   const question = page.getByRole("dialog", { name: "Replace the file?" });
   await expect(question).toContainText(`${notes} already exists, and Draftline did not write it.`);
   await question.getByRole("button", { name: "Cancel" }).click();
@@ -60,27 +35,26 @@ test("an export asks before replacing a file Draftline did not write, and never 
   expect(await readFile(notes, "utf8")).toBe("the writer's own notes\n");
 
   // Asked again, Replace writes the export there.
-  await exportTo(page, notes, "Markdown (.md)");
+  await exportDraft(page, notes, "Markdown (.md)");
   await question.getByRole("button", { name: "Replace" }).click();
   await expect(question).toBeHidden();
   await expect(page.getByText(`Exported to ${notes}.`)).toBeVisible();
   expect(await readFile(notes, "utf8")).toContain("lighthouse keeper");
   // Its own export is written again without a question.
-  await exportTo(page, notes, "Markdown (.md)");
+  await exportDraft(page, notes, "Markdown (.md)");
   await expect(page.getByRole("dialog", { name: "Export" })).toBeHidden();
   await expect(question).toBeHidden();
 
   // A Markdown export over a dotfile is refused whatever the writer answers.
   const bashrc = path.join(dir, ".bashrc");
   await writeFile(bashrc, "export PATH=/usr/bin\n");
-  await exportTo(page, bashrc, "Markdown (.md)");
+  await exportDraft(page, bashrc, "Markdown (.md)");
   await expect(page.getByRole("dialog", { name: "Export" }).getByRole("alert")).toContainText("A Markdown export is a .md, .markdown, .txt file");
   expect(await readFile(bashrc, "utf8")).toBe("export PATH=/usr/bin\n");
 });
 
 test("an import reads only a Word, Markdown or text draft", async ({ page }) => {
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
+  await openWindow(page, app);
   const secret = path.join(dir, "id_rsa");
   await writeFile(secret, "-----BEGIN PRIVATE KEY-----\n");
   await page.getByRole("button", { name: "Import a draft" }).click();
@@ -104,7 +78,8 @@ test("an import reads only a Word, Markdown or text draft", async ({ page }) => 
 
 test("Save As and Export show the full path they write: the documents folder at first, then the project's last folder; Save As over a file asks, and keeps the file it replaced", async ({ page }) => {
   const documents = path.join(app.home, "Documents", "Draftline");
-  await newDocument(page, "Write a short story about a lighthouse keeper.", "The Keeper");
+  await openWindow(page, app);
+  await newDocument(page, { instruction: "Write a short story about a lighthouse keeper.", title: "The Keeper", target: 1000 });
 
   // The first Save: the full path in the documents folder, named after the title; the status names it.
   await page.getByRole("button", { name: "Save", exact: true }).click();
@@ -112,7 +87,7 @@ test("Save As and Export show the full path they write: the documents folder at 
   const first = path.join(documents, "The Keeper.draftline");
   await expect(saveAs.getByLabel("File path")).toHaveValue(first);
   await expect(saveAs).toContainText("Documents/Draftline in your home folder");
-  await page.screenshot({ path: path.join(SCREENSHOTS, "save-dialog-full-path.png") });
+  await saveScreenshot(page, "save-dialog-full-path");
   await saveAs.getByRole("button", { name: "OK" }).click();
   await expect(saveAs).toBeHidden();
   await expect(page.locator(".status-saved")).toHaveText(`Saved to ${first}`);
@@ -143,7 +118,7 @@ test("Save As and Export show the full path they write: the documents folder at 
 
   // Another document saved over the first one's file: asked, Cancel keeps it; Replace keeps a backup.
   await page.getByRole("button", { name: "New", exact: true }).click();
-  await fillNewDocument(page, "Write a short story about a ferryman.", "The Ferryman");
+  await createDocument(page, { instruction: "Write a short story about a ferryman.", title: "The Ferryman", target: 1000 });
   await page.getByRole("button", { name: "Save As…" }).click();
   await expect(saveAs.getByLabel("File path")).toHaveValue(path.join(documents, "The Ferryman.draftline"));
   await saveAs.getByLabel("File path").fill(first);
@@ -151,7 +126,7 @@ test("Save As and Export show the full path they write: the documents folder at 
   const question = page.getByRole("dialog", { name: "Replace the file?" });
   await expect(question).toContainText(`${first} already exists. Replace it?`);
   await expect(question).toContainText(".replaced-<date>.draftline");
-  await page.screenshot({ path: path.join(SCREENSHOTS, "save-as-replace-question.png") });
+  await saveScreenshot(page, "save-as-replace-question");
   await question.getByRole("button", { name: "Cancel" }).click();
   await expect(question).toBeHidden();
   expect(await readFile(first, "utf8")).toContain("lighthouse keeper");

@@ -2,40 +2,23 @@
 // deterministic fake model writing IS-CoT at a set speed): create a document, generate, watch the
 // plan and the steps fill in, edit a future section's budget while it writes, pause and resume, edit
 // the draft, stop. Screenshots of the main states go into the report and test-results/screenshots/.
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { watchPendingMark } from "./pending";
+import { closeDialog, collectPageErrors, expectGeneration, generate, loadModelByPath, loadScriptedModel, newDocument, openWindow, pauseGeneration, sectionTitles, shoot, stopGeneration, totalWords, wordsIn } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 
 let app: ServedApp;
 test.beforeAll(async () => {
   // 300 characters a second: the 2,000-word document takes about 40 s, time enough to act while it writes.
   app = await serveApp({ DRAFTLINE_ENGINE: "scripted", DRAFTLINE_SCRIPTED_TPS: "100" });
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
   await app?.stop();
 });
 
-async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const body = await page.screenshot();
-  await testInfo.attach(name, { body, contentType: "image/png" });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-}
-
-/** The number before " / " in a "1,234 / 2,000 words" text. */
-const wordsIn = (text: string | null) => Number((text ?? "").split("/")[0]!.replace(/\D/g, ""));
-
 test("write a document: generate, edit the plan and the draft while the model writes, pause, resume, stop", async ({ page }, testInfo) => {
   test.setTimeout(150_000);
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().includes("favicon")) errors.push(m.text());
-  });
+  const errors = collectPageErrors(page, { console: true });
 
   await page.goto(app.url);
   await expect(page.getByRole("heading", { name: "Draftline", level: 1 })).toBeVisible();
@@ -45,13 +28,10 @@ test("write a document: generate, edit the plan and the draft while the model wr
   await shoot(page, testInfo, "01-welcome");
 
   // Load the (scripted) model through the path field of web mode.
-  await page.getByRole("button", { name: "Load a model" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
-  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
-  await models.getByRole("button", { name: "Load", exact: true }).last().click();
+  const models = await loadModelByPath(page, { from: "Load a model" });
   await expect(models.getByText("scripted model (no inference)")).toBeVisible();
   await shoot(page, testInfo, "02-models");
-  await models.getByRole("button", { name: "Close" }).click();
+  await closeDialog(models);
   await expect(page.getByText(/Model ready/)).toBeVisible();
 
   // A new document, with the form's checks first.
@@ -70,10 +50,10 @@ test("write a document: generate, edit the plan and the draft while the model wr
   await expect(page.getByText("No plan yet.", { exact: false }).first()).toBeVisible();
 
   // Generate: the plan's sections appear, then step cards fill in and the draft grows.
-  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await generate(page);
   const sectionCards = page.locator("li.section-card");
   await expect(sectionCards).toHaveCount(4, { timeout: 20_000 });
-  await expect(page.locator(".status-generation")).toContainText("Writing");
+  await expectGeneration(page, "Writing");
   await expect(page.locator("li.step-card").first()).toBeVisible({ timeout: 20_000 });
   await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText(/\w+ \w+ \w+/);
   await shoot(page, testInfo, "04-writing");
@@ -96,16 +76,15 @@ test("write a document: generate, edit the plan and the draft while the model wr
   await expect(page.locator(".track-totals")).toContainText("planned 2,000");
 
   // Pause: the words stand still; resume: they grow again.
-  await page.getByRole("button", { name: "Pause" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Paused");
+  await pauseGeneration(page);
   await expect(page.getByRole("button", { name: "Resume" })).toBeEnabled();
-  const pausedAt = wordsIn(await page.locator(".status-words").textContent());
+  const pausedAt = await totalWords(page);
   await page.waitForTimeout(1500);
-  expect(wordsIn(await page.locator(".status-words").textContent())).toBe(pausedAt);
+  expect(await totalWords(page)).toBe(pausedAt);
   await shoot(page, testInfo, "06-paused");
   await page.getByRole("button", { name: "Resume" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Writing");
-  await expect.poll(async () => wordsIn(await page.locator(".status-words").textContent()), { timeout: 15_000 }).toBeGreaterThan(pausedAt);
+  await expectGeneration(page, "Writing");
+  await expect.poll(() => totalWords(page), { timeout: 15_000 }).toBeGreaterThan(pausedAt);
 
   // Edit the first step's text in the draft while the model writes elsewhere: its count and the total follow.
   const firstCard = page.locator('li.step-card[data-step-card="step-1"]');
@@ -122,11 +101,10 @@ test("write a document: generate, edit the plan and the draft while the model wr
   await shoot(page, testInfo, "07-draft-edited");
 
   // Stop: the generation ends and what was written stays.
-  await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.locator(".status-generation")).toContainText(/Stopped|Finished/);
-  const stoppedAt = wordsIn(await page.locator(".status-words").textContent());
+  await stopGeneration(page, /Stopped|Finished/);
+  const stoppedAt = await totalWords(page);
   await page.waitForTimeout(1000);
-  expect(wordsIn(await page.locator(".status-words").textContent())).toBe(stoppedAt);
+  expect(await totalWords(page)).toBe(stoppedAt);
   await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText("The keeper wrote seven more words here.");
   await shoot(page, testInfo, "08-stopped");
 
@@ -139,26 +117,15 @@ test("write a document: generate, edit the plan and the draft while the model wr
 
 test("rearrange the plan by keyboard and by drag, add and remove a section, regenerate a step, continue from it", async ({ page }, testInfo) => {
   test.setTimeout(150_000);
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
-  await page.getByRole("button", { name: "Models" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
-  await models.getByLabel("Path of a .gguf file").fill("scripted.gguf");
-  await models.getByRole("button", { name: "Load", exact: true }).last().click();
-  await expect(models.getByText("scripted model (no inference)").first()).toBeVisible();
-  await models.getByRole("button", { name: "Close" }).click();
-  await page.getByRole("button", { name: "New document" }).last().click();
-  const form = page.getByRole("dialog", { name: "New document" });
-  await form.getByLabel("Instruction").fill("Write about a harbour town in four parts.");
-  await form.getByLabel("Target length (words)").fill("2000");
-  await form.getByRole("button", { name: "Create" }).click();
+  await openWindow(page, app);
+  await loadScriptedModel(page);
+  await newDocument(page, { instruction: "Write about a harbour town in four parts.", target: 2000 });
 
   // Write the first step, then stop: three sections are still to be written.
-  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await generate(page);
   await expect(page.locator('li.step-card[data-step-card="step-2"] .chip').first()).toHaveText("writing", { timeout: 40_000 });
-  await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.locator(".status-generation")).toContainText(/Stopped/);
-  const titles = () => page.locator("li.section-card .section-title input").evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+  await stopGeneration(page);
+  const titles = () => sectionTitles(page);
   const written = await page.locator("li.section-card[data-written]").count();
   expect(written).toBe(2);
   expect(await titles()).toEqual(["Opening", "Development", "Turn", "Ending"]);
@@ -190,22 +157,20 @@ test("rearrange the plan by keyboard and by drag, add and remove a section, rege
   await first.getByRole("button", { name: "Regenerate step" }).click();
   // It says what it writes again (a snapshot is kept), and goes on when the writer agrees.
   await page.getByRole("dialog", { name: "Write it again?" }).getByRole("button", { name: "Write again" }).click();
-  await expect(page.locator(".status-generation")).toContainText(/Writing|Finished|Stopped/);
+  await expectGeneration(page, /Writing|Finished|Stopped/);
   await expect(first.locator(".chip").first()).toHaveText("done", { timeout: 40_000 });
   await expect(page.getByRole("button", { name: "Generate", exact: true })).toBeEnabled({ timeout: 40_000 });
 
   // Continue from the first step: the steps after it are written again.
   await first.getByRole("button", { name: "Continue from here" }).click();
   await page.getByRole("dialog", { name: "Write it again?" }).getByRole("button", { name: "Write again" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Writing");
+  await expectGeneration(page, "Writing");
   await expect(page.locator('li.step-card[data-step-card="step-2"] .chip').first()).toHaveText(/planned|writing/, { timeout: 20_000 });
-  await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.locator(".status-generation")).toContainText(/Stopped/);
+  await stopGeneration(page);
 });
 
 test("the theme follows the writer's choice and the interface speaks Chinese", async ({ page }, testInfo) => {
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
+  await openWindow(page, app);
   await page.getByLabel("Theme").selectOption("dark");
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
@@ -225,8 +190,7 @@ test("the theme follows the writer's choice and the interface speaks Chinese", a
 test("the keyboard drives the window, and it holds together 1,100 px wide", async ({ page }, testInfo) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1100, height: 720 });
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
+  await openWindow(page, app);
 
   // Models (Ctrl+Alt+M): load by the keyboard, Escape closes the panel.
   await page.keyboard.press("Control+Alt+KeyM");
