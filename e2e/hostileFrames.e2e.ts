@@ -2,9 +2,8 @@
 // `draftline serve` closes that one connection with the code that says why, and nothing else stops —
 // the writing goes on, the window's own connection keeps its updates, and a new connection works.
 import { expect, test } from "@playwright/test";
-import WebSocket from "ws";
 import { clientFrame, closeCode, rawUpgrade } from "../electron/node/server/testing/rawWebSocket";
-import { serveApp, type ServedApp } from "./serve";
+import { connectApi, serveApp, type ApiConnection, type ServedApp } from "./serve";
 
 let app: ServedApp;
 test.beforeAll(async () => {
@@ -15,47 +14,20 @@ test.afterAll(async () => {
   await app?.stop();
 });
 
-interface Message {
-  kind: "response" | "event";
-  id?: number | null;
-  ok?: boolean;
-  result?: unknown;
-  name?: string;
-  payload?: { state?: { status: string; progress: { words: number } } };
-}
-
-/** A window's connection, as the app's page opens it. */
-async function window(): Promise<{ call(method: string, params: unknown): Promise<Message>; words(): number; nextWords(above: number): Promise<number>; close(): void }> {
-  const port = new URL(app.origin).port;
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, ["draftline", `draftline-token.${app.token}`], { origin: app.origin });
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
-  let nextId = 1;
+/** A window's connection, as the app's page opens it, that also follows the words written. */
+async function window(): Promise<ApiConnection & { words(): number; nextWords(above: number): Promise<number> }> {
   let words = 0;
-  const waiters = new Map<number, (m: Message) => void>();
   const wordWaiters: { above: number; resolve: (n: number) => void }[] = [];
-  ws.on("message", (data) => {
-    const message = JSON.parse(data.toString()) as Message;
-    if (message.kind === "response" && typeof message.id === "number") waiters.get(message.id)?.(message);
-    if (message.kind === "event" && message.name === "generation.update") {
-      words = message.payload?.state?.progress.words ?? words;
-      for (const w of wordWaiters.splice(0)) if (words > w.above) w.resolve(words);
-      else wordWaiters.push(w);
-    }
+  const api = await connectApi(app, (event) => {
+    if (event.name !== "generation.update") return;
+    words = (event.payload as { state?: { progress: { words: number } } } | undefined)?.state?.progress.words ?? words;
+    for (const w of wordWaiters.splice(0)) if (words > w.above) w.resolve(words);
+    else wordWaiters.push(w);
   });
   return {
-    call(method, params) {
-      const id = nextId++;
-      return new Promise((resolve) => {
-        waiters.set(id, resolve);
-        ws.send(JSON.stringify({ kind: "request", id, method, params }));
-      });
-    },
+    ...api,
     words: () => words,
     nextWords: (above) => new Promise((resolve) => (words > above ? resolve(words) : wordWaiters.push({ above, resolve }))),
-    close: () => ws.close(),
   };
 }
 

@@ -5,10 +5,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import WebSocket from "ws";
 import { hostileGgufs } from "../electron/node/engine/testing/hostileGguf";
 import { writeTestModel } from "../electron/node/engine/testModel";
-import { serveApp, type ServedApp } from "./serve";
+import { connectApi, serveApp, type ServedApp } from "./serve";
 
 /** An engine host that says it is ready, notes each call in a file, and never answers. */
 const HANGING_HOST = `
@@ -28,29 +27,6 @@ test.afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function connect(served: ServedApp): Promise<{ call(method: string, params: unknown): Promise<{ ok: boolean; result?: unknown; error?: { message: string } }> }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${new URL(served.origin).port}/api`, ["draftline", `draftline-token.${served.token}`], { origin: served.origin });
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
-  let nextId = 1;
-  const waiters = new Map<number, (message: never) => void>();
-  ws.on("message", (data) => {
-    const message = JSON.parse(data.toString()) as { kind: string; id?: number };
-    if (message.kind === "response" && typeof message.id === "number") waiters.get(message.id)?.(message as never);
-  });
-  return {
-    call(method, params) {
-      const id = nextId++;
-      return new Promise((resolve) => {
-        waiters.set(id, resolve);
-        ws.send(JSON.stringify({ kind: "request", id, method, params }));
-      });
-    },
-  };
-}
-
 test("hostile model files are refused at once, and SIGTERM ends the server while the engine hangs on a load", async () => {
   const host = path.join(dir, "hanging-engine-host.mjs");
   const calls = path.join(dir, "engine-calls.jsonl");
@@ -58,7 +34,7 @@ test("hostile model files are refused at once, and SIGTERM ends the server while
   const good = path.join(dir, "tiny.gguf");
   await writeTestModel(good);
   app = await serveApp({ DRAFTLINE_ENGINE_HOST: host, HUNG_ENGINE_CALLS: calls });
-  const api = await connect(app);
+  const api = await connectApi(app);
 
   // Refused by the bounded reader in the server's process: the hanging engine is never asked.
   for (const hostile of hostileGgufs().slice(0, 8)) {

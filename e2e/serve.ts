@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import WebSocket from "ws";
 
 export interface ServedApp {
   url: string;
@@ -55,5 +56,48 @@ export async function serveApp(env: Record<string, string> = {}): Promise<Served
       await rm(home, { recursive: true, force: true });
       return child.exitCode;
     },
+  };
+}
+
+/** A message of the API: a response to a request (by its id), or an event. */
+export interface ApiMessage {
+  kind: "response" | "event";
+  id?: number | null;
+  ok?: boolean;
+  result?: unknown;
+  error?: { code?: string; message: string };
+  name?: string;
+  payload?: unknown;
+}
+
+export interface ApiConnection {
+  /** Sends a request and resolves with its response. */
+  call(method: string, params: unknown): Promise<ApiMessage>;
+  close(): void;
+}
+
+/** Connects to the served app's API as its page does (the subprotocol with the token, the app's origin); `onEvent` hears every event. */
+export async function connectApi(app: ServedApp, onEvent?: (event: ApiMessage) => void): Promise<ApiConnection> {
+  const ws = new WebSocket(`ws://127.0.0.1:${new URL(app.origin).port}/api`, ["draftline", `draftline-token.${app.token}`], { origin: app.origin });
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  let nextId = 1;
+  const waiters = new Map<number, (message: ApiMessage) => void>();
+  ws.on("message", (data) => {
+    const message = JSON.parse(data.toString()) as ApiMessage;
+    if (message.kind === "response" && typeof message.id === "number") waiters.get(message.id)?.(message);
+    if (message.kind === "event") onEvent?.(message);
+  });
+  return {
+    call(method, params) {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        waiters.set(id, resolve);
+        ws.send(JSON.stringify({ kind: "request", id, method, params }));
+      });
+    },
+    close: () => ws.close(),
   };
 }
