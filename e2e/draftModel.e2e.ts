@@ -9,11 +9,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { writeTestModel } from "../electron/node/engine/testModel";
+import { collectPageErrors, openDialog, openWindow, shoot } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 const REPO = "/draftline-test/tiny-GGUF/resolve/main/";
 
 /** The loopback Hugging Face: serves each file whole (and a range of it when asked). */
@@ -74,7 +73,6 @@ test.beforeAll(async () => {
   };
   await writeFile(path.join(work, "catalog.json"), JSON.stringify(catalog, null, 2));
   app = await serveApp({ DRAFTLINE_CATALOG: path.join(work, "catalog.json"), DRAFTLINE_HF_ENDPOINT: hub.url, DRAFTLINE_MODELS_DIR: models });
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 
 test.afterAll(async () => {
@@ -86,20 +84,12 @@ test.afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const body = await page.screenshot({ fullPage: true });
-  await testInfo.attach(name, { body, contentType: "image/png" });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
 test("a catalog model's draft model is offered with its size, downloaded, counted in the fit and loaded; another vocabulary is refused", async ({ page }, testInfo) => {
   test.setTimeout(300_000);
   const slow = { timeout: 120_000 };
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(app.url);
-  await page.getByRole("button", { name: "Models" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
+  const errors = collectPageErrors(page);
+  await openWindow(page, app);
+  const models = await openDialog(page, "Models");
   const writer = models.locator("li.model-item").filter({ hasText: "Tiny Writer" });
   const offer = writer.getByRole("group", { name: "Speed up with a draft model" });
 
@@ -114,7 +104,7 @@ test("a catalog model's draft model is offered with its size, downloaded, counte
   await expect(offer).toContainText("Tiny Draft drafts for this model when you load it");
   await expect(writer.locator(".fit")).toContainText(/of which the draft model and its context: [\d.]+ [KMG]?B RAM/, slow);
   await expect(models.getByLabel("Draft model (speculative decoding)")).toHaveValue("tiny-draft");
-  await shoot(page, testInfo, "draft-01-offer");
+  await shoot(page, testInfo, "draft-01-offer", { fullPage: true });
 
   // Loaded with the draft model.
   await writer.getByRole("button", { name: "Load", exact: true }).click();
@@ -128,6 +118,6 @@ test("a catalog model's draft model is offered with its size, downloaded, counte
   await writer.getByRole("button", { name: "Load", exact: true }).click();
   await expect(models.getByText(/The draft model is refused: other-vocab\.gguf cannot draft for tiny-writer\.gguf: its /)).toBeVisible(slow);
   await expect(models.locator(".loaded-model")).toContainText(/tiny/i);
-  await shoot(page, testInfo, "draft-02-refused");
+  await shoot(page, testInfo, "draft-02-refused", { fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -10,10 +10,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { closeDialog, collectPageErrors, openDialog, openWindow, shoot } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 const root = path.resolve(import.meta.dirname, "..");
 const MODEL_URL_PATH = "/draftline-test/tiny-GGUF/resolve/main/tiny-writer.gguf";
 const CHUNK = 16 * 1024;
@@ -137,7 +136,6 @@ test.beforeAll(async () => {
   await writeFile(path.join(work, "catalog.json"), JSON.stringify(catalog, null, 2));
   await mkdir(path.join(work, "models"));
   app = await serveApp({ DRAFTLINE_CATALOG: path.join(work, "catalog.json"), DRAFTLINE_HF_ENDPOINT: hub.url, DRAFTLINE_MODELS_DIR: path.join(work, "models") });
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 
 test.afterAll(async () => {
@@ -147,21 +145,12 @@ test.afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const body = await page.screenshot({ fullPage: true });
-  await testInfo.attach(name, { body, contentType: "image/png" });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
 test("the model manager downloads a catalog model with progress, cancel and resume, loads it, and connects to a remote server", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
+  const errors = collectPageErrors(page);
 
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
-  await page.getByRole("button", { name: "Load a model" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
+  await openWindow(page, app);
+  const models = await openDialog(page, "Models", { button: "Load a model" });
   const item = models.locator(".model-item", { hasText: "Tiny Writer" });
   await expect(item).toContainText("not downloaded");
   await expect(item).toContainText("497 KB");
@@ -173,13 +162,13 @@ test("the model manager downloads a catalog model with progress, cancel and resu
   await expect(bar).toHaveAttribute("value", String(hub.holdAfter), { timeout: 30_000 });
   await expect(item).toContainText(/98 KB of 497 KB · .*\/s/);
   await expect(item.locator(".chip")).toHaveText("downloading");
-  await shoot(page, testInfo, "models-01-downloading");
+  await shoot(page, testInfo, "models-01-downloading", { fullPage: true });
   await item.getByRole("button", { name: "Cancel" }).click();
   await expect(item).toContainText("partly downloaded");
   const resume = item.getByRole("button", { name: "Resume download" });
   await expect(resume).toBeVisible();
   await expect(item).toContainText("98 KB of 497 KB kept: resume to download the rest");
-  await shoot(page, testInfo, "models-02-cancelled");
+  await shoot(page, testInfo, "models-02-cancelled", { fullPage: true });
 
   // Resume asks the hub for the rest only, and the file checks out against the catalog's sha256.
   await resume.click();
@@ -206,7 +195,7 @@ test("the model manager downloads a catalog model with progress, cancel and resu
   await expect(report).toContainText("Outcome       finished: ");
   await expect(report).toContainText("Plan          read: yes");
   await expect(report).toContainText("Requests      (why each stopped: tokens read → written, seconds)");
-  await shoot(page, testInfo, "models-03-loaded");
+  await shoot(page, testInfo, "models-03-loaded", { fullPage: true });
 
   // A remote server. A malformed address is caught in the form, an address nobody answers at and a
   // model the server does not have are refused with the reason, and the loaded model stays loaded.
@@ -240,9 +229,9 @@ test("the model manager downloads a catalog model with progress, cancel and resu
   await expect(models.getByLabel("Driven as")).toHaveValue("prompted");
   await expect(models.locator(".profile-reason")).toContainText("big-writer-70b is not in the catalog: the check of the IS-CoT tags could not run");
   await models.locator(".loaded-model").scrollIntoViewIfNeeded();
-  await shoot(page, testInfo, "models-04-remote");
+  await shoot(page, testInfo, "models-04-remote", { fullPage: true });
 
-  await models.getByRole("button", { name: "Close" }).click();
+  await closeDialog(models);
   await expect(page.getByRole("contentinfo")).toContainText("big-writer-70b");
   expect(errors).toEqual([]);
 });

@@ -11,13 +11,12 @@
 // are made while the document is paused (they wait for the next step boundary, as during writing), and
 // are seen taken in once the model writes on.
 import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { closeDialog, collectPageErrors, generate, loadModelByPath, newDocument, openWindow, pauseGeneration, shoot, stopGeneration, totalWords, wordsIn } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 const root = path.resolve(import.meta.dirname, "..");
 
 let app: ServedApp;
@@ -29,41 +28,22 @@ test.beforeAll(async () => {
   const written = spawnSync(process.execPath, [path.join(root, "bin/draftline.js"), "test-model", modelPath], { encoding: "utf8" });
   if (written.status !== 0) throw new Error(`draftline test-model failed:\n${written.stderr}`);
   app = await serveApp();
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {
   await app?.stop();
   if (modelDir) await rm(modelDir, { recursive: true, force: true });
 });
 
-async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const body = await page.screenshot();
-  await testInfo.attach(name, { body, contentType: "image/png" });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-}
-
-/** The number before " / " in a "1,234 / 2,000 words" text. */
-const wordsIn = (text: string | null) => Number((text ?? "").split("/")[0]!.replace(/\D/g, ""));
-
 test("the tiny model writes through the window: plan, steps, pause, a budget and a draft edit while paused, resume, stop", async ({ page }, testInfo) => {
   // A bound for a machine busy with other work, not a speed: every wait below is for a state of the window.
   test.setTimeout(600_000);
   const slow = { timeout: 180_000 };
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().includes("favicon")) errors.push(m.text());
-  });
+  const errors = collectPageErrors(page, { console: true });
 
-  await page.goto(app.url);
-  await expect(page.getByRole("status")).toContainText("Connected · web mode");
+  await openWindow(page, app);
 
   // Load the GGUF by its path, as a writer in web mode does: real loading through node-llama-cpp.
-  await page.getByRole("button", { name: "Load a model" }).click();
-  const models = page.getByRole("dialog", { name: "Models" });
-  await models.getByLabel("Path of a .gguf file").fill(modelPath);
-  await models.getByRole("button", { name: "Load", exact: true }).last().click();
-  await expect(models.locator(".loaded-model")).toContainText(/tiny/i, slow);
+  const models = await loadModelByPath(page, { path: modelPath, from: "Load a model", loaded: /tiny/i, ...slow });
   await expect(models.locator(".loaded-model")).toContainText("CPU");
   // Sampling: a value out of range is refused with its name; a good one applies to the loaded model.
   const sampling = models.getByRole("form", { name: "Sampling" });
@@ -75,21 +55,16 @@ test("the tiny model writes through the window: plan, steps, pause, a budget and
   await sampling.getByRole("button", { name: "Apply sampling" }).click();
   await expect(sampling.getByText("Sampling applied.")).toBeVisible();
   await shoot(page, testInfo, "tiny-01-model-loaded");
-  await models.getByRole("button", { name: "Close" }).click();
+  await closeDialog(models);
   await expect(page.getByText(/Model ready/)).toBeVisible();
 
   // The longest document Draftline plans: the model cannot finish it while the test runs (it wrote 20,000
   // words in 94 s at a load of 8, once finishing before the test reached Stop), so every action below
   // meets the model still writing.
-  await page.getByRole("button", { name: "New document" }).last().click();
-  const form = page.getByRole("dialog", { name: "New document" });
-  await form.getByLabel("Instruction").fill("Write a long report on the harbour's history, its trade and its people.");
-  await form.getByLabel("Target length (words)").fill("200000");
-  await form.getByRole("button", { name: "Create" }).click();
-  await expect(form).toBeHidden();
+  await newDocument(page, { instruction: "Write a long report on the harbour's history, its trade and its people.", target: 200_000 });
 
   // Generate: the global plan's sections appear with their budgets, then step cards and the draft fill in.
-  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await generate(page);
   const sectionCards = page.locator("li.section-card");
   await expect(sectionCards.nth(1)).toBeVisible(slow);
   const sections = await sectionCards.count();
@@ -104,11 +79,10 @@ test("the tiny model writes through the window: plan, steps, pause, a budget and
   await shoot(page, testInfo, "tiny-02-writing");
 
   // Pause: the model stops where it is and keeps its place; the words stand still.
-  await page.getByRole("button", { name: "Pause" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Paused", slow);
-  const pausedAt = wordsIn(await page.locator(".status-words").textContent());
+  await pauseGeneration(page, slow);
+  const pausedAt = await totalWords(page);
   await page.waitForTimeout(1500);
-  expect(wordsIn(await page.locator(".status-words").textContent())).toBe(pausedAt);
+  expect(await totalWords(page)).toBe(pausedAt);
 
   // While paused, the last section, not written yet, gets a new budget: pending until the next step boundary.
   const last = sectionCards.last();
@@ -137,7 +111,7 @@ test("the tiny model writes through the window: plan, steps, pause, a budget and
 
   // Resume: the model writes on, takes the budget edit in at its next step boundary, and keeps the writer's words.
   await page.getByRole("button", { name: "Resume" }).click();
-  await expect.poll(async () => wordsIn(await page.locator(".status-words").textContent()), slow).toBeGreaterThan(pausedAt + 5);
+  await expect.poll(() => totalWords(page), slow).toBeGreaterThan(pausedAt + 5);
   await expect(last.getByText("pending", { exact: true })).toBeHidden(slow);
   await expect(budget).toHaveValue(String(newBudget));
   await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText("Five words from the writer.");
@@ -145,11 +119,10 @@ test("the tiny model writes through the window: plan, steps, pause, a budget and
   await shoot(page, testInfo, "tiny-04-resumed");
 
   // Stop: the generation ends and the writer's words stay.
-  await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.locator(".status-generation")).toContainText("Stopped", slow);
-  const stoppedAt = wordsIn(await page.locator(".status-words").textContent());
+  await stopGeneration(page, "Stopped", slow);
+  const stoppedAt = await totalWords(page);
   await page.waitForTimeout(1000);
-  expect(wordsIn(await page.locator(".status-words").textContent())).toBe(stoppedAt);
+  expect(await totalWords(page)).toBe(stoppedAt);
   await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText("Five words from the writer.");
   await shoot(page, testInfo, "tiny-05-stopped");
 
