@@ -1,7 +1,7 @@
 // The steering rules of the Plan-Write-Reflect controller, as pure functions: when a document is done,
 // how long a segment may run, what a segment that loops looks like, what progress the model is told.
 // The controller (electron/node/generation) applies them; the UI uses the same ones for its figures.
-import type { Manuscript, Section } from "../manuscript/types";
+import type { Manuscript, PlanRevision, Section } from "../manuscript/types";
 import { lengthScore } from "../metrics/score";
 import { countWriterWords } from "../metrics/words";
 
@@ -109,6 +109,29 @@ export function rebalancedBudgets(m: Pick<Manuscript, "steps" | "sections" | "ta
   const why = delta < 0 ? "ran long" : "ran short";
   const names = open.length === 1 ? `the section "${open[0]!.title}"` : `the ${open.length} sections not yet written`;
   return { sections, reason: `The writing ${why} (heading for ${projected} of ${target} words): the budget of ${names} went from ${base} to ${after} words.` };
+}
+
+/** A section's budget as the controller last changed it: from, to, and why. */
+export interface BudgetChange {
+  from: number;
+  to: number;
+  reason: string;
+}
+
+/**
+ * The controller's rebalancing of one section's budget, while it stands: the last revision that
+ * changed the section's budget was a rebalancing (the writer's own edit of it since clears it). Null
+ * when the last change was the writer's, or there was none.
+ */
+export function budgetChange(revisions: readonly PlanRevision[], sectionId: string): BudgetChange | null {
+  for (let i = revisions.length - 1; i > 0; i--) {
+    const now = revisions[i]!.sections.find((s) => s.id === sectionId);
+    const before = revisions[i - 1]!.sections.find((s) => s.id === sectionId);
+    if (!now || !before) return null;
+    if (now.budget === before.budget) continue;
+    return revisions[i]!.cause === "rebalanced" ? { from: before.budget, to: now.budget, reason: revisions[i]!.reason ?? "" } : null;
+  }
+  return null;
 }
 
 /**

@@ -144,7 +144,8 @@ function commitPlan(m: Manuscript, sections: Section[]): EditResult {
   const drafts = extractPlan(text).sections;
   const position = revisionPosition(m);
   const last: PlanRevision | undefined = m.revisions[m.revisions.length - 1];
-  if (last && last.afterStep === position && last.text === renderPlan(last.sections, language)) {
+  // A revision the controller made (budgets rebalanced) is kept as it is: the timeline shows what it changed.
+  if (last && last.afterStep === position && last.cause === undefined && last.text === renderPlan(last.sections, language)) {
     const before = m.revisions[m.revisions.length - 2];
     const folded = matchSections(before?.sections ?? [], drafts, before?.nextSectionNumber ?? 1);
     if (sameSections(folded.sections, sections)) {

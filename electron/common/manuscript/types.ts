@@ -59,6 +59,8 @@ export interface PlanRevision {
   nextSectionNumber: number;
   /** Set when the controller made it: the budgets of the sections not yet written were rebalanced toward the target. */
   cause?: "rebalanced";
+  /** Why the controller made it, in the writer's words (the note the timeline shows with it). */
+  reason?: string;
 }
 
 /** A global plan the model is still writing: its text so far and the sections already certain. */

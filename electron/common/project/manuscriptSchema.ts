@@ -78,6 +78,7 @@ export const planRevisionSchema = z.object({
   sections: z.array(sectionSchema),
   nextSectionNumber: z.number().int().positive(),
   cause: z.enum(["rebalanced"]).optional(),
+  reason: z.string().max(1000).optional(), // the writer clips it to 1,000 characters
 });
 
 export const manuscriptSchema = z.object({

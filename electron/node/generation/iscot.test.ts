@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkInvariants, createManuscript, type Manuscript, type Step } from "../../common/manuscript";
-import { writtenWords } from "../../common/generation/rules";
+import { budgetChange, writtenWords } from "../../common/generation/rules";
 import { IsCotMode } from "./iscot";
 import { fakeWriter, prose, type FakeWriterOptions } from "../../common/testing/fakeWriter";
 import { ScriptedBackend } from "../engine/testing/scriptedBackend";
@@ -193,6 +193,9 @@ describe("edits while the model writes", () => {
     expect(m.sections[2]?.budget).toBe(300);
     expect(m.revisions).toHaveLength(3);
     expect(m.revisions[2]?.cause).toBe("rebalanced");
+    // The timeline shows what it changed and why (budgetChange), until the writer sets that budget.
+    expect(budgetChange(m.revisions, m.sections[2]!.id)).toEqual({ from: 200, to: 300, reason: expect.stringMatching(/^The writing ran short \(heading for \d+ of 1000 words\): the budget of the section "[^"]+" went from 200 to 300 words\.$/) });
+    expect(budgetChange(m.revisions, m.sections[3]!.id)).toBeNull();
     // The call after the boundary decoded only the revision and the forced <step_plan>: the prefix was kept.
     const boundary = backend.calls.findIndex((c, i) => i > 3 && c.context.split("<global_plan>").length === 3);
     const revisionText = backend.calls[boundary]!.context.slice(backend.calls[boundary - 1]!.context.length);

@@ -235,7 +235,7 @@ export class Writer {
     if (!rebalanced) return false;
     const revised = withRevision(m, renderPlan(rebalanced.sections, s.language()), rebalanced.sections, nextSectionNumber(m));
     const last = revised.revisions.length - 1;
-    const revisions = revised.revisions.map((r, i) => (i === last ? { ...r, cause: "rebalanced" as const } : r));
+    const revisions = revised.revisions.map((r, i) => (i === last ? { ...r, cause: "rebalanced" as const, reason: rebalanced.reason.slice(0, 1000) } : r));
     s.setManuscript({ ...revised, revisions });
     s.note(rebalanced.reason);
     return true;

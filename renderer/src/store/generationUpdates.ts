@@ -71,7 +71,7 @@ function sameSections(a: ReadonlyArray<Section>, b: ReadonlyArray<Section>): boo
 }
 
 function sameRevisions(a: Manuscript["revisions"], b: Manuscript["revisions"]): boolean {
-  return a.length === b.length && a.every((r, i) => r.text === b[i]!.text && r.afterStep === b[i]!.afterStep && r.nextSectionNumber === b[i]!.nextSectionNumber && sameSections(r.sections, b[i]!.sections));
+  return a.length === b.length && a.every((r, i) => r.text === b[i]!.text && r.afterStep === b[i]!.afterStep && r.nextSectionNumber === b[i]!.nextSectionNumber && r.cause === b[i]!.cause && r.reason === b[i]!.reason && sameSections(r.sections, b[i]!.sections));
 }
 
 /** Story memories compared by value (a bible is small next to the text). */

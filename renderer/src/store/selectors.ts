@@ -4,6 +4,7 @@
 // that did not change the manuscript.
 import type { Manuscript, Section, Step } from "../../../electron/common/manuscript";
 import { acceptanceRate } from "../../../electron/common/engine/draft";
+import { budgetChange, type BudgetChange } from "../../../electron/common/generation/rules";
 import { lengthScore } from "../../../electron/common/metrics/score";
 import { translator, type Translate, type UiLanguage } from "../i18n";
 import { isGenerationActive, isTargetPending, type EditTarget } from "./pendingEdits";
@@ -93,7 +94,26 @@ export const manuscriptSelectors = {
     return lengthScore(m.targetWords, figuresOf(m).projectedWords);
   },
   isPending: (target: EditTarget) => (s: Store): boolean => isTargetPending(s.localEdits, target),
+  /** The writer locked the section's budget: rebalancing keeps it. */
+  isBudgetLocked: (sectionId: string) => (s: Store): boolean => s.manuscript?.memory.lockedSections.includes(sectionId) ?? false,
+  /**
+   * The controller's rebalancing of the section's budget while it stands (the same object for the same
+   * plan revisions): null once the writer set the budget, or when the budget shown is not the one the
+   * controller set (an edit on its way).
+   */
+  budgetChange: (sectionId: string) => (s: Store): BudgetChange | null => {
+    const m = s.manuscript;
+    if (!m) return null;
+    let bySection = budgetChanges.get(m.revisions);
+    if (!bySection) budgetChanges.set(m.revisions, (bySection = new Map()));
+    if (!bySection.has(sectionId)) bySection.set(sectionId, budgetChange(m.revisions, sectionId));
+    const change = bySection.get(sectionId)!;
+    return change && m.sections.find((x) => x.id === sectionId)?.budget === change.to ? change : null;
+  },
 };
+
+/** Each revision list's budget changes by section, computed once (a selector must return the same object). */
+const budgetChanges = new WeakMap<Manuscript["revisions"], Map<string, BudgetChange | null>>();
 
 export const generationSelectors = {
   status: (s: Store) => s.generation?.status ?? "idle",

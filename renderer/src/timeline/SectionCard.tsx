@@ -55,6 +55,8 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
     return current !== null && s.manuscript?.steps[current]?.sectionId === sectionId;
   });
   const canRewrite = useStore(generationSelectors.canRewrite);
+  const locked = useStore(manuscriptSelectors.isBudgetLocked(sectionId));
+  const rebalanced = useStore(manuscriptSelectors.budgetChange(sectionId));
   // Steps of this section are being written again: its old text stays in view until each is replaced.
   const rewriting = useStore((s) => {
     const ids = generationSelectors.replacing(s);
@@ -142,7 +144,22 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
           <span className="budget-meter-fill" style={{ width: `${fill * 100}%` }} data-over={words > section.budget && section.budget > 0 ? true : undefined} />
         </span>
         <span className="section-words">{t("timeline.sectionWords", { words, budget: section.budget })}</span>
+        <button
+          type="button"
+          className="budget-lock"
+          aria-pressed={locked}
+          aria-label={t("timeline.lockBudget", { title: section.title })}
+          title={t("timeline.lockHint")}
+          onClick={() => void editOrNotify({ type: "lockBudget", sectionId, locked: !locked }, { kind: "section", sectionId })}
+        >
+          {t(locked ? "timeline.budgetLocked" : "timeline.budgetUnlocked")}
+        </button>
       </div>
+      {rebalanced ? (
+        <p className="budget-rebalanced" data-rebalanced={sectionId}>
+          <span className="chip rebalanced">{t("timeline.rebalanced", { from: rebalanced.from, to: rebalanced.to })}</span> <span className="rebalanced-reason">{rebalanced.reason}</span>
+        </p>
+      ) : null}
       <div className="card-actions">
         {!written ? (
           <>
