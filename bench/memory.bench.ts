@@ -2,9 +2,9 @@
 // looked for in the model's context when the last step of a 20,000-word document is written in an
 // 8,192-token window, in every mode, with the step summaries (the default) and without them (the
 // lengths alone stand for the steps that left the window: what compaction did before). It reports the
-// tokens the memory cost (bible notes, the summaries and bible in rebuilt contexts, the summary and
-// proposal requests and their answers; `memory.proposalTokens*` gives the proposals' part) as a share
-// of all tokens decoded. Then a bible entry added while the
+// tokens the memory cost (bible notes, memory notes and the bible where a call decoded them, the
+// summary and proposal requests and their answers; `memory.proposalTokens*` gives the proposals' part),
+// each token once, as a share of all tokens decoded and generated. Then a bible entry added while the
 // model writes: what the boundary that takes it in decodes against the note's own length.
 //
 // The scripted engine (one token per character, a KV cache like llama.cpp's), so the figures are about
@@ -63,7 +63,9 @@ async function longRun(kind: GenerationMode, summaries: SummarySourceOption) {
   const last = backend.calls.at(-1)?.context ?? "";
   const a = writer.accounting;
   const mem = writer.memoryAccounting;
-  const memoryTokens = mem.noteTokens + mem.rebuiltTokens + mem.requestTokensDecoded + mem.requestTokensGenerated;
+  // Each token of the memory the engine decoded is counted once, by the call that decoded it (notes,
+  // memory notes, summary requests, the bible in a prompt decoded again), plus the summaries written.
+  const memoryTokens = a.memoryTokensDecoded + mem.requestTokensGenerated;
   return {
     outcome: outcome.status,
     reason: outcome.status === "finished" ? null : outcome.reason,
@@ -75,7 +77,7 @@ async function longRun(kind: GenerationMode, summaries: SummarySourceOption) {
     tokensGenerated: a.tokensGenerated,
     memory: { ...mem },
     memoryTokens,
-    /** Bible notes, summary and proposal requests (read and written) and the bible and summaries in each rebuilt context, of every token the engine read or wrote. */
+    /** The memory's tokens decoded (bible notes, memory notes, summary and proposal requests, the bible in a prompt decoded again) and the answers generated, of every token the engine read or wrote. */
     memoryShareOfAllTokens: a.tokensDecoded + a.tokensGenerated > 0 ? memoryTokens / (a.tokensDecoded + a.tokensGenerated) : 0,
     seconds: (performance.now() - started) / 1000,
   };

@@ -182,15 +182,18 @@ $INST$
 确保每个子任务清晰具体，并且所有子任务覆盖写作指令的全部内容。不要把子任务拆得太细；每个子任务的段落不少于200字，不多于1000字。不要输出任何其他内容。`;
 
 /**
- * The closing paragraph of LongWriter's write.txt; `$STEP$` is the plan line of the paragraph to write.
- * The instruction, the plan and the text so far that write.txt repeats in every request are already in
- * the model's context here (one chat, its KV cache kept), so each request is this paragraph alone.
+ * The closing paragraph of LongWriter's write.txt, in two parts: the request (`$STEP$` is the plan line
+ * of the paragraph to write) and the rules that follow it. The instruction, the plan and the text so
+ * far that write.txt repeats in every request are already in the model's context here (one chat, its
+ * KV cache kept), and so are the rules once a request said them: the first paragraph request the
+ * model reads says the whole paragraph, each later one its request alone.
  */
-const AGENTWRITE_STEP_EN =
-  "Please integrate the original writing instruction, writing steps, and the already written text, and now continue writing $STEP$. If needed, you can add a small subtitle at the beginning. Remember to only output the paragraph you write, without repeating the already written text. As this is an ongoing work, omit open-ended conclusions or other rhetorical hooks.";
+const AGENTWRITE_STEP_EN = "Please integrate the original writing instruction, writing steps, and the already written text, and now continue writing $STEP$.";
+const AGENTWRITE_RULES_EN =
+  "If needed, you can add a small subtitle at the beginning. Remember to only output the paragraph you write, without repeating the already written text. As this is an ongoing work, omit open-ended conclusions or other rhetorical hooks.";
 
-const AGENTWRITE_STEP_ZH =
-  "请综合原始写作指令、写作步骤和已经写好的正文，现在接着写$STEP$。如有需要，可以在开头加一个小标题。记住只输出你写的这一段，不要重复已经写好的正文。由于这是一篇仍在写作中的作品，请省略开放式的结论或其他修辞上的引子。";
+const AGENTWRITE_STEP_ZH = "请综合原始写作指令、写作步骤和已经写好的正文，现在接着写$STEP$。";
+const AGENTWRITE_RULES_ZH = "如有需要，可以在开头加一个小标题。记住只输出你写的这一段，不要重复已经写好的正文。由于这是一篇仍在写作中的作品，请省略开放式的结论或其他修辞上的引子。";
 
 /** AgentWrite, first request: LongWriter's plan prompt (plan.txt) with the instruction and its target. */
 export function agentWritePlanMessages(instruction: string, target: number | null, language: PromptLanguage): ChatMessage[] {
@@ -207,10 +210,14 @@ export function agentWritePlanLine(index: number, brief: string, words: number, 
 /**
  * AgentWrite: the request for one paragraph, LongWriter's write.txt: continue writing `step` (the
  * paragraph's line of the plan). `continuing`: the paragraph was begun and `step` asks for the words it
- * still needs, from where the text stopped.
+ * still needs, from where the text stopped. `rules`: write.txt's rules follow the request (a subtitle
+ * allowed, nothing written repeated, no open-ended conclusion): said once, where the model has not
+ * read them yet.
  */
-export function agentWriteParagraphAsk(p: { step: string; continuing: boolean }, language: PromptLanguage): string {
-  const ask = (language === "zh" ? AGENTWRITE_STEP_ZH : AGENTWRITE_STEP_EN).replace("$STEP$", () => p.step);
+export function agentWriteParagraphAsk(p: { step: string; continuing: boolean; rules: boolean }, language: PromptLanguage): string {
+  const request = (language === "zh" ? AGENTWRITE_STEP_ZH : AGENTWRITE_STEP_EN).replace("$STEP$", () => p.step);
+  const rules = language === "zh" ? AGENTWRITE_RULES_ZH : ` ${AGENTWRITE_RULES_EN}`;
+  const ask = p.rules ? `${request}${rules}` : request;
   if (!p.continuing) return ask;
   return language === "zh" ? `这一段已经写了一部分，从正文停下的地方接着写。${ask}` : `This paragraph was begun: go on from where the text stopped. ${ask}`;
 }

@@ -279,9 +279,10 @@ function orchestratedAnswer(context: string, sections: Array<[string, number]>, 
   if (ask.includes("break down the following long-form writing instruction") || ask.includes("拆分成多个子任务")) {
     return `${sections.map(([title, budget], i) => `Paragraph ${i + 1} - Main point: The part called ${title.toLowerCase()}. - Word count: ${budget} words`).join("\n")}\u0000`;
   }
-  const paragraphAsk = /(?:rhetorical hooks\.|修辞上的引子。)$/;
-  if (paragraphAsk.test(ask)) {
-    const k = context.split(/(?:rhetorical hooks\.|修辞上的引子。)\n<\|assistant\|>\n/).length - 2 + stepsInMemory(context);
+  // A paragraph request ends with write.txt's rules (the first one) or with the paragraph's line.
+  const paragraphEnd = String.raw`(?:rhetorical hooks\.|修辞上的引子。|and now continue writing Paragraph [^\n]*?\.|现在接着写段落[^\n]*?。)`;
+  if (new RegExp(`${paragraphEnd}$`).test(ask)) {
+    const k = context.split(new RegExp(`${paragraphEnd}\n<\\|assistant\\|>\n`)).length - 2 + stepsInMemory(context);
     // The paragraph asked for is the last line of the plan the request names (a revised plan comes first).
     const count = Number([...ask.matchAll(/(?:Word count: (\d+) words|字数要求：(\d+)字)/g)].at(-1)?.slice(1).find(Boolean) ?? "100");
     const planted = options.plant?.(k);
@@ -352,8 +353,12 @@ function onePassAnswer(context: string, sections: Array<[string, number]>, optio
   const draft = (end: string) => {
     const missing = continuationWords(context);
     const named = missingSections(context);
-    if (named.length > 0) return `${named.map(([title, budget], k) => `## ${title}\n\n${prose(budget, 90 + k, options.paragraphWords ?? 60)}`).join("\n\n")}${end}`;
-    if (missing !== null) return `## More\n\n${prose(missing, 99, options.paragraphWords ?? 60)}${end}`;
+    // Each section's text its own (seeded by its place in the plan): a section asked for again later is not the text of another.
+    const seed = (title: string, k: number) => 90 + Math.max(k, sections.findIndex(([t]) => t === title));
+    if (named.length > 0) return `${named.map(([title, budget], k) => `## ${title}\n\n${prose(budget, seed(title, k), options.paragraphWords ?? 60)}`).join("\n\n")}${end}`;
+    // More text after the words written so far: new words each time it is asked (seeded by that count).
+    const at = Number(/The text stopped at (\d+)/.exec(context.slice(context.lastIndexOf("The text stopped at")))?.[1] ?? 0);
+    if (missing !== null) return `## More\n\n${prose(missing, 99 + at, options.paragraphWords ?? 60)}${end}`;
     return `${sections
       .map(([title, budget], k) => {
         const planted = options.plant?.(k);

@@ -40,11 +40,14 @@ describe("AgentWrite", () => {
     expect(m.finished).toBe(true);
     expect(checkInvariants(m)).toEqual([]);
 
-    // Each paragraph request names the paragraph by its line of the plan (point and length), as LongWriter's write.txt does.
-    expect(backend.calls[2]!.context).toContain("and now continue writing Paragraph 2 - Main point: The part called middle. - Word count: 400 words. If needed, you can add a small subtitle");
+    // Each paragraph request names the paragraph by its line of the plan (point and length), as LongWriter's
+    // write.txt does; write.txt's rules come with the first and stay in the context, said once.
+    expect(backend.calls[1]!.context).toContain("and now continue writing Paragraph 1 - Main point: The part called opening. - Word count: 300 words. If needed, you can add a small subtitle");
+    expect(backend.calls[2]!.context).toContain("and now continue writing Paragraph 2 - Main point: The part called middle. - Word count: 400 words.\n<|assistant|>\n");
     // The text so far is in the context once (not re-sent with every request), and each request
     // decoded only its own new turn: the prefix stayed in the KV cache.
     const last = backend.calls[backend.calls.length - 1]!.context;
+    expect(occurrences(last, "If needed, you can add a small subtitle")).toBe(1);
     expect(occurrences(last, m.steps[0]!.content.slice(0, 80))).toBe(1);
     // The plan once, and paragraph 1's line once more in its own request: not re-sent with each request.
     expect(occurrences(last, "Paragraph 1 - Main point: The part called opening.")).toBe(2);

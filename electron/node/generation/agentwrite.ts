@@ -24,6 +24,8 @@ export class AgentWriteMode implements WritingMode {
   readonly rewritesSteps = true;
   private readonly chat: ChatSteps;
   private grammars: AgentWriteGrammars | null = null;
+  /** The step whose request said write.txt's rules (null: none in the model's view yet). */
+  private rulesStep: number | null = null;
 
   constructor(private readonly options: ChatModeOptions = {}) {
     this.chat = new ChatSteps(options.promptFormat, options.useGrammars === true);
@@ -37,7 +39,19 @@ export class AgentWriteMode implements WritingMode {
     // The plan is known: it stands in the context as the model's answer to the plan request.
     s.context.push({ kind: "plan", tokens: await s.tokenize(planLines(s.manuscript.sections, s.language()).join("\n")) });
     this.chat.planRevisions = s.manuscript.revisions.length;
+    this.rulesStep = s.manuscript.steps.length > 0 ? 0 : null;
     for (const [i, step] of s.manuscript.steps.entries()) s.context.push({ kind: "step", stepIndex: i, tokens: await this.stepTokens(s, step) });
+  }
+
+  /**
+   * Whether the next paragraph request says write.txt's rules: when no request in the model's view
+   * said them (the first paragraph, or after a rebuild or a step written again let that request go).
+   */
+  private rulesWanted(s: WritingSession, index: number): boolean {
+    const at = this.rulesStep;
+    if (at !== null && at < index && s.context.stepPiece(at)) return false;
+    this.rulesStep = index;
+    return true;
   }
 
   /** The plan of paragraphs, streamed onto the timeline as a global plan, then made to add up to the target. */
@@ -76,7 +90,8 @@ export class AgentWriteMode implements WritingMode {
       (language === "zh" ? `${title} - 字数要求：${planned}字${brief ? ` - 主要内容：${brief}` : ""}` : `${title} - Word count: ${planned} words${brief ? ` - Main point: ${brief}` : ""}`);
     const live = s.startLive("step");
     s.feedLive(`<step_plan>\n${plan}\n</step_plan>\n<content>\n`);
-    let ask = agentWriteParagraphAsk({ step: agentWritePlanLine(number, planPoint(number, title, brief), planned, language), continuing: !preset && done > 0 }, language);
+    const rules = this.rulesWanted(s, index);
+    let ask = agentWriteParagraphAsk({ step: agentWritePlanLine(number, planPoint(number, title, brief), planned, language), continuing: !preset && done > 0, rules }, language);
     if (this.chat.planRevised) {
       ask = `${agentWriteRevisedPlan(planLines(s.manuscript.sections, language), language)}\n\n${ask}`;
       this.chat.planRevised = false;
@@ -123,14 +138,15 @@ export class AgentWriteMode implements WritingMode {
     return plansAnotherStep(words, target);
   }
 
-  /** A written paragraph in the context: its request, then its text. */
+  /** A written paragraph in the context: its request (with the rules, where it said them), then its text. */
   private async stepTokens(s: WritingSession, step: Step): Promise<TokenId[]> {
     const language = s.language();
     const shown = step;
     const index = s.manuscript.sections.findIndex((x) => x.id === step.sectionId);
     const section = s.manuscript.sections[index];
     const words = step.targetWords ?? section?.budget ?? step.words;
-    const ask = agentWriteParagraphAsk({ step: agentWritePlanLine(index + 1, planPoint(index + 1, section?.title ?? "", section?.brief ?? ""), words, language), continuing: false }, language);
+    const rules = this.rulesStep !== null && s.manuscript.steps[this.rulesStep]?.id === step.id;
+    const ask = agentWriteParagraphAsk({ step: agentWritePlanLine(index + 1, planPoint(index + 1, section?.title ?? "", section?.brief ?? ""), words, language), continuing: false, rules }, language);
     return [...(await this.chat.userTurn(ask)), ...(await s.tokenize(shown.content))];
   }
 }

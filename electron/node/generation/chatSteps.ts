@@ -61,7 +61,7 @@ export class ChatSteps {
     this.builder = new PromptBuilder(s.backend, this.promptFormat);
     this.messages = messages;
     s.resumeWritten();
-    s.context.replaceAll([{ kind: "prompt", tokens: await this.turns.first(withBible(messages, await s.memory.opening(s))) }]);
+    s.context.replaceAll([await s.promptPiece(await s.memory.opening(s), (bible) => this.turns.first(withBible(messages, bible)))]);
   }
 
   /** Tokens that end the assistant's turn, say `message` as the user, and open the assistant's answer. */
@@ -103,7 +103,7 @@ export class ChatSteps {
       // cached); the current plan once a revision was carried by a request the rebuild leaves out.
       const own = s.context.pieces.find((p) => p.kind === "plan");
       const plan = own && s.manuscript.revisions.length <= this.planRevisions ? own.tokens : await planAnswer();
-      const pieces: Piece[] = [{ kind: "prompt", tokens: await this.turns.first(withBible(this.messages, bible)) }];
+      const pieces: Piece[] = [await s.promptPiece(bible, (b) => this.turns.first(withBible(this.messages, b)))];
       if (plan) pieces.push({ kind: "plan", tokens: plan });
       if (memory) pieces.push({ kind: "memory", tokens: (await this.memory.note(s, memory)) ?? [] });
       return pieces;

@@ -33,6 +33,15 @@ export async function compactWithMemory(s: WritingSession, needed: number, units
     for (let keep = Math.min(s.limits.keepFullSteps, units.length); keep >= 0; keep--) {
       const kept = units.filter((u, i) => i >= units.length - keep || (pins && pinned(u)));
       const compacted = units.filter((u) => !kept.includes(u)).flatMap((u) => u.steps);
+      if (compacted.length === 0) {
+        // No step would leave the view: a rebuild would only fold the memory note and decode again
+        // what the KV cache holds (the steps after it), for nothing the model has not read. Fewer
+        // steps are kept instead; with none to let go, the context is rebuilt only when the call
+        // would get less than a quarter of the tokens it asks for.
+        if (keep > 0) continue;
+        const margin = s.margin();
+        if (s.context.length + margin + Math.max(16, (needed - margin) / 4) <= size) return;
+      }
       // With no step left in full, a window too small for the memory's share takes less of it: fewer
       // bible entries, more of the note's lines folded into one, down to none of the memory at all
       // (the memory never leaves a part without room; the timeline is told what was left out).
@@ -57,9 +66,8 @@ export async function compactWithMemory(s: WritingSession, needed: number, units
       if (length >= before) return; // nothing to gain: the caller generates what fits
       s.context.replaceAll(pieces);
       texts.commit();
-      s.memory.rebuilt((await s.tokenize(`${texts.bible}${texts.memory}`)).length);
+      if (compacted.length === 0) return;
       const summarized = compacted.filter((i) => m.steps[i]?.memory?.summary).length;
-      if (compacted.length === 0 && !pins) continue;
       const pinNote = !pins && units.some(pinned) ? " The pinned steps did not fit: they are summarized too." : "";
       s.note(
         `The context was compacted to make room: ${before} → ${length} tokens; ${compacted.length} earlier step${compacted.length === 1 ? " is" : "s are"} shown by ${summarized === compacted.length ? (compacted.length === 1 ? "its summary" : "their summaries") : summarized === 0 ? (compacted.length === 1 ? "its length" : "their lengths") : `${summarized} summar${summarized === 1 ? "y" : "ies"} and the others' lengths`} instead of ${compacted.length === 1 ? "its" : "their"} text (in the model's view only, not in the document).${pinNote}`,

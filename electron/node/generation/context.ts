@@ -17,6 +17,32 @@ export interface Piece {
   tokens: TokenId[];
   /** Step pieces: the manuscript step they hold. */
   stepIndex?: number;
+  /** Prompt pieces: how many of their tokens are the story bible's entries (the rest is the request). */
+  bibleTokens?: number;
+}
+
+/** The pieces that are the story memory's: notes, the memory note, the short requests of summaries. */
+const MEMORY_KINDS: ReadonlySet<PieceKind> = new Set(["note", "memory", "request"]);
+
+/**
+ * Of the last `decoded` tokens of a context of `pieces` (what a call decoded: the KV cache kept the
+ * rest), how many are the story memory's: its pieces, and the bible in a prompt decoded again. Each
+ * decoded token is counted once, in the call that decoded it.
+ */
+export function memoryTokensDecoded(pieces: readonly Piece[], decoded: number): number {
+  let end = 0;
+  for (const p of pieces) end += p.tokens.length;
+  const from = end - decoded;
+  let offset = 0;
+  let n = 0;
+  for (const p of pieces) {
+    const overlap = Math.min(offset + p.tokens.length, end) - Math.max(offset, from);
+    offset += p.tokens.length;
+    if (overlap <= 0) continue;
+    if (MEMORY_KINDS.has(p.kind)) n += overlap;
+    else if (p.kind === "prompt" && p.bibleTokens) n += Math.min(overlap, p.bibleTokens);
+  }
+  return n;
 }
 
 export class TokenContext {

@@ -46,6 +46,11 @@ const STOPS_IN_REFLECTION = [...closingTags("reflection"), ...openingTags("finis
 /** Where the global plan ends: its closing, or a first step opened without closing it. */
 const STOPS_IN_PLAN = [...closingTags("global_plan"), ...openingTags("step_plan")];
 
+/** What a step's text leaves free for the forced tags and a reflection (half its limit), so the reflection is not written after a rebuild. */
+function reflectionRoom(s: WritingSession): number {
+  return Math.ceil(s.limits.maxReflectionTokens / 2);
+}
+
 export class IsCotMode implements WritingMode {
   readonly rewritesSteps = true;
   private readonly guard: SegmentGuard;
@@ -74,7 +79,7 @@ export class IsCotMode implements WritingMode {
   /** The prompt, then the transcript so far: each plan revision before the step it precedes, each step. */
   async open(s: WritingSession): Promise<void> {
     s.resumeWritten();
-    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.promptTokens(s, await s.memory.opening(s)) }];
+    const pieces: Piece[] = [await s.promptPiece(await s.memory.opening(s), (bible) => this.promptTokens(s, bible))];
     const { steps, revisions } = s.manuscript;
     let r = 0;
     for (let i = 0; i <= steps.length; i++) {
@@ -112,7 +117,8 @@ export class IsCotMode implements WritingMode {
     await s.force(preset ? `<step_plan>\n${preset.plan}\n</step_plan>\n<content>\n${preset.content ?? ""}` : `<step_plan>\n${this.steer(s)}`);
     // A step continued from its text (the writer's, or kept when it stopped): no cut goes into it.
     this.guard.keepFirst(preset?.content ? (s.manuscript.steps[s.manuscript.steps.length - 1]?.content.length ?? 0) : 0);
-    const segment = (grammar: string | undefined) => s.generate({ expected: segmentTokens(s), maxTokens: s.limits.maxTokensPerSegment, stop: STOPS_IN_STEP, grammar, watch });
+    const after = reflectionRoom(s);
+    const segment = (grammar: string | undefined) => s.generate({ expected: segmentTokens(s), maxTokens: s.limits.maxTokensPerSegment, stop: STOPS_IN_STEP, grammar, watch, after });
     let out = await segment(preset ? this.grammars.content : this.grammars.step);
     if (!out) return s.abandonLive();
     // The model may end the segment in many ways; each path leads to a closed reflection.
@@ -167,7 +173,7 @@ export class IsCotMode implements WritingMode {
   }
 
   partTokens(s: WritingSession): number {
-    return segmentTokens(s);
+    return segmentTokens(s) + reflectionRoom(s);
   }
 
   /** The rebuilt transcript: the prompt with the bible in use, the current plan, the memory note, the recent steps. */
@@ -175,7 +181,7 @@ export class IsCotMode implements WritingMode {
     return compactWithMemory(s, needed, stepUnits(s), async (bible, memory) => {
       const latest = s.manuscript.revisions[s.manuscript.revisions.length - 1];
       return [
-        { kind: "prompt", tokens: await this.promptTokens(s, bible) },
+        await s.promptPiece(bible, (b) => this.promptTokens(s, b)),
         ...(latest ? [{ kind: "plan" as const, tokens: await this.planTokens(s, latest.text) }] : []),
         ...(memory ? [{ kind: "memory" as const, tokens: await s.tokenize(`${memory}\n`) }] : []),
       ];

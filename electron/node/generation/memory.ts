@@ -16,6 +16,7 @@ import { bibleNote, entriesInUse, entryLine, removedNote } from "../../common/me
 import { MAX_WAITING, PROPOSAL_TOKENS, proposalAsk, proposalsFromAnswer, proposalsFromStep } from "../../common/memory/proposals";
 import { cleanSummary, DIGEST_TOKENS, DIGEST_WORDS, digestAsk, elidedLine, memoryNote, SUMMARY_TOKENS, summaryAsk, summaryFromReflection, summaryLine } from "../../common/memory/summaries";
 import { emptyStepMemory, type BibleEntry, type Proposal, type StepMemory } from "../../common/memory/types";
+import { overrunCap, writtenWords } from "../../common/generation/rules";
 import { isInProgress } from "../../common/manuscript/reducer";
 import type { Manuscript } from "../../common/manuscript/types";
 import type { TokenId } from "../engine/backend";
@@ -49,13 +50,14 @@ export interface MemoryOptions {
   bibleShare?: number;
 }
 
-/** Tokens the memory spent: notes and rebuilt memory decoded, requests decoded and generated. */
+/**
+ * Tokens the memory spent: notes appended, requests decoded and generated. (The memory's share of the
+ * tokens decoded, each counted once, is the session's `accounting.memoryTokensDecoded`.)
+ */
 export interface MemoryAccounting {
   /** Tokens of bible notes appended at boundaries. */
   noteTokens: number;
-  /** Tokens of the bible and the summaries in rebuilt contexts (decoded again with the rebuild). */
-  rebuiltTokens: number;
-  /** Input tokens the summary and digest requests decoded. */
+  /** Input tokens the summary and digest calls decoded (their request, and what before it was not in the KV cache). */
   requestTokensDecoded: number;
   /** Tokens the model generated for summaries and digests (and proposals: counted here too). */
   requestTokensGenerated: number;
@@ -96,7 +98,6 @@ export class MemoryKeeper {
   private readonly tokenCache = new Map<string, number>();
   readonly accounting: MemoryAccounting = {
     noteTokens: 0,
-    rebuiltTokens: 0,
     requestTokensDecoded: 0,
     requestTokensGenerated: 0,
     summaries: 0,
@@ -350,8 +351,9 @@ export class MemoryKeeper {
     // With some slack: the part's own request and forced text come on top of what it expects.
     const full = s.context.length + expected + 256 > size;
     // Past half the window, each step is summarized at the boundary after it (while there is room for
-    // the request), so every step has its summary by the time it leaves.
-    if (this.summaries === "request" && (full || s.context.length > size / 2)) {
+    // the request), so every step has its summary by the time it leaves; unless the whole document
+    // will fit the window, when no step leaves it and no summary is needed.
+    if (this.summaries === "request" && (full || (s.context.length > size / 2 && this.outgrowsWindow(s, size)))) {
       await this.summarizeLeaving(s);
       if (s.stopped) return;
     }
@@ -359,6 +361,18 @@ export class MemoryKeeper {
     await s.compactor(expected + 256);
     // With room made, summaries that take too much of the window are merged for the next rebuild.
     if (this.summaries === "request" && !s.stopped) await this.mergeIntoDigest(s);
+  }
+
+  /**
+   * Whether the document may outgrow the window: a step already left it, or the words still to come
+   * up to the hard cap on overrun, at the tokens per word seen so far, do not fit what is left of it.
+   */
+  private outgrowsWindow(s: WritingSession, size: number): boolean {
+    const m = s.manuscript;
+    if (this.outOfView.size > 0 || m.targetWords === null) return true;
+    const written = writtenWords(m);
+    const perWord = written > 50 ? Math.max(s.context.length, s.accounting.tokensGenerated) / written : 2;
+    return s.context.length + Math.max(0, overrunCap(m.targetWords) - written) * perWord > size;
   }
 
   /**
@@ -497,11 +511,6 @@ export class MemoryKeeper {
         this.tellLeftOut(s, left, lostSummaries ? { from: shown[0]! + 1, to: shown[fold - 1]! + 1, summaries: true } : null);
       },
     };
-  }
-
-  /** Counts the tokens of what a rebuild put in view (for the memory's share of the tokens decoded). */
-  rebuilt(tokens: number): void {
-    this.accounting.rebuiltTokens += tokens;
   }
 
   private async tokens(s: WritingSession, text: string): Promise<number> {

@@ -145,7 +145,7 @@ export class OnePassMode implements WritingMode {
   async open(s: WritingSession): Promise<void> {
     this.builder = new PromptBuilder(s.backend, this.options.promptFormat);
     s.resumeWritten();
-    const pieces: Piece[] = [{ kind: "prompt", tokens: await this.promptTokens(s, await s.memory.opening(s)) }];
+    const pieces: Piece[] = [await s.promptPiece(await s.memory.opening(s), (bible) => this.promptTokens(s, bible))];
     const plan = await this.flavor.resumedPlan(s);
     if (plan.length > 0) pieces.push({ kind: "plan", tokens: plan });
     const draft = manuscriptText(s.manuscript);
@@ -182,17 +182,7 @@ export class OnePassMode implements WritingMode {
     const ask = this.askNext;
     this.askNext = true;
     this.startDraftPiece(s);
-    const live = s.live!;
-    if (ask) {
-      const m = s.manuscript;
-      const language = s.language();
-      const target = m.targetWords ?? writtenWords(m);
-      const missing = unwrittenSections(m).map((x) => ({ title: x.title, budget: x.budget }));
-      live.piece.tokens.push(...(await this.turns.userTurn(continueAsk(writtenWords(m), target, language, this.planRevised ? renderPlan(m.sections, language) : null, missing))));
-      this.planRevised = false;
-      if (this.flavor.answerOpener) live.piece.tokens.push(...(await s.tokenizeProtocol(this.flavor.answerOpener)));
-      this.answerBase = live.piece.tokens.length;
-    }
+    if (ask) await this.askToContinue(s);
     const watch: SegmentWatch = {
       // The loop check counts tokens from the start of each step (openStep), not of each call.
       begin: () => {},
@@ -235,7 +225,16 @@ export class OnePassMode implements WritingMode {
       this.endDraftPiece(s);
       await s.memory.prepare(s, this.draftTokens(s));
       if (s.stopped) return "stopped";
+      const draftInView = s.context.pieces.at(-1)?.kind === "turn";
       this.startDraftPiece(s);
+      // Room was made by letting all of the draft go: the model has no text of its own to go on from,
+      // so it is asked to continue (as after an answer that ended short, but the model did not end).
+      if (!draftInView) {
+        // Its answer starts again at a line start: the text the splitter held back is the draft's.
+        this.takePieces(s, this.splitter.flush());
+        if (this.stepOpen) this.closeStep(s);
+        await this.askToContinue(s);
+      }
     }
     this.takePieces(s, this.splitter.flush());
     this.endDraftPiece(s);
@@ -269,7 +268,7 @@ export class OnePassMode implements WritingMode {
     const live = s.live?.piece;
     const units: Unit[] = s.context.pieces.flatMap((p) => (p.kind === "turn" && p !== live && this.pieceSteps.has(p) ? [{ pieces: [p], steps: this.pieceSteps.get(p)! }] : []));
     return compactWithMemory(s, needed, units, async (bible, memory) => [
-      { kind: "prompt", tokens: await this.promptTokens(s, bible) },
+      await s.promptPiece(bible, (b) => this.promptTokens(s, b)),
       ...s.context.pieces.filter((p) => p.kind === "plan" && p !== live),
       ...(memory ? [{ kind: "memory" as const, tokens: await s.tokenize(`\n${memory}\n`) }] : []),
     ]);
@@ -286,6 +285,19 @@ export class OnePassMode implements WritingMode {
 
   shortEnd(words: number, target: number | null): string {
     return `The model ended at ${words} of ${target} words: it is asked to continue.`;
+  }
+
+  /** The continuation request the live draft piece opens with: the words written and still wanted, the plan if revised, the sections not written. */
+  private async askToContinue(s: WritingSession): Promise<void> {
+    const live = s.live!;
+    const m = s.manuscript;
+    const language = s.language();
+    const target = m.targetWords ?? writtenWords(m);
+    const missing = unwrittenSections(m).map((x) => ({ title: x.title, budget: x.budget }));
+    live.piece.tokens.push(...(await this.turns.userTurn(continueAsk(writtenWords(m), target, language, this.planRevised ? renderPlan(m.sections, language) : null, missing))));
+    this.planRevised = false;
+    if (this.flavor.answerOpener) live.piece.tokens.push(...(await s.tokenizeProtocol(this.flavor.answerOpener)));
+    this.answerBase = live.piece.tokens.length;
   }
 
   // ---- the draft -------------------------------------------------------------------------------

@@ -28,6 +28,11 @@ describe("AgentWrite in LongWriter's format", () => {
   const write = { en: published("longwriter-write.txt"), zh: published("longwriter-write.zh.txt") };
   /** write.txt's closing paragraph: the instruction, plan and text it repeats are in the context already. */
   const stepAsk = (template: string, step: string) => template.slice(template.lastIndexOf("\n") + 1).replace("$STEP$", step);
+  /** Its first sentence, the request: the rules after it were said with the first paragraph's request and stay in the context. */
+  const requestOnly = (template: string, step: string) => {
+    const closing = template.slice(template.lastIndexOf("\n") + 1);
+    return closing.slice(0, closing.indexOf("$STEP$") + "$STEP$".length + 1).replace("$STEP$", step);
+  };
 
   it.each(cases)("asks for the plan with plan.txt and each paragraph with write.txt ($language)", async ({ language, instruction, target }) => {
     const backend = new ScriptedBackend(fakeWriter());
@@ -35,11 +40,15 @@ describe("AgentWrite in LongWriter's format", () => {
     expect((await writer.run()).status).toBe("finished");
     expect(backend.calls[0]!.context).toBe(`<|user|>\n${plan[language].replace("$INST$", `${instruction}\n\n${target}`)}\n<|assistant|>\n`);
     const m = writer.manuscript;
-    // Paragraph 2's request names its line of the plan, and says what write.txt says about it.
+    // Paragraph 1's request names its line of the plan and says what write.txt says about it; paragraph
+    // 2's names its line in write.txt's words, the rules being in the context already (said once).
     // (The scripted model names its paragraphs "Paragraph N": the line gives the main point alone.)
     expect(m.sections[1]).toMatchObject({ title: "Paragraph 2", brief: "The part called middle.", budget: 400 });
-    const line = language === "zh" ? "段落2 - 主要内容：The part called middle. - 字数要求：400字" : "Paragraph 2 - Main point: The part called middle. - Word count: 400 words";
-    expect(backend.calls.some((c) => c.context.endsWith(`<|user|>\n${stepAsk(write[language], line)}\n<|assistant|>\n`))).toBe(true);
+    const line = (n: number, point: string, words: number) => (language === "zh" ? `段落${n} - 主要内容：${point} - 字数要求：${words}字` : `Paragraph ${n} - Main point: ${point} - Word count: ${words} words`);
+    expect(backend.calls[1]!.context.endsWith(`<|user|>\n${stepAsk(write[language], line(1, "The part called opening.", 300))}\n<|assistant|>\n`)).toBe(true);
+    expect(backend.calls[2]!.context.endsWith(`<|user|>\n${requestOnly(write[language], line(2, "The part called middle.", 400))}\n<|assistant|>\n`)).toBe(true);
+    const rules = stepAsk(write[language], "").slice(requestOnly(write[language], "").length).trim();
+    expect(backend.calls[2]!.context.split(rules).length - 1).toBe(1);
   });
 
   it("says what write.txt says: a small subtitle allowed, nothing written repeated, no open-ended conclusion while ongoing", () => {

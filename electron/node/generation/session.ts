@@ -15,7 +15,7 @@ import type { Manuscript } from "../../common/manuscript/types";
 import type { PromptLanguage } from "../../common/generation/prompts";
 import { ThinkFilter } from "../../common/generation/thinking";
 import type { Backend, GenerateResult, SamplingSettings, TokenId } from "../engine/backend";
-import { TokenContext, type Piece } from "./context";
+import { memoryTokensDecoded, TokenContext, type Piece } from "./context";
 import { tokenizeProtocol } from "./protocolTokens";
 import type { Verdict } from "./guard";
 import { phaseAfter } from "../../common/iscot/phase";
@@ -106,6 +106,11 @@ export interface Ask {
   expected: number;
   /** The hard limit of the call (it also stops where the window ends). */
   maxTokens: number;
+  /**
+   * Tokens the part still needs after this call (an IS-CoT step's reflection): the call stops short
+   * of the window by as many, so that what follows is not written after a rebuild of the context.
+   */
+  after?: number;
   stop: readonly string[];
   grammar?: string | undefined;
   /** How the model's text is read; by default the live piece's parser. */
@@ -141,8 +146,12 @@ export class WritingSession {
   readonly backend: Backend;
   readonly limits: WritingLimits;
   readonly context = new TokenContext();
-  /** Totals of this run: context tokens sent with every call, those decoded (not in the KV cache), those generated. */
-  readonly accounting = { tokensSent: 0, tokensDecoded: 0, tokensGenerated: 0, calls: 0 };
+  /**
+   * Totals of this run: context tokens sent with every call, those decoded (not in the KV cache), those
+   * generated; and of those decoded, the story memory's (notes, the memory note, summary requests, the
+   * bible in a prompt decoded again), each counted once, by the call that decoded it.
+   */
+  readonly accounting = { tokensSent: 0, tokensDecoded: 0, tokensGenerated: 0, calls: 0, memoryTokensDecoded: 0 };
   /** Think blocks the model wrote where the protocol asked for none, taken out of the draft, and their words. */
   readonly thinking = { blocks: 0, words: 0 };
   /** With a draft model: its tokens checked and accepted in this run. */
@@ -200,6 +209,12 @@ export class WritingSession {
 
   tokenize(text: string): Promise<TokenId[]> {
     return this.backend.tokenize(text, { specialTokens: false });
+  }
+
+  /** The first request's piece, built with the bible's entries in use (`bible`, "" for none), which it counts as the memory's. */
+  async promptPiece(bible: string, build: (bible: string) => Promise<TokenId[]>): Promise<Piece> {
+    const tokens = await build(bible);
+    return bible === "" ? { kind: "prompt", tokens } : { kind: "prompt", tokens, bibleTokens: (await this.tokenize(bible)).length };
   }
 
   /** Text with protocol tags (forced, or a transcript): each tag as the vocabulary holds it (protocolTokens.ts). */
@@ -436,7 +451,9 @@ export class WritingSession {
         this.cut = false;
         return null;
       }
-      const room = Math.min(ask.maxTokens, await this.ensureRoom(Math.min(ask.expected, ask.maxTokens)));
+      const after = ask.after ?? 0;
+      const fits = await this.ensureRoom(Math.min(ask.expected, ask.maxTokens) + after);
+      const room = Math.min(ask.maxTokens, Math.max(fits - after, Math.min(fits, 16)));
       const abort = new AbortController();
       this.abort = abort;
       this.abortReason = null;
@@ -470,6 +487,7 @@ export class WritingSession {
       this.abort = null;
       this.accounting.calls++;
       this.accounting.tokensDecoded += result.inputTokensDecoded;
+      this.accounting.memoryTokensDecoded += memoryTokensDecoded(this.context.pieces, Math.min(result.inputTokensDecoded, tokens.length));
       this.accounting.tokensGenerated += result.generatedTokens;
       this.speculative = addSpeculativeStats(this.speculative, result.speculative);
       // After a pause or stop only the tokens taken in stay in the context; the engine's cache holds
@@ -532,11 +550,18 @@ export class WritingSession {
     return size - Math.floor(size / 10);
   }
 
+  /**
+   * Tokens a call leaves free after what it generates: a few for the engine, and room for the story
+   * memory's short requests at the next boundary (not in those requests themselves).
+   */
+  margin(): number {
+    return 64 + (this.live?.piece.kind === "request" ? 0 : (this.memory?.reserve(this.inputLimit()) ?? 0));
+  }
+
   /** Makes sure `wanted` tokens fit after the context: compacts it when they would not, and returns how many may be generated. */
   private async ensureRoom(wanted: number): Promise<number> {
     const size = this.inputLimit();
-    // Room stays for the story memory's short requests at the next boundary (not for those requests themselves).
-    const margin = 64 + (this.live?.piece.kind === "request" ? 0 : (this.memory?.reserve(size) ?? 0));
+    const margin = this.margin();
     if (this.context.length + wanted + margin > size) await this.compactor(wanted + margin);
     const room = size - this.context.length - margin;
     if (room < 16) throw new Error(`The context window (${this.backend.contextSize} tokens) is too small for this document even after compacting it. Load the model with a larger context.`);
