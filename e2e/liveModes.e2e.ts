@@ -35,6 +35,8 @@ for (const [mode, label] of [
     await form.getByRole("button", { name: "Create" }).click();
     await expect(form).toBeHidden();
     await generate(page);
+    // Written in the mode chosen: its own step plans (orchestrated: a chat turn; AgentWrite: the paragraph's line of the plan).
+    await expect(page.locator(`li.step-card[data-step-card="step-1"]`)).toContainText(mode === "orchestrated" ? "Cover the next part of the plan." : "Paragraph 1 - Word count:", { timeout: 60_000 });
 
     // Step 2 being written: the writer types at the end of its text.
     await expect(block(page, "step-2")).toHaveAttribute("data-status", "writing", { timeout: 60_000 });

@@ -102,6 +102,21 @@ describe("the generation service", () => {
     expect(used.slice(3)).toEqual(used.slice(3).map(() => ({ temperature: 0.2, seed: 4 })));
   });
 
+  it("writes in the mode the project was made with (the new-document form's choice), not the model's profile", async () => {
+    const memory = memoryStore(createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }));
+    const store = Object.assign(memory.store, { generationMode: (id: string) => (id === "p1" ? ("orchestrated" as const) : null) });
+    const service = new GenerationService({ store, model: () => ({ backend: new ScriptedBackend(fakeWriter()), profile: "native", useProtocolGrammars: false }), emit: () => {}, flushMs: 5 });
+    expect((await service.start("p1")).mode).toBe("orchestrated");
+    await until(() => service.state("p1").status === "finished");
+    // The orchestrated mode's own step plans (a chat turn each), not IS-CoT's.
+    expect(memory.get().steps[0]!.plan).toBe("Section: Opening. Cover the next part of the plan.");
+    // Asked for by name, the mode named wins.
+    const other = memoryStore(createManuscript({ instruction: "Write about a harbor.", targetWords: 1000, language: "en" }));
+    const named = new GenerationService({ store: Object.assign(other.store, { generationMode: () => "orchestrated" as const }), model: () => ({ backend: new ScriptedBackend(fakeWriter()), profile: "native", useProtocolGrammars: false }), emit: () => {}, flushMs: 5 });
+    expect((await named.start("p1", { mode: "native" })).mode).toBe("native");
+    await until(() => named.state("p1").status === "finished");
+  });
+
   it("pauses, resumes and stops on request", async () => {
     const { service } = setup(5);
     await service.start("p1");

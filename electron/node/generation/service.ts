@@ -27,6 +27,8 @@ export interface ManuscriptStore {
   claimEdits(projectId: string, owner: (edit: ManuscriptEdit) => SubmittedEdit): () => void;
   snapshot(projectId: string, label: string, reason?: "before-regeneration" | "before-plan-edit" | "manual"): Promise<unknown>;
   updateProject?(projectId: string, fields: { generation?: { mode?: ProtocolProfile | null; model?: string | null } }): unknown;
+  /** The mode the project is written in (chosen in the new-document form, or its last run's); null: the model's profile decides. */
+  generationMode?(projectId: string): ProtocolProfile | null;
 }
 
 export interface GenerationServiceOptions {
@@ -119,7 +121,7 @@ export class GenerationService implements Service {
         this.options.store.update(projectId, (doc) => ({ ...doc, steps: doc.steps.slice(0, options.fromStep), finished: false }), { source: "writer" });
       }
     }
-    return this.launch(projectId, model, options.mode ?? model.profile ?? "native", undefined);
+    return this.launch(projectId, model, options.mode ?? this.options.store.generationMode?.(projectId) ?? model.profile ?? "native", undefined);
   }
 
   /** Writes a step, or every step of a section, again; a snapshot is taken first. */
@@ -142,7 +144,7 @@ export class GenerationService implements Service {
       label = `Before regenerating the section "${section.title}"`;
     }
     await this.options.store.snapshot(projectId, label, "before-regeneration");
-    return this.launch(projectId, model, model.profile ?? "native", indices);
+    return this.launch(projectId, model, this.options.store.generationMode?.(projectId) ?? model.profile ?? "native", indices);
   }
 
   pause(projectId: string): GenerationState {

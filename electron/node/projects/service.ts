@@ -384,6 +384,11 @@ export class ProjectsService implements Service {
     return this.state(this.get(projectId));
   }
 
+  /** The mode the project is written in: the writer's choice when it was made, then its last run's (null: the model's profile). */
+  generationMode(projectId: string): ProtocolProfile | null {
+    return this.get(projectId).generation.mode;
+  }
+
   getManuscript(projectId: string): Manuscript {
     return this.get(projectId).manuscript;
   }
