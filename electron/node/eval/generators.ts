@@ -56,7 +56,8 @@ export class DraftlineGenerator implements Generator {
     model: () => LoadedModel,
     private readonly mode: GenerationMode | undefined,
   ) {
-    this.generation = new GenerationService({ store: this.store, model, emit: (u) => this.onState(u.state), flushMs: 500 });
+    // No writer reads the proposals of an evaluation's documents: the rules make them, no request is spent.
+    this.generation = new GenerationService({ store: this.store, model, emit: (u) => this.onState(u.state), flushMs: 500, proposals: "rules" });
   }
 
   private onState(state: GenerationState): void {

@@ -42,6 +42,11 @@ export interface GenerationServiceOptions {
   flushMs?: number;
   limits?: Partial<WritingLimits>;
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /**
+   * Where bible proposals come from (default "model": the model is asked after each step where it
+   * writes summaries); "rules" where no writer will read them (an evaluation).
+   */
+  proposals?: "model" | "rules";
 }
 
 interface Run {
@@ -228,7 +233,7 @@ export class GenerationService implements Service {
         this.schedule(ref.run);
       },
     };
-    const writer = new Writer({ ...common, mode: createMode(mode, model, language), memory: { summaries: model.summaries ?? "request", proposals: "model" }, ...(regenerate ? { regenerate } : {}) });
+    const writer = new Writer({ ...common, mode: createMode(mode, model, language), memory: { summaries: model.summaries ?? "request", proposals: this.options.proposals ?? "model" }, ...(regenerate ? { regenerate } : {}) });
     const run: Run = {
       projectId,
       writer,

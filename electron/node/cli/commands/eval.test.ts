@@ -115,6 +115,21 @@ describe("draftline eval longbench-write", () => {
     expect(evalLengthPy(preds)).toBe(summary.score);
   });
 
+  it("asks the model for no bible proposals: no writer reads them in an evaluation", async () => {
+    await writeFile(path.join(dir, "one.jsonl"), JSON.stringify(PROMPTS[0]) + "\n");
+    const script = fakeWriter();
+    let asked = 0;
+    const server = await writerServer((prompt) => {
+      if (prompt.includes("List the new names step ")) asked++;
+      return script(prompt);
+    });
+    const { io, out } = memoryIO({});
+    expect(await runCli(["eval", "longbench-write", "--server", server.url, "--data", "one.jsonl", "--out", "noproposals.jsonl"], io)).toBe(0);
+    expect(out()).toMatch(/LongBench-Write over 1 prompts/);
+    expect(server.stats.requests).toBeGreaterThan(1);
+    expect(asked).toBe(0);
+  });
+
   it.each([
     [["--model", "scripted"], 2, /--data FILE is required/],
     [["--model", "scripted", "--data", "missing.jsonl"], 1, /Cannot read .*missing\.jsonl: no such file/],
