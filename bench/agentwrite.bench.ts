@@ -62,12 +62,21 @@ export default async function run(): Promise<Record<string, unknown>> {
     for (const target of TARGETS) {
       const started = Date.now();
       const notes: string[] = [];
+      // Per request: the prefix the KV cache kept (sent less decoded) and what was decoded, the
+      // paragraphs' requests apart from the story memory's (summaries).
+      const requests = { write: { calls: 0, decoded: 0, reusedFromCache: 0 }, memory: { calls: 0, decoded: 0, reusedFromCache: 0 } };
       const controller = new Writer({
         backend,
         manuscript: planned(target),
         mode: new AgentWriteMode({ useGrammars: true }),
         sampling: { temperature: 0.9, seed: 17 },
         onNote: (n) => notes.push(n),
+        onCall: (c) => {
+          const r = requests[c.purpose];
+          r.calls++;
+          r.decoded += c.decoded;
+          r.reusedFromCache += c.sent - c.decoded;
+        },
       });
       const outcome = await controller.run();
       const m = controller.manuscript;
@@ -88,6 +97,7 @@ export default async function run(): Promise<Record<string, unknown>> {
         resendPromptTokensDecoded: resent,
         ratio: Number((resent / controller.accounting.tokensDecoded).toFixed(1)),
         draftlineContextTokensAtEnd: controller.progress().contextTokens,
+        requests,
         resendLargestPromptTokens: largest,
         tokensGenerated: controller.accounting.tokensGenerated,
         compacted: notes.some((n) => n.includes("compacted")),

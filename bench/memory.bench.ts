@@ -87,7 +87,7 @@ async function longRun(kind: GenerationMode, summaries: SummarySourceOption) {
 async function bibleEdit() {
   const sections = Array.from({ length: 20 }, (_, i) => [`Part ${i + 1}`, 100] as [string, number]);
   const backend = new ScriptedBackend(fakeWriter({ sections }));
-  const calls: Array<{ sent: number; decoded: number }> = [];
+  const calls: Array<{ sent: number; decoded: number; kept: number }> = [];
   let editAt = -1;
   const writer: Writer = new Writer({
     backend,
@@ -104,7 +104,18 @@ async function bibleEdit() {
   await writer.run();
   const after = calls.slice(editAt);
   const boundary = after.reduce((best, c, i) => (c.decoded > (after[best]?.decoded ?? 0) ? i : best), 0);
-  return { noteTokens: writer.memoryAccounting.noteTokens, boundaryDecoded: after[boundary]?.decoded ?? 0, contextAtBoundary: after[boundary]?.sent ?? 0 };
+  const at = after[boundary];
+  const before = calls[editAt + boundary - 1];
+  // What the boundary appended after the previous call's text (its closing tags, the note, the next
+  // step's opening): the call decodes those and, like llama.cpp, the last token again; nothing else.
+  const appended = at && before ? at.sent - (before.sent + before.kept) : 0;
+  return {
+    noteTokens: writer.memoryAccounting.noteTokens,
+    boundaryDecoded: at?.decoded ?? 0,
+    appendedAtBoundary: appended,
+    decodedAgainAtBoundary: Math.max(0, (at?.decoded ?? 0) - appended - 1),
+    contextAtBoundary: at?.sent ?? 0,
+  };
 }
 
 export default async function run() {
@@ -119,7 +130,10 @@ export default async function run() {
     );
   }
   const edit = await bibleEdit();
-  console.log(`bible edit at step 10: the boundary decoded ${edit.boundaryDecoded} tokens; the appended note is ${edit.noteTokens} tokens (context ${edit.contextAtBoundary})`);
+  console.log(
+    `bible edit at step 10: the boundary decoded ${edit.boundaryDecoded} tokens of ${edit.appendedAtBoundary} appended there (the note ${edit.noteTokens}, the tags around it), ${edit.decodedAgainAtBoundary} decoded again (context ${edit.contextAtBoundary})`,
+  );
+  if (edit.decodedAgainAtBoundary > 0) throw new Error(`The bible edit's boundary decoded ${edit.decodedAgainAtBoundary} tokens that were in the KV cache.`);
   // A mode whose run did not reach the target, or whose last context lacks the fact, is listed (the
   // figures say so rather than the bench stopping at it); a missing fact fails the bench.
   const incomplete = MODES.filter((k) => withSummaries[k]!.outcome !== "finished");
