@@ -49,6 +49,8 @@ for (const [mode, label] of [
     await expect(page.getByRole("status").filter({ hasText: "The model paused so your typing goes in. Resume continues this step after your text." })).toBeVisible();
     const card = page.locator(`li.step-card[data-step-card="step-2"]`);
     await expect(card.locator(".chip").first()).toHaveText("stopped");
+    // The card says what goes on with it while paused: Resume (Generate is not offered then).
+    await expect(card.locator(".step-stopped")).toHaveText(/^Paused at \d+ words, before its end: Resume continues this step\.$/);
     await expect(block(page, "step-2")).toContainText("The ferryman hums.");
     const atPause = ((await block(page, "step-2").textContent()) ?? "").trimEnd();
     expect(atPause.endsWith("The ferryman hums.")).toBe(true);

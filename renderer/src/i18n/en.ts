@@ -191,6 +191,7 @@ export const en = {
   "replaceDoc.saveFirst": "Save first",
   "replaceDoc.continue": "Continue",
   "timeline.stoppedHint": "Stopped at {words} words, before its end: Generate continues this step.",
+  "timeline.stoppedHintPaused": "Paused at {words} words, before its end: Resume continues this step.",
   "timeline.showInDraft": "Show {title} in the draft",
   "timeline.livePosition": "The model is writing here",
 

@@ -192,6 +192,7 @@ export const zh: Messages = {
   "replaceDoc.saveFirst": "先保存",
   "replaceDoc.continue": "继续",
   "timeline.stoppedHint": "写到 {words} 字时停止，尚未写完：点“生成”会接着写这一步。",
+  "timeline.stoppedHintPaused": "写到 {words} 字时暂停，尚未写完：点“继续”会接着写这一步。",
   "timeline.showInDraft": "在草稿中显示“{title}”",
   "timeline.livePosition": "模型正在写这里",
 

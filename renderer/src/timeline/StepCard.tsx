@@ -20,6 +20,8 @@ export const StepCard = memo(function StepCard({ index }: { index: number }) {
   const followDraft = useStore((s) => s.focus.source === "draft");
   const live = useStore((s) => generationSelectors.currentStep(s) === index);
   const canRewrite = useStore(generationSelectors.canRewrite);
+  // Paused (the writer typed into the step, or pressed Pause): Resume, not Generate, goes on with it.
+  const paused = useStore(generationSelectors.canResume);
   const pending = useStore((s) => step !== undefined && manuscriptSelectors.isPending({ kind: "step", stepId: step.id })(s));
   // Written again by this run and not yet rewritten: its text (or the old one) is still shown, marked.
   const replaced = useStore((s) => step !== undefined && !live && generationSelectors.replacing(s).includes(step.id));
@@ -54,7 +56,7 @@ export const StepCard = memo(function StepCard({ index }: { index: number }) {
         {pending ? <span className="chip pending">{t("timeline.pendingShort")}</span> : null}
         <span className={`step-words${over ? " over" : ""}`}>{words}</span>
       </div>
-      {step.status === "stopped" ? <p className="step-stopped">{t("timeline.stoppedHint", { words: step.words })}</p> : null}
+      {step.status === "stopped" ? <p className="step-stopped">{t(paused ? "timeline.stoppedHintPaused" : "timeline.stoppedHint", { words: step.words })}</p> : null}
       <AreaField label={t("timeline.stepPlan")} value={step.plan} disabled={inProgress} onCommit={editPlan} rows={2} className="step-plan" />
       {step.reflection !== "" || step.progress ? (
         <details className="reflection">
