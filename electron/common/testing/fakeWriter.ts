@@ -279,10 +279,8 @@ function orchestratedAnswer(context: string, sections: Array<[string, number]>, 
   if (ask.includes("break down the following long-form writing instruction") || ask.includes("拆分成多个子任务")) {
     return `${sections.map(([title, budget], i) => `Paragraph ${i + 1} - Main point: The part called ${title.toLowerCase()}. - Word count: ${budget} words`).join("\n")}\u0000`;
   }
-  // A paragraph request ends with write.txt's rules (the first one) or with the paragraph's line.
-  const paragraphEnd = String.raw`(?:rhetorical hooks\.|修辞上的引子。|and now continue writing Paragraph [^\n]*?\.|现在接着写段落[^\n]*?。)`;
-  if (new RegExp(`${paragraphEnd}$`).test(ask)) {
-    const k = context.split(new RegExp(`${paragraphEnd}\n<\\|assistant\\|>\n`)).length - 2 + stepsInMemory(context);
+  if (new RegExp(`${PARAGRAPH_END}$`).test(ask)) {
+    const k = context.split(new RegExp(`${PARAGRAPH_END}\n<\\|assistant\\|>\n`)).length - 2 + stepsInMemory(context);
     // The paragraph asked for is the last line of the plan the request names (a revised plan comes first).
     const count = Number([...ask.matchAll(/(?:Word count: (\d+) words|字数要求：(\d+)字)/g)].at(-1)?.slice(1).find(Boolean) ?? "100");
     const planted = options.plant?.(k);
@@ -300,6 +298,9 @@ function orchestratedAnswer(context: string, sections: Array<[string, number]>, 
   return `${options.reflection ?? "The text follows the plan."}\u0000`;
 }
 
+/** How an AgentWrite paragraph request ends: write.txt's rules (the first one) or the paragraph's line. */
+const PARAGRAPH_END = String.raw`(?:rhetorical hooks\.|修辞上的引子。|and now continue writing Paragraph [^\n]*?\.|现在接着写段落[^\n]*?。)`;
+
 /**
  * A chat mode's step text begun already (the writer typed into the step, or it was stopped): the
  * assistant's answer to a text request holds that text, and the model writes the rest of the words
@@ -311,10 +312,10 @@ function continuedText(context: string, options: FakeWriterOptions): string | nu
   const written = context.slice(opener + 15);
   if (written.includes("<|") || written.includes("<step_plan>") || written.includes("<content>")) return null;
   const ask = context.slice(context.lastIndexOf("<|user|>\n") + 9, opener);
-  const paragraph = /(?:rhetorical hooks\.|修辞上的引子。)$/.test(ask);
+  const paragraph = new RegExp(`${PARAGRAPH_END}$`).test(ask);
   const wanted = paragraph ? [...ask.matchAll(/(?:Word count: (\d+) words|字数要求：(\d+)字)/g)].at(-1)?.slice(1).find(Boolean) : ask.startsWith("Now write the text") ? /about (\d+) words/.exec(ask)?.[1] : undefined;
   if (wanted === undefined) return null;
-  const k = paragraph ? context.split(/(?:rhetorical hooks\.|修辞上的引子。)\n<\|assistant\|>\n/).length - 2 : context.split("Now write the text of this step").length - 2;
+  const k = paragraph ? context.split(new RegExp(`${PARAGRAPH_END}\n<\\|assistant\\|>\n`)).length - 2 : context.split("Now write the text of this step").length - 2;
   const rest = Math.max(0, Number(wanted) - written.split(/\s+/).filter(Boolean).length);
   return `${rest > 0 ? ` ${prose(rest, k + stepsInMemory(context), options.paragraphWords ?? 60)}` : ""}\u0000`;
 }

@@ -48,9 +48,9 @@ function setup(failAt: number, chars: number) {
 
 describe("a backend that fails mid-step", () => {
   it("keeps the words that streamed, closes their step, reports the error, and a new run goes on after them", async () => {
-    // Call 0 writes the plan, calls 1 and 2 the first step and its reflection; call 3 breaks off 1,200
-    // characters into the second step.
-    const { service, failing, get } = setup(3, 1200);
+    // Call 0 writes the plan, calls 1 and 2 the first step and its reflection, call 3 asks for the
+    // bible proposals of step 1; call 4 breaks off 1,200 characters into the second step.
+    const { service, failing, get } = setup(4, 1200);
     await service.start("p1");
     const failed = await service.whenDone("p1");
     expect(failed).toMatchObject({ status: "error", error: BROKEN });
@@ -75,7 +75,8 @@ describe("a backend that fails mid-step", () => {
   });
 
   it("drops a step that had no text yet when the backend failed", async () => {
-    const { service, get } = setup(3, 3);
+    // Call 4 (the second step, see above) breaks off after 3 characters: no word of it was written.
+    const { service, get } = setup(4, 3);
     await service.start("p1");
     expect((await service.whenDone("p1")).status).toBe("error");
     expect(get().steps).toHaveLength(1);

@@ -70,8 +70,9 @@ describe("autosave while the model writes", () => {
 
     const written = projects.getManuscript(project.projectId).steps;
     expect(written.map((s) => s.words)).toEqual([300, 400, 300]);
-    // Before step 2 and step 3 began, the journal held every word of the steps before them.
-    expect(atBoundary).toHaveLength(2);
+    // Before step 2 and step 3 began, and before the request for the last step's bible proposals, the
+    // journal held every word of the steps before them.
+    expect(atBoundary).toHaveLength(3);
     atBoundary.forEach((saved, k) => {
       expect(closed(saved)).toBe(k + 1);
       expect(saved.manuscript.steps.slice(0, k + 1).map((s) => s.content)).toEqual(written.slice(0, k + 1).map((s) => s.content));
