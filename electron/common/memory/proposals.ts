@@ -96,13 +96,8 @@ function clip(text: string, max = 240): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
-/**
- * The proposals a step's text makes against the bible as it is: new names (seen twice, or once where a
- * capital is not just the start of a sentence) and new facts about entries it names. Names already in
- * the bible, already proposed or dismissed are left out. Ids are given from `memory.nextProposal`.
- */
-export function proposalsFromStep(step: Pick<Step, "id" | "content">, memory: StoryMemory, language: "en" | "zh"): Proposal[] {
-  if (language !== "en" || step.content.trim() === "") return [];
+/** The names a proposal may not bring again: the bible's names and aliases, waiting and dismissed proposals (normalized). */
+function knownNames(memory: StoryMemory): Set<string> {
   const known = new Set<string>();
   for (const e of memory.entries) {
     known.add(normalizeName(e.name));
@@ -110,6 +105,17 @@ export function proposalsFromStep(step: Pick<Step, "id" | "content">, memory: St
   }
   for (const p of memory.proposals) known.add(normalizeName(p.name));
   for (const d of memory.dismissed) known.add(d);
+  return known;
+}
+
+/**
+ * The proposals a step's text makes against the bible as it is: new names (seen twice, or once where a
+ * capital is not just the start of a sentence) and new facts about entries it names. Names already in
+ * the bible, already proposed or dismissed are left out. Ids are given from `memory.nextProposal`.
+ */
+export function proposalsFromStep(step: Pick<Step, "id" | "content">, memory: StoryMemory, language: "en" | "zh"): Proposal[] {
+  if (language !== "en" || step.content.trim() === "") return [];
+  const known = knownNames(memory);
   const out: Proposal[] = [];
   let next = memory.nextProposal;
   // Changed facts of entries the step names.
@@ -222,13 +228,7 @@ export interface ReadProposals {
 export function proposalsFromAnswer(answer: string, step: Pick<Step, "id" | "content">, memory: StoryMemory): ReadProposals {
   const text = step.content;
   const stepWords = new Set(contentWords(text));
-  const known = new Set<string>();
-  for (const e of memory.entries) {
-    known.add(normalizeName(e.name));
-    for (const a of e.aliases) known.add(normalizeName(a));
-  }
-  for (const p of memory.proposals) known.add(normalizeName(p.name));
-  for (const d of memory.dismissed) known.add(d);
+  const known = knownNames(memory);
   const out: Proposal[] = [];
   let next = memory.nextProposal;
   let usable = false;
