@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createManuscript, type Manuscript } from "../manuscript";
-import { budgetFloor, documentCap, findLoop, findRetelling, mayFinish, overrunCap, rebalancedBudgets, stepBudget, unwrittenSections, writesLastPart, writtenGrams } from "./rules";
+import { budgetFloor, documentCap, findLoop, findRetelling, mayFinish, onlyFloorsLeft, overrunCap, rebalancedBudgets, stepBudget, unwrittenSections, writesLastPart, writtenGrams } from "./rules";
 import { prose } from "../testing/fakeWriter";
 
 describe("findLoop: where a segment begins to repeat itself", () => {
@@ -87,6 +87,16 @@ describe("endings that finish and budgets that rebalance", () => {
     // A section the writer gave no budget is left out of the plan.
     expect(mayFinish(plan([300, 700, 0], [300, 700]))).toBe(true);
     expect(mayFinish(plan([300, 400, 300], [300, 400]))).toBe(false);
+  });
+
+  it("says when only the floors of the unwritten sections are left of the target (each is then written once, in order)", () => {
+    // 4 sections of 250; 900 written in the first 3: the last one's floor (30) is not yet the rest.
+    expect(onlyFloorsLeft(plan([250, 250, 250, 250], [300, 300, 300]))).toBe(false);
+    // 960 written (+ 30 ≥ 980): only its floor is left, though section 3 is short of its budget.
+    expect(onlyFloorsLeft(plan([250, 250, 250, 250], [400, 400, 160]))).toBe(true);
+    // Nothing unwritten, or no target: never.
+    expect(onlyFloorsLeft(plan([250, 250], [600, 600]))).toBe(false);
+    expect(onlyFloorsLeft({ ...plan([250, 250], [990]), targetWords: null })).toBe(false);
   });
 
   it("gives the last part of the plan the document's ending; the hard cap keeps the floor of each section still to write", () => {

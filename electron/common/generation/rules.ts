@@ -43,6 +43,18 @@ export function unwrittenSections(m: Pick<Manuscript, "steps" | "sections">): Se
 }
 
 /**
+ * Whether only the floors of the sections not yet written are left of the target: the words written and
+ * a floor for each unwritten section already give the document its length. From then on each of them
+ * is written in plan order, one step each, at its floor (a section written in part is left as it is).
+ */
+export function onlyFloorsLeft(m: Pick<Manuscript, "steps" | "sections" | "targetWords">): boolean {
+  const target = m.targetWords;
+  if (target === null) return false;
+  const unwritten = unwrittenSections(m).length;
+  return unwritten > 0 && writtenWords(m) + unwritten * budgetFloor(target) >= target - targetTolerance(target);
+}
+
+/**
  * Whether the document may end now: its target reached, and no planned section unwritten. (Without a
  * target it never ends by length.)
  */

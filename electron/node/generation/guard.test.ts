@@ -86,6 +86,28 @@ describe("the segment guard", () => {
     expect(Math.abs(words(m, guard.cutPoint(m, 0, "near-goal")) - 940)).toBeLessThanOrEqual(12);
   });
 
+  it("a section's first step keeps its floor even past what the target leaves it; a second step of a section does not", () => {
+    // 990 of 1,000 words written in section 1; section 2 is written now, two sections after it (floors of 30).
+    const before: Step = { id: "step-1", sectionId: "sec-1", plan: "p", planComplete: true, targetWords: null, content: prose(990, 9, 2000), reflection: "", progress: null, words: 990, status: "done" };
+    const at = (sectionId: string, content: string): Manuscript => {
+      const step: Step = { ...before, id: "step-2", sectionId, content, words: countWriterWords(content), status: "writing" };
+      const sections = [1, 2, 3, 4].map((n) => ({ id: `sec-${n}`, title: `S${n}`, brief: "", budget: 250 }));
+      return { ...createManuscript({ targetWords: 1000 }), sections, steps: [before, step] };
+    };
+    const cut = (m: Manuscript, end: number | null) => countWriterWords(m.steps[1]!.content.slice(0, end ?? undefined));
+    const guard = new SegmentGuard("steered");
+    // 20 words: below the floor, it goes on.
+    expect(guard.check(at("sec-2", prose(20, 3, 2000)), 1, 1)).toBeNull();
+    // 60 words: it ends, at the first sentence end past the floor (the nearest to the goal would keep a few words).
+    const long = at("sec-2", prose(60, 3, 2000));
+    expect(guard.check(long, 1, 1)).toBe("near-goal");
+    const kept = cut(long, guard.cutPoint(long, 1, "near-goal"));
+    expect(kept).toBeGreaterThanOrEqual(30);
+    expect(kept).toBeLessThan(45);
+    // A second step of section 1 has no floor of its own: it ends near the goal at once.
+    expect(guard.check(at("sec-1", prose(20, 3, 2000)), 1, 1)).toBe("near-goal");
+  });
+
   it("bounded: ends at the first sentence end past the budget, and says where; the last part runs on to a paragraph end", () => {
     const guard = new SegmentGuard("bounded");
     const m = writing(prose(130, 2, 1000), 100, 1000, 1);

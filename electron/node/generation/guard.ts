@@ -99,8 +99,14 @@ export class SegmentGuard {
         const end = content.lastIndexOf("\n\n");
         return end > 0 ? end : null;
       }
-      case "near-goal":
-        return m.targetWords === null ? sentenceEndNearGoal(m, index, content) : sentenceEndNearGoal({ ...m, targetWords: m.targetWords - laterFloors(m, index) }, index, content);
+      case "near-goal": {
+        if (m.targetWords === null) return sentenceEndNearGoal(m, index, content);
+        const near = sentenceEndNearGoal({ ...m, targetWords: m.targetWords - laterFloors(m, index) }, index, content);
+        // A section's first step keeps at least its floor: cut at the first sentence end past it.
+        const floor = ownFloor(m, index);
+        if (floor === 0 || (near !== null && countWriterWords(content.slice(0, near)) >= floor)) return near;
+        return sentenceEndPast(content, floor) ?? near;
+      }
       case "past-budget": {
         const budget = m.steps[index]?.targetWords ?? stepBudget(m, index);
         return budget === null ? null : sentenceEndPast(content, budget);
@@ -132,8 +138,12 @@ export class SegmentGuard {
       if (atLength) return this.soft(step.content);
     }
     // A part before the last: past what the target leaves it (the sections after it keep their floor),
-    // it ends at the sentence end nearest that.
-    if (!last && target !== null && cap !== null && written >= target - laterFloors(m, index) + targetTolerance(target)) return "near-goal";
+    // it ends at the sentence end nearest that; the first step of a section not before it has its own
+    // floor and a sentence end past it (never a step of a few words, or none).
+    if (!last && target !== null && cap !== null && written >= target - laterFloors(m, index) + targetTolerance(target)) {
+      const floor = ownFloor(m, index);
+      if (floor === 0 || (step.words >= floor && sentenceEndPast(step.content, floor) !== null)) return "near-goal";
+    }
     switch (this.policy) {
       case "target":
         return null;
@@ -197,6 +207,13 @@ export class SegmentGuard {
 function laterFloors(m: Manuscript, index: number): number {
   const cap = documentCap(m, index);
   return m.targetWords === null || cap === null ? 0 : overrunCap(m.targetWords) - cap;
+}
+
+/** The words step `index` keeps whatever the target leaves it: its section's floor when it is the section's first step, else none. */
+function ownFloor(m: Manuscript, index: number): number {
+  const id = m.steps[index]?.sectionId;
+  if (!id || m.targetWords === null) return 0;
+  return m.steps.slice(0, index).some((s) => s.sectionId === id) ? 0 : budgetFloor(m.targetWords);
 }
 
 /**

@@ -85,6 +85,21 @@ describe("the IS-CoT mode, native", () => {
     expectSound(controller.manuscript);
   });
 
+  it("a plan that runs long is still written to its end: each section left gets one step of at least its floor, none is cut to a few words", async () => {
+    // 20 sections of 100 words; the model writes each step 45% past its budget (as the tiny model does).
+    const sections = Array.from({ length: 20 }, (_, i) => [`Part ${i + 1}`, 100] as [string, number]);
+    const { controller } = setup({ sections, wordsInStep: (_k, budget) => Math.round(budget * 1.45), paragraphWords: 40 }, 2000);
+    const outcome = await controller.run();
+    const m = controller.manuscript;
+    expect(outcome.status).toBe("finished");
+    // Every section written, each by one step (none revisited for a few more words), none below the floor (40 words of 2,000).
+    expect(m.steps.map((s) => s.sectionId)).toEqual(m.sections.map((s) => s.id));
+    for (const step of m.steps) expect(step.words).toBeGreaterThanOrEqual(40);
+    expect(writtenWords(m)).toBeGreaterThanOrEqual(1960);
+    expect(writtenWords(m)).toBeLessThanOrEqual(2300);
+    expectSound(m);
+  });
+
   it("cuts a segment that repeats itself and forces the reflection", async () => {
     const { controller, notes } = setup({ loopsInStep: (k) => k === 0 });
     await controller.run();

@@ -6,7 +6,7 @@
 // rewriting one step's piece, and compacts the transcript before the window fills.
 import { targetTolerance, writtenWords } from "../../common/generation/rules";
 import { nativeMessages, promptedMessages, withBible, withVoice } from "../../common/generation/prompts";
-import { progressLine, targetReached, unwrittenSections } from "../../common/generation/rules";
+import { onlyFloorsLeft, progressLine } from "../../common/generation/rules";
 import { TranscriptParser } from "../../common/iscot/parser";
 import { closingTags, openingTags } from "../../common/iscot/tags";
 import { writeGlobalPlan, writeStep } from "../../common/iscot/transcript";
@@ -212,12 +212,13 @@ export class IsCotMode implements WritingMode {
   }
 
   /**
-   * The start of a step plan the controller writes: none, except when the document has its length and
-   * a planned section is still unwritten: then the step plan names it, so the plan is written to its end.
+   * The start of a step plan the controller writes: none, except when only the floors of the unwritten
+   * sections are left of the target (the document has its length, or nearly): then the step plan names
+   * the first of them, so the plan is written to its end.
    */
   private steer(s: WritingSession): string {
     const m = s.manuscript;
-    if (!targetReached(writtenWords(m), m.targetWords) || unwrittenSections(m).length === 0) return "";
+    if (!onlyFloorsLeft(m)) return "";
     const section = nextSection(m);
     return section ? `${s.language() === "zh" ? "部分" : "Section"}: ${section.title}. ` : "";
   }

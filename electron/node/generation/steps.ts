@@ -1,7 +1,7 @@
 // What the modes that write step by step share (IS-CoT, orchestrated, AgentWrite): the step limit,
 // the room a segment needs, the watch over a step's content with the marks its trim goes back to, the
 // writer's text edits at a boundary, and a plan the controller can steer by.
-import { budgetFloor, normalizedBudgets, sectionWords, stepBudget, unfinishedSections, writtenWords } from "../../common/generation/rules";
+import { budgetFloor, normalizedBudgets, onlyFloorsLeft, sectionWords, stepBudget, unfinishedSections, unwrittenSections, writtenWords } from "../../common/generation/rules";
 import { renderPlan } from "../../common/iscot/plan";
 import { isPlanEdit, type ManuscriptEdit } from "../../common/manuscript/edits";
 import { nextSectionNumber, withRevision } from "../../common/manuscript/reducer";
@@ -59,8 +59,13 @@ export function currentStepNumber(s: WritingSession): number {
   return (s.live?.piece.stepIndex ?? s.manuscript.steps.length - 1) + 1;
 }
 
-/** The section the next step writes: the first whose budget is not filled, else the last. */
+/**
+ * The section the next step writes: the first whose budget is not filled, else the last; once only the
+ * floors of the unwritten sections are left of the target, the first unwritten one (the plan is written
+ * to its end, not a section in part written topped up a few words at a time).
+ */
 export function nextSection(m: Manuscript): Section | undefined {
+  if (onlyFloorsLeft(m)) return unwrittenSections(m)[0];
   return unfinishedSections(m)[0] ?? m.sections[m.sections.length - 1];
 }
 
