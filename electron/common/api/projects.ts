@@ -102,7 +102,8 @@ export const projectRequests = {
         voice: z.string().max(VOICE_SAMPLE_MAX_CHARS * 2).optional(),
       })
       .strict(),
-    projectStateSchema,
+    /** backup: where a file already at `path` was kept. */
+    projectStateSchema.extend({ backup: z.string().optional() }),
   ),
   "projects.open": request(
     "Opens a project file: its state, what was recovered from an autosave, and the lock (read-only when another window writes it; force takes it over).",

@@ -176,7 +176,8 @@ export class ProjectsService implements Service {
 
   // ---- create, open, close ----------------------------------------------------------------------
 
-  async create(options: CreateProjectOptions): Promise<ProjectState> {
+  /** With a path where a file already is, `backup` says where that file was kept (see saveAs). */
+  async create(options: CreateProjectOptions): Promise<SavedAs> {
     const id = randomUUID();
     let manuscript = createManuscript({ instruction: options.instruction.trim(), language: options.language ?? "auto", targetWords: options.targetWords });
     if (options.voice?.trim()) {
@@ -197,14 +198,15 @@ export class ProjectsService implements Service {
       readOnly: null,
       history: new HistoryStore(path.join(this.unsavedDir(id), "history"), this.historyLimits),
     });
+    let backup: string | undefined;
     try {
-      if (options.path) await this.saveAs(id, options.path, options.replace === undefined ? {} : { replace: options.replace });
+      if (options.path) backup = (await this.saveAs(id, options.path, options.replace === undefined ? {} : { replace: options.replace })).backup;
       else await this.lockUnsaved(project);
     } catch (error) {
       await this.discard(project);
       throw error;
     }
-    return this.state(project);
+    return { ...this.state(project), ...(backup ? { backup } : {}) };
   }
 
   /**

@@ -63,6 +63,18 @@ describe("draftline write", () => {
     expect(markdown).toContain("## Opening");
   });
 
+  it("writing --out over an existing project keeps the old file beside it and says where", async () => {
+    const file = path.join(dir, "twice.draftline");
+    expect(await runCli(["write", "Write about a harbor.", "--target", "300", "--model", "scripted", "--out", "twice.draftline"], memoryIO().io)).toBe(0);
+    const first = await readFile(file, "utf8");
+    const { io, err } = memoryIO();
+    expect(await runCli(["write", "Write about a mill.", "--target", "300", "--model", "scripted", "--out", "twice.draftline"], io)).toBe(0);
+    const said = /already existed: the old file is kept as (\S+\.replaced-[^\s]+\.draftline)\./.exec(err());
+    expect(said, err()).not.toBeNull();
+    expect(await readFile(said![1]!, "utf8")).toBe(first);
+    expect(decodeProjectFile(await readFile(file, "utf8"), "twice.draftline").manuscript.instruction).toBe("Write about a mill.");
+  });
+
   it("refuses --out or --export into a folder that does not exist before loading the model, without a stack trace", async () => {
     for (const argv of [
       ["write", "x", "--target", "100", "--model", "scripted", "--out", "missing/dir/a.draftline"],

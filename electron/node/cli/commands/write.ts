@@ -285,6 +285,7 @@ export const writeCommand: Command = {
           .create({ instruction, targetWords: target ?? null, language: language as "auto" | "en" | "zh", ...(mode ? { mode } : {}), ...(out ? { path: out } : {}) })
           .catch(asCliError);
         projectId = project.projectId;
+        if (project.backup) io.stderr.write(`${out} already existed: the old file is kept as ${project.backup}.\n`);
       }
       const id = projectId;
       const runMode = mode ?? projects.getState(id).generation.mode ?? undefined;
