@@ -64,3 +64,26 @@ describe("budgets on the section cards", () => {
     expect(manuscriptSelectors.isBudgetLocked("sec-3")(store.getState())).toBe(false);
   });
 });
+
+describe("budgets on the step cards", () => {
+  it("shows the budget a step is held to: its plan's, else what is left of its section's (orchestrated and AgentWrite plans name none)", async () => {
+    const sections: Section[] = [
+      { id: "sec-1", title: "Opening", brief: "", budget: 400 },
+      { id: "sec-2", title: "Ending", brief: "", budget: 600 },
+    ];
+    const base = withRevision(createManuscript({ instruction: "A story.", targetWords: 1000, language: "en" }), renderPlan(sections, "en"), sections, 3);
+    const step = (id: string, sectionId: string, words: number, targetWords: number | null) =>
+      ({ id, sectionId, plan: "Section: x. Cover the next part of the plan.", planComplete: true, targetWords, content: "w ".repeat(words).trim(), reflection: "", progress: null, words, status: "done" }) as const;
+    const m: Manuscript = { ...base, steps: [step("step-1", "sec-1", 250, null), step("step-2", "sec-1", 140, null), step("step-3", "sec-2", 100, 550)] };
+    const fake = new InMemoryBackend();
+    const store = createAppStore();
+    store.getState().setConnected(fake.client, fake.documents, { name: "Draftline", version: "0", shell: "web", platform: "linux" });
+    fake.addFile("/docs/steps.draftline", m);
+    expect(await store.getState().openDocument("/docs/steps.draftline")).toEqual({ ok: true });
+    const s = store.getState();
+    expect(manuscriptSelectors.stepBudget(0)(s)).toBe(400);
+    expect(manuscriptSelectors.stepBudget(1)(s)).toBe(150);
+    expect(manuscriptSelectors.stepBudget(2)(s)).toBe(550);
+    expect(manuscriptSelectors.stepBudget(3)(s)).toBeNull();
+  });
+});

@@ -4,7 +4,7 @@
 // that did not change the manuscript.
 import type { Manuscript, Section, Step } from "../../../electron/common/manuscript";
 import { acceptanceRate } from "../../../electron/common/engine/draft";
-import { budgetChange, type BudgetChange } from "../../../electron/common/generation/rules";
+import { budgetChange, stepBudget, type BudgetChange } from "../../../electron/common/generation/rules";
 import { lengthScore } from "../../../electron/common/metrics/score";
 import { translator, type Translate, type UiLanguage } from "../i18n";
 import { isGenerationActive, isTargetPending, type EditTarget } from "./pendingEdits";
@@ -61,6 +61,20 @@ function figuresOf(m: Manuscript): ManuscriptFigures {
   return result;
 }
 
+const budgetsCache = new WeakMap<Manuscript, (number | null)[]>();
+
+/**
+ * Each step's budget: the words its own plan asked for, else what the controller bounds it by (what is
+ * left of its section's budget, or a share of the target: the rules' stepBudget). Null: nothing bounds it.
+ */
+function stepBudgetsOf(m: Manuscript): (number | null)[] {
+  const cached = budgetsCache.get(m);
+  if (cached) return cached;
+  const budgets = m.steps.map((step, i) => step.targetWords ?? stepBudget(m, i));
+  budgetsCache.set(m, budgets);
+  return budgets;
+}
+
 const noSteps: number[] = [];
 const NONE: readonly string[] = [];
 
@@ -78,6 +92,8 @@ export const manuscriptSelectors = {
   isSectionWritten: (sectionId: string) => (s: Store): boolean => (s.manuscript ? figuresOf(s.manuscript).written.has(sectionId) : false),
   /** The document's exact total once step `index` is written. */
   totalAfterStep: (index: number) => (s: Store): number => (s.manuscript ? (figuresOf(s.manuscript).totalAfter[index] ?? 0) : 0),
+  /** The words step `index` is bounded by (its plan's, else its section's share): see stepBudgetsOf. */
+  stepBudget: (index: number) => (s: Store): number | null => (s.manuscript ? (stepBudgetsOf(s.manuscript)[index] ?? null) : null),
   totalWords: (s: Store): number => (s.manuscript ? figuresOf(s.manuscript).totalWords : 0),
   target: (s: Store): number | null => s.manuscript?.targetWords ?? null,
   plannedWords: (s: Store): number => (s.manuscript?.sections ?? []).reduce((sum, x) => sum + x.budget, 0),

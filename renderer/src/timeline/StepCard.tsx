@@ -16,6 +16,7 @@ export const StepCard = memo(function StepCard({ index }: { index: number }) {
   const t = useT();
   const step = useLiveStore(manuscriptSelectors.step(index));
   const totalAfter = useLiveStore(manuscriptSelectors.totalAfterStep(index));
+  const budget = useLiveStore(manuscriptSelectors.stepBudget(index));
   const focused = useStore((s) => step !== undefined && uiSelectors.isStepFocused(step.id)(s));
   const followDraft = useStore((s) => s.focus.source === "draft");
   const live = useStore((s) => generationSelectors.currentStep(s) === index);
@@ -35,8 +36,9 @@ export const StepCard = memo(function StepCard({ index }: { index: number }) {
   if (!step) return null;
   const inProgress = step.status === "planned" || step.status === "writing";
   const title = t("timeline.stepTitle", { n: index + 1 });
-  const words = step.targetWords !== null ? t("timeline.stepWords", { words: step.words, budget: step.targetWords }) : t("timeline.stepWordsNoBudget", { words: step.words });
-  const over = step.targetWords !== null && step.words > step.targetWords * 1.2;
+  // The budget the step is held to: its plan's, else its section's share (orchestrated and AgentWrite steps name none).
+  const words = budget !== null ? t("timeline.stepWords", { words: step.words, budget }) : t("timeline.stepWordsNoBudget", { words: step.words });
+  const over = budget !== null && step.words > budget * 1.2;
   const editPlan = (plan: string) => useStore.getState().editManuscript({ type: "editStep", stepId: step.id, plan }, { kind: "step", stepId: step.id });
   const regenerate = shortcuts["generate.regenerateStep"]!;
   const continueHere = shortcuts["generate.continueHere"]!;
