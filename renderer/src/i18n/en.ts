@@ -98,6 +98,8 @@ export const en = {
   "timeline.budgetUnlocked": "Lock",
   "timeline.lockHint": "A locked budget is kept when the budgets of the sections not yet written are rebalanced toward the target.",
   "timeline.rebalanced": "rebalanced {from} → {to}",
+  "timeline.rebalancedLong": "The writing ran long: the sections not yet written were given less, toward the target.",
+  "timeline.rebalancedShort": "The writing ran short: the sections not yet written were given more, toward the target.",
   "timeline.moveUp": "Move up",
   "timeline.moveDown": "Move down",
   "timeline.dragHandle": "Drag to reorder {title}",

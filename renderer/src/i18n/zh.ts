@@ -99,6 +99,8 @@ export const zh: Messages = {
   "timeline.budgetUnlocked": "锁定",
   "timeline.lockHint": "锁定的预算在未写各节的预算向目标重新分配时保持不变。",
   "timeline.rebalanced": "已重新分配 {from} → {to}",
+  "timeline.rebalancedLong": "已写内容超出计划：尚未写的各节预算已减少，以接近目标字数。",
+  "timeline.rebalancedShort": "已写内容少于计划：尚未写的各节预算已增加，以接近目标字数。",
   "timeline.moveUp": "上移",
   "timeline.moveDown": "下移",
   "timeline.dragHandle": "拖动以调整“{title}”的顺序",

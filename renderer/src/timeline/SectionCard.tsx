@@ -1,5 +1,7 @@
 import { memo, type DragEvent, type KeyboardEvent, type MouseEvent } from "react";
+import type { BudgetChange } from "../../../electron/common/generation/rules";
 import type { ManuscriptEdit } from "../../../electron/common/manuscript";
+import type { Translate, UiLanguage } from "../i18n";
 import { useT } from "../i18n/useT";
 import { MAX_TARGET } from "../panels/newDocument";
 import type { EditTarget } from "../store/pendingEdits";
@@ -57,6 +59,8 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
   const canRewrite = useStore(generationSelectors.canRewrite);
   const locked = useStore(manuscriptSelectors.isBudgetLocked(sectionId));
   const rebalanced = useStore(manuscriptSelectors.budgetChange(sectionId));
+  // The controller says why in English: another interface language says it in its own words.
+  const language = useStore(uiSelectors.language);
   // Steps of this section are being written again: its old text stays in view until each is replaced.
   const rewriting = useStore((s) => {
     const ids = generationSelectors.replacing(s);
@@ -157,7 +161,7 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
       </div>
       {rebalanced ? (
         <p className="budget-rebalanced" data-rebalanced={sectionId}>
-          <span className="chip rebalanced">{t("timeline.rebalanced", { from: rebalanced.from, to: rebalanced.to })}</span> <span className="rebalanced-reason">{rebalanced.reason}</span>
+          <span className="chip rebalanced">{t("timeline.rebalanced", { from: rebalanced.from, to: rebalanced.to })}</span> <span className="rebalanced-reason">{rebalancedReason(rebalanced, language, t)}</span>
         </p>
       ) : null}
       <div className="card-actions">
@@ -189,3 +193,12 @@ export const SectionCard = memo(function SectionCard({ sectionId, index }: { sec
     </li>
   );
 });
+
+/**
+ * Why the controller rebalanced a section's budget: its own reason (in English, with the figures) in
+ * an English interface, else the interface's words for a run that went long or short.
+ */
+export function rebalancedReason(change: BudgetChange, language: UiLanguage, t: Translate): string {
+  if (language === "en" && change.reason) return change.reason;
+  return t(change.to < change.from ? "timeline.rebalancedLong" : "timeline.rebalancedShort");
+}
