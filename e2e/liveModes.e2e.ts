@@ -37,6 +37,8 @@ for (const [mode, label] of [
     await generate(page);
     // Written in the mode chosen: its own step plans (orchestrated: a chat turn; AgentWrite: the paragraph's line of the plan).
     await expect(page.locator(`li.step-card[data-step-card="step-1"]`)).toContainText(mode === "orchestrated" ? "Cover the next part of the plan." : "Paragraph 1 - Word count:", { timeout: 60_000 });
+    // Its card counts its words against the budget it is held to, though its plan names no number of words.
+    await expect(page.locator(`li.step-card[data-step-card="step-1"] .step-words`)).toHaveText(/^[\d,]+ \/ [\d,]+ words$/);
 
     // Step 2 being written: the writer types at the end of its text.
     await expect(block(page, "step-2")).toHaveAttribute("data-status", "writing", { timeout: 60_000 });
