@@ -109,7 +109,7 @@ function EntryCard({ entry, inView, onRemove }: { entry: BibleEntry; inView: boo
         ) : null}
       </div>
       <TextField label={t("bible.aliases")} value={entry.aliases.join(", ")} onCommit={(text) => change({ aliases: aliasesOf(text) })} />
-      <AreaField label={t("bible.description")} value={entry.description} onCommit={(description) => change({ description })} rows={2} />
+      <AreaField label={t("bible.description")} value={entry.description} onCommit={(description) => change({ description })} rows={3} />
       <div className="card-actions">
         <label>
           <input type="checkbox" checked={entry.always} onChange={(e) => void change({ always: e.target.checked })} /> {t("bible.always")}
