@@ -8,7 +8,8 @@ export default defineConfig({
   workers: 1,
   timeout: 120_000,
   retries: 0,
-  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  // failureSummary repeats each failure's error at the very end, where a log cut to its tail still shows it.
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }], ["./e2e/failureSummary.ts"]],
   use: {
     headless: true,
     viewport: { width: 1280, height: 800 },
