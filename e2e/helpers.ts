@@ -139,7 +139,8 @@ export async function pauseGeneration(page: Page, options: { timeout?: number } 
 
 /** Stops the model and waits until the window says so (`Stopped`, or what `state` names). */
 export async function stopGeneration(page: Page, state: string | RegExp = "Stopped", options: { timeout?: number } = {}): Promise<void> {
-  await page.getByRole("button", { name: "Stop" }).click();
+  // A bounded wait: a Stop button that stays disabled fails here, saying so, not at the test's timeout.
+  await page.getByRole("button", { name: "Stop" }).click({ timeout: 15_000 });
   await expectGeneration(page, state, options);
 }
 

@@ -80,7 +80,7 @@ test("write a document: generate, edit the plan and the draft while the model wr
   await expect(page.getByRole("button", { name: "Resume" })).toBeEnabled();
   const pausedAt = await totalWords(page);
   await page.waitForTimeout(1500);
-  expect(await totalWords(page)).toBe(pausedAt);
+  expect(await totalWords(page), "the words shown beside Paused stay the same").toBe(pausedAt);
   await shoot(page, testInfo, "06-paused");
   await page.getByRole("button", { name: "Resume" }).click();
   await expectGeneration(page, "Writing");
@@ -100,12 +100,12 @@ test("write a document: generate, edit the plan and the draft while the model wr
   await expect(firstCard).toHaveAttribute("data-focused", "true");
   await shoot(page, testInfo, "07-draft-edited");
 
-  // Stop: the generation ends and what was written stays.
+  // Stop: the generation ends and what was written stays. The words shown beside "Stopped" are final.
   await stopGeneration(page, /Stopped|Finished/);
   const stoppedAt = await totalWords(page);
   await page.waitForTimeout(1000);
-  expect(await totalWords(page)).toBe(stoppedAt);
-  await expect(page.locator('.draft section[data-step-id="step-1"]')).toContainText("The keeper wrote seven more words here.");
+  expect(await totalWords(page), "the words shown beside Stopped stay the same").toBe(stoppedAt);
+  await expect(page.locator('.draft section[data-step-id="step-1"]'), "the writer's words in step 1 stay after Stop").toContainText("The keeper wrote seven more words here.");
   await shoot(page, testInfo, "08-stopped");
 
   // Clicking a step card brings its text into view in the draft.
