@@ -72,8 +72,10 @@ export class ChatSteps {
   /**
    * Asks for the step's text (its request already in the live piece), bounded by its budget; a cut text
    * is trimmed. `prefill`: the text of a stopped step, which opens the answer for the model to go on from.
+   * `after`: the tokens the step still needs once its text is written (a reflection turn): the text
+   * stops short of the window by as many.
    */
-  async content(s: WritingSession, expected: number, grammar: string | undefined, prefill = ""): Promise<Answer | null> {
+  async content(s: WritingSession, expected: number, grammar: string | undefined, prefill = "", after = 0): Promise<Answer | null> {
     this.contentStart = s.live?.piece.tokens.length ?? 0;
     if (prefill !== "" && s.live) {
       s.live.piece.tokens.push(...(await s.tokenize(prefill)));
@@ -83,7 +85,7 @@ export class ChatSteps {
     const index = s.live?.piece.stepIndex;
     this.guard.keepFirst(prefill !== "" && index !== undefined ? (s.manuscript.steps[index]?.content.length ?? 0) : 0);
     this.watch = new StepWatch(this.guard, s);
-    const out = await s.generate({ expected, maxTokens: s.limits.maxTokensPerSegment, stop: this.stops, grammar, watch: this.watch });
+    const out = await s.generate({ expected, maxTokens: s.limits.maxTokensPerSegment, stop: this.stops, grammar, watch: this.watch, after });
     if (out?.verdict) await this.trim(s, out.verdict);
     return out;
   }

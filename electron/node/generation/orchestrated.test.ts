@@ -58,4 +58,24 @@ describe("the orchestrated mode", () => {
     expect(controller.manuscript.sections[0]?.budget).toBe(600);
     expect(writtenWords(controller.manuscript)).toBeGreaterThanOrEqual(588);
   });
+
+  it("writes a long document in a small window: a step's text leaves room for its reflection turn", async () => {
+    // 4,096 scripted tokens (one a character) hold about 700 words: a 500-word section does not fit in
+    // one step with its reflection. Before, the text filled the window and the reflection had no room:
+    // the run ended with "the context window is too small".
+    const sections = Array.from({ length: 6 }, (_, i) => [`Part ${i + 1}`, 500] as [string, number]);
+    const backend = new ScriptedBackend(fakeWriter({ sections }), { contextSize: 4096 });
+    const controller = new Writer({ mode: new OrchestratedMode(), backend, manuscript: createManuscript({ instruction: "Write a long story.", targetWords: 3000, language: "en" }), limits: { maxTokensPerSegment: 2500 } });
+    const outcome = await controller.run();
+    expect(outcome).toMatchObject({ status: "finished" });
+    const m = controller.manuscript;
+    expect(writtenWords(m)).toBeGreaterThanOrEqual(2700);
+    // A section too long for one step goes on in the next, and every step has its reflection.
+    expect(m.steps.length).toBeGreaterThan(6);
+    for (const step of m.steps) expect(step.reflection).toMatch(/^Word count: \d+\/3000\./);
+    expect(new Set(m.steps.map((s) => s.sectionId))).toEqual(new Set(m.sections.map((s) => s.id)));
+    expect(checkInvariants(m)).toEqual([]);
+    // No request ever asked for more than the window holds.
+    for (const call of backend.calls) expect(Array.from(call.context).length).toBeLessThanOrEqual(4096);
+  });
 });

@@ -111,7 +111,11 @@ export class OrchestratedMode implements WritingMode {
     if (!preset && !(await s.generate({ expected: 160, maxTokens: 160, stop: this.chat.stops, grammar: this.grammars?.stepPlan }))) return s.abandonLive();
     s.feedLive(`\n</step_plan>\n<content>\n`);
     live.piece.tokens.push(...(await this.chat.userTurn(orchestratedContentAsk(planned, language))));
-    const content = await this.chat.content(s, segmentTokens(s), this.grammars?.content, preset?.content);
+    // The reflection is a turn of its own after the text: the text leaves room for its request and half
+    // its limit, so a small window ends the text early instead of having no room left to reflect.
+    const reflectionTurn = await this.chat.userTurn(orchestratedReflectionAsk(progressLine(writtenWords(s.manuscript) + planned, s.manuscript.targetWords, language), language));
+    const after = reflectionTurn.length + Math.ceil(s.limits.maxReflectionTokens / 2);
+    const content = await this.chat.content(s, segmentTokens(s), this.grammars?.content, preset?.content, after);
     if (!content) return s.abandonLive();
     if (content.verdict === "loop") s.note(`Step ${index + 1} began to repeat itself: the repetition was cut.`);
     if (content.verdict === "retell") s.note(`Step ${index + 1} began to re-tell earlier steps (most of its last phrases were already written): the retelling was cut.`);
