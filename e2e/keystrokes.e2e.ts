@@ -82,6 +82,12 @@ test("typing into the step the model writes pauses it and goes in; edits across 
   await expect(block(page, "step-2")).toBeVisible();
   expect(((await block(page, "step-1").textContent()) ?? "").length).toBeLessThan((firstBefore ?? "").length);
   const afterDeletion = await totalWords(page);
+  // The deletion's edits are answered (both blocks marked edited) before the next edit: a fast Ctrl+A
+  // and typing while that answer redraws the blocks can put the keys after the first in the next step
+  // (a known defect, see docs/ARCHITECTURE.md); this test is about Ctrl+A and typing on its own.
+  await expect(block(page, "step-1")).toHaveAttribute("data-status", "edited");
+  await expect(block(page, "step-2")).toHaveAttribute("data-status", "edited");
+  await page.waitForTimeout(500);
 
   // Ctrl+A and typing: the draft's text is the typed text (every step and heading stays); Ctrl+Z brings it back.
   await block(page, "step-1").locator("p").first().click();
