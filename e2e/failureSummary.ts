@@ -2,6 +2,7 @@
 // error and the step it failed in. The list reporter prints a failure's error first and then its
 // attachments (a writer test attaches a screenshot per state), so a log cut to its last lines, as a
 // CI summary is, would show the attachments and lose the cause.
+import { stripVTControlCharacters } from "node:util";
 import type { FullResult, Reporter, TestCase, TestResult, TestStep } from "@playwright/test/reporter";
 
 /** The innermost step that failed (the expect or the action), as "title (file:line)". */
@@ -15,8 +16,7 @@ function failedStep(steps: readonly TestStep[]): TestStep | null {
 
 /** ANSI colour codes out, at most `lines` lines. */
 export function plainLines(text: string, lines: number): string {
-  // eslint-disable-next-line no-control-regex
-  const plain = text.replace(/\u001b\[[0-9;]*m/g, "").split("\n");
+  const plain = stripVTControlCharacters(text).split("\n");
   return plain.length > lines ? [...plain.slice(0, lines), `… (${plain.length - lines} more lines)`].join("\n") : plain.join("\n");
 }
 

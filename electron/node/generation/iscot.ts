@@ -20,7 +20,7 @@ import { SegmentGuard, type Verdict } from "./guard";
 import type { PartEnd, StepPreset, WritingMode } from "./mode";
 import type { WritingSession } from "./session";
 import { voicePrompt } from "./voice";
-import { currentStepNumber, nextSection, plansAnotherStep, segmentTokens, steerablePlan, stepLimitReached, StepWatch, takeInTextEdits } from "./steps";
+import { currentStepNumber, nextSection, plansAnotherStep, reflectionRoom, segmentTokens, steerablePlan, stepLimitReached, StepWatch, takeInTextEdits } from "./steps";
 
 /** Grammars for models that need them to keep the protocol (the tiny test model; weak models). */
 export interface PhaseGrammars {
@@ -45,11 +45,6 @@ const STOPS_IN_STEP = [...openingTags("reflection"), ...closingTags("reflection"
 const STOPS_IN_REFLECTION = [...closingTags("reflection"), ...openingTags("finished"), ...openingTags("step_plan"), ...openingTags("global_plan")];
 /** Where the global plan ends: its closing, or a first step opened without closing it. */
 const STOPS_IN_PLAN = [...closingTags("global_plan"), ...openingTags("step_plan")];
-
-/** What a step's text leaves free for the forced tags and a reflection (half its limit), so the reflection is not written after a rebuild. */
-function reflectionRoom(s: WritingSession): number {
-  return Math.ceil(s.limits.maxReflectionTokens / 2);
-}
 
 export class IsCotMode implements WritingMode {
   readonly rewritesSteps = true;

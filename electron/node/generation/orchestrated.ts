@@ -17,7 +17,7 @@ import type { PartEnd, StepPreset, WritingMode } from "./mode";
 import type { MemoryFormat } from "./memory";
 import type { WritingSession } from "./session";
 import { voicePrompt } from "./voice";
-import { nextSection, plannedWords, plansAnotherStep, segmentTokens, stepLimitReached } from "./steps";
+import { nextSection, plannedWords, plansAnotherStep, reflectionRoom, segmentTokens, stepLimitReached } from "./steps";
 
 export interface ChatModeOptions {
   /** Hold the tiny test model to each request's format with grammars. */
@@ -114,7 +114,7 @@ export class OrchestratedMode implements WritingMode {
     // The reflection is a turn of its own after the text: the text leaves room for its request and half
     // its limit, so a small window ends the text early instead of having no room left to reflect.
     const reflectionTurn = await this.chat.userTurn(orchestratedReflectionAsk(progressLine(writtenWords(s.manuscript) + planned, s.manuscript.targetWords, language), language));
-    const after = reflectionTurn.length + Math.ceil(s.limits.maxReflectionTokens / 2);
+    const after = reflectionTurn.length + reflectionRoom(s);
     const content = await this.chat.content(s, segmentTokens(s), this.grammars?.content, preset?.content, after);
     if (!content) return s.abandonLive();
     if (content.verdict === "loop") s.note(`Step ${index + 1} began to repeat itself: the repetition was cut.`);

@@ -32,6 +32,11 @@ export function plansAnotherStep(words: number, target: number | null): string {
   return `The model ended at ${words} of ${target} words: its ending was removed and it plans another step.`;
 }
 
+/** What a step's text leaves free for the reflection that follows it (half its limit), so the reflection is not written after a rebuild. */
+export function reflectionRoom(s: WritingSession): number {
+  return Math.ceil(s.limits.maxReflectionTokens / 2);
+}
+
 /**
  * Tokens to make room for before a segment: its budget at the tokens per word seen so far (2 before
  * any), with room to run past it and for its plan and reflection; never more than the hard limit.

@@ -16,12 +16,17 @@ describe("live figures (word counts, speed) follow the store at most ten times a
     clock += ms;
     vi.advanceTimersByTime(ms);
   };
-
-  it("a burst of changes shows its first at once and its last within the interval", () => {
+  /** A store while the model writes, and a throttled listener on it. */
+  const subscribed = () => {
     const store = createAppStore();
     store.setState({ generation: state("writing") });
     const listener = vi.fn();
     const stop = subscribeThrottled(store.subscribe, listener, () => clock);
+    return { store, listener, stop };
+  };
+
+  it("a burst of changes shows its first at once and its last within the interval", () => {
+    const { store, listener, stop } = subscribed();
     store.setState({ generation: state("writing") });
     expect(listener).toHaveBeenCalledTimes(1);
     for (let i = 0; i < 5; i++) {
@@ -35,10 +40,7 @@ describe("live figures (word counts, speed) follow the store at most ten times a
   });
 
   it("the change that stops (or pauses) the run shows at once, with the figures it brings", () => {
-    const store = createAppStore();
-    store.setState({ generation: state("writing") });
-    const listener = vi.fn();
-    const stop = subscribeThrottled(store.subscribe, listener, () => clock);
+    const { store, listener, stop } = subscribed();
     store.setState({ generation: state("writing") });
     advance(10);
     store.setState({ generation: state("writing") });
@@ -53,10 +55,7 @@ describe("live figures (word counts, speed) follow the store at most ten times a
   });
 
   it("nothing fires after unsubscribing, not even a held change", () => {
-    const store = createAppStore();
-    store.setState({ generation: state("writing") });
-    const listener = vi.fn();
-    const stop = subscribeThrottled(store.subscribe, listener, () => clock);
+    const { store, listener, stop } = subscribed();
     store.setState({ generation: state("writing") });
     advance(5);
     store.setState({ generation: state("writing") });
