@@ -99,3 +99,30 @@ test("typing into the step the model writes pauses it and goes in; edits across 
   await page.keyboard.press("Control+Z");
   await expect.poll(() => totalWords(page)).toBe(afterDeletion);
 });
+
+test("a space typed at the end of the step the model writes: the step is cut where the writer typed, not after words that reached the window later", async ({ page }) => {
+  test.setTimeout(180_000);
+  await openWindow(page, app);
+  await loadScriptedModel(page);
+  await newDocument(page, { instruction: "Write a short story about a harbor at dawn.", target: 2000 });
+  await generate(page);
+  await expect(block(page, "step-2")).toHaveAttribute("data-status", "writing", { timeout: 60_000 });
+  await expect.poll(async () => ((await block(page, "step-2").textContent()) ?? "").split(/\s+/).length).toBeGreaterThan(8);
+  await block(page, "step-2").locator("p").last().click();
+  await page.keyboard.press("Control+End");
+  // One space: the same text as Markdown, but the writer's keystroke. The model's words in flight when
+  // it paused (the window shows them a moment after the back end has them) must not come after it.
+  await page.keyboard.type(" ");
+  await expectGeneration(page, "Paused");
+  const atPause = ((await block(page, "step-2").textContent()) ?? "").trimEnd();
+  // The writer's edit is sent a moment after the keystroke (see DraftController.flush).
+  await page.waitForTimeout(1000);
+  await stopGeneration(page);
+  await expect(block(page, "step-2")).toHaveAttribute("data-status", "stopped");
+  expect(((await block(page, "step-2").textContent()) ?? "").trimEnd(), "the step stops where the writer typed").toBe(atPause);
+  // And the writer goes on typing there: the space stays before the next word.
+  await block(page, "step-2").locator("p").last().click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("Gulls.");
+  await expect(block(page, "step-2")).toContainText(`${atPause.slice(-20)} Gulls.`);
+});

@@ -30,6 +30,15 @@ export class DraftController {
   private readonly debounceMs: number;
   /** The pause the writer's first keystroke in the step the model writes asked for, until it lands. */
   private pausing: Promise<void> | null = null;
+  /**
+   * The step the model was writing when the writer typed into it: the draft holds it as the writer sees
+   * it until the run goes on (Resume, Stop, an end). The model's last words before the pause landed may
+   * reach the window after the keystroke; the step is cut where the writer typed, not after words they
+   * never saw.
+   */
+  private claimed: string | null = null;
+  /** Steps whose last edit the back end did not take: the draft keeps the writer's text and sends it again. */
+  private readonly unsent = new Set<string>();
   private hintSeq = 0;
 
   constructor(
@@ -50,6 +59,13 @@ export class DraftController {
     });
     this.unsubscribe.push(
       this.store.subscribe((s, prev) => {
+        const status = s.generation?.status;
+        if (status !== prev.generation?.status) {
+          // The run went on (Resume, Stop, its end): the step the writer typed into follows it again.
+          if (this.claimed && !this.pausing && status !== "paused") this.release();
+          // What the back end refused may go in now (a pause landed, the run ended).
+          if (this.unsent.size > 0) this.retryUnsent();
+        }
         if (s.manuscript !== prev.manuscript) this.follow(s.manuscript);
         if (s.scrollRequest && s.scrollRequest !== prev.scrollRequest) this.bringIntoView(s.scrollRequest.kind, s.scrollRequest.id);
       }),
@@ -94,8 +110,11 @@ export class DraftController {
     if (status === "writing" && !this.pausing) {
       this.pausing = s.pause().finally(() => {
         this.pausing = null;
+        // The pause did not land (the request failed, the run ended meanwhile): the step is the run's again.
+        if (this.store.getState().generation?.status !== "paused") this.release();
       });
     }
+    this.claimed = stepId;
     this.hint("draft.hint.paused", "info", pos);
     return true;
   }
@@ -121,9 +140,25 @@ export class DraftController {
     for (const u of this.unsubscribe.splice(0)) u();
   }
 
+  /** The step the writer typed into is the run's again: the draft catches up with what the back end holds. */
+  private release(): void {
+    if (!this.claimed) return;
+    this.claimed = null;
+    this.follow(this.store.getState().manuscript);
+  }
+
+  /** Sends again the steps the back end did not take (see flush). */
+  private retryUnsent(): void {
+    for (const stepId of this.unsent) this.dirty.add(stepId);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), this.debounceMs);
+  }
+
   /** Shows a manuscript from scratch (a document was opened). */
   private load(m: Manuscript | null): void {
     if (!m) return;
+    this.claimed = null;
+    this.unsent.clear();
     const state = this.editor.state;
     const doc = createDraftDoc(state.schema, m, this.shown);
     const tr = state.tr.replaceWith(0, state.doc.content.size, doc.content).setMeta(STREAM_META, true).setMeta("addToHistory", false);
@@ -137,7 +172,8 @@ export class DraftController {
   private follow(m: Manuscript | null): void {
     if (!m || this.editor.isDestroyed) return;
     // Steps the writer is typing in keep what the editor shows until their edit is sent and answered.
-    const owned = new Set(this.dirty);
+    const owned = new Set([...this.dirty, ...this.unsent]);
+    if (this.claimed) owned.add(this.claimed);
     for (const e of this.store.getState().localEdits) if (e.target.kind === "step" && e.state === "sending") owned.add(e.target.stepId);
     const view = owned.size === 0 ? m : { ...m, steps: m.steps.map((s) => (owned.has(s.id) && this.shown.has(s.id) ? { ...s, content: this.shown.get(s.id)! } : s)) };
     this.takeDomSelection();
@@ -204,13 +240,22 @@ export class DraftController {
       const block = findStepBlock(doc, stepId);
       if (!block) continue;
       const content = serializeMarkdown(block.node);
-      if (content === this.shown.get(stepId)) continue;
+      // The same text (a space typed at its end) needs no edit, except in the step the writer typed
+      // into while the model wrote it, whose back-end copy may hold words the writer never saw, and
+      // one whose last edit did not go in.
+      if (content === this.shown.get(stepId) && stepId !== this.claimed && !this.unsent.has(stepId)) continue;
       this.shown.set(stepId, content);
+      this.unsent.delete(stepId);
       void this.store
         .getState()
         .editManuscript({ type: "editStep", stepId, content }, { kind: "step", stepId })
         .then((outcome) => {
-          if (!outcome.ok) this.store.getState().pushNotice({ kind: "error", key: "edit.refused", values: { message: outcome.message } });
+          if (outcome.ok) return;
+          // The writer's text stays in the draft (the step keeps what it shows) and is sent again with
+          // their next change, or when the run's state changes.
+          const current = !this.editor.isDestroyed && findStepBlock(this.editor.state.doc, stepId) !== null;
+          if (current) this.unsent.add(stepId);
+          this.store.getState().pushNotice({ kind: "error", key: current ? "edit.unsent" : "edit.refused", values: { message: outcome.message } });
         });
     }
   }
