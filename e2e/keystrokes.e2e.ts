@@ -4,7 +4,7 @@
 // refused with a message at the cursor, and made step by step once the model stops; Ctrl+A and typing
 // replaces the draft's text, and Ctrl+Z brings it back.
 import { expect, test, type Page } from "@playwright/test";
-import { expectGeneration, generate, loadScriptedModel, newDocument, openWindow, saveScreenshot, stopGeneration, totalWords } from "./helpers";
+import { expectGeneration, generate, loadScriptedModel, newDocument, openWindow, saveScreenshot, stopGeneration, totalWords, wordsIn } from "./helpers";
 import { serveApp, type ServedApp } from "./serve";
 
 let app: ServedApp;
@@ -125,4 +125,35 @@ test("a space typed at the end of the step the model writes: the step is cut whe
   await page.keyboard.press("Control+End");
   await page.keyboard.type("Gulls.");
   await expect(block(page, "step-2")).toContainText(`${atPause.slice(-20)} Gulls.`);
+});
+
+test("an edit the back end does not take stays in the draft, said so, and goes in once it can: a step kept aside while an earlier one is written again", async ({ page }) => {
+  test.setTimeout(180_000);
+  await openWindow(page, app);
+  await loadScriptedModel(page);
+  await newDocument(page, { instruction: "Write a short story about a harbor at dawn.", target: 2000 });
+  await generate(page);
+  await expect(block(page, "step-2")).toHaveAttribute("data-status", "writing", { timeout: 60_000 });
+  await expect.poll(async () => ((await block(page, "step-2").textContent()) ?? "").split(/\s+/).length).toBeGreaterThan(8);
+  await stopGeneration(page);
+
+  // Step 1 written again: the steps after it wait aside (shown as they were), and the back end refuses their edits meanwhile.
+  const first = page.locator('li.step-card[data-step-card="step-1"]');
+  await first.getByRole("button", { name: "Regenerate step" }).click();
+  await page.getByRole("dialog", { name: "Write it again?" }).getByRole("button", { name: "Write again" }).click();
+  await expect(block(page, "step-1")).toHaveAttribute("data-status", "writing", { timeout: 60_000 });
+  const secondWords = () => page.locator('li.step-card[data-step-card="step-2"] .step-words').textContent().then(wordsIn);
+  const before = await secondWords();
+  await block(page, "step-2").locator("p").first().click();
+  await selectAcross(page, "step-2", "step-2", 0);
+  await page.keyboard.type("Gulls wheel. ");
+  await expect(page.getByRole("alert").filter({ hasText: "Your change to this step was not saved: This step waits while step 1 is written again" })).toBeVisible();
+  await expect(block(page, "step-2")).toContainText("Gulls wheel.");
+  await saveScreenshot(page, "edit-kept-while-refused");
+
+  // The run ends: the edit is sent again and goes in (the step, stopped before its end, keeps its mark).
+  await expect(page.getByRole("button", { name: "Generate", exact: true })).toBeEnabled({ timeout: 90_000 });
+  await expect.poll(secondWords, { message: "the back end has the writer's two words" }).toBe(before + 2);
+  await expect(block(page, "step-2")).toContainText("Gulls wheel.");
+  expect(((await block(page, "step-2").textContent()) ?? "").startsWith("Gulls wheel.")).toBe(true);
 });

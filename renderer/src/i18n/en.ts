@@ -210,7 +210,7 @@ export const en = {
   "edit.invalidNumber": "Enter a whole number of words, 0 or more.",
   "edit.invalidTarget": "Enter a whole number of words above 0, at most {max}.",
   "edit.refused": "That change was not applied: {message}",
-  "edit.unsent": "Your change to this step was not saved: {message} It stays in the draft and is sent again with your next change.",
+  "edit.unsent": "Your change to this step was not saved: {message} It stays in the draft and is sent again with your next change, or once the model stops.",
   "edit.failed": "The change could not be sent: {message}",
 
   "newDoc.title": "New document",

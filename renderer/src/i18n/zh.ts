@@ -211,7 +211,7 @@ export const zh: Messages = {
   "edit.invalidNumber": "请输入 0 或更大的整数字数。",
   "edit.invalidTarget": "请输入大于 0、不超过 {max} 的整数字数。",
   "edit.refused": "修改未生效：{message}",
-  "edit.unsent": "你对这一步的修改未保存：{message} 修改仍留在草稿中，会随你的下一次修改再次发送。",
+  "edit.unsent": "你对这一步的修改未保存：{message} 修改仍留在草稿中，会随你的下一次修改或在模型停下后再次发送。",
   "edit.failed": "修改无法发送：{message}",
 
   "newDoc.title": "新建文档",
