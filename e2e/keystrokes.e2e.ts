@@ -17,6 +17,16 @@ test.afterAll(async () => {
 
 const block = (page: Page, stepId: string) => page.locator(`.draft .step-block[data-step-id="${stepId}"]`);
 
+/** A new document the model writes: step 1 done, step 2 being written with a few words in it. */
+async function writeIntoStep2(page: Page) {
+  await openWindow(page, app);
+  await loadScriptedModel(page);
+  await newDocument(page, { instruction: "Write a short story about a harbor at dawn.", target: 2000 });
+  await generate(page);
+  await expect(block(page, "step-2")).toHaveAttribute("data-status", "writing", { timeout: 60_000 });
+  await expect.poll(async () => ((await block(page, "step-2").textContent()) ?? "").split(/\s+/).length).toBeGreaterThan(8);
+}
+
 /** Selects from `offset` characters into step A's first paragraph to `offset` into step B's. */
 async function selectAcross(page: Page, a: string, b: string, offset: number) {
   await page.evaluate(
@@ -38,14 +48,8 @@ async function selectAcross(page: Page, a: string, b: string, offset: number) {
 
 test("typing into the step the model writes pauses it and goes in; edits across steps are refused while it writes there, made once it stops; Ctrl+A and typing, then Ctrl+Z", async ({ page }) => {
   test.setTimeout(180_000);
-  await openWindow(page, app);
-  await loadScriptedModel(page);
-  await newDocument(page, { instruction: "Write a short story about a harbor at dawn.", target: 2000 });
-  await generate(page);
-
   // Step 1 done, step 2 being written: a deletion across them is refused, said at the cursor.
-  await expect(block(page, "step-2")).toHaveAttribute("data-status", "writing", { timeout: 60_000 });
-  await expect.poll(async () => ((await block(page, "step-2").textContent()) ?? "").split(/\s+/).length).toBeGreaterThan(8);
+  await writeIntoStep2(page);
   const firstBefore = await block(page, "step-1").textContent();
   await page.locator(".draft").focus();
   await selectAcross(page, "step-1", "step-2", 10);
@@ -102,12 +106,7 @@ test("typing into the step the model writes pauses it and goes in; edits across 
 
 test("a space typed at the end of the step the model writes: the step is cut where the writer typed, not after words that reached the window later", async ({ page }) => {
   test.setTimeout(180_000);
-  await openWindow(page, app);
-  await loadScriptedModel(page);
-  await newDocument(page, { instruction: "Write a short story about a harbor at dawn.", target: 2000 });
-  await generate(page);
-  await expect(block(page, "step-2")).toHaveAttribute("data-status", "writing", { timeout: 60_000 });
-  await expect.poll(async () => ((await block(page, "step-2").textContent()) ?? "").split(/\s+/).length).toBeGreaterThan(8);
+  await writeIntoStep2(page);
   await block(page, "step-2").locator("p").last().click();
   await page.keyboard.press("Control+End");
   // One space: the same text as Markdown, but the writer's keystroke. The model's words in flight when
@@ -129,12 +128,7 @@ test("a space typed at the end of the step the model writes: the step is cut whe
 
 test("an edit the back end does not take stays in the draft, said so, and goes in once it can: a step kept aside while an earlier one is written again", async ({ page }) => {
   test.setTimeout(180_000);
-  await openWindow(page, app);
-  await loadScriptedModel(page);
-  await newDocument(page, { instruction: "Write a short story about a harbor at dawn.", target: 2000 });
-  await generate(page);
-  await expect(block(page, "step-2")).toHaveAttribute("data-status", "writing", { timeout: 60_000 });
-  await expect.poll(async () => ((await block(page, "step-2").textContent()) ?? "").split(/\s+/).length).toBeGreaterThan(8);
+  await writeIntoStep2(page);
   await stopGeneration(page);
 
   // Step 1 written again: the steps after it wait aside (shown as they were), and the back end refuses their edits meanwhile.

@@ -150,6 +150,11 @@ export class DraftController {
   /** Sends again the steps the back end did not take (see flush). */
   private retryUnsent(): void {
     for (const stepId of this.unsent) this.dirty.add(stepId);
+    this.flushLater();
+  }
+
+  /** Sends the changed steps after a pause in typing (the pause starts again at each change). */
+  private flushLater(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), this.debounceMs);
   }
@@ -220,8 +225,7 @@ export class DraftController {
       const node = after.child(i);
       if (node !== before.child(i) && node.type.name === "stepBlock") this.dirty.add(node.attrs.stepId as string);
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), this.debounceMs);
+    this.flushLater();
   }
 
   /** Sends the writer's changed steps as step-content edits. */
